@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { SOURCES, type Source } from './domain/types';
+import { faultSchema, type Fault } from './simulators/framework';
+
+/** Settings every vendor transport takes, whether it talks to a simulator or the real vendor. */
+export interface TransportSettings {
+  timeoutMs: number;
+  retries: number;
+  connections: number;
+}
+
+export interface RainMakerTuning extends TransportSettings {
+  region: string;
+  service: string;
+  apiVersion: string;
+}
+export interface RainMakerEndpoint {
+  baseUrl: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface EngagementTuning extends TransportSettings {
+  pageSize: number;
+}
+export interface BasicEndpoint {
+  baseUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface GreenArrowTuning extends TransportSettings {
+  /** GreenArrow's fixed page size; the batch loader compares batch sizes against it. */
+  pageSize: number;
+}
+
+export interface UserManagementTuning extends TransportSettings {
+  apiKeyHeader: string;
+  /** Prefix of the account listing path only (`/pub/usr/acc/{id}`); the other paths have none. */
+  accountPathPrefix: string;
+}
+export interface UserManagementEndpoint {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export type RainMakerSettings = RainMakerTuning & RainMakerEndpoint;
+export type EngagementSettings = EngagementTuning & BasicEndpoint;
+export type GreenArrowSettings = GreenArrowTuning & BasicEndpoint;
+export type UserManagementSettings = UserManagementTuning & UserManagementEndpoint;
+
+/**
+ * Where a vendor is: a real endpoint from the environment, the built-in simulator (which supplies
+ * the URL and fresh credentials at startup), or nowhere (not configured).
+ */
+export type VendorPlacement<Tuning, Endpoint> =
+  | { mode: 'remote'; tuning: Tuning; endpoint: Endpoint }
+  | { mode: 'simulator'; tuning: Tuning; port: number }
+  | { mode: 'off'; tuning: Tuning };
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  simulators: {
+    host: string;
+    /** Whether simulators start with the sample population. */
+    seed: boolean;
+    faults: Partial<Record<Source, Record<string, Fault>>>;
+  };
+  vendors: {
+    RAINMAKER: VendorPlacement<RainMakerTuning, RainMakerEndpoint>;
+    ENGAGEMENT: VendorPlacement<EngagementTuning, BasicEndpoint>;
+    GREENARROW: VendorPlacement<GreenArrowTuning, BasicEndpoint>;
+    USER_MANAGEMENT: VendorPlacement<UserManagementTuning, UserManagementEndpoint>;
+  };
+}
+
+/** Thrown at startup; lists every bad variable with what is expected. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads variables one by one, collecting every problem instead of stopping at the first. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name}: expected an integer from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name}: expected true or false, got "${value}"`);
+    return fallback;
+  }
+
+  url(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+      if (url.username || url.password) {
+        this.problems.push(`${name}: credentials do not belong in the URL; use the vendor's credential variables`);
+        return undefined;
+      }
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name}: expected an http(s) URL, got "${value}"`);
+      return undefined;
+    }
+  }
+
+  /** A variable that must be set because another one is. Never echoes the (secret) value. */
+  required(name: string, because: string): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.problems.push(`${name}: required when ${because} is set`);
+      return '';
+    }
+    return value;
+  }
+
+  pathPrefix(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (value !== '' && !/^\/[A-Za-z0-9._~\-/]*[^/]$/.test(value)) {
+      this.problems.push(`${name}: expected a path starting with "/" and not ending with one (or empty), got "${value}"`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+const faultsSchema = z.partialRecord(z.enum(SOURCES), z.record(z.string(), faultSchema));
+
+export const DEFAULT_SIMULATOR_PORTS: Readonly<Record<Source, number>> = {
+  RAINMAKER: 4101,
+  ENGAGEMENT: 4102,
+  GREENARROW: 4103,
+  USER_MANAGEMENT: 4104,
+};
+
+/** Builds the one validated configuration object from the environment; throws ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const read = new EnvReader(env);
+  const simulatorsMode = read.oneOf('SIMULATORS', 'auto', ['auto', 'none'] as const);
+  const transport = (prefix: string): TransportSettings => ({
+    timeoutMs: read.int(`${prefix}_TIMEOUT_MS`, read.int('VENDOR_TIMEOUT_MS', 5_000, 1, 600_000), 1, 600_000),
+    retries: read.int('VENDOR_RETRIES', 2, 0, 10),
+    connections: read.int('VENDOR_CONNECTIONS', 16, 1, 1_024),
+  });
+
+  function place<Tuning, Endpoint>(
+    source: Source,
+    prefix: string,
+    tuning: Tuning,
+    endpoint: (baseUrl: string) => Endpoint,
+  ): VendorPlacement<Tuning, Endpoint> {
+    const baseUrl = read.url(`${prefix}_BASE_URL`);
+    const port = read.int(`SIM_${prefix}_PORT`, DEFAULT_SIMULATOR_PORTS[source], 0, 65_535);
+    if (baseUrl !== undefined) return { mode: 'remote', tuning, endpoint: endpoint(baseUrl) };
+    return simulatorsMode === 'auto' ? { mode: 'simulator', tuning, port } : { mode: 'off', tuning };
+  }
+
+  const vendors: Config['vendors'] = {
+    RAINMAKER: place(
+      'RAINMAKER',
+      'RAINMAKER',
+      {
+        ...transport('RAINMAKER'),
+        region: read.string('RAINMAKER_REGION', 'us-east-1'),
+        service: read.string('RAINMAKER_SERVICE', 'execute-api'),
+        apiVersion: read.oneOf('RAINMAKER_API_VERSION', 'v1', ['v1'] as const),
+      },
+      (baseUrl) => ({
+        baseUrl,
+        accessKeyId: read.required('RAINMAKER_ACCESS_KEY_ID', 'RAINMAKER_BASE_URL'),
+        secretAccessKey: read.required('RAINMAKER_SECRET_ACCESS_KEY', 'RAINMAKER_BASE_URL'),
+        sessionToken: read.raw('RAINMAKER_SESSION_TOKEN'),
+      }),
+    ),
+    ENGAGEMENT: place(
+      'ENGAGEMENT',
+      'ENGAGEMENT',
+      { ...transport('ENGAGEMENT'), pageSize: read.int('ENGAGEMENT_PAGE_SIZE', 100, 1, 1_000) },
+      (baseUrl) => ({
+        baseUrl,
+        username: read.required('ENGAGEMENT_USERNAME', 'ENGAGEMENT_BASE_URL'),
+        password: read.required('ENGAGEMENT_PASSWORD', 'ENGAGEMENT_BASE_URL'),
+      }),
+    ),
+    GREENARROW: place(
+      'GREENARROW',
+      'GREENARROW',
+      { ...transport('GREENARROW'), pageSize: read.int('GREENARROW_PAGE_SIZE', 100, 1, 10_000) },
+      (baseUrl) => ({
+        baseUrl,
+        username: read.required('GREENARROW_USERNAME', 'GREENARROW_BASE_URL'),
+        password: read.required('GREENARROW_PASSWORD', 'GREENARROW_BASE_URL'),
+      }),
+    ),
+    USER_MANAGEMENT: place(
+      'USER_MANAGEMENT',
+      'USER_MANAGEMENT',
+      {
+        ...transport('USER_MANAGEMENT'),
+        apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
+        accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
+      },
+      (baseUrl) => ({ baseUrl, apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL') }),
+    ),
+  };
+
+  let faults: Config['simulators']['faults'] = {};
+  const faultsText = read.raw('SIM_FAULTS');
+  if (faultsText !== undefined) {
+    try {
+      const parsed = faultsSchema.safeParse(JSON.parse(faultsText));
+      if (parsed.success) faults = parsed.data;
+      else {
+        const issue = parsed.error.issues[0]!;
+        read.problems.push(`SIM_FAULTS: ${issue.message} at ${issue.path.join('.') || 'top level'}; expected {"GREENARROW": {"getUser": {"latencyMs": 50}}}`);
+      }
+    } catch {
+      read.problems.push('SIM_FAULTS: expected JSON such as {"GREENARROW": {"getUser": {"latencyMs": 50}}}');
+    }
+  }
+
+  const config: Config = {
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.int('PORT', 4000, 0, 65_535),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    simulators: {
+      host: read.string('SIM_HOST', '127.0.0.1'),
+      seed: read.boolean('SIM_SEED', true),
+      faults,
+    },
+    vendors,
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

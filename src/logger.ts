@@ -1,0 +1,42 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths that may carry a secret if someone ever logs a request or an input object. The code never
+ * logs headers or bodies on purpose; redaction is the second line of defence.
+ */
+const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  '*.*.password',
+  'input.password',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["x-amz-security-token"]',
+  'authorization',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'apiKey',
+  '*.apiKey',
+];
+
+export interface LoggerOptions {
+  level: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read every line back. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'usergraph' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    options.destination,
+  );
+}
+
+/** A logger that drops everything, for library code used without one. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,284 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+/** A request as a simulator route sees it: path parameters decoded, body read as text. */
+export interface SimRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+}
+
+/** What a route answers. `body` is serialised as JSON unless `raw` is given. */
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+/**
+ * A fault on one route (or `*` for every route). Latency applies first; then a hang never answers;
+ * then `status` answers that status (with the vendor's error shape) with the given probability,
+ * without doing the work; `malformed` does the work, then answers 200 with a broken body
+ * (`json`: not JSON at all; `shape`: JSON that does not fit the vendor's contract).
+ */
+export const faultSchema = z
+  .object({
+    latencyMs: z.number().int().min(0).optional(),
+    hang: z.boolean().optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    probability: z.number().min(0).max(1).optional(),
+    malformed: z.enum(['json', 'shape']).optional(),
+  })
+  .strict();
+export type Fault = z.infer<typeof faultSchema>;
+
+/** One call as the simulator saw it; start and end times let tests prove calls overlapped. */
+export interface SimCall {
+  route: string;
+  method: string;
+  path: string;
+  status: number | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface SimulatorOptions {
+  /** Vendor name, for messages. */
+  name: string;
+  /** Runs before every matched route; answers instead of the route when it returns a response. */
+  authenticate?: (request: SimRequest) => SimResponse | null;
+  /** The vendor's error body for a status and message (used for injected statuses and 404s). */
+  errorResponse: (status: number, message: string) => SimResponse;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  random?: () => number;
+}
+
+interface Route {
+  name: string;
+  method: string;
+  segments: string[];
+  handler: SimHandler;
+}
+
+const UNMATCHED = '(unmatched)';
+
+/**
+ * A small HTTP server for one vendor: named routes with `:param` segments, a call log per route,
+ * and fault injection. Binds to loopback only.
+ */
+export class Simulator {
+  readonly name: string;
+  private readonly routes: Route[] = [];
+  private readonly faults = new Map<string, Fault>();
+  private readonly log: SimCall[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private server: Server | null = null;
+  private baseUrl: string | null = null;
+
+  constructor(private readonly options: SimulatorOptions) {
+    this.name = options.name;
+  }
+
+  /** Registers a route under a stable name; the name is what counters and faults refer to. */
+  route(name: string, method: string, pattern: string, handler: SimHandler): this {
+    if (this.routes.some((route) => route.name === name && route.method === method && route.segments.join('/') === pattern)) {
+      throw new TypeError(`${this.name}: route ${method} ${pattern} is registered twice`);
+    }
+    this.routes.push({ name, method, segments: splitPath(pattern), handler });
+    return this;
+  }
+
+  /** Route names, for validating fault settings. */
+  get routeNames(): string[] {
+    return [...new Set(this.routes.map((route) => route.name))];
+  }
+
+  get url(): string {
+    if (this.baseUrl === null) throw new Error(`${this.name} simulator is not listening`);
+    return this.baseUrl;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.server) throw new Error(`${this.name} simulator is already listening`);
+    const server = createServer((req, res) => void this.dispatch(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  /** Stops listening and drops every connection, including hung requests. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    this.baseUrl = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** How many calls reached a route (any outcome); without a name, the counts of every route. */
+  calls(route: string): number;
+  calls(): Record<string, number>;
+  calls(route?: string): number | Record<string, number> {
+    if (route !== undefined) return this.log.filter((call) => call.route === route).length;
+    const counts: Record<string, number> = {};
+    for (const call of this.log) counts[call.route] = (counts[call.route] ?? 0) + 1;
+    return counts;
+  }
+
+  /** The call log, oldest first. */
+  callLog(route?: string): readonly SimCall[] {
+    return route === undefined ? [...this.log] : this.log.filter((call) => call.route === route);
+  }
+
+  resetCalls(): void {
+    this.log.length = 0;
+  }
+
+  /** Sets the fault of a route name (or `*`); `null` clears it. */
+  setFault(route: string, fault: Fault | null): void {
+    if (route !== '*' && !this.routeNames.includes(route)) {
+      throw new TypeError(`${this.name}: no route named "${route}" (routes: ${this.routeNames.join(', ')})`);
+    }
+    if (fault === null) this.faults.delete(route);
+    else this.faults.set(route, faultSchema.parse(fault));
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const match = this.match(req.method ?? 'GET', url.pathname);
+    const call: SimCall = {
+      route: match?.route.name ?? UNMATCHED,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      status: null,
+      startedAt: performance.now(),
+      endedAt: null,
+    };
+    this.log.push(call);
+    const send = (response: SimResponse) => {
+      call.status = response.status;
+      call.endedAt = performance.now();
+      if (res.destroyed) return;
+      const text = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+      res.writeHead(response.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...response.headers,
+      });
+      res.end(text);
+    };
+    try {
+      const rawBody = await readBody(req, this.options.maxBodyBytes ?? 1_048_576);
+      if (rawBody === null) return send(this.options.errorResponse(413, 'Request body too large'));
+      const fault = match ? (this.faults.get(match.route.name) ?? this.faults.get('*')) : undefined;
+      if (fault?.latencyMs) await this.sleep(fault.latencyMs);
+      if (fault?.hang) return; // never answer; close() drops the socket
+      if (!match) return send(this.options.errorResponse(404, `No route for ${req.method} ${url.pathname}`));
+      const request: SimRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        params: match.params,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+      };
+      const denied = this.options.authenticate?.(request);
+      if (denied) return send(denied);
+      const random = this.options.random ?? Math.random;
+      if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {
+        return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})`));
+      }
+      const response = await match.route.handler(request);
+      if (fault?.malformed === 'json') return send({ status: 200, raw: '{"truncated": ' });
+      if (fault?.malformed === 'shape') return send({ status: 200, body: { unexpected: 'shape' } });
+      send(response);
+    } catch (error) {
+      send(this.options.errorResponse(500, `Simulator failure: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+    const segments = splitPath(path);
+    for (const route of this.routes) {
+      if (route.method !== method || route.segments.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      const matched = route.segments.every((segment, index) => {
+        const actual = segments[index]!;
+        if (segment.startsWith(':')) {
+          params[segment.slice(1)] = safeDecode(actual);
+          return true;
+        }
+        return segment === actual;
+      });
+      if (matched) return { route, params };
+    }
+    return null;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Reads the whole body as UTF-8; null when it exceeds the limit. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON request body; `undefined` when it is empty, an Error when it is not JSON. */
+export function parseJsonBody(request: SimRequest): unknown {
+  if (request.rawBody.trim() === '') return undefined;
+  try {
+    return JSON.parse(request.rawBody);
+  } catch {
+    return new SyntaxError('Request body is not valid JSON');
+  }
+}

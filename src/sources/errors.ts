@@ -1,0 +1,104 @@
+import type { Source } from '../domain/types';
+
+/** Stable codes a client can match on; they also become GraphQL `extensions.code`. */
+export type VendorErrorCode =
+  | 'VENDOR_UNAUTHORIZED'
+  | 'VENDOR_NOT_FOUND'
+  | 'VENDOR_CONFLICT'
+  | 'VENDOR_REJECTED'
+  | 'VENDOR_UNAVAILABLE'
+  | 'VENDOR_TIMEOUT'
+  | 'VENDOR_BAD_RESPONSE'
+  | 'VENDOR_NOT_CONFIGURED';
+
+export interface VendorErrorDetails {
+  /** HTTP status the vendor answered with, when it answered at all. */
+  status?: number;
+  /** The vendor's own words (its description / message / error_messages), never our request. */
+  vendorMessage?: string;
+  /** The vendor's own machine-readable code, when it has one (GreenArrow's `error_code`). */
+  vendorCode?: string;
+  cause?: unknown;
+}
+
+/**
+ * Every failure of a datasource is one of these. The message names the source and the vendor's
+ * words; it never contains a URL with credentials, a header, or the request body.
+ */
+export abstract class VendorError extends Error {
+  abstract readonly code: VendorErrorCode;
+  /** Whether the same request may succeed if sent again unchanged. */
+  abstract readonly retryable: boolean;
+  readonly source: Source;
+  readonly status?: number;
+  readonly vendorMessage?: string;
+  readonly vendorCode?: string;
+
+  constructor(source: Source, message: string, details: VendorErrorDetails = {}) {
+    super(`${source}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.source = source;
+    this.status = details.status;
+    this.vendorMessage = details.vendorMessage;
+    this.vendorCode = details.vendorCode;
+  }
+}
+
+/** The vendor refused our credentials or signature (401/403). */
+export class VendorUnauthorizedError extends VendorError {
+  readonly code = 'VENDOR_UNAUTHORIZED';
+  readonly retryable = false;
+}
+
+/** The record asked for does not exist at the vendor. */
+export class VendorNotFoundError extends VendorError {
+  readonly code = 'VENDOR_NOT_FOUND';
+  readonly retryable = false;
+}
+
+/** The vendor already holds a record with the same unique key (email, mobile number, user name). */
+export class VendorConflictError extends VendorError {
+  readonly code = 'VENDOR_CONFLICT';
+  readonly retryable = false;
+  /** The vendor's id of the record that already exists, when the vendor says it. */
+  readonly existingId?: string;
+
+  constructor(source: Source, message: string, details: VendorErrorDetails & { existingId?: string } = {}) {
+    super(source, message, details);
+    this.existingId = details.existingId;
+  }
+}
+
+/** The vendor rejected the request's content (validation failure, invalid attribute). */
+export class VendorRejectedError extends VendorError {
+  readonly code = 'VENDOR_REJECTED';
+  readonly retryable = false;
+}
+
+/** The vendor could not be reached, or answered with a server failure (5xx, 429). */
+export class VendorUnavailableError extends VendorError {
+  readonly code = 'VENDOR_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** The vendor did not answer within the configured timeout. */
+export class VendorTimeoutError extends VendorError {
+  readonly code = 'VENDOR_TIMEOUT';
+  readonly retryable = true;
+}
+
+/** The vendor answered something that is not what its contract says (bad JSON, wrong shape). */
+export class VendorBadResponseError extends VendorError {
+  readonly code = 'VENDOR_BAD_RESPONSE';
+  readonly retryable = true;
+}
+
+/** The gateway has no base URL or credentials for this vendor. */
+export class VendorNotConfiguredError extends VendorError {
+  readonly code = 'VENDOR_NOT_CONFIGURED';
+  readonly retryable = false;
+}
+
+export function isVendorError(error: unknown): error is VendorError {
+  return error instanceof VendorError;
+}

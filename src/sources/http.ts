@@ -1,0 +1,227 @@
+import { Pool, type Dispatcher } from 'undici';
+import {
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  handleType,
+  retry,
+  timeout,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import type { ZodType } from 'zod';
+import type { Source } from '../domain/types';
+import type { Logger } from '../logger';
+import {
+  VendorBadResponseError,
+  VendorError,
+  VendorTimeoutError,
+  VendorUnavailableError,
+} from './errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A request as a datasource describes it, before authentication. */
+export interface VendorRequest {
+  /** A stable name for the endpoint (`listUsers`), used in logs and metrics, never the raw path. */
+  route: string;
+  method: HttpMethod;
+  /** Path below the vendor's base URL, starting with `/`, without the query string. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Serialised with JSON.stringify; the content type defaults to `application/json`. */
+  json?: unknown;
+  contentType?: string;
+}
+
+/** A fully resolved request, as the authorizer sees and amends it. */
+export interface OutgoingRequest {
+  method: HttpMethod;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Adds the vendor's credentials to a request (Basic, API key, SigV4). */
+export type Authorizer = (request: OutgoingRequest) => OutgoingRequest | Promise<OutgoingRequest>;
+
+/** What came back: any HTTP status; only transport failures throw. */
+export interface VendorResponse {
+  status: number;
+  text: string;
+}
+
+export interface VendorHttpOptions {
+  source: Source;
+  /** Origin plus an optional path prefix, e.g. `https://api.example.com/pub`. */
+  baseUrl: string;
+  /** Deadline for one attempt, from sending to the last byte of the body. */
+  timeoutMs: number;
+  /** Extra attempts for idempotent reads that failed with VENDOR_UNAVAILABLE. */
+  retries: number;
+  /** Keep-alive connections in the pool. */
+  connections: number;
+  authorize: Authorizer;
+  logger: Logger;
+  /** Injected transport; defaults to a keep-alive undici Pool on the base URL's origin. */
+  dispatcher?: Dispatcher;
+}
+
+/** Latency and last failure seen by one vendor's transport, for health reporting. */
+export interface VendorHealth {
+  lastLatencyMs: number | null;
+  lastError: { code: string; message: string; at: Date } | null;
+  lastSuccessAt: Date | null;
+}
+
+const RETRYABLE_METHODS = new Set<HttpMethod>(['GET']);
+
+/**
+ * The one way a datasource talks HTTP: a keep-alive pool, a deadline per attempt, retries for
+ * idempotent reads, and transport failures turned into typed VendorErrors. Vendor-specific status
+ * and body handling stays in each client.
+ */
+export class VendorHttp {
+  readonly source: Source;
+  readonly health: VendorHealth = { lastLatencyMs: null, lastError: null, lastSuccessAt: null };
+  private readonly base: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private closed = false;
+  private readonly attempt: IPolicy<{ signal: AbortSignal }>;
+  private readonly readPolicy: IPolicy<{ signal: AbortSignal }>;
+
+  constructor(private readonly options: VendorHttpOptions) {
+    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
+      throw new TypeError(`VendorHttp(${options.source}): timeoutMs must be a positive integer, got ${options.timeoutMs}`);
+    }
+    this.source = options.source;
+    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(this.base.origin, {
+        connections: options.connections,
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+      });
+    this.attempt = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    this.readPolicy = wrap(
+      retry(
+        handleType(VendorUnavailableError),
+        { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }) },
+      ),
+      this.attempt,
+    );
+  }
+
+  /** Sends one request; resolves with any HTTP status, rejects only with a VendorError. */
+  async send(request: VendorRequest): Promise<VendorResponse> {
+    const policy = RETRYABLE_METHODS.has(request.method) && this.options.retries > 0 ? this.readPolicy : this.attempt;
+    try {
+      return await policy.execute(({ signal }) => this.sendOnce(request, signal));
+    } catch (error) {
+      const vendorError = this.toVendorError(error, request);
+      this.recordFailure(vendorError);
+      throw vendorError;
+    }
+  }
+
+  /** Parses a JSON body against the contract's schema; anything else is VENDOR_BAD_RESPONSE. */
+  decode<T>(response: VendorResponse, schema: ZodType<T>, route: string): T {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.text);
+    } catch {
+      throw this.badResponse(route, `answered HTTP ${response.status} with a body that is not JSON`, response.status);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw this.badResponse(
+        route,
+        `answered HTTP ${response.status} with a body that does not match its contract${where}: ${issue?.message ?? 'invalid'}`,
+        response.status,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Like decode, but for error bodies: returns undefined instead of throwing when they do not fit. */
+  tryDecode<T>(response: VendorResponse, schema: ZodType<T>): T | undefined {
+    try {
+      const parsed = schema.safeParse(JSON.parse(response.text));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records a vendor-level failure that a client raised from a status code or envelope. */
+  recordFailure(error: VendorError): void {
+    this.health.lastError = { code: error.code, message: error.message, at: new Date() };
+  }
+
+  /** Closes the pool; in-flight requests are aborted so nothing is left open. */
+  async close(): Promise<void> {
+    if (!this.ownsDispatcher || this.closed) return;
+    this.closed = true;
+    await this.dispatcher.destroy();
+  }
+
+  private async sendOnce(request: VendorRequest, signal: AbortSignal): Promise<VendorResponse> {
+    const url = new URL(request.path.replace(/^\//, ''), this.base);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    let body: string | undefined;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers['content-type'] = request.contentType ?? 'application/json';
+    }
+    const outgoing = await this.options.authorize({ method: request.method, url, headers, body });
+    const started = performance.now();
+    const response = await this.dispatcher.request({
+      origin: outgoing.url.origin,
+      path: outgoing.url.pathname + outgoing.url.search,
+      method: outgoing.method,
+      headers: outgoing.headers,
+      body: outgoing.body,
+      signal,
+    });
+    const text = await response.body.text();
+    const latencyMs = Math.round(performance.now() - started);
+    this.health.lastLatencyMs = latencyMs;
+    if (response.statusCode < 500) this.health.lastSuccessAt = new Date();
+    this.options.logger.debug(
+      { source: this.source, route: request.route, method: request.method, status: response.statusCode, latencyMs },
+      'vendor call',
+    );
+    if (response.statusCode >= 500 || response.statusCode === 429) {
+      throw new VendorUnavailableError(this.source, `${request.route} answered HTTP ${response.statusCode}`, {
+        status: response.statusCode,
+        vendorMessage: text.slice(0, 500),
+      });
+    }
+    return { status: response.statusCode, text };
+  }
+
+  private toVendorError(error: unknown, request: VendorRequest): VendorError {
+    if (error instanceof VendorError) return error;
+    if (error instanceof TaskCancelledError) {
+      return new VendorTimeoutError(this.source, `${request.route} did not answer within ${this.options.timeoutMs} ms`);
+    }
+    const code = (error as { code?: string } | null)?.code;
+    const reason = code ?? (error instanceof Error ? error.name : 'unknown error');
+    return new VendorUnavailableError(this.source, `${request.route} could not be reached (${reason})`, { cause: error });
+  }
+
+  private badResponse(route: string, message: string, status: number): VendorBadResponseError {
+    const error = new VendorBadResponseError(this.source, `${route} ${message}`, { status });
+    this.recordFailure(error);
+    return error;
+  }
+}
