@@ -8,4 +8,5 @@ module.exports = {
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -158,8 +158,9 @@ class EnvReader {
     return value;
   }
 
+  /** Unlike other variables, set-but-empty is meaningful here: it turns the prefix off. */
   pathPrefix(name: string, fallback: string): string {
-    const value = this.raw(name) ?? fallback;
+    const value = this.env[name]?.trim() ?? fallback;
     if (value !== '' && !/^\/[A-Za-z0-9._~\-/]*[^/]$/.test(value)) {
       this.problems.push(`${name}: expected a path starting with "/" and not ending with one (or empty), got "${value}"`);
       return fallback;

@@ -135,6 +135,13 @@ export class Simulator {
     await closed;
   }
 
+  /** Sockets currently open to this simulator; lets tests prove a client left none behind. */
+  openConnections(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  }
+
   /** How many calls reached a route (any outcome); without a name, the counts of every route. */
   calls(route: string): number;
   calls(): Record<string, number>;
