@@ -53,7 +53,7 @@ export interface SimulatorOptions {
   /** Vendor name, for messages. */
   name: string;
   /** Runs before every matched route; answers instead of the route when it returns a response. */
-  authenticate?: (request: SimRequest) => SimResponse | null;
+  authenticate?: (request: SimRequest) => SimResponse | null | Promise<SimResponse | null>;
   /** The vendor's error body for a status and message (used for injected statuses and 404s). */
   errorResponse: (status: number, message: string) => SimResponse;
   /** Largest request body accepted, in bytes. */
@@ -89,10 +89,11 @@ export class Simulator {
 
   /** Registers a route under a stable name; the name is what counters and faults refer to. */
   route(name: string, method: string, pattern: string, handler: SimHandler): this {
-    if (this.routes.some((route) => route.name === name && route.method === method && route.segments.join('/') === pattern)) {
+    const segments = splitPath(pattern);
+    if (this.routes.some((route) => route.method === method && route.segments.join('/') === segments.join('/'))) {
       throw new TypeError(`${this.name}: route ${method} ${pattern} is registered twice`);
     }
-    this.routes.push({ name, method, segments: splitPath(pattern), handler });
+    this.routes.push({ name, method, segments, handler });
     return this;
   }
 
@@ -212,7 +213,7 @@ export class Simulator {
         headers: req.headers,
         rawBody,
       };
-      const denied = this.options.authenticate?.(request);
+      const denied = await this.options.authenticate?.(request);
       if (denied) return send(denied);
       const random = this.options.random ?? Math.random;
       if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {

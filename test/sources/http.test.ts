@@ -200,6 +200,10 @@ describe('Simulator framework', () => {
     }
   });
 
+  it('refuses a second route for the same method and path', () => {
+    expect(() => echoSimulator().route('again', 'GET', '/things/:id', () => ({ status: 200 }))).toThrow('echo: route GET /things/:id is registered twice');
+  });
+
   it('refuses faults on routes it does not have, naming the ones it has', () => {
     expect(() => sim.setFault('delete', { hang: true })).toThrow('echo: no route named "delete" (routes: read, write, raw)');
     expect(() => sim.setFault('read', { latency: 5 } as never)).toThrow();
