@@ -1,0 +1,491 @@
+import { SOURCES, type Source } from '../domain/types';
+import { chunksForList, placeholders, type Database, type SqlValue } from './database';
+import { ConstraintViolationError, EmailTakenError, IdentityLinkedElsewhereError, UserNotFoundError } from './errors';
+import { timeOrderedIds } from './ids';
+import { refusePasswordKeys } from './secrets';
+import { assertOneOf, assertSource, assertString, assertText, iso } from './values';
+
+/** How a vendor record stands with the gateway. Values are the GraphQL enum IdentityStatus's values. */
+export const IDENTITY_STATUSES = ['ACTIVE', 'PENDING', 'FAILED', 'ORPHANED'] as const;
+export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
+
+/** One person as the gateway knows them; everything else lives at the vendors. */
+export interface StoredUser {
+  /** Opaque, URL-safe, sorts in creation order. */
+  id: string;
+  /** Lower-cased; unique across users. */
+  email: string | null;
+  phone: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One vendor record of a user. */
+export interface Identity {
+  source: Source;
+  externalId: string;
+  status: IdentityStatus;
+  linkedAt: Date;
+  /** When the gateway last saw the vendor record, null when never since linking. */
+  syncedAt: Date | null;
+}
+
+export interface IdentityLink {
+  source: Source;
+  externalId: string;
+  status: IdentityStatus;
+}
+
+/** A profile value as last seen; never a secret. */
+export type ProfileValue = string | number | boolean | null;
+export type ProfileValues = Record<string, ProfileValue>;
+
+/** The last non-secret values the gateway saw for a user at one vendor. */
+export interface StoredProfile {
+  source: Source;
+  values: ProfileValues;
+  seenAt: Date;
+}
+
+export interface UserFilter {
+  /** Matches users whose email contains this text, ignoring case. */
+  emailContains?: string;
+  /** Matches users linked to at least one record of this vendor. */
+  source?: Source;
+}
+
+export interface ListUsersArgs extends UserFilter {
+  first: number;
+  /** The id of the last user of the previous page. */
+  after?: string;
+}
+
+export interface UserPage {
+  users: StoredUser[];
+  hasNextPage: boolean;
+}
+
+export interface IdentityStoreOptions {
+  clock?: () => Date;
+}
+
+interface UserRow {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface IdentityRow {
+  user_id: string;
+  source: string;
+  external_id: string;
+  status: string;
+  linked_at: string;
+  synced_at: string | null;
+}
+
+interface ProfileRow {
+  user_id: string;
+  source: string;
+  data: string;
+  seen_at: string;
+}
+
+const USER_COLUMNS = 'id, email, phone, created_at, updated_at';
+const IDENTITY_COLUMNS = 'user_id, source, external_id, status, linked_at, synced_at';
+
+/** State shared by a store and the copies of it bound to a transaction. */
+interface Shared {
+  clock: () => Date;
+  nextUserId: (timeMs: number) => string;
+}
+
+/**
+ * The gateway's map from each User to its vendor records, plus the last-seen profile values of
+ * vendors that cannot be read back. Every look-up takes a batch of keys and costs one query (up to
+ * MAX_VALUES_PER_LIST keys), so a DataLoader batch is one database round trip.
+ */
+export class IdentityStore {
+  private readonly db: Database;
+  private shared: Shared;
+
+  constructor(db: Database, options: IdentityStoreOptions = {}) {
+    this.db = db;
+    this.shared = { clock: options.clock ?? (() => new Date()), nextUserId: timeOrderedIds('usr_') };
+  }
+
+  /** This store over another handle (a transaction's), keeping the clock and the id sequence. */
+  on(db: Database): IdentityStore {
+    const store = new IdentityStore(db);
+    store.shared = this.shared;
+    return store;
+  }
+
+  /** Creates a user; EMAIL_TAKEN when another user has the email. */
+  async createUser(input: { email?: string | null; phone?: string | null }, at: Date = this.shared.clock()): Promise<StoredUser> {
+    const email = normalizeEmail(input.email);
+    const phone = normalizePhone(input.phone);
+    if (email === null && phone === null) throw new TypeError('createUser() needs an email or a phone');
+    const row = await this.insertUser(email, phone, at);
+    if (row) return toUser(row);
+    throw new EmailTakenError(await this.userIdByEmail(email!));
+  }
+
+  /**
+   * The user with this email, created when there is none: importers call it for each vendor record
+   * so that records of one person end up under one user.
+   */
+  async findOrCreateByEmail(
+    email: string,
+    extra: { phone?: string | null } = {},
+    at: Date = this.shared.clock(),
+  ): Promise<{ user: StoredUser; created: boolean }> {
+    const normalized = normalizeEmail(email);
+    if (normalized === null) throw new TypeError('findOrCreateByEmail() needs a non-empty email');
+    const inserted = await this.insertUser(normalized, normalizePhone(extra.phone), at);
+    if (inserted) return { user: toUser(inserted), created: true };
+    const rows = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [normalized]);
+    // Only a concurrent delete between the two statements gets here; creating again is then right.
+    if (rows.length === 0) return this.findOrCreateByEmail(email, extra, at);
+    return { user: toUser(rows[0]!), created: false };
+  }
+
+  /** Changes the given fields (`undefined` leaves one as it is, `null` clears it). */
+  async updateUser(id: string, changes: { email?: string | null; phone?: string | null }, at: Date = this.shared.clock()): Promise<StoredUser> {
+    assertString(id, 'updateUser() id');
+    if (changes.email === null && changes.phone === null) throw new TypeError('updateUser() would leave the user without email and phone');
+    const assignments: string[] = [];
+    const params: SqlValue[] = [id, iso(at, 'updateUser() at')];
+    if (changes.email !== undefined) {
+      params.push(normalizeEmail(changes.email));
+      assignments.push(`email = $${params.length}`);
+    }
+    if (changes.phone !== undefined) {
+      params.push(normalizePhone(changes.phone));
+      assignments.push(`phone = $${params.length}`);
+    }
+    let rows: UserRow[];
+    try {
+      rows = await this.db.query<UserRow>(
+        `UPDATE users SET ${[...assignments, 'updated_at = $2'].join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        params,
+      );
+    } catch (error) {
+      if (error instanceof ConstraintViolationError && error.kind === 'UNIQUE') {
+        throw new EmailTakenError(await this.userIdByEmail(normalizeEmail(changes.email)!));
+      }
+      throw error;
+    }
+    if (rows.length === 0) throw new UserNotFoundError(id);
+    return toUser(rows[0]!);
+  }
+
+  /** Deletes a user with its identity links and profiles; false when there was none. */
+  async deleteUser(id: string): Promise<boolean> {
+    assertString(id, 'deleteUser() id');
+    const { changes } = await this.db.run('DELETE FROM users WHERE id = $1', [id]);
+    return changes > 0;
+  }
+
+  /**
+   * Links a vendor record to a user, or refreshes the link's status and `syncedAt` when it exists.
+   * USER_NOT_FOUND for an unknown user; IDENTITY_LINKED_ELSEWHERE when the record belongs to another.
+   */
+  async link(userId: string, identity: IdentityLink, at: Date = this.shared.clock()): Promise<Identity> {
+    assertString(userId, 'link() userId');
+    assertSource(identity.source);
+    assertText(identity.externalId, 'link() externalId');
+    assertStatus(identity.status);
+    let rows: IdentityRow[];
+    try {
+      rows = await this.db.query<IdentityRow>(
+        `INSERT INTO identities (source, external_id, user_id, status, linked_at, synced_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (source, external_id) DO UPDATE SET status = excluded.status, synced_at = excluded.synced_at
+         WHERE identities.user_id = excluded.user_id
+         RETURNING ${IDENTITY_COLUMNS}`,
+        [identity.source, identity.externalId, userId, identity.status, iso(at, 'link() at')],
+      );
+    } catch (error) {
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new UserNotFoundError(userId);
+      throw error;
+    }
+    if (rows.length > 0) return toIdentity(rows[0]!);
+    const owners = await this.db.query<{ user_id: string }>('SELECT user_id FROM identities WHERE source = $1 AND external_id = $2', [
+      identity.source,
+      identity.externalId,
+    ]);
+    throw new IdentityLinkedElsewhereError(identity.source, identity.externalId, owners[0]?.user_id ?? 'unknown');
+  }
+
+  /** Removes the link to a vendor record; false when there was none. */
+  async unlink(source: Source, externalId: string): Promise<boolean> {
+    assertSource(source);
+    assertText(externalId, 'unlink() externalId');
+    const { changes } = await this.db.run('DELETE FROM identities WHERE source = $1 AND external_id = $2', [source, externalId]);
+    return changes > 0;
+  }
+
+  /** Sets a link's status; false when there is no such link. */
+  async setIdentityStatus(source: Source, externalId: string, status: IdentityStatus): Promise<boolean> {
+    assertSource(source);
+    assertText(externalId, 'setIdentityStatus() externalId');
+    assertStatus(status);
+    const { changes } = await this.db.run('UPDATE identities SET status = $1 WHERE source = $2 AND external_id = $3', [
+      status,
+      source,
+      externalId,
+    ]);
+    return changes > 0;
+  }
+
+  /** Records that the gateway saw these vendor records at `at`; returns how many links it touched. */
+  async markSynced(source: Source, externalIds: readonly string[], at: Date): Promise<number> {
+    assertSource(source);
+    const keys = distinctStrings(externalIds, 'markSynced() externalIds');
+    let touched = 0;
+    for (const chunk of chunksForList(keys)) {
+      const { changes } = await this.db.run(
+        `UPDATE identities SET synced_at = $1 WHERE source = $2 AND external_id IN (${placeholders(chunk.length, 3)})`,
+        [iso(at, 'markSynced() at'), source, ...chunk],
+      );
+      touched += changes;
+    }
+    return touched;
+  }
+
+  /** Each user's links in SOURCES order; every asked id is a key, with `[]` when it has none. */
+  async identitiesByUserIds(userIds: readonly string[]): Promise<Map<string, Identity[]>> {
+    const keys = distinctStrings(userIds, 'identitiesByUserIds() ids');
+    const result = new Map<string, Identity[]>(keys.map((id) => [id, []]));
+    for (const chunk of chunksForList(keys)) {
+      const rows = await this.db.query<IdentityRow>(
+        `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE user_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) result.get(row.user_id)!.push(toIdentity(row));
+    }
+    for (const identities of result.values()) identities.sort(bySourceThen((identity) => identity.externalId));
+    return result;
+  }
+
+  /** The users that exist among `ids`; missing ids are not keys. */
+  async usersByIds(ids: readonly string[]): Promise<Map<string, StoredUser>> {
+    const keys = distinctStrings(ids, 'usersByIds() ids');
+    const result = new Map<string, StoredUser>();
+    for (const chunk of chunksForList(keys)) {
+      const rows = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id IN (${placeholders(chunk.length)})`, chunk);
+      for (const row of rows) result.set(row.id, toUser(row));
+    }
+    return result;
+  }
+
+  /** User ids by email, ignoring case; keyed by the emails as given, missing ones are not keys. */
+  async userIdsByEmails(emails: readonly string[]): Promise<Map<string, string>> {
+    const given = distinctStrings(emails, 'userIdsByEmails() emails');
+    const normalized = [...new Set(given.map((email) => normalizeEmail(email)).filter((email): email is string => email !== null))];
+    const byEmail = new Map<string, string>();
+    for (const chunk of chunksForList(normalized)) {
+      const rows = await this.db.query<{ id: string; email: string }>(
+        `SELECT id, email FROM users WHERE email IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) byEmail.set(row.email, row.id);
+    }
+    const result = new Map<string, string>();
+    for (const email of given) {
+      const id = byEmail.get(normalizeEmail(email) ?? '');
+      if (id !== undefined) result.set(email, id);
+    }
+    return result;
+  }
+
+  /** User ids of one vendor's records; records linked to nobody are not keys. */
+  async userIdsByExternalIds(source: Source, externalIds: readonly string[]): Promise<Map<string, string>> {
+    assertSource(source);
+    const keys = distinctStrings(externalIds, 'userIdsByExternalIds() externalIds');
+    const result = new Map<string, string>();
+    for (const chunk of chunksForList(keys)) {
+      const rows = await this.db.query<{ external_id: string; user_id: string }>(
+        `SELECT external_id, user_id FROM identities WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
+      for (const row of rows) result.set(row.external_id, row.user_id);
+    }
+    return result;
+  }
+
+  /**
+   * Replaces the last-seen values of a user at one vendor, unless a newer snapshot is stored already
+   * (then returns false): a slow import never overwrites what a later write recorded. Callers that
+   * saw only some fields merge them into the stored values first. Values are scalars; any key
+   * naming a password is a TypeError, since passwords are never stored.
+   */
+  async saveProfile(userId: string, source: Source, values: ProfileValues, seenAt: Date): Promise<boolean> {
+    assertString(userId, 'saveProfile() userId');
+    assertSource(source);
+    assertProfileValues(values);
+    try {
+      const { changes } = await this.db.run(
+        `INSERT INTO profiles (user_id, source, data, seen_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, source) DO UPDATE SET data = excluded.data, seen_at = excluded.seen_at
+         WHERE profiles.seen_at <= excluded.seen_at`,
+        [userId, source, JSON.stringify(values), iso(seenAt, 'saveProfile() seenAt')],
+      );
+      return changes > 0;
+    } catch (error) {
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new UserNotFoundError(userId);
+      throw error;
+    }
+  }
+
+  /** Each user's stored profiles in SOURCES order; every asked id is a key, with `[]` when none. */
+  async profilesByUserIds(userIds: readonly string[]): Promise<Map<string, StoredProfile[]>> {
+    const keys = distinctStrings(userIds, 'profilesByUserIds() ids');
+    const result = new Map<string, StoredProfile[]>(keys.map((id) => [id, []]));
+    for (const chunk of chunksForList(keys)) {
+      const rows = await this.db.query<ProfileRow>(
+        `SELECT user_id, source, data, seen_at FROM profiles WHERE user_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) {
+        result.get(row.user_id)!.push({ source: row.source as Source, values: JSON.parse(row.data) as ProfileValues, seenAt: new Date(row.seen_at) });
+      }
+    }
+    for (const profiles of result.values()) profiles.sort(bySourceThen(() => ''));
+    return result;
+  }
+
+  /** One page of users in creation order (keyset on id), fetching one row more to learn hasNextPage. */
+  async listUsers(args: ListUsersArgs): Promise<UserPage> {
+    const { first, after } = args;
+    if (!Number.isInteger(first) || first < 1) throw new TypeError(`listUsers() first must be a positive integer, got ${first}`);
+    const params: SqlValue[] = [];
+    const conditions = filterConditions(args, params);
+    if (after !== undefined) {
+      assertString(after, 'listUsers() after');
+      params.push(after);
+      conditions.push(`id > $${params.length}`);
+    }
+    params.push(first + 1);
+    const rows = await this.db.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users${where(conditions)} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return { users: rows.slice(0, first).map(toUser), hasNextPage: rows.length > first };
+  }
+
+  /** How many users match the filter (all users without one). */
+  async countUsers(filter: UserFilter = {}): Promise<number> {
+    const params: SqlValue[] = [];
+    const rows = await this.db.query<{ count: number | string }>(
+      `SELECT COUNT(*) AS count FROM users${where(filterConditions(filter, params))}`,
+      params,
+    );
+    return Number(rows[0]!.count);
+  }
+
+  /** Inserts a user unless the email is taken (then undefined). */
+  private async insertUser(email: string | null, phone: string | null, at: Date): Promise<UserRow | undefined> {
+    const timestamp = iso(at, 'the creation time');
+    const rows = await this.db.query<UserRow>(
+      `INSERT INTO users (id, email, phone, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (email) DO NOTHING
+       RETURNING ${USER_COLUMNS}`,
+      [this.shared.nextUserId(at.getTime()), email, phone, timestamp],
+    );
+    return rows[0];
+  }
+
+  private async userIdByEmail(email: string): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+    return rows[0]?.id ?? null;
+  }
+}
+
+/** Emails are stored lower-cased and trimmed, so equality and LIKE ignore case on every engine. */
+export function normalizeEmail(email: string | null | undefined): string | null {
+  if (email === null || email === undefined) return null;
+  assertString(email, 'an email');
+  const normalized = email.trim().toLowerCase();
+  return normalized === '' ? null : normalized;
+}
+
+function normalizePhone(phone: string | null | undefined): string | null {
+  if (phone === null || phone === undefined) return null;
+  assertString(phone, 'a phone');
+  const normalized = phone.trim();
+  return normalized === '' ? null : normalized;
+}
+
+/** The SQL conditions of a UserFilter, appending their values to `params`. */
+function filterConditions(filter: UserFilter, params: SqlValue[]): string[] {
+  const conditions: string[] = [];
+  if (filter.emailContains !== undefined) {
+    assertString(filter.emailContains, 'emailContains');
+    params.push(`%${escapeLike(filter.emailContains.trim().toLowerCase())}%`);
+    conditions.push(`email LIKE $${params.length} ESCAPE '!'`);
+  }
+  if (filter.source !== undefined) {
+    assertSource(filter.source);
+    params.push(filter.source);
+    conditions.push(`EXISTS (SELECT 1 FROM identities WHERE identities.user_id = users.id AND identities.source = $${params.length})`);
+  }
+  return conditions;
+}
+
+function where(conditions: string[]): string {
+  return conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+}
+
+/** `!` escapes LIKE's wildcards; a backslash would mean different things to different engines. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (char) => `!${char}`);
+}
+
+function toUser(row: UserRow): StoredUser {
+  return { id: row.id, email: row.email, phone: row.phone, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
+}
+
+function toIdentity(row: IdentityRow): Identity {
+  return {
+    source: row.source as Source,
+    externalId: row.external_id,
+    status: row.status as IdentityStatus,
+    linkedAt: new Date(row.linked_at),
+    syncedAt: row.synced_at === null ? null : new Date(row.synced_at),
+  };
+}
+
+/** Orders by the SOURCES order (sources unknown to this code last), then by `tieBreak`. */
+function bySourceThen<T extends { source: Source }>(tieBreak: (item: T) => string): (a: T, b: T) => number {
+  const rank = (source: Source) => {
+    const index = SOURCES.indexOf(source);
+    return index === -1 ? SOURCES.length : index;
+  };
+  return (a, b) => rank(a.source) - rank(b.source) || tieBreak(a).localeCompare(tieBreak(b));
+}
+
+function distinctStrings(values: readonly string[], what: string): string[] {
+  if (!Array.isArray(values)) throw new TypeError(`${what} must be an array of strings`);
+  for (const value of values) assertString(value, `each of ${what}`);
+  return [...new Set(values)];
+}
+
+function assertStatus(status: unknown): asserts status is IdentityStatus {
+  assertOneOf(IDENTITY_STATUSES, status, 'identity status');
+}
+
+function assertProfileValues(values: unknown): asserts values is ProfileValues {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+    throw new TypeError('saveProfile() values must be an object of field names to scalar values');
+  }
+  refusePasswordKeys(values, 'a profile');
+  for (const [key, value] of Object.entries(values)) {
+    const type = typeof value;
+    const scalar = value === null || type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value));
+    if (!scalar) throw new TypeError(`profile value "${key}" must be a string, finite number, boolean or null; got ${type}`);
+  }
+}

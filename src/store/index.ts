@@ -1,0 +1,54 @@
+import { silentLogger, type Logger } from '../logger';
+import type { Database } from './database';
+import { IdentityStore } from './identity-store';
+import { Journal, type JournalOptions } from './journal';
+import { migrate } from './migrations';
+import { openSqliteDatabase } from './sqlite';
+
+export * from './database';
+export * from './errors';
+export * from './identity-store';
+export * from './journal';
+export * from './migrations';
+export { openSqliteDatabase, type SqliteOptions } from './sqlite';
+
+export interface StoreOptions {
+  /** The embedded database file (its directory is created on first start), or `':memory:'`. */
+  file: string;
+  logger?: Logger;
+  clock?: () => Date;
+  /** Who owns the journal's operations; defaults to this process (`PROCESS_OWNER`). */
+  owner?: JournalOptions['owner'];
+}
+
+/** The gateway's database with its two views; `transaction` binds both to one transaction. */
+export interface Store {
+  db: Database;
+  identities: IdentityStore;
+  journal: Journal;
+  /** Runs `fn` in one transaction: links and journal entries written in it commit together. */
+  transaction<T>(fn: (store: { identities: IdentityStore; journal: Journal }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens the embedded database and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const logger = options.logger ?? silentLogger;
+  const db = openSqliteDatabase({ file: options.file, logger });
+  try {
+    const { applied, version } = await migrate(db, { logger, clock: options.clock });
+    logger.info({ file: options.file, schemaVersion: version, migrationsApplied: applied.length }, 'identity store ready');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const identities = new IdentityStore(db, { clock: options.clock });
+  const journal = new Journal(db, { clock: options.clock, owner: options.owner });
+  return {
+    db,
+    identities,
+    journal,
+    transaction: (fn) => db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx) })),
+    close: () => db.close(),
+  };
+}

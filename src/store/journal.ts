@@ -1,0 +1,417 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Source } from '../domain/types';
+import { placeholders, type Database, type SqlValue } from './database';
+import { ConstraintViolationError, OperationNotFoundError, OperationNotPendingError } from './errors';
+import { timeOrderedIds } from './ids';
+import { refusePasswordKeys } from './secrets';
+import { assertOneOf, assertSource, assertText, iso } from './values';
+
+export const OPERATION_STATES = ['PENDING', 'COMPLETED', 'INTERRUPTED', 'FAILED'] as const;
+/** PENDING while its process runs it; INTERRUPTED once that process is known dead. */
+export type OperationState = (typeof OPERATION_STATES)[number];
+
+export const STEP_STATES = ['STARTED', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSATED'] as const;
+/** STARTED is written before the vendor call: a step left STARTED may or may not have reached it. */
+export type StepState = (typeof STEP_STATES)[number];
+export const FINISHED_STEP_STATES = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSATED'] as const;
+export type FinishedStepState = (typeof FINISHED_STEP_STATES)[number];
+
+export const STEP_ACTIONS = ['create', 'update', 'delete', 'compensate'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** One mutation as the journal recorded it. */
+export interface Operation {
+  id: string;
+  idempotencyKey: string | null;
+  mutation: string;
+  /** `hashInput()` of the mutation's input: compares inputs without storing them. */
+  inputHash: string;
+  state: OperationState;
+  /** The recorded response, as JSON values; null until the operation completes or fails. */
+  payload: unknown;
+  /** The process running it (see `PROCESS_OWNER`). */
+  owner: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a failed step reports; stored as JSON, so never a vendor request or a secret. */
+export interface StepError {
+  code: string;
+  message: string;
+  retryable?: boolean;
+}
+
+/** One vendor call of an operation. */
+export interface OperationStep {
+  operationId: string;
+  source: Source;
+  action: StepAction;
+  state: StepState;
+  /** The vendor's id of the record written, once known. */
+  externalId: string | null;
+  error: StepError | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface BeginInput {
+  mutation: string;
+  idempotencyKey?: string | null;
+  inputHash: string;
+}
+
+/**
+ * What `begin` found. STARTED: a new PENDING operation for this process. REPLAY: the key's
+ * operation with the same mutation and input, in whatever state it is (COMPLETED: answer its
+ * payload; PENDING: in flight elsewhere; INTERRUPTED: `resume` it). KEY_REUSED: the key belongs to
+ * a different mutation or input (IDEMPOTENCY_KEY_REUSED).
+ */
+export type BeginResult =
+  | { status: 'STARTED'; operation: Operation }
+  | { status: 'REPLAY'; operation: Operation }
+  | { status: 'KEY_REUSED'; operation: Operation };
+
+export interface StepOutcome {
+  state: FinishedStepState;
+  /** Kept from an earlier write of the step when omitted. */
+  externalId?: string | null;
+  error?: StepError | null;
+}
+
+export interface JournalOptions {
+  /** Who runs the operations this journal begins; defaults to this process. */
+  owner?: string;
+  clock?: () => Date;
+}
+
+interface OperationRow {
+  id: string;
+  idempotency_key: string | null;
+  mutation: string;
+  input_hash: string;
+  state: string;
+  payload: string | null;
+  owner: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface StepRow {
+  operation_id: string;
+  source: string;
+  action: string;
+  state: string;
+  external_id: string | null;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+const OPERATION_COLUMNS = 'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at';
+const STEP_COLUMNS = 'operation_id, source, action, state, external_id, error, started_at, finished_at';
+
+/** This process among all gateways sharing a database: `pid@host#nonce`; the nonce tells a restarted PID 1 apart. */
+export const PROCESS_OWNER = `${process.pid}@${hostname()}#${randomBytes(4).toString('hex')}`;
+
+const OWNER_PATTERN = /^(\d+)@(.+)#([0-9a-f]+)$/;
+
+/**
+ * An `ownerIsAlive` for `markInterrupted` that knows this host: an owner here is dead when its
+ * process is gone, or when it is this process's PID with another nonce (a previous incarnation).
+ * Owners on other hosts, or in another format, count as alive: they are not ours to judge.
+ */
+export function ownerIsAliveOnThisHost(owner: string): boolean {
+  if (owner === PROCESS_OWNER) return true;
+  const match = OWNER_PATTERN.exec(owner);
+  if (!match || match[2] !== hostname()) return true;
+  const pid = Number(match[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The journal of mutations (issue 4): each operation and each of its vendor steps is written before
+ * and after the vendor call, so a crash leaves a record of exactly which vendors were written.
+ * It stores a keyed hash of the input, never the input, and refuses payloads naming a password.
+ */
+export class Journal {
+  readonly owner: string;
+  private readonly db: Database;
+  private shared: { clock: () => Date; nextOperationId: (timeMs: number) => string };
+
+  constructor(db: Database, options: JournalOptions = {}) {
+    this.db = db;
+    this.owner = options.owner ?? PROCESS_OWNER;
+    assertText(this.owner, 'owner');
+    this.shared = { clock: options.clock ?? (() => new Date()), nextOperationId: timeOrderedIds('op_') };
+  }
+
+  /** This journal over another handle (a transaction's), with the same owner, clock and ids. */
+  on(db: Database): Journal {
+    const journal = new Journal(db, { owner: this.owner });
+    journal.shared = this.shared;
+    return journal;
+  }
+
+  /**
+   * Starts an operation, or finds the one its idempotency key already names. Atomic: of two
+   * concurrent begins with one key, exactly one gets STARTED.
+   */
+  async begin(input: BeginInput): Promise<BeginResult> {
+    assertText(input.mutation, 'begin() mutation');
+    assertText(input.inputHash, 'begin() inputHash');
+    const key = input.idempotencyKey ?? null;
+    if (key !== null) assertText(key, 'begin() idempotencyKey');
+    const now = this.shared.clock();
+    const inserted = await this.db.query<OperationRow>(
+      `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING ${OPERATION_COLUMNS}`,
+      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock')],
+    );
+    if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
+    const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE idempotency_key = $1`, [key]);
+    const existing = toOperation(rows[0]!);
+    const same = existing.mutation === input.mutation && existing.inputHash === input.inputHash;
+    return { status: same ? 'REPLAY' : 'KEY_REUSED', operation: existing };
+  }
+
+  /**
+   * Records that a vendor call is about to be made. Starting a step again (after a crash or a
+   * failure) resets it to STARTED; a step that finished otherwise is returned as it is, so the
+   * caller sees from `state !== 'STARTED'` that it must not call the vendor again.
+   */
+  async stepStarted(operationId: string, source: Source, action: StepAction): Promise<OperationStep> {
+    assertStep(operationId, source, action);
+    const rows = await this.writeStep(
+      `INSERT INTO operation_steps (${STEP_COLUMNS})
+       VALUES ($1, $2, $3, 'STARTED', NULL, NULL, $4, NULL)
+       ON CONFLICT (operation_id, source, action) DO UPDATE
+         SET state = 'STARTED', error = NULL, started_at = excluded.started_at, finished_at = NULL
+         WHERE operation_steps.state IN ('STARTED', 'FAILED')
+       RETURNING ${STEP_COLUMNS}`,
+      [operationId, source, action, this.now()],
+      operationId,
+    );
+    if (rows.length > 0) return toStep(rows[0]!);
+    const existing = await this.db.query<StepRow>(
+      `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 AND source = $2 AND action = $3`,
+      [operationId, source, action],
+    );
+    return toStep(existing[0]!);
+  }
+
+  /** Records how a vendor call ended (or that it was skipped without one). */
+  async stepFinished(operationId: string, source: Source, action: StepAction, outcome: StepOutcome): Promise<OperationStep> {
+    assertStep(operationId, source, action);
+    assertOneOf(FINISHED_STEP_STATES, outcome.state, 'stepFinished() state');
+    if (outcome.externalId !== undefined && outcome.externalId !== null) assertText(outcome.externalId, 'stepFinished() externalId');
+    const error = outcome.error ?? null;
+    if (error !== null) {
+      if (typeof error.code !== 'string' || typeof error.message !== 'string') throw new TypeError('stepFinished() error needs a code and a message');
+      refusePasswordKeys(error, 'a journal step error');
+    }
+    const rows = await this.writeStep(
+      `INSERT INTO operation_steps (${STEP_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+       ON CONFLICT (operation_id, source, action) DO UPDATE
+         SET state = excluded.state, external_id = COALESCE(excluded.external_id, operation_steps.external_id),
+             error = excluded.error, finished_at = excluded.finished_at
+       RETURNING ${STEP_COLUMNS}`,
+      [operationId, source, action, outcome.state, outcome.externalId ?? null, error === null ? null : JSON.stringify(error), this.now()],
+      operationId,
+    );
+    return toStep(rows[0]!);
+  }
+
+  /** Records the operation's response and marks it COMPLETED; only its PENDING owner may. */
+  async complete(operationId: string, payload: unknown): Promise<Operation> {
+    return this.finish(operationId, 'COMPLETED', payload);
+  }
+
+  /** Records the operation's response and marks it FAILED; only its PENDING owner may. */
+  async fail(operationId: string, payload: unknown): Promise<Operation> {
+    return this.finish(operationId, 'FAILED', payload);
+  }
+
+  /**
+   * Claims an INTERRUPTED operation for this process (PENDING again, owned here), so that one
+   * replay finishes its missing steps. Null when it is not interrupted (any more): another process
+   * claimed it first, or it does not exist.
+   */
+  async resume(operationId: string): Promise<Operation | null> {
+    assertText(operationId, 'resume() operationId');
+    const rows = await this.db.query<OperationRow>(
+      `UPDATE operations SET state = 'PENDING', owner = $1, updated_at = $2
+       WHERE id = $3 AND state = 'INTERRUPTED'
+       RETURNING ${OPERATION_COLUMNS}`,
+      [this.owner, this.now(), operationId],
+    );
+    return rows[0] ? toOperation(rows[0]) : null;
+  }
+
+  /**
+   * On startup: PENDING operations whose owner `ownerIsAlive` reports dead become INTERRUPTED.
+   * Returns them, oldest first. `ownerIsAliveOnThisHost` is the usual judge.
+   */
+  async markInterrupted(ownerIsAlive: (owner: string) => boolean | Promise<boolean>): Promise<Operation[]> {
+    if (typeof ownerIsAlive !== 'function') throw new TypeError('markInterrupted() needs a function telling whether an owner is alive');
+    const owners = await this.db.query<{ owner: string }>(`SELECT DISTINCT owner FROM operations WHERE state = 'PENDING'`);
+    const dead: string[] = [];
+    for (const { owner } of owners) if (!(await ownerIsAlive(owner))) dead.push(owner);
+    if (dead.length === 0) return [];
+    const rows = await this.db.query<OperationRow>(
+      `UPDATE operations SET state = 'INTERRUPTED', updated_at = $1
+       WHERE state = 'PENDING' AND owner IN (${placeholders(dead.length, 2)})
+       RETURNING ${OPERATION_COLUMNS}`,
+      [this.now(), ...dead],
+    );
+    return rows.map(toOperation).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async operation(id: string): Promise<Operation | null> {
+    assertText(id, 'operation() id');
+    const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE id = $1`, [id]);
+    return rows[0] ? toOperation(rows[0]) : null;
+  }
+
+  /** The operation's steps in the order they started. */
+  async steps(operationId: string): Promise<OperationStep[]> {
+    assertText(operationId, 'steps() operationId');
+    const rows = await this.db.query<StepRow>(
+      `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 ORDER BY started_at, source, action`,
+      [operationId],
+    );
+    return rows.map(toStep);
+  }
+
+  private now(): string {
+    return iso(this.shared.clock(), 'the journal clock');
+  }
+
+  private async finish(operationId: string, state: 'COMPLETED' | 'FAILED', payload: unknown): Promise<Operation> {
+    assertText(operationId, 'operationId');
+    refusePasswordKeys(payload, 'a journal payload');
+    const json = payload === undefined ? null : JSON.stringify(payload);
+    const rows = await this.db.query<OperationRow>(
+      `UPDATE operations SET state = $1, payload = $2, updated_at = $3
+       WHERE id = $4 AND state = 'PENDING' AND owner = $5
+       RETURNING ${OPERATION_COLUMNS}`,
+      [state, json, this.now(), operationId, this.owner],
+    );
+    if (rows[0]) return toOperation(rows[0]);
+    const existing = await this.operation(operationId);
+    if (!existing) throw new OperationNotFoundError(operationId);
+    throw new OperationNotPendingError(operationId, existing.state, existing.owner);
+  }
+
+  /** A step of an unknown operation fails its foreign key; say so in the journal's words. */
+  private async writeStep(sql: string, params: SqlValue[], operationId: string): Promise<StepRow[]> {
+    try {
+      return await this.db.query<StepRow>(sql, params);
+    } catch (error) {
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new OperationNotFoundError(operationId);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The keyed hash the journal compares inputs by: HMAC-SHA256 over the input's canonical JSON. The
+ * key (a server secret, at least 16 bytes) keeps a leaked database from testing guesses of a
+ * password that was part of an input.
+ */
+export function hashInput(secretKey: string | Buffer, input: unknown): string {
+  const keyLength = typeof secretKey === 'string' ? Buffer.byteLength(secretKey) : Buffer.isBuffer(secretKey) ? secretKey.length : -1;
+  if (keyLength < 16) throw new TypeError('hashInput() needs a secret key of at least 16 bytes');
+  return createHmac('sha256', secretKey).update(canonicalJson(input)).digest('hex');
+}
+
+/**
+ * JSON with object keys sorted at every depth, so equal inputs hash equally whatever order their
+ * fields came in. Follows JSON.stringify otherwise (toJSON, undefined members dropped).
+ */
+export function canonicalJson(value: unknown): string {
+  const json = canonical(value, new Set());
+  if (json === undefined) throw new TypeError('canonicalJson() cannot encode undefined, a function or a symbol');
+  return json;
+}
+
+function canonical(value: unknown, ancestors: Set<object>): string | undefined {
+  let current = value;
+  if (current !== null && typeof current === 'object' && typeof (current as { toJSON?: unknown }).toJSON === 'function') {
+    current = (current as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof current) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(current);
+    case 'number':
+      if (!Number.isFinite(current)) throw new TypeError(`canonicalJson() cannot encode ${current}`);
+      return JSON.stringify(current);
+    case 'bigint':
+      throw new TypeError('canonicalJson() cannot encode a bigint');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (current === null) return 'null';
+  const object = current as object;
+  if (ancestors.has(object)) throw new TypeError('canonicalJson() cannot encode a circular structure');
+  ancestors.add(object);
+  let json: string;
+  if (Array.isArray(object)) {
+    json = `[${object.map((item) => canonical(item, ancestors) ?? 'null').join(',')}]`;
+  } else {
+    const members: string[] = [];
+    for (const key of Object.keys(object).sort()) {
+      const member = canonical((object as Record<string, unknown>)[key], ancestors);
+      if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+    }
+    json = `{${members.join(',')}}`;
+  }
+  ancestors.delete(object);
+  return json;
+}
+
+function toOperation(row: OperationRow): Operation {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    mutation: row.mutation,
+    inputHash: row.input_hash,
+    state: row.state as OperationState,
+    payload: row.payload === null ? null : (JSON.parse(row.payload) as unknown),
+    owner: row.owner,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function toStep(row: StepRow): OperationStep {
+  return {
+    operationId: row.operation_id,
+    source: row.source as Source,
+    action: row.action as StepAction,
+    state: row.state as StepState,
+    externalId: row.external_id,
+    error: row.error === null ? null : (JSON.parse(row.error) as StepError),
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+  };
+}
+
+function assertStep(operationId: string, source: Source, action: StepAction): void {
+  assertText(operationId, 'operationId');
+  assertSource(source);
+  assertOneOf(STEP_ACTIONS, action, 'step action');
+}

@@ -1,0 +1,152 @@
+import { silentLogger, type Logger } from '../logger';
+import type { Database } from './database';
+import { SchemaTooNewError } from './errors';
+
+/**
+ * One step of the schema. A migration that has shipped is never edited: change the schema by
+ * appending the next version. The SQL follows the portability rules in `database.ts`, and names
+ * its vocabularies literally (not from `SOURCES`) so that it stays what it was when it ran.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'identity links',
+    sql: `
+      CREATE TABLE users (
+        id         TEXT PRIMARY KEY,
+        email      TEXT UNIQUE,
+        phone      TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE identities (
+        source      TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        status      TEXT NOT NULL CHECK (status IN ('ACTIVE', 'PENDING', 'FAILED', 'ORPHANED')),
+        linked_at   TEXT NOT NULL,
+        synced_at   TEXT,
+        PRIMARY KEY (source, external_id)
+      );
+      CREATE INDEX identities_user_id ON identities (user_id);
+
+      CREATE TABLE profiles (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        source  TEXT NOT NULL,
+        data    TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, source)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'operation journal',
+    sql: `
+      CREATE TABLE operations (
+        id              TEXT PRIMARY KEY,
+        idempotency_key TEXT UNIQUE,
+        mutation        TEXT NOT NULL,
+        input_hash      TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('PENDING', 'COMPLETED', 'INTERRUPTED', 'FAILED')),
+        payload         TEXT,
+        owner           TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+      CREATE INDEX operations_state ON operations (state);
+
+      CREATE TABLE operation_steps (
+        operation_id TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        source       TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('STARTED', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSATED')),
+        external_id  TEXT,
+        error        TEXT,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        PRIMARY KEY (operation_id, source, action)
+      );
+    `,
+  },
+];
+
+export interface MigrateOptions {
+  /** The schema this code knows; tests pass longer or shorter lists. */
+  migrations?: readonly Migration[];
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export interface MigrateResult {
+  /** The migrations this call applied, in order; empty when the database was current. */
+  applied: Migration[];
+  /** The schema version the database is at now. */
+  version: number;
+}
+
+/**
+ * Brings the database to the latest version: each missing migration runs in its own transaction
+ * together with its row in `schema_migrations`, so a failed migration leaves no trace. Refuses a
+ * database that a newer gateway migrated (SCHEMA_TOO_NEW) before changing anything.
+ */
+export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const { migrations = MIGRATIONS, logger = silentLogger, clock = () => new Date() } = options;
+  assertOrdered(migrations);
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+
+  await db.exec(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )
+  `);
+  const current = await schemaVersion(db);
+  if (current > latest) throw new SchemaTooNewError(current, latest);
+
+  const applied: Migration[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    const ran = await db.transaction(async (tx) => {
+      // Another process may have applied it since we looked; its row is the lock we rely on.
+      const done = await tx.query('SELECT version FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (done.length > 0) return false;
+      await tx.exec(migration.sql);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        clock().toISOString(),
+      ]);
+      return true;
+    });
+    if (ran) {
+      applied.push(migration);
+      logger.info({ version: migration.version, migration: migration.name }, 'database migration applied');
+    }
+  }
+  return { applied, version: Math.max(current, latest) };
+}
+
+/** The highest applied migration, 0 for a database never migrated. */
+export async function schemaVersion(db: Database): Promise<number> {
+  const rows = await db.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+  return Number(rows[0]?.version ?? 0);
+}
+
+/** A list with gaps or out of order would apply a schema nobody tested. */
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new TypeError(`migrations must be numbered 1, 2, 3, … in order; position ${index + 1} has version ${migration.version}`);
+    }
+    if (!migration.name || !migration.sql.trim()) throw new TypeError(`migration ${migration.version} needs a name and SQL`);
+  });
+}

@@ -1,0 +1,398 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { silentLogger, type Logger } from '../logger';
+import type { Database, RunResult, SqlValue } from './database';
+import { ConstraintViolationError, DatabaseClosedError, DatabaseError, type ConstraintKind } from './errors';
+
+export interface SqliteOptions {
+  /** A database file (its directory is created when missing) or `':memory:'`. */
+  file: string;
+  logger?: Logger;
+  /** How long a statement waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens the embedded database: WAL journal (readers never block the writer), `synchronous = FULL`
+ * (a committed journal step survives a crash of the process and of the machine), foreign keys on.
+ */
+export function openSqliteDatabase(options: SqliteOptions): Database {
+  const { file, logger = silentLogger, busyTimeoutMs = 5000 } = options;
+  if (typeof file !== 'string' || file === '') {
+    throw new TypeError(`openSqliteDatabase() needs a file path or ':memory:', got ${JSON.stringify(file)}`);
+  }
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new TypeError(`openSqliteDatabase() busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
+  }
+  const inMemory = file === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+
+  const connection = new BetterSqlite3(file, { timeout: busyTimeoutMs });
+  try {
+    const journalMode = connection.pragma('journal_mode = WAL', { simple: true });
+    connection.pragma('synchronous = FULL');
+    connection.pragma('foreign_keys = ON');
+    if (!inMemory && journalMode !== 'wal') {
+      logger.warn({ file, journalMode }, 'the database file could not be switched to WAL mode');
+    }
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+  logger.debug({ file }, 'database opened');
+  return new SqliteDatabase(connection, logger, file);
+}
+
+interface PreparedStatement {
+  statement: BetterSqlite3.Statement<unknown[], unknown>;
+  /** Highest `$n` in the statement; `params` must carry exactly this many values. */
+  parameterCount: number;
+}
+
+/** Enough to keep every fixed statement of the store prepared without growing with IN-list sizes. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** One better-sqlite3 connection with the statement cache and counters both handles share. */
+class Connection {
+  queryCount = 0;
+  private readonly statements = new Map<string, PreparedStatement>();
+
+  constructor(readonly raw: BetterSqlite3.Database) {}
+
+  all(sql: string, params: readonly SqlValue[] | undefined): unknown[] {
+    const prepared = this.prepare(sql);
+    if (!prepared.statement.reader) {
+      throw new TypeError('query() is for statements that return rows; use run() for a write without RETURNING');
+    }
+    const bound = bind(prepared, params);
+    this.queryCount++;
+    return translateErrors(() => prepared.statement.all(bound));
+  }
+
+  run(sql: string, params: readonly SqlValue[] | undefined): RunResult {
+    const prepared = this.prepare(sql);
+    const bound = bind(prepared, params);
+    this.queryCount++;
+    return { changes: translateErrors(() => prepared.statement.run(bound)).changes };
+  }
+
+  exec(sql: string): void {
+    if (translatePlaceholders(sql).parameterCount > 0) throw new TypeError('exec() runs scripts without parameters; use run()');
+    this.queryCount++;
+    translateErrors(() => this.raw.exec(sql));
+  }
+
+  /** Transaction control, not counted as a query. */
+  control(sql: string): void {
+    translateErrors(() => this.raw.exec(sql));
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.raw.close();
+  }
+
+  private prepare(sql: string): PreparedStatement {
+    const cached = this.statements.get(sql);
+    if (cached) {
+      // Re-inserting keeps the Map's insertion order usable as least-recently-used order.
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const translated = translatePlaceholders(sql);
+    const prepared = { statement: translateErrors(() => this.raw.prepare(translated.sql)), parameterCount: translated.parameterCount };
+    this.statements.set(sql, prepared);
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.statements.keys().next().value as string;
+      this.statements.delete(oldest);
+    }
+    return prepared;
+  }
+}
+
+/** Which handle's transaction the current async context runs in, to catch the self-deadlock. */
+interface Scope {
+  readonly active: boolean;
+}
+
+/** The handle returned by `openSqliteDatabase`: serialises transactions on its one connection. */
+class SqliteDatabase implements Database {
+  private readonly connection: Connection;
+  private readonly scope = new AsyncLocalStorage<Scope>();
+  /** Transactions and statements queued behind one; zero means the connection is free right now. */
+  private queued = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    raw: BetterSqlite3.Database,
+    private readonly logger: Logger,
+    private readonly file: string,
+  ) {
+    this.connection = new Connection(raw);
+  }
+
+  get queryCount(): number {
+    return this.connection.queryCount;
+  }
+
+  resetQueryCount(): void {
+    this.connection.queryCount = 0;
+  }
+
+  async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    return this.statement(() => this.connection.all(sql, params) as Row[]);
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
+    return this.statement(() => this.connection.run(sql, params));
+  }
+
+  async exec(sql: string): Promise<void> {
+    return this.statement(() => this.connection.exec(sql));
+  }
+
+  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    this.assertUsable('transaction');
+    return this.enqueue(async () => {
+      const handle = new SqliteTransaction(this.connection, 0);
+      // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
+      this.connection.control('BEGIN IMMEDIATE');
+      try {
+        const result = await this.scope.run(handle, () => fn(handle));
+        handle.end();
+        this.connection.control('COMMIT');
+        return result;
+      } catch (error) {
+        handle.end();
+        if (this.connection.raw.inTransaction) this.connection.control('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.scope.getStore()?.active) throw new TypeError('close() was called inside a transaction, which would wait for itself');
+    this.closing ??= this.tail.then(() => {
+      this.connection.close();
+      this.logger.debug({ file: this.file }, 'database closed');
+    });
+    return this.closing;
+  }
+
+  /** Runs one statement now when the connection is free, otherwise after the queued transactions. */
+  private statement<T>(work: () => T): Promise<T> {
+    this.assertUsable('statement');
+    if (this.queued === 0) return Promise.resolve(work());
+    return this.enqueue(async () => work());
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    this.queued++;
+    const result = this.tail.then(async () => {
+      try {
+        return await work();
+      } finally {
+        this.queued--;
+      }
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private assertUsable(what: string): void {
+    if (this.closing) throw new DatabaseClosedError();
+    if (this.scope.getStore()?.active) {
+      throw new TypeError(
+        `a ${what} was sent through the outer database handle from inside a transaction, where it would wait ` +
+          'for the transaction to end: use the handle that transaction() passed to your function',
+      );
+    }
+  }
+}
+
+/** The handle inside a transaction: statements run at once, nested transactions are savepoints. */
+class SqliteTransaction implements Database, Scope {
+  private ended = false;
+  private child: SqliteTransaction | null = null;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly depth: number,
+  ) {}
+
+  get active(): boolean {
+    return !this.ended;
+  }
+
+  get queryCount(): number {
+    return this.connection.queryCount;
+  }
+
+  resetQueryCount(): void {
+    this.connection.queryCount = 0;
+  }
+
+  async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    this.assertUsable();
+    return this.connection.all(sql, params) as Row[];
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
+    this.assertUsable();
+    return this.connection.run(sql, params);
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.assertUsable();
+    this.connection.exec(sql);
+  }
+
+  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    this.assertUsable();
+    const savepoint = `tx_${this.depth + 1}`;
+    const child = new SqliteTransaction(this.connection, this.depth + 1);
+    this.child = child;
+    this.connection.control(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await fn(child);
+      child.end();
+      this.connection.control(`RELEASE SAVEPOINT ${savepoint}`);
+      return result;
+    } catch (error) {
+      child.end();
+      this.connection.control(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      this.connection.control(`RELEASE SAVEPOINT ${savepoint}`);
+      throw error;
+    } finally {
+      this.child = null;
+    }
+  }
+
+  async close(): Promise<void> {
+    throw new TypeError('close() belongs to the database, not to a transaction handle');
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  private assertUsable(): void {
+    if (this.ended) throw new TypeError('this transaction handle was used after its transaction ended');
+    if (this.child) throw new TypeError('this transaction handle was used while a nested transaction was open: use the nested handle');
+  }
+}
+
+/**
+ * Rewrites PostgreSQL's `$n` placeholders to SQLite's numbered `?n`, outside quotes and comments,
+ * and counts them. A bare `?` is refused: it would not run on PostgreSQL.
+ */
+export function translatePlaceholders(sql: string): { sql: string; parameterCount: number } {
+  let out = '';
+  const used = new Set<number>();
+  let index = 0;
+  while (index < sql.length) {
+    const char = sql[index]!;
+    const next = sql[index + 1];
+    if (char === "'" || char === '"') {
+      const end = closingQuote(sql, index, char);
+      out += sql.slice(index, end);
+      index = end;
+    } else if (char === '-' && next === '-') {
+      const end = sql.indexOf('\n', index);
+      const stop = end === -1 ? sql.length : end;
+      out += sql.slice(index, stop);
+      index = stop;
+    } else if (char === '/' && next === '*') {
+      const end = sql.indexOf('*/', index + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      out += sql.slice(index, stop);
+      index = stop;
+    } else if (char === '$' && next !== undefined && next >= '0' && next <= '9') {
+      let stop = index + 1;
+      while (stop < sql.length && sql[stop]! >= '0' && sql[stop]! <= '9') stop++;
+      const number = Number(sql.slice(index + 1, stop));
+      if (number < 1) throw new TypeError(`placeholders are numbered from $1; found $${number} in: ${sql}`);
+      used.add(number);
+      out += `?${number}`;
+      index = stop;
+    } else if (char === '?') {
+      throw new TypeError(`write placeholders as $1, $2, … (PostgreSQL style), not "?", in: ${sql}`);
+    } else {
+      out += char;
+      index++;
+    }
+  }
+  const parameterCount = used.size === 0 ? 0 : Math.max(...used);
+  if (used.size !== parameterCount) {
+    const missing = Array.from({ length: parameterCount }, (_, i) => i + 1).filter((n) => !used.has(n));
+    throw new TypeError(`placeholders must be numbered without gaps; missing ${missing.map((n) => `$${n}`).join(', ')} in: ${sql}`);
+  }
+  return { sql: out, parameterCount };
+}
+
+/** Index just past the quote closing the one at `start`; a doubled quote is an escaped one. */
+function closingQuote(sql: string, start: number, quote: string): number {
+  let index = start + 1;
+  while (index < sql.length) {
+    if (sql[index] === quote) {
+      if (sql[index + 1] === quote) {
+        index += 2;
+        continue;
+      }
+      return index + 1;
+    }
+    index++;
+  }
+  return sql.length;
+}
+
+/** better-sqlite3 binds `?n` by name; PostgreSQL demands exactly one value per placeholder. */
+function bind(prepared: PreparedStatement, params: readonly SqlValue[] = []): Record<string, SqlValue> {
+  if (!Array.isArray(params)) throw new TypeError('params must be an array of values for $1, $2, …');
+  if (params.length !== prepared.parameterCount) {
+    throw new TypeError(
+      `the statement has ${prepared.parameterCount} placeholder(s) but ${params.length} value(s) were given`,
+    );
+  }
+  const bound: Record<string, SqlValue> = {};
+  params.forEach((value, position) => {
+    const type = typeof value;
+    if (value !== null && type !== 'string' && type !== 'number' && type !== 'bigint') {
+      const shown = value instanceof Date ? 'a Date (bind date.toISOString())' : type === 'boolean' ? 'a boolean' : type;
+      throw new TypeError(`$${position + 1} is ${shown}; bind strings, numbers, bigints or null`);
+    }
+    if (type === 'number' && !Number.isFinite(value)) throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
+    bound[String(position + 1)] = value;
+  });
+  return bound;
+}
+
+const CONSTRAINT_KINDS: Record<string, ConstraintKind> = {
+  SQLITE_CONSTRAINT_UNIQUE: 'UNIQUE',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'UNIQUE',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'FOREIGN_KEY',
+  SQLITE_CONSTRAINT_CHECK: 'CHECK',
+  SQLITE_CONSTRAINT_NOTNULL: 'NOT_NULL',
+};
+
+/**
+ * Turns the driver's errors into the store's engine-neutral classes (what a PostgreSQL driver's
+ * errors map to as well). The driver's class is recognised by its code, not by `instanceof`: the
+ * native addon keeps the SqliteError class of whichever module instance loaded it first.
+ */
+function translateErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const driverCode = (error as { code?: unknown } | null)?.code;
+    if (typeof driverCode !== 'string' || !driverCode.startsWith('SQLITE_')) throw error;
+    const message = (error as { message?: unknown }).message;
+    const text = typeof message === 'string' ? message : driverCode;
+    const kind = CONSTRAINT_KINDS[driverCode];
+    throw kind ? new ConstraintViolationError(kind, driverCode, text, { cause: error }) : new DatabaseError(driverCode, text, { cause: error });
+  }
+}

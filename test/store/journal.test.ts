@@ -1,0 +1,299 @@
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  canonicalJson,
+  hashInput,
+  OperationNotFoundError,
+  OperationNotPendingError,
+  openStore,
+  ownerIsAliveOnThisHost,
+  PROCESS_OWNER,
+  Journal,
+  type Store,
+} from '../../src/store';
+
+const SECRET = 'journal-test-secret-key-0123456789';
+
+describe('hashInput', () => {
+  it('is an HMAC-SHA256 of the input’s canonical JSON: key order does not matter, values do', () => {
+    const hash = hashInput(SECRET, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] });
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashInput(SECRET, { sources: ['RAINMAKER'], password: 'pw-1', email: 'a@example.com' })).toBe(hash);
+    expect(hashInput(SECRET, { email: 'a@example.com', password: 'pw-2', sources: ['RAINMAKER'] })).not.toBe(hash);
+    expect(hashInput(`${SECRET}-other`, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(hash);
+    expect(hash).not.toContain('pw-1');
+  });
+
+  it('refuses a short key', () => {
+    expect(() => hashInput('short', {})).toThrow(/at least 16 bytes/);
+  });
+
+  it('builds canonical JSON like JSON.stringify, with keys sorted at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, when: new Date(0), gone: undefined })).toBe(
+      '{"a":{"c":null,"d":[3,{"z":1}]},"b":1,"when":"1970-01-01T00:00:00.000Z"}',
+    );
+    expect(canonicalJson([undefined, 'x'])).toBe('[null,"x"]');
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    expect(() => canonicalJson(circular)).toThrow(/circular/);
+    expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
+  });
+});
+
+describe('Journal', () => {
+  let store: Store;
+  let journal: Journal;
+  let now: number;
+
+  beforeEach(async () => {
+    now = Date.parse('2030-06-01T12:00:00.000Z');
+    store = await openStore({ file: ':memory:', clock: () => new Date(now) });
+    journal = store.journal;
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  describe('begin', () => {
+    it('starts a PENDING operation owned by this process', async () => {
+      const result = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
+      expect(result).toEqual({
+        status: 'STARTED',
+        operation: {
+          id: expect.stringMatching(/^op_[0-9a-f]{22}$/),
+          idempotencyKey: 'k1',
+          mutation: 'createUser',
+          inputHash: 'h1',
+          state: 'PENDING',
+          payload: null,
+          owner: PROCESS_OWNER,
+          createdAt: new Date(now),
+          updatedAt: new Date(now),
+        },
+      });
+      expect(await journal.operation(result.operation.id)).toEqual(result.operation);
+    });
+
+    it('replays a key with the same input instead of starting again', async () => {
+      const first = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
+      await journal.complete(first.operation.id, { user: { id: 'usr_1' }, results: [] });
+      const second = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
+      expect(second.status).toBe('REPLAY');
+      expect(second.operation).toMatchObject({ id: first.operation.id, state: 'COMPLETED', payload: { user: { id: 'usr_1' }, results: [] } });
+      expect(await store.db.query('SELECT COUNT(*) AS n FROM operations')).toEqual([{ n: 1 }]);
+    });
+
+    it('reports a key reused with another input or another mutation', async () => {
+      const first = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
+      await expect(journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h2' })).resolves.toEqual({
+        status: 'KEY_REUSED',
+        operation: first.operation,
+      });
+      await expect(journal.begin({ mutation: 'deleteUser', idempotencyKey: 'k1', inputHash: 'h1' })).resolves.toMatchObject({ status: 'KEY_REUSED' });
+    });
+
+    it('lets exactly one of many concurrent begins with one key start', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => journal.begin({ mutation: 'createUser', idempotencyKey: 'same', inputHash: 'h' })),
+      );
+      expect(results.map((result) => result.status).sort()).toEqual(['REPLAY', 'REPLAY', 'REPLAY', 'REPLAY', 'STARTED']);
+      expect(new Set(results.map((result) => result.operation.id)).size).toBe(1);
+    });
+
+    it('starts a new operation every time without a key', async () => {
+      const a = await journal.begin({ mutation: 'updateUser', inputHash: 'h' });
+      const b = await journal.begin({ mutation: 'updateUser', idempotencyKey: null, inputHash: 'h' });
+      expect([a.status, b.status]).toEqual(['STARTED', 'STARTED']);
+      expect(a.operation.id < b.operation.id).toBe(true);
+    });
+
+    it('refuses empty arguments', async () => {
+      await expect(journal.begin({ mutation: '', inputHash: 'h' })).rejects.toThrow(TypeError);
+      await expect(journal.begin({ mutation: 'm', idempotencyKey: '', inputHash: 'h' })).rejects.toThrow(TypeError);
+    });
+  });
+
+  describe('steps', () => {
+    let operationId: string;
+
+    beforeEach(async () => {
+      operationId = (await journal.begin({ mutation: 'createUser', idempotencyKey: 'steps', inputHash: 'h' })).operation.id;
+    });
+
+    it('records each vendor call before and after it', async () => {
+      const started = await journal.stepStarted(operationId, 'GREENARROW', 'create');
+      expect(started).toEqual({
+        operationId,
+        source: 'GREENARROW',
+        action: 'create',
+        state: 'STARTED',
+        externalId: null,
+        error: null,
+        startedAt: new Date(now),
+        finishedAt: null,
+      });
+      now += 50;
+      const finished = await journal.stepFinished(operationId, 'GREENARROW', 'create', { state: 'SUCCEEDED', externalId: '42' });
+      expect(finished).toMatchObject({ state: 'SUCCEEDED', externalId: '42', startedAt: new Date(now - 50), finishedAt: new Date(now) });
+      await journal.stepStarted(operationId, 'ENGAGEMENT', 'create');
+      await journal.stepFinished(operationId, 'ENGAGEMENT', 'create', {
+        state: 'FAILED',
+        error: { code: 'VENDOR_TIMEOUT', message: 'ENGAGEMENT: timed out', retryable: true },
+      });
+      await journal.stepFinished(operationId, 'USER_MANAGEMENT', 'create', { state: 'SKIPPED', error: { code: 'NOT_TARGETED', message: 'not in sources' } });
+      const steps = await journal.steps(operationId);
+      expect(steps.map((step) => [step.source, step.state, step.externalId, step.error?.code ?? null])).toEqual([
+        ['GREENARROW', 'SUCCEEDED', '42', null],
+        ['ENGAGEMENT', 'FAILED', null, 'VENDOR_TIMEOUT'],
+        ['USER_MANAGEMENT', 'SKIPPED', null, 'NOT_TARGETED'],
+      ]);
+    });
+
+    it('restarts a step left STARTED or FAILED, but returns a finished one as it is', async () => {
+      await journal.stepStarted(operationId, 'RAINMAKER', 'create');
+      await journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'FAILED', error: { code: 'VENDOR_UNAVAILABLE', message: 'down' } });
+      now += 10;
+      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'create')).resolves.toMatchObject({
+        state: 'STARTED',
+        error: null,
+        startedAt: new Date(now),
+      });
+      await journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'SUCCEEDED', externalId: 'rm-1' });
+      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'create')).resolves.toMatchObject({ state: 'SUCCEEDED', externalId: 'rm-1' });
+    });
+
+    it('records a compensation and keeps the external id when a later write omits it', async () => {
+      await journal.stepStarted(operationId, 'GREENARROW', 'create');
+      await journal.stepFinished(operationId, 'GREENARROW', 'create', { state: 'SUCCEEDED', externalId: '9' });
+      now += 10;
+      await journal.stepStarted(operationId, 'GREENARROW', 'compensate');
+      await journal.stepFinished(operationId, 'GREENARROW', 'compensate', { state: 'SUCCEEDED', externalId: '9' });
+      await journal.stepFinished(operationId, 'GREENARROW', 'create', { state: 'COMPENSATED' });
+      const steps = await journal.steps(operationId);
+      expect(steps.map((step) => [step.action, step.state, step.externalId])).toEqual([
+        ['create', 'COMPENSATED', '9'],
+        ['compensate', 'SUCCEEDED', '9'],
+      ]);
+    });
+
+    it('refuses an unknown operation, source, action or state, and a password in an error', async () => {
+      await expect(journal.stepStarted('op_missing', 'RAINMAKER', 'create')).rejects.toBeInstanceOf(OperationNotFoundError);
+      await expect(journal.stepStarted(operationId, 'NOPE' as never, 'create')).rejects.toThrow(/source must be one of/);
+      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'upsert' as never)).rejects.toThrow(/action must be one of/);
+      await expect(journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'STARTED' as never })).rejects.toThrow(TypeError);
+      await expect(
+        journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'FAILED', error: { code: 'X', message: 'm', password: 'pw' } as never }),
+      ).rejects.toThrow(/passwords are never stored/);
+    });
+  });
+
+  describe('complete and fail', () => {
+    it('records the payload once; a finished operation cannot be finished again', async () => {
+      const { operation } = await journal.begin({ mutation: 'setPermissions', idempotencyKey: 'f', inputHash: 'h' });
+      now += 1000;
+      const failed = await journal.fail(operation.id, { userErrors: [{ code: 'VENDOR_REJECTED' }] });
+      expect(failed).toMatchObject({ state: 'FAILED', payload: { userErrors: [{ code: 'VENDOR_REJECTED' }] }, updatedAt: new Date(now) });
+      await expect(journal.complete(operation.id, {})).rejects.toBeInstanceOf(OperationNotPendingError);
+      await expect(journal.complete('op_missing', {})).rejects.toBeInstanceOf(OperationNotFoundError);
+    });
+
+    it('refuses a payload holding a password anywhere', async () => {
+      const { operation } = await journal.begin({ mutation: 'changePassword', idempotencyKey: 'p', inputHash: 'h' });
+      await expect(journal.complete(operation.id, { results: [{ input: { Password: 'pw' } }] })).rejects.toThrow(/results\.0\.input\.Password/);
+      expect(await journal.operation(operation.id)).toMatchObject({ state: 'PENDING', payload: null });
+    });
+
+    it('lets only the owning process finish a PENDING operation', async () => {
+      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey: 'o', inputHash: 'h' });
+      const other = store.journal.on(store.db);
+      const stranger = new Journal(store.db, { owner: '1@elsewhere#00' });
+      expect(other.owner).toBe(journal.owner);
+      await expect(stranger.complete(operation.id, {})).rejects.toMatchObject({ code: 'OPERATION_NOT_PENDING' });
+      await expect(other.complete(operation.id, {})).resolves.toMatchObject({ state: 'COMPLETED' });
+    });
+  });
+
+  describe('interruption', () => {
+    it('marks PENDING operations of dead owners INTERRUPTED, and lets one process resume each', async () => {
+      const dead = new Journal(store.db, { owner: 'dead-owner' });
+      const alive = new Journal(store.db, { owner: 'live-owner' });
+      const crashed = (await dead.begin({ mutation: 'createUser', idempotencyKey: 'c', inputHash: 'h' })).operation;
+      const running = (await alive.begin({ mutation: 'createUser', idempotencyKey: 'r', inputHash: 'h' })).operation;
+      const finished = (await dead.begin({ mutation: 'createUser', idempotencyKey: 'd', inputHash: 'h' })).operation;
+      await dead.complete(finished.id, {});
+
+      const interrupted = await journal.markInterrupted((owner) => owner !== 'dead-owner');
+      expect(interrupted.map((operation) => [operation.id, operation.state])).toEqual([[crashed.id, 'INTERRUPTED']]);
+      expect(await journal.operation(running.id)).toMatchObject({ state: 'PENDING' });
+      expect(await journal.operation(finished.id)).toMatchObject({ state: 'COMPLETED' });
+      expect(await journal.markInterrupted(async () => false)).toHaveLength(1);
+
+      await expect(journal.begin({ mutation: 'createUser', idempotencyKey: 'c', inputHash: 'h' })).resolves.toMatchObject({
+        status: 'REPLAY',
+        operation: { state: 'INTERRUPTED' },
+      });
+      const [first, second] = await Promise.all([journal.resume(crashed.id), alive.resume(crashed.id)]);
+      expect(first).toMatchObject({ state: 'PENDING', owner: journal.owner });
+      expect(second).toBeNull();
+      await expect(journal.complete(crashed.id, { ok: true })).resolves.toMatchObject({ state: 'COMPLETED' });
+    });
+
+    it('judges owners on this host by their process, and leaves other hosts alone', () => {
+      expect(ownerIsAliveOnThisHost(PROCESS_OWNER)).toBe(true);
+      const [pid, rest] = PROCESS_OWNER.split('@') as [string, string];
+      const host = rest.split('#')[0]!;
+      expect(ownerIsAliveOnThisHost(`${pid}@${host}#ffffffff`)).toBe(false);
+      expect(ownerIsAliveOnThisHost(`${process.ppid}@${host}#00`)).toBe(true);
+      expect(ownerIsAliveOnThisHost(`1@not-${host}#00`)).toBe(true);
+      expect(ownerIsAliveOnThisHost('something else')).toBe(true);
+    });
+  });
+});
+
+describe('the journal after a SIGKILL', () => {
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'usergraph-journal-'));
+  });
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('keeps every step the killed process committed, and shows its operation interrupted', async () => {
+    const file = join(directory, 'data', 'gateway.db');
+    const child = fork(join(__dirname, 'fixtures', 'journal-child.js'), [file], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    const committed = await new Promise<{ operationId: string; owner: string }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { operationId: string; owner: string }));
+      child.once('exit', (code) => reject(new Error(`the child exited (${code}) before journaling: ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    // The committed steps live only in the write-ahead log the killed process left behind.
+    expect(existsSync(`${file}-wal`)).toBe(true);
+
+    const store = await openStore({ file });
+    try {
+      const { journal } = store;
+      expect(await journal.operation(committed.operationId)).toMatchObject({ state: 'PENDING', owner: committed.owner });
+      expect((await journal.steps(committed.operationId)).map((step) => [step.source, step.action, step.state, step.externalId])).toEqual([
+        ['RAINMAKER', 'create', 'SUCCEEDED', 'rm-written'],
+        ['ENGAGEMENT', 'create', 'STARTED', null],
+      ]);
+      const interrupted = await journal.markInterrupted(ownerIsAliveOnThisHost);
+      expect(interrupted.map((operation) => operation.id)).toEqual([committed.operationId]);
+      await expect(journal.begin({ mutation: 'createUser', idempotencyKey: 'crash-key', inputHash: 'crash-hash' })).resolves.toMatchObject({
+        status: 'REPLAY',
+        operation: { id: committed.operationId, state: 'INTERRUPTED' },
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,230 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConstraintViolationError, DatabaseClosedError, DatabaseError, placeholders, type Database } from '../../src/store';
+import { openSqliteDatabase, translatePlaceholders } from '../../src/store/sqlite';
+
+describe('translatePlaceholders', () => {
+  it('rewrites $n to ?n and counts the highest number', () => {
+    expect(translatePlaceholders('SELECT * FROM t WHERE a = $2 AND b = $1 OR c = $2')).toEqual({
+      sql: 'SELECT * FROM t WHERE a = ?2 AND b = ?1 OR c = ?2',
+      parameterCount: 2,
+    });
+  });
+
+  it('leaves quoted text, quoted identifiers and comments alone', () => {
+    const sql = `SELECT '$1 it''s', "col$2" -- $3 ?\n FROM t /* $4 ? */ WHERE a = $1`;
+    expect(translatePlaceholders(sql)).toEqual({ sql: sql.replace('a = $1', 'a = ?1'), parameterCount: 1 });
+  });
+
+  it('refuses SQLite-only "?" placeholders and gaps in the numbering', () => {
+    expect(() => translatePlaceholders('SELECT ?')).toThrow(/PostgreSQL style/);
+    expect(() => translatePlaceholders('SELECT $1, $3')).toThrow(/missing \$2/);
+    expect(() => translatePlaceholders('SELECT $0')).toThrow(/from \$1/);
+  });
+});
+
+describe('placeholders', () => {
+  it('builds an IN list starting at any number', () => {
+    expect(placeholders(3)).toBe('$1, $2, $3');
+    expect(placeholders(2, 4)).toBe('$4, $5');
+    expect(() => placeholders(0)).toThrow(TypeError);
+  });
+});
+
+describe('the SQLite database', () => {
+  let db: Database;
+
+  beforeEach(async () => {
+    db = openSqliteDatabase({ file: ':memory:' });
+    await db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, parent INTEGER REFERENCES things (id))');
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('runs statements with $n parameters and counts them', async () => {
+    db.resetQueryCount();
+    await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'one']);
+    const rows = await db.query<{ id: number; name: string }>('INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id, name', [2, 'two']);
+    expect(rows).toEqual([{ id: 2, name: 'two' }]);
+    expect(await db.query('SELECT name FROM things WHERE id IN ($1, $2) ORDER BY id', [2, 1])).toEqual([{ name: 'one' }, { name: 'two' }]);
+    expect(db.queryCount).toBe(3);
+    db.resetQueryCount();
+    expect(db.queryCount).toBe(0);
+  });
+
+  it('reports how many rows a write changed', async () => {
+    await db.run('INSERT INTO things (id, name) VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
+    expect(await db.run('UPDATE things SET name = name || $1', ['!'])).toEqual({ changes: 2 });
+    expect(await db.run('DELETE FROM things WHERE id = $1', [99])).toEqual({ changes: 0 });
+  });
+
+  it('refuses parameter lists that PostgreSQL would refuse, and values it cannot bind', async () => {
+    await expect(db.query('SELECT $1 AS a', [])).rejects.toThrow(/1 placeholder\(s\) but 0 value/);
+    await expect(db.query('SELECT $1 AS a', [1, 2])).rejects.toThrow(/1 placeholder\(s\) but 2 value/);
+    await expect(db.query('SELECT $1 AS a', [true as never])).rejects.toThrow(/boolean/);
+    await expect(db.query('SELECT $1 AS a', [new Date() as never])).rejects.toThrow(/toISOString/);
+    await expect(db.query('SELECT $1 AS a', [undefined as never])).rejects.toThrow(TypeError);
+    await expect(db.query('SELECT $1 AS a', [Number.NaN])).rejects.toThrow(/finite/);
+  });
+
+  it('tells query() from run() by whether the statement returns rows', async () => {
+    await expect(db.query('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a'])).rejects.toThrow(/use run\(\)/);
+    await expect(db.exec('SELECT $1')).rejects.toThrow(/without parameters/);
+  });
+
+  it('maps constraint failures to ConstraintViolationError with an engine-neutral kind', async () => {
+    await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'a'])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', kind: 'UNIQUE' });
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'b'])).rejects.toMatchObject({ kind: 'UNIQUE' });
+    await expect(db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42])).rejects.toBeInstanceOf(ConstraintViolationError);
+    await expect(db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42])).rejects.toMatchObject({ kind: 'FOREIGN_KEY' });
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [4, null])).rejects.toMatchObject({ kind: 'NOT_NULL' });
+  });
+
+  it('reports other engine failures as DATABASE_ERROR with the driver’s code', async () => {
+    await expect(db.query('SELECT * FROM missing_table')).rejects.toBeInstanceOf(DatabaseError);
+    await expect(db.query('SELECT * FROM missing_table')).rejects.toMatchObject({
+      code: 'DATABASE_ERROR',
+      driverCode: 'SQLITE_ERROR',
+      message: expect.stringContaining('no such table'),
+    });
+  });
+
+  describe('transactions', () => {
+    it('commits when the function resolves', async () => {
+      const result = await db.transaction(async (tx) => {
+        await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
+        return 'done';
+      });
+      expect(result).toBe('done');
+      expect(await db.query('SELECT COUNT(*) AS n FROM things')).toEqual([{ n: 1 }]);
+    });
+
+    it('rolls back everything when the function rejects', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await db.query('SELECT COUNT(*) AS n FROM things')).toEqual([{ n: 0 }]);
+    });
+
+    it('makes outer statements wait until the transaction ends instead of joining it', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const transaction = db.transaction(async (tx) => {
+        await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'in-tx']);
+        await gate;
+        throw new Error('rolled back');
+      });
+      const outside = db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'outside']);
+      release();
+      await expect(transaction).rejects.toThrow('rolled back');
+      await outside;
+      expect(await db.query('SELECT name FROM things ORDER BY id')).toEqual([{ name: 'outside' }]);
+    });
+
+    it('runs concurrent transactions one after the other', async () => {
+      const order: string[] = [];
+      await Promise.all(
+        ['a', 'b', 'c'].map((name, index) =>
+          db.transaction(async (tx) => {
+            order.push(`begin ${name}`);
+            await new Promise((resolve) => setImmediate(resolve));
+            await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [index, name]);
+            order.push(`end ${name}`);
+          }),
+        ),
+      );
+      expect(order).toEqual(['begin a', 'end a', 'begin b', 'end b', 'begin c', 'end c']);
+    });
+
+    it('turns nested transactions into savepoints', async () => {
+      await db.transaction(async (tx) => {
+        await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'kept']);
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'undone']);
+            throw new Error('inner');
+          }),
+        ).rejects.toThrow('inner');
+        await tx.transaction(async (inner) => {
+          await inner.run('INSERT INTO things (id, name) VALUES ($1, $2)', [3, 'nested']);
+        });
+      });
+      expect(await db.query('SELECT name FROM things ORDER BY id')).toEqual([{ name: 'kept' }, { name: 'nested' }]);
+    });
+
+    it('refuses the outer handle inside a transaction, where it would wait for itself', async () => {
+      await expect(db.transaction(async () => db.query('SELECT 1 AS one'))).rejects.toThrow(/handle that transaction\(\) passed/);
+      await expect(db.transaction(async () => db.transaction(async () => 1))).rejects.toThrow(TypeError);
+    });
+
+    it('refuses a transaction handle after its transaction ended', async () => {
+      let escaped!: Database;
+      await db.transaction(async (tx) => {
+        escaped = tx;
+      });
+      await expect(escaped.query('SELECT 1 AS one')).rejects.toThrow(/after its transaction ended/);
+    });
+  });
+
+  it('waits for queued work on close, then refuses new statements', async () => {
+    const transaction = db.transaction(async (tx) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
+      return 'committed';
+    });
+    const closed = db.close();
+    await expect(transaction).resolves.toBe('committed');
+    await closed;
+    await expect(db.query('SELECT 1 AS one')).rejects.toBeInstanceOf(DatabaseClosedError);
+    await expect(db.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('a SQLite database file', () => {
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'usergraph-store-'));
+  });
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('creates its data directory, and runs in WAL mode with synchronous FULL and foreign keys on', async () => {
+    const file = join(directory, 'nested', 'data', 'gateway.db');
+    const db = openSqliteDatabase({ file, busyTimeoutMs: 1234 });
+    try {
+      expect(existsSync(file)).toBe(true);
+      expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+      expect(await db.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+      expect(await db.query('PRAGMA busy_timeout')).toEqual([{ timeout: 1234 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps its data when reopened', async () => {
+    const file = join(directory, 'reopen.db');
+    const first = openSqliteDatabase({ file });
+    await first.exec('CREATE TABLE notes (id TEXT PRIMARY KEY)');
+    await first.run('INSERT INTO notes (id) VALUES ($1)', ['kept']);
+    await first.close();
+    const second = openSqliteDatabase({ file });
+    try {
+      expect(await second.query('SELECT id FROM notes')).toEqual([{ id: 'kept' }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('fails fast on a missing file name', () => {
+    expect(() => openSqliteDatabase({ file: '' })).toThrow(TypeError);
+  });
+});
