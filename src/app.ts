@@ -1,12 +1,24 @@
+import type { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Config } from './config';
+import { createContext, type Context } from './context';
 import type { Logger } from './logger';
+import { createSchema } from './schema';
+import { createGraphQLServer } from './server';
 import { startSimulators, type RunningSimulators } from './simulators';
+import { seedIdentityStore } from './simulators/seed-identities';
 import { closeSources, createSources, type Sources } from './sources';
+import { openStore, type Store } from './store';
 
 /** Everything `npm start` runs, with one way to stop it. No process-level wiring: tests import it. */
 export interface App {
+  url: string;
+  graphql: ApolloServer<Context>;
   simulators: RunningSimulators;
   sources: Sources;
+  store: Store;
+  /** A context as one request gets it, for executing operations in tests. */
+  context(): Context;
   stop(): Promise<void>;
 }
 
@@ -21,13 +33,37 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const ready = sources[source] !== null;
     logger.info({ source, placement, configured: ready }, `${source} datasource ${ready ? 'ready' : 'not configured'}`);
   }
-  let stopped: Promise<void> | null = null;
-  return {
-    simulators,
-    sources,
-    stop() {
-      stopped ??= closeSources(sources).then(() => simulators.close());
-      return stopped;
-    },
+  let store: Store | undefined;
+  let graphql: ApolloServer<Context> | undefined;
+  const stopAll = async () => {
+    await graphql?.stop();
+    await closeSources(sources);
+    await simulators.close();
+    await store?.close();
   };
+  try {
+    store = await openStore({ file: config.store.file, logger });
+    await seedIdentityStore(store.identities, simulators);
+    graphql = createGraphQLServer(await createSchema(), logger);
+    const opened = store;
+    const context = () => createContext(sources, opened.identities);
+    const { url } = await startStandaloneServer(graphql, { listen: { port: config.port, host: config.host }, context: async () => context() });
+    logger.info({ url }, 'GraphQL gateway listening');
+    let stopped: Promise<void> | null = null;
+    return {
+      url,
+      graphql,
+      simulators,
+      sources,
+      store: opened,
+      context,
+      stop() {
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }

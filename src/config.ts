@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { SOURCES, type Source } from './domain/types';
 import { faultSchema, type Fault } from './simulators/framework';
@@ -63,6 +64,10 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  store: {
+    /** SQLite database file, or `:memory:` (nothing kept; for tests). */
+    file: string;
+  };
   simulators: {
     host: string;
     /** Whether simulators start with the sample population. */
@@ -178,6 +183,11 @@ export const DEFAULT_SIMULATOR_PORTS: Readonly<Record<Source, number>> = {
   USER_MANAGEMENT: 4104,
 };
 
+/** The database file inside the data directory; `:memory:` keeps nothing. */
+function storeFile(dataDir: string): string {
+  return dataDir === ':memory:' ? ':memory:' : join(dataDir, 'usergraph.db');
+}
+
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
@@ -268,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    store: { file: storeFile(read.string('DATA_DIR', 'data')) },
     simulators: {
       host: read.string('SIM_HOST', '127.0.0.1'),
       seed: read.boolean('SIM_SEED', true),

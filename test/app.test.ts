@@ -6,7 +6,7 @@ import { createLogger } from '../src/logger';
 import { createSources, closeSources } from '../src/sources';
 
 /** Boots exactly what `npm start` boots, on free ports, with every log line captured. */
-const EPHEMERAL = { SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
+const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
 
 function capturingLogger(lines: string[]) {
   return createLogger({

@@ -164,6 +164,23 @@ export class VendorHttp {
     this.health.lastError = { code: error.code, message: error.message, at: new Date() };
   }
 
+  /**
+   * Whether the vendor answers HTTP at all, within the timeout: a GET of the base URL, unsigned,
+   * where any status (even 401 or 404) proves it is reachable. A failure is recorded as the last error.
+   */
+  async probe(): Promise<boolean> {
+    try {
+      await this.attempt.execute(async ({ signal }) => {
+        const response = await this.dispatcher.request({ origin: this.base.origin, path: this.base.pathname, method: 'GET', signal });
+        await response.body.dump();
+      });
+      return true;
+    } catch (error) {
+      this.recordFailure(this.toVendorError(error, { route: 'probe', method: 'GET', path: '/' }));
+      return false;
+    }
+  }
+
   /** Closes the pool; in-flight requests are aborted so nothing is left open. */
   async close(): Promise<void> {
     if (!this.ownsDispatcher || this.closed) return;

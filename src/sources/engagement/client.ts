@@ -46,7 +46,8 @@ type BadRequestMeaning = 'rejected' | 'conflictOrRejected' | 'notFound';
  */
 export class EngagementSource {
   readonly http: VendorHttp;
-  private readonly pageSize: number;
+  /** Records per page when walking the listing. */
+  readonly pageSize: number;
 
   constructor(settings: EngagementSettings, deps: EngagementDeps) {
     if (typeof settings.username !== 'string' || settings.username === '' || settings.username.includes(':')) {

@@ -1,0 +1,22 @@
+import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Context } from './context';
+import type { Logger } from './logger';
+
+/**
+ * The Apollo server, without listening (tests execute operations on it directly, or start it on
+ * port 0). Stack traces never reach clients, and unexpected errors are logged and masked so no
+ * URL, SQL or internal message leaks.
+ */
+export function createGraphQLServer(schema: GraphQLSchema, logger: Logger): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+      if (formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
+      logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error while resolving');
+      return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  });
+}

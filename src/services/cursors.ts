@@ -1,0 +1,34 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Opaque Relay cursors: base64url of `<connection>:<position>`. The connection name makes a cursor
+ * from one connection useless in another, with a clear error instead of a wrong page.
+ */
+export function encodeCursor(connection: string, position: string): string {
+  return Buffer.from(`${connection}:${position}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(connection: string, cursor: string): string {
+  const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const prefix = `${connection}:`;
+  if (!text.startsWith(prefix) || text.length === prefix.length) {
+    throw new GraphQLError(`\`after\` is not a cursor of this connection (${connection}); pass the endCursor of a previous page`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
+    });
+  }
+  return text.slice(prefix.length);
+}
+
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Validates `first`; the schema cannot express a range. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new GraphQLError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
+    });
+  }
+  return size;
+}
