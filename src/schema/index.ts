@@ -7,11 +7,15 @@ import { UserResolver } from '../resolvers/user.resolver';
 
 /** The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars. */
 export async function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [UserResolver, AccountResolver, SourceResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,
   });
+  // type-graphql offers no option for the root type's description; the playground shows it first.
+  schema.getQueryType()!.description =
+    'Users, accounts and permissions across RainMaker, Engagement Services, GreenArrow and the user-management API.';
+  return schema;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so the diff shows only real changes. */

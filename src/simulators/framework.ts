@@ -44,6 +44,8 @@ export interface SimCall {
   route: string;
   method: string;
   path: string;
+  /** The query string, `?` included (empty when none): with the path, what the call asked for. */
+  search: string;
   status: number | null;
   startedAt: number;
   endedAt: number | null;
@@ -182,6 +184,7 @@ export class Simulator {
       route: match?.route.name ?? UNMATCHED,
       method: req.method ?? 'GET',
       path: url.pathname,
+      search: url.search,
       status: null,
       startedAt: performance.now(),
       endedAt: null,

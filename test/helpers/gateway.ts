@@ -1,0 +1,51 @@
+import type { ExecutionResult } from 'graphql';
+import { startApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+/** Everything on free ports, the database in memory: what `npm start` runs, isolated per suite. */
+export function bootGateway(env: Record<string, string> = {}): Promise<App> {
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: ':memory:',
+    SIM_RAINMAKER_PORT: '0',
+    SIM_ENGAGEMENT_PORT: '0',
+    SIM_GREENARROW_PORT: '0',
+    SIM_USER_MANAGEMENT_PORT: '0',
+    ...env,
+  });
+  return startApp(config, createLogger({ level: 'silent' }));
+}
+
+/** Sends one GraphQL request over HTTP, as a client would. */
+export async function graphql<Data = Record<string, unknown>>(
+  app: App,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<ExecutionResult<Data> & { status: number }> {
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as ExecutionResult<Data>) };
+}
+
+/** Clears every simulator's call log and faults, and the store's query count. */
+export function resetCounters(app: App): void {
+  for (const simulator of Object.values(app.simulators.simulators)) {
+    simulator.resetCalls();
+    simulator.clearFaults();
+  }
+  app.store.db.resetQueryCount();
+}
+
+/** Every simulator's calls per route, by vendor, leaving out vendors that were not called. */
+export function vendorCalls(app: App): Record<string, Record<string, number>> {
+  const calls: Record<string, Record<string, number>> = {};
+  for (const [source, simulator] of Object.entries(app.simulators.simulators)) {
+    const counts = simulator.calls();
+    if (Object.keys(counts).length > 0) calls[source] = counts;
+  }
+  return calls;
+}
