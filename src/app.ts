@@ -48,7 +48,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const opened = store;
     const context = () => createContext(sources, opened.identities);
     const { url } = await startStandaloneServer(graphql, { listen: { port: config.port, host: config.host }, context: async () => context() });
-    logger.info({ url }, 'GraphQL gateway listening');
+    logger.info({ url: `${url}graphql` }, 'GraphQL gateway listening');
     let stopped: Promise<void> | null = null;
     return {
       url,

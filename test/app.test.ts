@@ -23,7 +23,7 @@ function capturingLogger(lines: string[]) {
 describe('the app npm start runs', () => {
   const lines: string[] = [];
   const logger = capturingLogger(lines);
-  const config = loadConfig({ ...EPHEMERAL, VENDOR_TIMEOUT_MS: '300', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' });
+  const config = loadConfig({ ...EPHEMERAL, VENDOR_TIMEOUT_MS: '1500', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' });
   let app: App;
 
   beforeAll(async () => {

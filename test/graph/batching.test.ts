@@ -43,7 +43,7 @@ describe('batching an account of many users', () => {
     for (const [index, email] of emails.entries()) {
       USER_MANAGEMENT!.store.insert({ contactName: `Person ${index}`, emailAddress: email, defaultAccountId: id, username: `b${id}p${index}` });
     }
-    GREENARROW!.store.insert(emails.map((email) => ({ email, permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } })));
+    GREENARROW!.store.insert(emails.map((email) => ({ email, permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } as const })));
     await seedIdentityStore(app.store.identities, app.simulators);
     return emails;
   }

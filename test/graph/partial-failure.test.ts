@@ -34,7 +34,7 @@ describe('a failing vendor nulls only its own fields', () => {
   let app: App;
 
   beforeAll(async () => {
-    app = await bootGateway({ VENDOR_TIMEOUT_MS: '300', VENDOR_RETRIES: '0' });
+    app = await bootGateway({ VENDOR_TIMEOUT_MS: '1500', VENDOR_RETRIES: '0' });
   });
   afterAll(() => app.stop());
   beforeEach(() => resetCounters(app));

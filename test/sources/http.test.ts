@@ -31,7 +31,8 @@ describe('VendorHttp over a real HTTP simulator', () => {
     return new VendorHttp({
       source: 'GREENARROW',
       baseUrl: sim.url,
-      timeoutMs: 250,
+      // Generous: a shared machine can stall a healthy request; only hang tests use a short deadline.
+      timeoutMs: 5_000,
       retries: 2,
       connections: 4,
       authorize: (request) => ({ ...request, headers: { ...request.headers, 'x-test-auth': 'signed' } }),
@@ -87,24 +88,34 @@ describe('VendorHttp over a real HTTP simulator', () => {
   });
 
   it('turns a hung vendor into VENDOR_TIMEOUT and leaves no socket or timer behind', async () => {
-    sim.setFault('write', { hang: true });
-    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    const socketsBefore = await sim.openConnections();
-    await expect(http.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject({
-      code: 'VENDOR_TIMEOUT',
-      message: 'GREENARROW: write did not answer within 250 ms',
-    });
-    // The aborted request's socket is destroyed, not returned to the pool; idle keep-alive ones stay.
-    // undici handles the abort on a later tick, so wait (a bounded number of turns) for it to settle.
-    expect(await eventually(async () => pool.stats.running === 0 && (await sim.openConnections()) <= socketsBefore)).toBe(true);
-    expect(pool.stats.pending).toBe(0);
-    const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    expect(timersAfter).toBeLessThanOrEqual(timersBefore);
+    // Its own simulator and pool, with no earlier traffic, so every timer and socket is this call's.
+    const hung = echoSimulator();
+    const url = await hung.listen();
+    hung.setFault('write', { hang: true });
+    const ownPool = new Pool(new URL(url).origin, { connections: 1 });
+    const impatient = transport({ baseUrl: url, timeoutMs: 250, dispatcher: ownPool });
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const timersBefore = timers();
+    try {
+      await expect(impatient.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject({
+        code: 'VENDOR_TIMEOUT',
+        message: 'GREENARROW: write did not answer within 250 ms',
+      });
+      // Nothing is left in flight (undici handles the abort on a later tick: wait a bounded number of turns).
+      expect(await eventually(async () => ownPool.stats.running === 0 && ownPool.stats.pending === 0)).toBe(true);
+      // An idle keep-alive connection may remain, as after any call; closing the pool ends it and every timer.
+      await ownPool.destroy();
+      expect(await eventually(async () => (await hung.openConnections()) === 0)).toBe(true);
+      expect(await eventually(async () => timers() <= timersBefore)).toBe(true);
+    } finally {
+      if (!ownPool.destroyed) await ownPool.destroy();
+      await hung.close();
+    }
   });
 
   it('does not retry a timed-out read (the deadline is the caller\'s budget)', async () => {
     sim.setFault('read', { hang: true });
-    await expect(http.send({ route: 'read', method: 'GET', path: '/things/1' })).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
+    await expect(transport({ timeoutMs: 250 }).send({ route: 'read', method: 'GET', path: '/things/1' })).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
     expect(sim.calls('read')).toBe(1);
   });
 
@@ -171,7 +182,8 @@ describe('Simulator framework', () => {
   });
 
   it('logs overlapping calls with their start and end times', async () => {
-    sim.setFault('read', { latencyMs: 40 });
+    // Long enough that the second request starts before the first ends, even on a loaded machine.
+    sim.setFault('read', { latencyMs: 500 });
     const base = sim.url;
     await Promise.all([fetch(`${base}/things/1`), fetch(`${base}/things/2`)].map(async (pending) => (await pending).text()));
     const [first, second] = sim.callLog('read');
