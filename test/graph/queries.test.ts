@@ -29,7 +29,7 @@ describe('queries', () => {
     let pages = 0;
     let totalCount = 0;
     for (;;) {
-      const result = await graphql<Page>(app, PAGE, { first: 7, after, filter });
+      const result: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(app, PAGE, { first: 7, after, filter });
       expect(result.errors).toBeUndefined();
       const { edges, pageInfo } = result.data!.users;
       totalCount = result.data!.users.totalCount;
