@@ -109,7 +109,9 @@ export class UserResolver {
 
   @FieldResolver(() => String, { nullable: true })
   async locale(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
-    return text((await context.records.lastSeen(user.id, 'RAINMAKER'))?.['locale']);
+    const locale = text((await context.records.lastSeen(user.id, 'RAINMAKER'))?.['locale']);
+    // RainMaker's placeholder for "the admin's default" is not a locale.
+    return locale === 'no_locale' ? null : locale;
   }
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */

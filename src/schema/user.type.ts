@@ -40,7 +40,7 @@ export class User {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Preferred locale for RainMaker emails and SMS, lower-cased. RainMaker has no read endpoint: this is the last value the gateway wrote or imported.',
+    description: "Preferred locale for RainMaker emails and SMS, lower-cased; null for the admin's default. RainMaker has no read endpoint: this is the last value the gateway wrote or imported.",
   })
   locale!: string | null;
 

@@ -120,7 +120,9 @@ export class VendorHttp {
   async send(request: VendorRequest): Promise<VendorResponse> {
     const policy = RETRYABLE_METHODS.has(request.method) && this.options.retries > 0 ? this.readPolicy : this.attempt;
     try {
-      return await policy.execute(({ signal }) => this.sendOnce(request, signal));
+      // A signal of its own per call: without one, cockatiel derives every call's deadline from one
+      // shared signal, which collects a listener per concurrent call (MaxListenersExceededWarning).
+      return await policy.execute(({ signal }) => this.sendOnce(request, signal), new AbortController().signal);
     } catch (error) {
       const vendorError = this.toVendorError(error, request);
       this.recordFailure(vendorError);

@@ -140,7 +140,7 @@ describe('queries', () => {
       lastName: 'Lovelace',
       country: 'USA',
       state: 'California',
-      locale: 'no_locale',
+      locale: null,
       active: true,
       subscriptions: { email: true, sms: true, voice: true },
       permissions: { injection: 'ALL', api: 'READ_ONLY', ui: 'FULL', disabled: false, mailClass: { id: '1', name: 'transactional' } },
