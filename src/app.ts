@@ -8,7 +8,9 @@ import { createGraphQLServer } from './server';
 import { startSimulators, type RunningSimulators } from './simulators';
 import { seedIdentityStore } from './simulators/seed-identities';
 import { closeSources, createSources, type Sources } from './sources';
-import { openStore, type Store } from './store';
+import { openStore, ownerIsAliveOnThisHost, type Store } from './store';
+import { journalKeyFor } from './store/journal-key';
+import type { RecordedPayload } from './services/writes/types';
 
 /** Everything `npm start` runs, with one way to stop it. No process-level wiring: tests import it. */
 export interface App {
@@ -43,10 +45,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   };
   try {
     store = await openStore({ file: config.store.file, logger });
+    const interrupted = await store.journal.markInterrupted(ownerIsAliveOnThisHost);
+    if (interrupted.length > 0) {
+      logger.warn({ operations: interrupted.map((operation) => ({ id: operation.id, mutation: operation.mutation })) }, 'operations interrupted by an earlier stop; replay their idempotency keys to finish them');
+    }
     await seedIdentityStore(store.identities, simulators);
     graphql = createGraphQLServer(await createSchema(), logger);
     const opened = store;
-    const context = () => createContext(sources, opened.identities);
+    const deps = { sources, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedPayload>>() };
+    const context = () => createContext(deps);
     const { url } = await startStandaloneServer(graphql, { listen: { port: config.port, host: config.host }, context: async () => context() });
     logger.info({ url: `${url}graphql` }, 'GraphQL gateway listening');
     let stopped: Promise<void> | null = null;

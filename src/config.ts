@@ -67,6 +67,10 @@ export interface Config {
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
     file: string;
+    /** The data directory, or `:memory:`. */
+    dataDir: string;
+    /** HMAC key for the journal's input hashes; when absent, one is generated and kept in the data directory. */
+    journalKey?: string;
   };
   simulators: {
     host: string;
@@ -151,6 +155,16 @@ class EnvReader {
       this.problems.push(`${name}: expected an http(s) URL, got "${value}"`);
       return undefined;
     }
+  }
+
+  /** An optional secret of a minimum length; the message never echoes it. */
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name}: expected at least ${minLength} characters`);
+      return undefined;
+    }
+    return value;
   }
 
   /** A variable that must be set because another one is. Never echoes the (secret) value. */
@@ -278,7 +292,11 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    store: { file: storeFile(read.string('DATA_DIR', 'data')) },
+    store: {
+      file: storeFile(read.string('DATA_DIR', 'data')),
+      dataDir: read.string('DATA_DIR', 'data'),
+      journalKey: read.secret('JOURNAL_KEY', 16),
+    },
     simulators: {
       host: read.string('SIM_HOST', '127.0.0.1'),
       seed: read.boolean('SIM_SEED', true),

@@ -31,6 +31,64 @@ export type AccessLevel =
   /** Statistics only. */
   | 'STATS_ONLY';
 
+/** A new password for a user. */
+export type ChangePasswordInput = {
+  /** The gateway id of the user. */
+  id: Scalars['ID']['input'];
+  /** See CreateUserInput.idempotencyKey. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The new password. Write-only: never stored, logged or returned. */
+  password: Scalars['String']['input'];
+  /** Vendors to write; default RainMaker, GreenArrow and user-management where linked. */
+  sources?: InputMaybe<Array<Source>>;
+};
+
+/** A new person, written to every targeted vendor at once. */
+export type CreateUserInput = {
+  /** The user's default user-management account (required there). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Country (Engagement requires it). */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** User-management contact name; defaults to first and last name. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Email address: links the person across vendors. Email or phone is required on create. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** First name (Engagement requires it). */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Makes the mutation safe to retry: a replay returns the recorded result and only finishes unfinished steps. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Last name (Engagement requires it). */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** RainMaker locale for the user's emails and SMS; case-insensitive. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** What to do when some vendors fail; default ROLLBACK. */
+  onPartialFailure?: InputMaybe<PartialFailurePolicy>;
+  /** Password for RainMaker, GreenArrow and user-management. Write-only: never stored, logged or returned. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** GreenArrow permissions. */
+  permissions?: InputMaybe<PermissionsInput>;
+  /** Mobile number, E.164 (+ and country code, then ten digits for Engagement). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Vendors to write; default every configured vendor. */
+  sources?: InputMaybe<Array<Source>>;
+  /** State (Engagement requires it for the USA). */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** Engagement subscriptions. */
+  subscriptions?: InputMaybe<SubscriptionsInput>;
+  /** User-management username. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Removes a person from the vendors. */
+export type DeleteUserInput = {
+  /** The gateway id of the user. */
+  id: Scalars['ID']['input'];
+  /** See CreateUserInput.idempotencyKey. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Vendors to delete from; default every linked vendor. */
+  sources?: InputMaybe<Array<Source>>;
+};
+
 /** State of the link between a gateway user and one vendor record. */
 export type IdentityStatus =
   /** The vendor record exists and is linked. */
@@ -53,6 +111,45 @@ export type InjectionPermission =
   /** By SMTP only. */
   | 'SMTP_ONLY';
 
+/** A GreenArrow mail class, by id or by name (give one). */
+export type MailClassInput = {
+  /** GreenArrow's id of the mail class. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Exact name of the mail class. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What createUser does with the vendors that succeeded when another failed. */
+export type PartialFailurePolicy =
+  /** Keep and link what was created; retry the failed vendors later. */
+  | 'KEEP'
+  /** Delete what was created, so the person exists nowhere (default). */
+  | 'ROLLBACK';
+
+/** GreenArrow permissions. On create, omitted levels default to NONE (least privilege). */
+export type PermissionsInput = {
+  /** Access to the GreenArrow API. */
+  api?: InputMaybe<AccessLevel>;
+  /** Disable the GreenArrow user. */
+  disabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** How the user may inject mail. */
+  injection?: InputMaybe<InjectionPermission>;
+  /** Force a mail class; null clears it. */
+  mailClass?: InputMaybe<MailClassInput>;
+  /** Access to the GreenArrow web UI. */
+  ui?: InputMaybe<AccessLevel>;
+};
+
+/** New GreenArrow permissions for a user; omitted fields keep their value. */
+export type SetPermissionsInput = {
+  /** The gateway id of the user. */
+  id: Scalars['ID']['input'];
+  /** See CreateUserInput.idempotencyKey. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The permissions to set. */
+  permissions: PermissionsInput;
+};
+
 /** A vendor system the gateway federates. */
 export type Source =
   /** Engagement Services (messaging audience: names, country, subscriptions). */
@@ -63,6 +160,59 @@ export type Source =
   | 'RAINMAKER'
   /** The in-house user-management API (accounts, usernames, contact names). */
   | 'USER_MANAGEMENT';
+
+/** What a mutation did at one vendor. */
+export type SourceResultStatus =
+  /** The vendor refused or could not be reached; see `error` and `retryable`. */
+  | 'FAILED'
+  /** The vendor accepted the write and the gateway undid it because another vendor failed. */
+  | 'ROLLED_BACK'
+  /** The vendor was not written: it cannot do this, or the user has no record there (see `error.message`). */
+  | 'SKIPPED'
+  /** The vendor accepted the write. */
+  | 'SUCCEEDED';
+
+/** Engagement channel subscriptions to set; an omitted channel is false on create. */
+export type SubscriptionsInput = {
+  /** Email messages. */
+  email?: InputMaybe<Scalars['Boolean']['input']>;
+  /** SMS messages. */
+  sms?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Voice messages. */
+  voice?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Changes to a person; only the given fields change, at the vendors that can change them. */
+export type UpdateUserInput = {
+  /** The user's default user-management account (required there). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Activate or deactivate (user-management). */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Country (Engagement requires it). */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** User-management contact name; defaults to first and last name. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Email address: links the person across vendors. Email or phone is required on create. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** First name (Engagement requires it). */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** The gateway id of the user. */
+  id: Scalars['ID']['input'];
+  /** See CreateUserInput.idempotencyKey. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Last name (Engagement requires it). */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** RainMaker locale for the user's emails and SMS; case-insensitive. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number, E.164 (+ and country code, then ten digits for Engagement). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Vendors to write; default every linked vendor that can change a given field. */
+  sources?: InputMaybe<Array<Source>>;
+  /** State (Engagement requires it for the USA). */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** User-management username. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** Narrows `users`; every given condition must hold. */
 export type UserFilter = {

@@ -70,3 +70,32 @@ registerEnumType(AccessLevelEnum, {
     NONE: { description: 'No access.' },
   },
 });
+
+export const SourceResultStatusEnum = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  SKIPPED: 'SKIPPED',
+  ROLLED_BACK: 'ROLLED_BACK',
+} as const;
+export type SourceResultStatus = keyof typeof SourceResultStatusEnum;
+registerEnumType(SourceResultStatusEnum, {
+  name: 'SourceResultStatus',
+  description: 'What a mutation did at one vendor.',
+  valuesConfig: {
+    SUCCEEDED: { description: 'The vendor accepted the write.' },
+    FAILED: { description: 'The vendor refused or could not be reached; see `error` and `retryable`.' },
+    SKIPPED: { description: 'The vendor was not written: it cannot do this, or the user has no record there (see `error.message`).' },
+    ROLLED_BACK: { description: 'The vendor accepted the write and the gateway undid it because another vendor failed.' },
+  },
+});
+
+export const PartialFailurePolicyEnum = { ROLLBACK: 'ROLLBACK', KEEP: 'KEEP' } as const;
+export type PartialFailurePolicy = keyof typeof PartialFailurePolicyEnum;
+registerEnumType(PartialFailurePolicyEnum, {
+  name: 'PartialFailurePolicy',
+  description: 'What createUser does with the vendors that succeeded when another failed.',
+  valuesConfig: {
+    ROLLBACK: { description: 'Delete what was created, so the person exists nowhere (default).' },
+    KEEP: { description: 'Keep and link what was created; retry the failed vendors later.' },
+  },
+});

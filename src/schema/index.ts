@@ -2,19 +2,22 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../resolvers/account.resolver';
+import { MutationResolver } from '../resolvers/mutation.resolver';
 import { SourceResolver } from '../resolvers/source.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
 /** The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, AccountResolver, SourceResolver],
+    resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,
   });
   // type-graphql offers no option for the root type's description; the playground shows it first.
   schema.getQueryType()!.description =
     'Users, accounts and permissions across RainMaker, Engagement Services, GreenArrow and the user-management API.';
+  schema.getMutationType()!.description =
+    'Writes that fan out to the vendors concurrently, with one result per vendor, rollback and idempotency keys.';
   return schema;
 }
 
