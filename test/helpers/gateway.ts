@@ -1,10 +1,10 @@
 import type { ExecutionResult } from 'graphql';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 
 /** Everything on free ports, the database in memory: what `npm start` runs, isolated per suite. */
-export function bootGateway(env: Record<string, string> = {}): Promise<App> {
+export function bootGateway(env: Record<string, string> = {}, logger: Logger = createLogger({ level: 'silent' })): Promise<App> {
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: ':memory:',
@@ -14,7 +14,7 @@ export function bootGateway(env: Record<string, string> = {}): Promise<App> {
     SIM_USER_MANAGEMENT_PORT: '0',
     ...env,
   });
-  return startApp(config, createLogger({ level: 'silent' }));
+  return startApp(config, logger);
 }
 
 /** Sends one GraphQL request over HTTP, as a client would. */

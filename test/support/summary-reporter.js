@@ -5,7 +5,10 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stdout.write(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`);
+    // A suite can fail outside any test (a hook, a syntax error); count each such suite as a failure.
+    const brokenSuites = results.testResults.filter((suite) => suite.numFailingTests === 0 && (suite.testExecError || suite.failureMessage)).length;
+    const failed = results.numFailedTests + brokenSuites;
+    process.stdout.write(`jest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
 module.exports = SummaryReporter;
