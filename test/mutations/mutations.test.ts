@@ -53,6 +53,7 @@ const CREATE_LIGHT = `mutation Create($input: CreateUserInput!) { createUser(inp
 const UPDATE_LIGHT = `mutation Update($input: UpdateUserInput!) { updateUser(input: $input) { ${LIGHT_FIELDS} } }`;
 const PASSWORD_LIGHT = `mutation Password($input: ChangePasswordInput!) { changePassword(input: $input) { ${LIGHT_FIELDS} } }`;
 const PERMISSIONS_LIGHT = `mutation Permissions($input: SetPermissionsInput!) { setPermissions(input: $input) { ${LIGHT_FIELDS} } }`;
+const DELETE_LIGHT = `mutation Delete($input: DeleteUserInput!) { deleteUser(input: $input) { ${LIGHT_FIELDS} } }`;
 const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { ${RESULT_FIELDS} } }`;
 const UPDATE = `mutation Update($input: UpdateUserInput!) { updateUser(input: $input) { ${RESULT_FIELDS} } }`;
 const PASSWORD = `mutation Password($input: ChangePasswordInput!) { changePassword(input: $input) { ${RESULT_FIELDS} } }`;
@@ -296,7 +297,16 @@ describe('mutations', () => {
       expect(statuses(payload)).toEqual({ RAINMAKER: 'SUCCEEDED', ENGAGEMENT: 'SUCCEEDED', GREENARROW: 'SUCCEEDED', USER_MANAGEMENT: 'SUCCEEDED' });
       expect(payload.user).toBeNull();
       expect(heldBy(user.email)).toEqual(nowhere);
-      expect((await send(DELETE, { id: user.id })).userErrors).toEqual([expect.objectContaining({ code: 'USER_NOT_FOUND' })]);
+      resetCounters(app);
+      expect((await send(DELETE_LIGHT, { id: user.id })).userErrors).toEqual([expect.objectContaining({ code: 'USER_NOT_FOUND', field: ['input', 'id'] })]);
+      expect(vendorCalls(app)).toEqual({});
+    });
+
+    it('skips a vendor the user has no record at, writing nothing there', async () => {
+      const user = await created({ sources: ['GREENARROW', 'USER_MANAGEMENT'] });
+      const payload = await send(DELETE_LIGHT, { id: user.id, sources: ['ENGAGEMENT'] });
+      expect(payload.results).toEqual([expect.objectContaining({ source: 'ENGAGEMENT', status: 'SKIPPED', error: expect.objectContaining({ message: 'The user has no ENGAGEMENT record' }) })]);
+      expect(vendorCalls(app)).toEqual({});
     });
 
     it('keeps the user and the failed vendor link when one vendor fails', async () => {
