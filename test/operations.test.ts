@@ -4,7 +4,9 @@ import { startApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import {
   AccountWithUsersDocument,
+  CreateUserDocument,
   SearchUsersDocument,
+  SetPermissionsDocument,
   SourceHealthDocument,
   UserByEmailDocument,
   UserDetailDocument,
@@ -197,6 +199,45 @@ describe('the example operations', () => {
     it('answers null for an account the user-management API does not have', async () => {
       const { account } = await run(AccountWithUsersDocument, { id: '999999' });
       expect(account).toBeNull();
+    });
+  });
+
+  describe('CreateUser and SetPermissions', () => {
+    it('creates a person at every vendor, then changes their GreenArrow permissions', async () => {
+      const input = {
+        email: 'grace.typed@example.com',
+        password: 'Typed-Docs-Pass-1',
+        firstName: 'Grace',
+        lastName: 'Typed',
+        country: 'USA',
+        state: 'Virginia',
+        accountId: SEED_ACCOUNTS[1]!.id,
+        username: 'grace.typed',
+        permissions: { api: 'READ_ONLY' as const },
+        idempotencyKey: 'operations-create-grace',
+      };
+      const { createUser } = await run(CreateUserDocument, { input });
+      expect(createUser.userErrors).toEqual([]);
+      expect(createUser.replayed).toBe(false);
+      expect(createUser.results.map((result) => [result.source, result.status, result.retryable, result.error])).toEqual([
+        ['RAINMAKER', 'SUCCEEDED', false, null],
+        ['ENGAGEMENT', 'SUCCEEDED', false, null],
+        ['GREENARROW', 'SUCCEEDED', false, null],
+        ['USER_MANAGEMENT', 'SUCCEEDED', false, null],
+      ]);
+      const user = createUser.user!;
+      expect(user).toMatchObject({ email: input.email, displayName: 'Grace Typed' });
+
+      const { setPermissions } = await run(SetPermissionsDocument, { input: { id: user.id, permissions: { ui: 'FULL', mailClass: { name: 'transactional' } } } });
+      expect(setPermissions.userErrors).toEqual([]);
+      expect(setPermissions.results.map((result) => [result.source, result.status])).toEqual([['GREENARROW', 'SUCCEEDED']]);
+      expect(setPermissions.user).toEqual({
+        id: user.id,
+        permissions: { api: 'READ_ONLY', ui: 'FULL', injection: 'NONE', disabled: false, mailClass: { id: '1', name: 'transactional' } },
+      });
+
+      const replay = await run(CreateUserDocument, { input });
+      expect(replay.createUser).toEqual({ ...createUser, replayed: true });
     });
   });
 
