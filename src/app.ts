@@ -45,10 +45,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   };
   try {
     store = await openStore({ file: config.store.file, logger });
-    const interrupted = await store.journal.markInterrupted(ownerIsAliveOnThisHost);
-    if (interrupted.length > 0) {
-      logger.warn({ operations: interrupted.map((operation) => ({ id: operation.id, mutation: operation.mutation })) }, 'operations interrupted by an earlier stop; replay their idempotency keys to finish them');
-    }
+    await reportInterrupted(store, logger);
     await seedIdentityStore(store.identities, simulators);
     graphql = createGraphQLServer(await createSchema(), logger);
     const opened = store;
@@ -72,5 +69,26 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * Marks the operations of gateway processes that died mid-mutation INTERRUPTED, and tells the
+ * operator, per operation, which vendor writes are known done and which may or may not have landed.
+ */
+async function reportInterrupted(store: Store, logger: Logger): Promise<void> {
+  for (const operation of await store.journal.markInterrupted(ownerIsAliveOnThisHost)) {
+    const steps = await store.journal.steps(operation.id);
+    const { id, mutation, idempotencyKey } = operation;
+    logger.warn(
+      {
+        operation: { id, mutation, idempotencyKey },
+        written: steps.filter((step) => step.state === 'SUCCEEDED').map(({ source, action, externalId }) => ({ source, action, externalId })),
+        uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
+      },
+      idempotencyKey === null
+        ? 'operation interrupted by an earlier stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
+        : 'operation interrupted by an earlier stop; replay its idempotency key to finish it',
+    );
   }
 }

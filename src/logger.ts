@@ -27,6 +27,15 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * Synchronous stdout: a line logged just before `process.exit` (a fatal startup error, the last
+ * line of a clean stop) is written, and written in order. At `info` the gateway logs at startup,
+ * at shutdown and on errors, not per request, so the blocking write costs nothing on the hot path.
+ */
+function stdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -34,7 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'usergraph' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    options.destination,
+    options.destination ?? stdout(),
   );
 }
 

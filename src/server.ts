@@ -13,6 +13,9 @@ export function createGraphQLServer(schema: GraphQLSchema, logger: Logger): Apol
   return new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
+    // process before the datasources, simulators and database are closed.
+    stopOnTerminationSignals: false,
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
       logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error while resolving');

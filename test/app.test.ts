@@ -4,6 +4,7 @@ import { startApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { createSources, closeSources } from '../src/sources';
+import { post, spawnGateway } from './helpers/gateway-process';
 
 /** Boots exactly what `npm start` boots, on free ports, with every log line captured. */
 const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
@@ -154,5 +155,28 @@ describe('startup failures', () => {
     await expect(startApp(config, createLogger({ level: 'silent' }))).rejects.toThrow(
       'SIM_FAULTS: engagement: no route named "getMember" (routes: createMember, listMembers, deleteMember)',
     );
+  });
+});
+
+describe('the gateway process', () => {
+  it('serves the seeded graph with its own simulators, and stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info' });
+    try {
+      const answer = await post<{ user: { identities: { source: string }[] } | null }>(gateway.url, 'query($email: String) { user(email: $email) { identities { source } } }', {
+        email: 'ada.lovelace0@example.com',
+      });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.user?.identities).toHaveLength(4);
+      expect(gateway.logs.filter((entry) => String(entry['msg']).endsWith('simulator listening')).map((entry) => entry['url'])).toEqual([
+        expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      ]);
+    } finally {
+      gateway.process.kill('SIGINT');
+    }
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.logs.map((entry) => entry['msg']).slice(-2)).toEqual(['stopping', 'stopped']);
   });
 });

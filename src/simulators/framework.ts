@@ -23,15 +23,17 @@ export interface SimResponse {
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 
 /**
- * A fault on one route (or `*` for every route). Latency applies first; then a hang never answers;
- * then `status` answers that status (with the vendor's error shape) with the given probability,
- * without doing the work; `malformed` does the work, then answers 200 with a broken body
- * (`json`: not JSON at all; `shape`: JSON that does not fit the vendor's contract).
+ * A fault on one route (or `*` for every route). Latency applies first; then a hang never answers
+ * (`true`: before doing the work; `afterWork`: the vendor does the work, then never answers, as when
+ * a connection dies after the vendor committed); then `status` answers that status (with the
+ * vendor's error shape) with the given probability, without doing the work; `malformed` does the
+ * work, then answers 200 with a broken body (`json`: not JSON at all; `shape`: JSON that does not
+ * fit the vendor's contract).
  */
 export const faultSchema = z
   .object({
     latencyMs: z.number().int().min(0).optional(),
-    hang: z.boolean().optional(),
+    hang: z.union([z.boolean(), z.literal('afterWork')]).optional(),
     status: z.number().int().min(100).max(599).optional(),
     probability: z.number().min(0).max(1).optional(),
     malformed: z.enum(['json', 'shape']).optional(),
@@ -206,7 +208,7 @@ export class Simulator {
       if (rawBody === null) return send(this.options.errorResponse(413, 'Request body too large'));
       const fault = match ? (this.faults.get(match.route.name) ?? this.faults.get('*')) : undefined;
       if (fault?.latencyMs) await this.sleep(fault.latencyMs);
-      if (fault?.hang) return; // never answer; close() drops the socket
+      if (fault?.hang === true) return; // never answer; close() drops the socket
       if (!match) return send(this.options.errorResponse(404, `No route for ${req.method} ${url.pathname}`));
       const request: SimRequest = {
         method: req.method ?? 'GET',
@@ -223,6 +225,7 @@ export class Simulator {
         return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})`));
       }
       const response = await match.route.handler(request);
+      if (fault?.hang === 'afterWork') return;
       if (fault?.malformed === 'json') return send({ status: 200, raw: '{"truncated": ' });
       if (fault?.malformed === 'shape') return send({ status: 200, body: { unexpected: 'shape' } });
       send(response);

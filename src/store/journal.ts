@@ -178,8 +178,7 @@ export class Journal {
       [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock')],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
-    const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE idempotency_key = $1`, [key]);
-    const existing = toOperation(rows[0]!);
+    const existing = (await this.operationByKey(key!))!;
     const same = existing.mutation === input.mutation && existing.inputHash === input.inputHash;
     return { status: same ? 'REPLAY' : 'KEY_REUSED', operation: existing };
   }
@@ -280,6 +279,13 @@ export class Journal {
   async operation(id: string): Promise<Operation | null> {
     assertText(id, 'operation() id');
     const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE id = $1`, [id]);
+    return rows[0] ? toOperation(rows[0]) : null;
+  }
+
+  /** The operation an idempotency key names, if any: what an operator looks up after a crash. */
+  async operationByKey(idempotencyKey: string): Promise<Operation | null> {
+    assertText(idempotencyKey, 'operationByKey() idempotencyKey');
+    const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE idempotency_key = $1`, [idempotencyKey]);
     return rows[0] ? toOperation(rows[0]) : null;
   }
 

@@ -460,6 +460,19 @@ describe('GreenArrowSource against the simulator', () => {
       }
     });
 
+    it('answers VENDOR_TIMEOUT for a vendor that did the write and then never answered', async () => {
+      const impatient = new GreenArrowSource(settings({ timeoutMs: 200 }), { logger: silentLogger });
+      try {
+        sim.setFault('createUser', { hang: 'afterWork' });
+        await expect(impatient.createUser({ ...newUser, email: 'committed.unanswered@example.net' })).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
+        // The vendor holds the record the caller never heard about: what a resumed write must find.
+        expect(sim.store.all().filter((user) => user.email === 'committed.unanswered@example.net')).toHaveLength(1);
+        expect(sim.callLog('createUser')).toEqual([expect.objectContaining({ status: null, endedAt: null })]);
+      } finally {
+        await impatient.close();
+      }
+    });
+
     it('answers VENDOR_BAD_RESPONSE for a body that is not JSON', async () => {
       sim.setFault('getUser', { malformed: 'json' });
       await expect(source.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });

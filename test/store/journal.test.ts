@@ -75,6 +75,9 @@ describe('Journal', () => {
         },
       });
       expect(await journal.operation(result.operation.id)).toEqual(result.operation);
+      expect(await journal.operationByKey('k1')).toEqual(result.operation);
+      expect(await journal.operationByKey('k2')).toBeNull();
+      await expect(journal.operationByKey('')).rejects.toThrow(TypeError);
     });
 
     it('replays a key with the same input instead of starting again', async () => {

@@ -1,0 +1,228 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngagementSimulator } from '../../src/simulators/engagement';
+import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
+import { RainMakerSimulator } from '../../src/simulators/rainmaker';
+import { UserManagementSimulator } from '../../src/simulators/user-management';
+import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
+import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+
+/**
+ * A gateway process is killed (SIGKILL) in the middle of a createUser fan-out: RainMaker and
+ * Engagement have answered, GreenArrow hangs before doing anything, and user-management created the
+ * record but never answered. After a restart the journal shows the operation interrupted with the
+ * vendors already written; replaying the idempotency key finishes only what was missing, and every
+ * vendor ends with exactly one record, matching the gateway's identity links.
+ *
+ * The simulators live in this (the test's) process, so their records outlive the killed gateway,
+ * which reaches them as it would reach real vendors: base URLs and credentials from its environment.
+ */
+
+const PASSWORD = 'Crash-Test-Pass-9';
+const KEY = 'crash-create-ada';
+const INPUT = {
+  email: 'ada.crash@example.org',
+  password: PASSWORD,
+  firstName: 'Ada',
+  lastName: 'Crash',
+  country: 'India',
+  accountId: '2',
+  username: 'ada.crash',
+  idempotencyKey: KEY,
+};
+const CREATE = `mutation Create($input: CreateUserInput!) {
+  createUser(input: $input) {
+    user { id email identities { source externalId } }
+    results { source status externalId retryable error { code message } }
+    userErrors { code message }
+    replayed
+  }
+}`;
+
+interface Payload {
+  user: { id: string; email: string; identities: { source: string; externalId: string }[] } | null;
+  results: { source: string; status: string; externalId: string | null; retryable: boolean; error: unknown }[];
+  userErrors: unknown[];
+  replayed: boolean;
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a gateway killed in the middle of createUser', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-crash-'));
+  const rainmaker = new RainMakerSimulator({ credentials: { accessKeyId: 'AKIDCRASHTEST', secretAccessKey: 'crash-test-rainmaker-secret' } });
+  const engagement = new EngagementSimulator({ username: 'engagement-admin', password: 'crash-test-engagement-secret' });
+  const greenarrow = new GreenArrowSimulator({ username: 'greenarrow-api', password: 'crash-test-greenarrow-secret' });
+  const userManagement = new UserManagementSimulator({ apiKey: 'crash-test-user-management-key' });
+  const simulators = [rainmaker, engagement, greenarrow, userManagement];
+  const running: GatewayProcess[] = [];
+  let env: Record<string, string>;
+  let store: Store | undefined;
+
+  beforeAll(async () => {
+    const [rm, eng, ga, um] = await Promise.all(simulators.map((simulator) => simulator.listen(0)));
+    env = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: join(dataDir, 'data'),
+      LOG_LEVEL: 'info',
+      SIMULATORS: 'none',
+      // Long enough that only the kill ends the hung calls.
+      VENDOR_TIMEOUT_MS: '120000',
+      RAINMAKER_BASE_URL: rm!,
+      RAINMAKER_ACCESS_KEY_ID: 'AKIDCRASHTEST',
+      RAINMAKER_SECRET_ACCESS_KEY: 'crash-test-rainmaker-secret',
+      ENGAGEMENT_BASE_URL: eng!,
+      ENGAGEMENT_USERNAME: 'engagement-admin',
+      ENGAGEMENT_PASSWORD: 'crash-test-engagement-secret',
+      GREENARROW_BASE_URL: ga!,
+      GREENARROW_USERNAME: 'greenarrow-api',
+      GREENARROW_PASSWORD: 'crash-test-greenarrow-secret',
+      USER_MANAGEMENT_BASE_URL: um!,
+      USER_MANAGEMENT_API_KEY: 'crash-test-user-management-key',
+    };
+  });
+
+  afterAll(async () => {
+    for (const gateway of running) {
+      if (gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
+      await gateway.exited;
+    }
+    await store?.close();
+    await Promise.all(simulators.map((simulator) => simulator.close()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<GatewayProcess> {
+    const gateway = await spawnGateway(env);
+    running.push(gateway);
+    return gateway;
+  }
+  const journalSteps = async (operation: Operation) =>
+    (await store!.journal.steps(operation.id)).map((step: OperationStep) => [step.source, step.action, step.state, step.externalId]);
+  const records = () => ({
+    RAINMAKER: rainmaker.store.all().filter((user) => user.userName === INPUT.email),
+    ENGAGEMENT: engagement.store.all().filter((member) => member.email === INPUT.email),
+    GREENARROW: greenarrow.store.all().filter((user) => user.email === INPUT.email),
+    USER_MANAGEMENT: userManagement.store.all().filter((user) => user.emailAddress === INPUT.email),
+  });
+
+  it('journals the vendors written, resumes only the missing ones on replay, and ends with one record per vendor', async () => {
+    greenarrow.setFault('createUser', { hang: true });
+    userManagement.setFault('addUser', { hang: 'afterWork' });
+    const first = await start();
+    store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
+
+    // The client's request dies with the gateway; its outcome is what the journal says.
+    const lost = post<{ createUser: Payload }>(first.url, CREATE, { input: INPUT }).then(
+      () => 'answered',
+      () => 'connection lost',
+    );
+    const operation = await eventually(() => store!.journal.operationByKey(KEY).then((found) => found ?? undefined), 'the operation to be journaled');
+    await eventually(async () => {
+      const states = Object.fromEntries((await store!.journal.steps(operation.id)).map((step) => [step.source, step.state]));
+      const settled = states['RAINMAKER'] === 'SUCCEEDED' && states['ENGAGEMENT'] === 'SUCCEEDED' && states['GREENARROW'] === 'STARTED';
+      return settled && records().USER_MANAGEMENT.length === 1 ? true : undefined;
+    }, 'RainMaker and Engagement to be written, GreenArrow and user-management to hang');
+
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(await lost).toBe('connection lost');
+
+    const engagementId = records().ENGAGEMENT[0]!.id;
+    const userManagementId = String(records().USER_MANAGEMENT[0]!.id);
+    expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'PENDING', payload: null });
+    expect(await journalSteps(operation)).toEqual(
+      expect.arrayContaining([
+        ['RAINMAKER', 'create', 'SUCCEEDED', INPUT.email],
+        ['ENGAGEMENT', 'create', 'SUCCEEDED', engagementId],
+        ['GREENARROW', 'create', 'STARTED', null],
+        // user-management holds the record, but the gateway never heard: the step stays uncertain.
+        ['USER_MANAGEMENT', 'create', 'STARTED', null],
+      ]),
+    );
+    expect(await journalSteps(operation)).toHaveLength(4);
+
+    // Restart: the new process marks the dead one's operation interrupted and says what it wrote.
+    for (const simulator of simulators) simulator.clearFaults();
+    const second = await start();
+    expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED' });
+    const warning = second.logs.find((entry) => entry['msg'] === 'operation interrupted by an earlier stop; replay its idempotency key to finish it');
+    expect(warning).toMatchObject({
+      operation: { id: operation.id, mutation: 'createUser', idempotencyKey: KEY },
+      written: expect.arrayContaining([
+        { source: 'RAINMAKER', action: 'create', externalId: INPUT.email },
+        { source: 'ENGAGEMENT', action: 'create', externalId: engagementId },
+      ]),
+      uncertain: expect.arrayContaining([
+        { source: 'GREENARROW', action: 'create' },
+        { source: 'USER_MANAGEMENT', action: 'create' },
+      ]),
+    });
+
+    // Replay: RainMaker and Engagement are not called again; GreenArrow is created; user-management
+    // answers a conflict that the resumed step recognises as its own earlier write.
+    for (const simulator of simulators) simulator.resetCalls();
+    const replay = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
+    expect(replay.errors).toBeUndefined();
+    const payload = replay.data!.createUser;
+    const greenArrowId = String(records().GREENARROW[0]?.id);
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.replayed).toBe(true);
+    expect(payload.results).toEqual([
+      { source: 'RAINMAKER', status: 'SUCCEEDED', externalId: INPUT.email, retryable: false, error: null },
+      { source: 'ENGAGEMENT', status: 'SUCCEEDED', externalId: engagementId, retryable: false, error: null },
+      { source: 'GREENARROW', status: 'SUCCEEDED', externalId: greenArrowId, retryable: false, error: null },
+      { source: 'USER_MANAGEMENT', status: 'SUCCEEDED', externalId: userManagementId, retryable: false, error: null },
+    ]);
+    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { createUser: 1 }, { addUser: 1 }]);
+
+    const held = records();
+    for (const [source, found] of Object.entries(held)) expect([source, found.length]).toEqual([source, 1]);
+    expect(payload.user!.email).toBe(INPUT.email);
+    expect(Object.fromEntries(payload.user!.identities.map((identity) => [identity.source, identity.externalId]))).toEqual({
+      RAINMAKER: INPUT.email,
+      ENGAGEMENT: engagementId,
+      GREENARROW: greenArrowId,
+      USER_MANAGEMENT: userManagementId,
+    });
+    expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'COMPLETED' });
+    expect((await journalSteps(operation)).map(([source, , state]) => [source, state])).toEqual(
+      expect.arrayContaining([
+        ['RAINMAKER', 'SUCCEEDED'],
+        ['ENGAGEMENT', 'SUCCEEDED'],
+        ['GREENARROW', 'SUCCEEDED'],
+        ['USER_MANAGEMENT', 'SUCCEEDED'],
+      ]),
+    );
+
+    // A second replay answers from the journal alone.
+    for (const simulator of simulators) simulator.resetCalls();
+    const again = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
+    expect(again.data!.createUser).toEqual(payload);
+    expect(simulators.map((simulator) => simulator.calls())).toEqual([{}, {}, {}, {}]);
+
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.logs.map((entry) => entry['msg']).slice(-2)).toEqual(['stopping', 'stopped']);
+  });
+
+  it('left the password in no database file and no log line of either process', () => {
+    const files = readdirSync(env['DATA_DIR']!).map((name) => join(env['DATA_DIR']!, name));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect([file, readFileSync(file).includes(PASSWORD)]).toEqual([file, false]);
+    const lines = running.flatMap((gateway) => gateway.logs.map((entry) => JSON.stringify(entry)));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => line.includes(PASSWORD))).toEqual([]);
+  });
+});
