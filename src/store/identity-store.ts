@@ -221,6 +221,33 @@ export class IdentityStore {
   }
 
   /** Removes the link to a vendor record; false when there was none. */
+  /**
+   * Links a vendor record to this user even when another user holds it, and returns who held it.
+   * For a record the vendor has just created for this user: a link of the same record to someone
+   * else can only be stale (the vendor lost the old record or reused its id), so it moves.
+   * Call it inside a transaction: the look-up and the move are two statements.
+   */
+  async claim(userId: string, identity: IdentityLink, at: Date = this.shared.clock()): Promise<{ identity: Identity; previousUserId: string | null }> {
+    assertString(userId, 'claim() userId');
+    assertSource(identity.source);
+    assertText(identity.externalId, 'claim() externalId');
+    assertStatus(identity.status);
+    const owners = await this.db.query<{ user_id: string }>('SELECT user_id FROM identities WHERE source = $1 AND external_id = $2', [
+      identity.source,
+      identity.externalId,
+    ]);
+    const previousUserId = owners[0]?.user_id ?? null;
+    if (previousUserId !== null && previousUserId !== userId) {
+      await this.db.run('UPDATE identities SET user_id = $1, linked_at = $2 WHERE source = $3 AND external_id = $4', [
+        userId,
+        iso(at, 'claim() at'),
+        identity.source,
+        identity.externalId,
+      ]);
+    }
+    return { identity: await this.link(userId, identity, at), previousUserId };
+  }
+
   async unlink(source: Source, externalId: string): Promise<boolean> {
     assertSource(source);
     assertText(externalId, 'unlink() externalId');

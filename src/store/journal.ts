@@ -258,6 +258,20 @@ export class Journal {
   }
 
   /**
+   * Gives up an operation this process owns and cannot finish (an unexpected error after vendor
+   * calls): it becomes INTERRUPTED at once, so a replay of its key resumes it instead of being told
+   * it is still in flight until this process stops. False when it is not this process's PENDING one.
+   */
+  async release(operationId: string): Promise<boolean> {
+    assertText(operationId, 'release() operationId');
+    const { changes } = await this.db.run(
+      `UPDATE operations SET state = 'INTERRUPTED', updated_at = $1 WHERE id = $2 AND state = 'PENDING' AND owner = $3`,
+      [this.now(), operationId, this.owner],
+    );
+    return changes > 0;
+  }
+
+  /**
    * On startup: PENDING operations whose owner `ownerIsAlive` reports dead become INTERRUPTED.
    * Returns them, oldest first. `ownerIsAliveOnThisHost` is the usual judge.
    */

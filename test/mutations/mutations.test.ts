@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import type { App } from '../../src/app';
 import type { Source } from '../../src/domain/types';
 import { createLogger } from '../../src/logger';
+import { hashInput } from '../../src/store';
+import { journalKeyFor } from '../../src/store/journal-key';
 import { bootGateway, graphql, resetCounters, vendorCalls } from '../helpers/gateway';
 
 /**
@@ -188,6 +190,18 @@ describe('mutations', () => {
       expect(heldBy(input.email)).toEqual({ ...nowhere, USER_MANAGEMENT: true });
     });
 
+    it('moves a stale link to the user the vendor has just created the record for', async () => {
+      const input = person();
+      const stale = await app.store.identities.createUser({ phone: '+15550009999' });
+      await app.store.identities.link(stale.id, { source: 'RAINMAKER', externalId: input.email, status: 'ACTIVE' });
+      const payload = await send(CREATE, input);
+      expect(payload.userErrors).toEqual([]);
+      expect(payload.user!.identities).toContainEqual({ source: 'RAINMAKER', externalId: input.email });
+      expect((await app.store.identities.identitiesByUserIds([stale.id])).get(stale.id)).toEqual([]);
+      const warning = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry['from'] === stale.id);
+      expect(warning).toMatchObject({ msg: expect.stringMatching(/stale identity link moved/), source: 'RAINMAKER', to: payload.user!.id });
+    });
+
     it('answers a duplicate at one vendor as a non-retryable conflict', async () => {
       const existing = await created();
       const payload = await send(CREATE, person({ email: existing.email, sources: ['ENGAGEMENT'] }));
@@ -356,6 +370,26 @@ describe('mutations', () => {
       expect(a.user!.id).toBe(b.user!.id);
     });
 
+    it('on resuming a create, does not adopt a conflicting record that is someone else\'s', async () => {
+      const someoneElse = await created();
+      const idempotencyKey = 'idem-resume-foreign';
+      const rest = person({ username: someoneElse.email.split('@')[0], sources: ['GREENARROW', 'USER_MANAGEMENT'] });
+      // The journal as an interrupted first attempt left it: user-management started, outcome unknown.
+      const journal = app.store.journal;
+      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey, inputHash: hashInput(journalKeyFor({ dataDir }), { mutation: 'createUser', input: rest }) });
+      await journal.stepStarted(operation.id, 'USER_MANAGEMENT', 'create');
+      expect(await journal.release(operation.id)).toBe(true);
+
+      const payload = await send(CREATE, { ...rest, idempotencyKey });
+      expect(payload.replayed).toBe(true);
+      expect(statuses(payload)).toEqual({ GREENARROW: 'ROLLED_BACK', USER_MANAGEMENT: 'FAILED' });
+      expect(payload.results.find((result) => result.source === 'USER_MANAGEMENT')!.error).toMatchObject({ code: 'VENDOR_CONFLICT' });
+      expect(sims().USER_MANAGEMENT!.calls()).toEqual({ addUser: 1, getUser: 1 });
+      const links = (await app.store.identities.identitiesByUserIds([someoneElse.id])).get(someoneElse.id)!;
+      expect(links.map((identity) => identity.source)).toContain('USER_MANAGEMENT');
+      expect(heldBy(rest.email)).toEqual(nowhere);
+    });
+
     it('records a validation failure under its key too, so a replay answers the same', async () => {
       const input = { email: 'bad', password: 'x', idempotencyKey: 'idem-invalid', sources: ['GREENARROW'] };
       const first = await send(CREATE_LIGHT, input);
@@ -367,7 +401,8 @@ describe('mutations', () => {
 
   // Declared last, so it runs after every mutation above has written, logged and journaled.
   it('leaves no password in the database files or in any log line', () => {
-    const files = readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)).toString('latin1'));
+    const names = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const files = names.map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
     expect(files.join('').length).toBeGreaterThan(10_000);
     expect(logLines.length).toBeGreaterThan(50);
     const everything = [...files, logLines.join('')].join('\n');

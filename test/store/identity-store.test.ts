@@ -155,6 +155,21 @@ describe('IdentityStore', () => {
       });
     });
 
+    it('claims a record another user holds (a stale link), saying who held it', async () => {
+      const [stale, fresh] = [await identities.createUser({ phone: '+15550001111' }), await identities.createUser({ email: 'fresh@example.com' })];
+      await identities.link(stale.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
+      time.advance(1_000);
+      const claimed = await identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
+      expect(claimed).toEqual({ previousUserId: stale.id, identity: { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE', linkedAt: time.clock(), syncedAt: time.clock() } });
+      const links = await identities.identitiesByUserIds([stale.id, fresh.id]);
+      expect(links.get(stale.id)).toEqual([]);
+      expect(links.get(fresh.id)?.map((identity) => identity.externalId)).toEqual(['e-9']);
+      // Claiming one's own record, or a new one, is a plain link.
+      await expect(identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' })).resolves.toMatchObject({ previousUserId: fresh.id });
+      await expect(identities.claim(fresh.id, { source: 'GREENARROW', externalId: 'g-9', status: 'ACTIVE' })).resolves.toMatchObject({ previousUserId: null });
+      await expect(identities.claim('usr_missing', { source: 'GREENARROW', externalId: 'g-10', status: 'ACTIVE' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    });
+
     it('refuses an unknown source or status with a TypeError', async () => {
       const user = await identities.createUser({ email: 'typo@example.com' });
       await expect(identities.link(user.id, { source: 'SALESFORCE' as never, externalId: '1', status: 'ACTIVE' })).rejects.toThrow(/source must be one of/);

@@ -244,6 +244,17 @@ describe('Journal', () => {
       await expect(journal.complete(crashed.id, { ok: true })).resolves.toMatchObject({ state: 'COMPLETED' });
     });
 
+    it('releases an operation its owner gave up on, so a replay can resume it at once', async () => {
+      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey: 'given-up', inputHash: 'h' });
+      expect(await journal.resume(operation.id)).toBeNull();
+      expect(await journal.release(operation.id)).toBe(true);
+      expect(await journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED' });
+      expect(await journal.release(operation.id)).toBe(false);
+      await expect(journal.resume(operation.id)).resolves.toMatchObject({ state: 'PENDING' });
+      const stranger = new Journal(store.db, { owner: 'someone-else' });
+      expect(await stranger.release(operation.id)).toBe(false);
+    });
+
     it('judges owners on this host by their process, and leaves other hosts alone', () => {
       expect(ownerIsAliveOnThisHost(PROCESS_OWNER)).toBe(true);
       const [pid, rest] = PROCESS_OWNER.split('@') as [string, string];

@@ -45,26 +45,34 @@ export class MutationService {
   constructor(private readonly deps: MutationDeps) {}
 
   createUser(input: CreateUserInput): Promise<MutationOutcome> {
-    const { sources, store } = this.deps;
+    const { sources, store, logger } = this.deps;
     return this.execute('createUser', input, null, {
       plan: () => planCreate(input, sources),
       policy: input.onPartialFailure ?? 'ROLLBACK',
       settle: async (results) => {
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
         if (written.length === 0) return null;
-        const email = normalizeEmail(input.email);
-        const user = email === null ? await store.identities.createUser({ phone: input.phone ?? null }) : (await store.identities.findOrCreateByEmail(email, { phone: input.phone ?? null })).user;
         const profiles: Partial<Record<Source, ProfileValues>> = {
           RAINMAKER: { locale: (input.locale || 'no_locale').toLowerCase() },
           ENGAGEMENT: { active: true, voiceSubscription: input.subscriptions?.voice ?? false },
           USER_MANAGEMENT: { username: input.username ?? null, active: true },
         };
-        for (const result of written) {
-          await store.identities.link(user.id, { source: result.source, externalId: result.externalId!, status: 'ACTIVE' });
-          const values = profiles[result.source];
-          if (values) await store.identities.saveProfile(user.id, result.source, values, new Date());
-        }
-        return user.id;
+        // One transaction: the user and all its links appear together or not at all.
+        return store.transaction(async ({ identities }) => {
+          const email = normalizeEmail(input.email);
+          const phone = input.phone ?? null;
+          const user = email === null ? await identities.createUser({ phone }) : (await identities.findOrCreateByEmail(email, { phone })).user;
+          for (const result of written) {
+            const { source, externalId } = result;
+            const { previousUserId } = await identities.claim(user.id, { source, externalId: externalId!, status: 'ACTIVE' });
+            if (previousUserId !== null && previousUserId !== user.id) {
+              logger.warn({ source, externalId, from: previousUserId, to: user.id }, 'a stale identity link moved: the vendor has just created this record for another user');
+            }
+            const values = profiles[source];
+            if (values) await identities.saveProfile(user.id, source, values, new Date());
+          }
+          return user.id;
+        });
       },
     });
   }
@@ -141,7 +149,11 @@ export class MutationService {
       previous = await journal.steps(operation.id);
     }
 
-    const running = this.run(operation, userId, job, previous);
+    const running = this.run(operation, userId, job, previous).catch(async (error: unknown) => {
+      // Vendors may have been written: leave the operation resumable by its key, not stuck PENDING.
+      await journal.release(operation.id);
+      throw error;
+    });
     if (key !== null) this.deps.inFlight.set(key, running);
     try {
       return { ...(await running), replayed: previous.length > 0 };

@@ -8,7 +8,7 @@ import { VendorConflictError, VendorNotFoundError } from '../../sources/errors';
 import { createInputProblems as greenArrowCreateProblems, updateInputProblems as greenArrowUpdateProblems } from '../../sources/greenarrow/mapper';
 import { localeProblem, normalizeUserName, passwordProblem, userNameProblem } from '../../sources/rainmaker/contract';
 import { createInputProblems as managedCreateProblems, updateInputProblems as managedUpdateProblems } from '../../sources/user-management/mapper';
-import type { Identity } from '../../store';
+import { normalizeEmail, type Identity } from '../../store';
 import { inputProblem, type StepAction, type WritePlan, type WriteStep } from './types';
 
 /** A vendor's problems, in its own domain field names, as input paths of this mutation. */
@@ -52,7 +52,11 @@ function permissionsInput(input: PermissionsInput): DomainPermissionsInput {
   return permissions;
 }
 
-/** A conflict on a resumed create means the interrupted attempt did get through: find its record. */
+/**
+ * A conflict on a resumed create may mean the interrupted attempt got through: `existing` finds
+ * the record and returns its id only when it is this person's (same email, and same username where
+ * the vendor has one); a record of someone else keeps the conflict a failure.
+ */
 async function createdOrExisting(resuming: boolean, create: () => Promise<string>, existing: (error: VendorConflictError) => Promise<string | undefined> | string | undefined): Promise<string> {
   try {
     return await create();
@@ -118,7 +122,14 @@ export function planCreate(input: CreateUserInput, sources: Sources): WritePlan 
       steps.push({
         source,
         action: 'create',
-        run: (resuming) => createdOrExisting(resuming, async () => (await client.createMember(member)).externalId, (error) => error.existingId),
+        run: (resuming) =>
+          createdOrExisting(resuming, async () => (await client.createMember(member)).externalId, async (error) => {
+            // Engagement has no read by id; a resumed create is rare enough to walk the list once.
+            for await (const existing of client.members()) {
+              if (existing.externalId === error.existingId) return normalizeEmail(existing.email) === normalizeEmail(member.email) ? existing.externalId : undefined;
+            }
+            return undefined;
+          }),
         undo: async (id) => void (await client.deleteMember(id)),
       });
     } else if (source === 'GREENARROW') {
@@ -150,7 +161,13 @@ export function planCreate(input: CreateUserInput, sources: Sources): WritePlan 
       steps.push({
         source,
         action: 'create',
-        run: (resuming) => createdOrExisting(resuming, async () => (await client.addUser(managed)).externalId, (error) => error.existingId),
+        run: (resuming) =>
+          createdOrExisting(resuming, async () => (await client.addUser(managed)).externalId, async (error) => {
+            if (error.existingId === undefined) return undefined;
+            const existing = await client.getUser(error.existingId);
+            const same = normalizeEmail(existing.email) === normalizeEmail(managed.email) && existing.username.toLowerCase() === managed.username.toLowerCase();
+            return same ? existing.externalId : undefined;
+          }),
         undo: (id) => client.deleteUser(id),
       });
     }
