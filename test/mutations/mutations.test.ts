@@ -242,6 +242,10 @@ describe('mutations', () => {
       expect(invalid.results).toEqual([]);
       expect(invalid.userErrors.map((error) => error.field!.join('.'))).toEqual(expect.arrayContaining(['input.email']));
       expect(vendorCalls(app)).toEqual({});
+      const other = await created();
+      const taken = await send(UPDATE_LIGHT, { id: user.id, email: other.email.toUpperCase(), displayName: 'Taker' });
+      expect(taken.userErrors).toEqual([{ field: ['input', 'email'], code: 'EMAIL_TAKEN', message: 'Another user has this email address', source: null }]);
+      expect(vendorCalls(app)).toEqual({});
       const unknown = await send(UPDATE, { id: 'usr_unknown', email: 'x@example.org' });
       expect(unknown.userErrors).toEqual([expect.objectContaining({ code: 'USER_NOT_FOUND', field: ['input', 'id'] })]);
     });

@@ -9,6 +9,7 @@ import type {
   UpdateUserInput,
 } from '../../schema/mutation-inputs';
 import type { SourceResult } from '../../schema/source-result.type';
+import type { UserError } from '../../schema/user-error.type';
 import type { Sources } from '../../sources';
 import { hashInput, normalizeEmail, type Operation, type OperationStep, type ProfileValues, type Store } from '../../store';
 import { fanOut } from './fan-out';
@@ -32,6 +33,8 @@ export type MutationOutcome = RecordedPayload & { replayed: boolean };
 interface Job {
   /** The plan, given the user's current links; null user id for create. */
   plan(links: Links): WritePlan;
+  /** Problems only the gateway's own database can see, checked with the plan's before any write. */
+  check?(): Promise<UserError[]>;
   policy: PartialFailurePolicy | null;
   /** Brings the identity store in line with what the vendors now hold; returns the user id. */
   settle(results: SourceResult[], userId: string | null): Promise<string | null>;
@@ -81,6 +84,12 @@ export class MutationService {
     const { sources, store } = this.deps;
     return this.execute('updateUser', input, input.id, {
       plan: (links) => planUpdate(input, sources, links),
+      // The gateway keeps one user per email: taking another user's would fail after the writes.
+      check: async () => {
+        if (input.email == null) return [];
+        const owner = (await store.identities.userIdsByEmails([input.email])).get(input.email);
+        return owner === undefined || owner === input.id ? [] : [inputProblem(['email'], 'Another user has this email address', null, 'EMAIL_TAKEN')];
+      },
       policy: null,
       settle: async (results, userId) => {
         const allWritten = results.every((result) => result.status !== 'FAILED');
@@ -177,7 +186,8 @@ export class MutationService {
       links = Object.fromEntries(identities.map((identity) => [identity.source, identity]));
     }
     const plan = job.plan(links);
-    if (plan.problems.length > 0) return finish({ userId, results: [], userErrors: plan.problems }, true);
+    const problems = [...plan.problems, ...((await job.check?.()) ?? [])];
+    if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
     const results = await fanOut(plan, { journal: store.journal, operationId: operation.id, policy: job.policy, previous, logger });
     const settledUserId = await job.settle(results, userId);
