@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { StateFileError, readStateFile, writeStateFile } from './state-file';
 
 /** A request as a simulator route sees it: path parameters decoded, body read as text. */
 export interface SimRequest {
@@ -63,6 +64,16 @@ export interface SimulatorOptions {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
   random?: () => number;
+  /** How the simulator's records become JSON and back; without it the simulator cannot {@link Simulator.persistTo}. */
+  state?: SimulatorState;
+}
+
+/** The two halves of persistence a vendor simulator provides; the framework decides when and where. */
+export interface SimulatorState {
+  /** Every record, id counter and other datum the simulator holds, as plain JSON. Never a plain password. */
+  snapshot(): unknown;
+  /** Replaces everything the simulator holds with a snapshot; throws, changing nothing, when it does not fit. */
+  restore(state: unknown): void;
 }
 
 interface Route {
@@ -76,7 +87,7 @@ const UNMATCHED = '(unmatched)';
 
 /**
  * A small HTTP server for one vendor: named routes with `:param` segments, a call log per route,
- * and fault injection. Binds to loopback only.
+ * fault injection, and optionally a state file that outlives the process. Binds to loopback only.
  */
 export class Simulator {
   readonly name: string;
@@ -86,6 +97,7 @@ export class Simulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | null = null;
   private baseUrl: string | null = null;
+  private stateFile: string | null = null;
 
   constructor(private readonly options: SimulatorOptions) {
     this.name = options.name;
@@ -125,6 +137,40 @@ export class Simulator {
     const address = server.address() as AddressInfo;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     return this.baseUrl;
+  }
+
+  /**
+   * Keeps the simulator's records in `file` from now on, so a restarted simulator holds what the
+   * gateway's database links to. When the file exists, its state replaces whatever the simulator
+   * was seeded with; when it does not, the current state is written at once. After that, every
+   * request to a non-GET route whose handler ran is saved before it is answered (or left
+   * unanswered by a fault), and so is every {@link saveState} of a subclass, e.g. on reset;
+   * changes made straight to a store, as tests make them, are saved with the next of those.
+   * Returns whether the state came from the file. Throws a StateFileError naming the file when it
+   * cannot be used.
+   */
+  persistTo(file: string): boolean {
+    const state = this.options.state;
+    if (!state) throw new TypeError(`${this.name}: this simulator has no state option, so it cannot persist to ${file}`);
+    if (this.server) throw new TypeError(`${this.name}: persistTo(${JSON.stringify(file)}) must be called before listen`);
+    if (this.stateFile !== null) throw new TypeError(`${this.name}: already persists to ${this.stateFile}`);
+    const saved = readStateFile(file, this.name);
+    if (saved !== undefined) {
+      try {
+        state.restore(saved);
+      } catch (error) {
+        throw new StateFileError(file, this.name, `does not hold a valid state (${(error as Error).message}); delete it to start over`, { cause: error });
+      }
+    }
+    this.stateFile = file;
+    if (saved === undefined) this.saveState();
+    return saved !== undefined;
+  }
+
+  /** Writes the current state to the state file, if there is one; subclasses call it after changing data outside a route. */
+  protected saveState(): void {
+    if (this.stateFile === null || !this.options.state) return;
+    writeStateFile(this.stateFile, this.name, this.options.state.snapshot());
   }
 
   /** Stops listening and drops every connection, including hung requests. */
@@ -224,7 +270,13 @@ export class Simulator {
       if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {
         return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})`));
       }
-      const response = await match.route.handler(request);
+      let response: SimResponse;
+      try {
+        response = await match.route.handler(request);
+      } finally {
+        // Saved before any answer goes out: a caller that heard of a write can rely on it surviving.
+        if (match.route.method !== 'GET') this.saveState();
+      }
       if (fault?.hang === 'afterWork') return;
       if (fault?.malformed === 'json') return send({ status: 200, raw: '{"truncated": ' });
       if (fault?.malformed === 'shape') return send({ status: 200, body: { unexpected: 'shape' } });
