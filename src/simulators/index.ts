@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Source } from '../domain/types';
 import type { SimulatedEndpoints } from '../sources';
@@ -26,13 +27,27 @@ function secret(bytes = 24): string {
 }
 
 /**
+ * Where a simulator keeps its records under a data directory: `simulators/<name>.json`, the name
+ * being the simulator's own (`rainmaker`, `engagement`, `greenarrow`, `user-management`). None for
+ * an in-memory data directory, which keeps nothing.
+ */
+export function simulatorStateFile(dataDir: string, simulator: Simulator): string | null {
+  return dataDir === ':memory:' ? null : join(dataDir, 'simulators', `${simulator.name}.json`);
+}
+
+/**
  * Starts a simulator for every vendor placed on one, on its configured port, with fresh
- * credentials and the configured faults. Nothing is left listening if any of them fails to start.
+ * credentials and the configured faults. With a data directory each simulator keeps its records
+ * in a state file there, so the records the gateway's database links to outlive a restart; the
+ * sample population (SIM_SEED) is only the starting point of a simulator without one. Nothing is
+ * left listening if any of them fails to start.
  */
 export async function startSimulators(config: Config): Promise<RunningSimulators> {
   const { vendors, simulators: options } = config;
   const running: RunningSimulators = { simulators: {}, endpoints: {}, close: () => closeAll(Object.values(running.simulators)) };
   const listen = async (source: Source, simulator: Simulator, port: number): Promise<string> => {
+    const stateFile = simulatorStateFile(config.store.dataDir, simulator);
+    if (stateFile !== null) simulator.persistTo(stateFile);
     for (const [route, fault] of Object.entries(options.faults[source] ?? {})) {
       try {
         simulator.setFault(route, fault);

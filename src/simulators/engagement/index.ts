@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
   ACCEPTED_MEDIA_TYPE,
   DATE_FORMATS,
@@ -23,6 +24,7 @@ import {
 } from '../../sources/engagement/contract';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { seedPeople, type SeedPerson } from '../seed';
+import { parseState, recordId } from '../state-file';
 
 /** A member as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface AudienceMemberSeed {
@@ -66,6 +68,35 @@ export interface AudienceMember {
 interface StoredMember extends Omit<AudienceMember, 'id'> {
   id: number;
 }
+
+const isoDate = () => z.iso.datetime();
+
+/** Everything an Engagement store holds, as its state file keeps it: the members (dates in ISO 8601) and the next id. */
+const engagementStateSchema = z.strictObject({
+  nextId: recordId(),
+  members: z.array(
+    z.strictObject({
+      id: recordId(),
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string().min(1),
+      mobileNumber: z
+        .string()
+        .refine((digits) => /^\d+$/.test(digits) && isValidMobileNumber(digits), 'must be a country code and ten digits, digits only')
+        .nullable(),
+      country: z.string(),
+      state: z.string().nullable(),
+      active: z.boolean(),
+      smsSubscription: z.boolean(),
+      voiceSubscription: z.boolean(),
+      emailSubscription: z.boolean(),
+      createdAt: isoDate(),
+      updatedAt: isoDate(),
+      lastActiveAt: isoDate().nullable(),
+    }),
+  ),
+});
+export type EngagementState = z.infer<typeof engagementStateSchema>;
 
 /**
  * The simulator's audience, in id order. Email addresses are unique case-insensitively and mobile
@@ -167,6 +198,53 @@ export class EngagementStore {
     this.nextId = 1;
   }
 
+  /** Every member and the next id, as plain JSON for a state file. */
+  exportState(): EngagementState {
+    return {
+      nextId: this.nextId,
+      members: [...this.members.values()].map((member) => ({
+        ...member,
+        createdAt: member.createdAt.toISOString(),
+        updatedAt: member.updatedAt.toISOString(),
+        lastActiveAt: member.lastActiveAt && member.lastActiveAt.toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Replaces every member with those of an exported state, in id order, and rebuilds the email
+   * and mobile number indexes; throws a TypeError, changing nothing, when it does not fit (a
+   * duplicate id, email or number, or a next id not above every id).
+   */
+  importState(state: unknown): void {
+    const parsed = parseState('EngagementStore', engagementStateSchema, state);
+    const members = new Map<number, StoredMember>();
+    const idsByEmail = new Map<string, number>();
+    const idsByMobileNumber = new Map<string, number>();
+    const sorted = [...parsed.members].sort((a, b) => a.id - b.id);
+    for (const member of sorted) {
+      const email = member.email.toLowerCase();
+      const twice = (what: string) => new TypeError(`EngagementStore: members: ${what} appears twice`);
+      if (members.has(member.id)) throw twice(`id ${member.id}`);
+      if (idsByEmail.has(email)) throw twice(`email ${member.email}`);
+      if (member.mobileNumber !== null && idsByMobileNumber.has(member.mobileNumber)) throw twice(`mobile number ${member.mobileNumber}`);
+      if (member.id >= parsed.nextId) throw new TypeError(`EngagementStore: nextId ${parsed.nextId} must be above every member id, and member ${member.id} is not below it`);
+      members.set(member.id, {
+        ...member,
+        createdAt: new Date(member.createdAt),
+        updatedAt: new Date(member.updatedAt),
+        lastActiveAt: member.lastActiveAt === null ? null : new Date(member.lastActiveAt),
+      });
+      idsByEmail.set(email, member.id);
+      if (member.mobileNumber !== null) idsByMobileNumber.set(member.mobileNumber, member.id);
+    }
+    this.clear();
+    for (const [id, member] of members) this.members.set(id, member);
+    for (const [email, id] of idsByEmail) this.idsByEmail.set(email, id);
+    for (const [digits, id] of idsByMobileNumber) this.idsByMobileNumber.set(digits, id);
+    this.nextId = parsed.nextId;
+  }
+
   private find(id: string | number): StoredMember | undefined {
     const key = typeof id === 'number' ? id : ID_PATTERN.test(id) ? Number(id) : undefined;
     return key === undefined ? undefined : this.members.get(key);
@@ -249,7 +327,12 @@ export class EngagementSimulator extends Simulator {
   private readonly seedOnReset: boolean;
 
   constructor(options: EngagementSimulatorOptions) {
-    super({ name: 'engagement', errorResponse: failure, authenticate: (request) => this.authenticate(request) });
+    super({
+      name: 'engagement',
+      errorResponse: failure,
+      authenticate: (request) => this.authenticate(request),
+      state: { snapshot: () => this.store.exportState(), restore: (state) => this.store.importState(state) },
+    });
     if (typeof options.username !== 'string' || options.username === '' || options.username.includes(':')) {
       throw new TypeError('EngagementSimulator: username must be a non-empty string without ":"');
     }
@@ -289,10 +372,11 @@ export class EngagementSimulator extends Simulator {
       .route('deleteMember', 'POST', routePatterns.deleteMember, (request) => this.deleteMember(request));
   }
 
-  /** Restores the starting audience (the sample members when seeding). Calls and faults are kept. */
+  /** Restores the starting audience (the sample members when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
     if (this.seedOnReset) this.store.insertMany(engagementSeedMembers());
+    this.saveState();
   }
 
   /** Both comparisons always run, so the answer's timing says nothing about which one failed. */

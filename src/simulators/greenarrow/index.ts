@@ -1,10 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
+  ACCESS_VALUES,
   DEFAULT_ERROR_CODES,
   DEFAULT_PER_PAGE,
   DEFAULT_VALIDATION_STATUS,
+  EMAIL_PATTERN,
   ID_PATTERN,
+  INJECTION_VALUES,
   INVALID_JSON_STATUS,
   listQuery,
   listQueryProblems,
@@ -24,6 +27,7 @@ import {
 import { toWireAccess, toWireInjection } from '../../sources/greenarrow/mapper';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { SEED_MAIL_CLASSES, seedPeople } from '../seed';
+import { parseState, recordId, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface GreenArrowUserSeed {
@@ -59,6 +63,23 @@ interface StoredUser {
 
 const DEFAULT_PERMISSIONS: Readonly<WirePermissions> = { injection: 'yes', api: 'yes', ui: 'yes' };
 
+/** Everything a GreenArrow store holds, as its state file keeps it: mail classes, users with salted password hashes, the next id. */
+const greenArrowStateSchema = z.strictObject({
+  nextId: recordId(),
+  mailClasses: z.array(z.strictObject({ id: recordId(), name: z.string().min(1) })),
+  users: z.array(
+    z.strictObject({
+      id: recordId(),
+      email: z.string().regex(EMAIL_PATTERN, 'must be an email address'),
+      permissions: z.strictObject({ injection: z.enum(INJECTION_VALUES), api: z.enum(ACCESS_VALUES), ui: z.enum(ACCESS_VALUES) }),
+      is_disabled: z.boolean(),
+      mailClassId: recordId().nullable(),
+      ...saltedPasswordFields,
+    }),
+  ),
+});
+export type GreenArrowState = z.infer<typeof greenArrowStateSchema>;
+
 /**
  * The simulator's users, in id order. Passwords are kept only as a salted sha256 hash. Misuse (a
  * duplicate email, an unknown mail class) throws a TypeError saying what was wrong.
@@ -67,8 +88,16 @@ export class GreenArrowStore {
   private readonly users = new Map<number, StoredUser>();
   private readonly idsByEmail = new Map<string, number>();
   private nextId = 1;
+  private knownMailClasses: readonly WireMailClass[];
 
-  constructor(readonly mailClasses: readonly WireMailClass[]) {}
+  constructor(mailClasses: readonly WireMailClass[]) {
+    this.knownMailClasses = mailClasses.map((mailClass) => ({ ...mailClass }));
+  }
+
+  /** The mail classes a forced mail class can name: the configured ones, or a restored state's. */
+  get mailClasses(): readonly WireMailClass[] {
+    return this.knownMailClasses;
+  }
 
   get size(): number {
     return this.users.size;
@@ -135,6 +164,47 @@ export class GreenArrowStore {
     this.users.clear();
     this.idsByEmail.clear();
     this.nextId = 1;
+  }
+
+  /** Mail classes, every user with their salted password hash, and the next id, as plain JSON for a state file. */
+  exportState(): GreenArrowState {
+    return {
+      nextId: this.nextId,
+      mailClasses: this.knownMailClasses.map((mailClass) => ({ ...mailClass })),
+      users: [...this.users.values()].map((user) => ({ ...user, permissions: { ...user.permissions } })),
+    };
+  }
+
+  /**
+   * Replaces the mail classes and every user with those of an exported state, in id order, and
+   * rebuilds the email index; throws a TypeError, changing nothing, when it does not fit (a
+   * duplicate id, mail class or email, an unknown mail class, a next id not above every id).
+   */
+  importState(state: unknown): void {
+    const parsed = parseState('GreenArrowStore', greenArrowStateSchema, state);
+    const mailClassIds = new Set<number>();
+    for (const mailClass of parsed.mailClasses) {
+      if (mailClassIds.has(mailClass.id)) throw new TypeError(`GreenArrowStore: mailClasses: id ${mailClass.id} appears twice`);
+      mailClassIds.add(mailClass.id);
+    }
+    const users = new Map<number, StoredUser>();
+    const idsByEmail = new Map<string, number>();
+    for (const user of [...parsed.users].sort((a, b) => a.id - b.id)) {
+      const email = user.email.toLowerCase();
+      if (users.has(user.id)) throw new TypeError(`GreenArrowStore: users: id ${user.id} appears twice`);
+      if (idsByEmail.has(email)) throw new TypeError(`GreenArrowStore: users: email ${user.email} appears twice`);
+      if (user.id >= parsed.nextId) throw new TypeError(`GreenArrowStore: nextId ${parsed.nextId} must be above every user id, and user ${user.id} is not below it`);
+      if (user.mailClassId !== null && !mailClassIds.has(user.mailClassId)) {
+        throw new TypeError(`GreenArrowStore: users: user ${user.id} names mail class ${user.mailClassId}, which is not in mailClasses`);
+      }
+      users.set(user.id, { ...user, permissions: { ...user.permissions } });
+      idsByEmail.set(email, user.id);
+    }
+    this.clear();
+    this.knownMailClasses = parsed.mailClasses;
+    for (const [id, user] of users) this.users.set(id, user);
+    for (const [email, id] of idsByEmail) this.idsByEmail.set(email, id);
+    this.nextId = parsed.nextId;
   }
 
   private insertOne(seed: GreenArrowUserSeed): WireUser {
@@ -234,6 +304,7 @@ export class GreenArrowSimulator extends Simulator {
     super({
       name: 'greenarrow',
       errorResponse: (status, message) => fail(status, [message]),
+      state: { snapshot: () => this.store.exportState(), restore: (state) => this.store.importState(state) },
       authenticate: (request) => {
         const header = request.headers.authorization;
         const match = typeof header === 'string' ? /^\s*basic\s+(\S+)\s*$/i.exec(header) : null;
@@ -257,10 +328,15 @@ export class GreenArrowSimulator extends Simulator {
       .route('deleteUser', 'DELETE', routePatterns.user, (request) => this.deleteUser(request));
   }
 
-  /** Restores the starting data (the sample users when seeding). Calls and faults are kept. */
+  /** Restores the starting data (the sample users when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
-    if (!this.seedOnReset) return;
+    if (this.seedOnReset) this.seed();
+    this.saveState();
+  }
+
+  /** Inserts the sample users; split from reset so that reset saves the state whether it seeds or not. */
+  private seed(): void {
     const known = new Set(this.store.mailClasses.map((mailClass) => String(mailClass.id)));
     this.store.insert(
       seedPeople()

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
   DEFAULT_MIN_PASSWORD_LENGTH,
   LOCALE_QUERY,
@@ -21,6 +22,7 @@ import {
 import { verifySigV4 } from '../../sources/rainmaker/sigv4';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { seedPeople, type SeedPerson } from '../seed';
+import { parseState, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation of the password. */
 export interface RainMakerUserSeed {
@@ -42,6 +44,22 @@ interface StoredUser extends RainMakerUser {
   salt: string;
   passwordHash: string;
 }
+
+/** Everything a RainMaker store holds, as its state file keeps it: users with salted password hashes. */
+const rainMakerStateSchema = z.strictObject({
+  users: z.array(
+    z.strictObject({
+      userName: z
+        .string()
+        .refine((name) => userNameProblem(name) === null && normalizeUserName(name) === name, 'must be an email address in lower case or an E.164 phone number'),
+      locale: z
+        .string()
+        .refine((locale) => normalizeLocale(locale) === locale, 'must be a non-empty locale in lower case'),
+      ...saltedPasswordFields,
+    }),
+  ),
+});
+export type RainMakerState = z.infer<typeof rainMakerStateSchema>;
 
 /**
  * The simulator's users, keyed by normalised user name. Passwords are kept only as a salted sha256
@@ -111,6 +129,23 @@ export class RainMakerStore {
 
   clear(): void {
     this.users.clear();
+  }
+
+  /** Every user with their salted password hash, as plain JSON for a state file. */
+  exportState(): RainMakerState {
+    return { users: [...this.users.values()].map((user) => ({ ...user })) };
+  }
+
+  /** Replaces every user with those of an exported state; throws a TypeError, changing nothing, when it does not fit. */
+  importState(state: unknown): void {
+    const parsed = parseState('RainMakerStore', rainMakerStateSchema, state);
+    const users = new Map<string, StoredUser>();
+    parsed.users.forEach((user, index) => {
+      if (users.has(user.userName)) throw new TypeError(`RainMakerStore: users.${index}: user ${user.userName} appears twice`);
+      users.set(user.userName, { ...user });
+    });
+    this.users.clear();
+    for (const [key, user] of users) this.users.set(key, user);
   }
 }
 
@@ -188,7 +223,12 @@ export class RainMakerSimulator extends Simulator {
   private readonly seedOnReset: boolean;
 
   constructor(options: RainMakerSimulatorOptions) {
-    super({ name: 'rainmaker', errorResponse: failure, authenticate: (request) => this.authenticate(request) });
+    super({
+      name: 'rainmaker',
+      errorResponse: failure,
+      authenticate: (request) => this.authenticate(request),
+      state: { snapshot: () => this.store.exportState(), restore: (state) => this.store.importState(state) },
+    });
     const { credentials } = options;
     if (typeof credentials?.accessKeyId !== 'string' || credentials.accessKeyId === '') {
       throw new TypeError('RainMakerSimulator: credentials.accessKeyId must be a non-empty string');
@@ -217,10 +257,11 @@ export class RainMakerSimulator extends Simulator {
       .route('deleteUser', 'DELETE', routePatterns.users, (request) => this.versioned(request, () => this.deleteUser(request)));
   }
 
-  /** Restores the starting users (the sample, when seeding). Calls and faults are kept. */
+  /** Restores the starting users (the sample, when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
     if (this.seedOnReset) this.store.insertMany(rainMakerSeedUsers());
+    this.saveState();
   }
 
   /** Verifies the SigV4 signature (and session token) of every request before anything else. */

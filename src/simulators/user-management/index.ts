@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
   ACCEPTED_CONTENT_TYPES,
   DEFAULT_ACCOUNT_PATH_PREFIX,
@@ -16,6 +17,7 @@ import {
 } from '../../sources/user-management/contract';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { SEED_ACCOUNTS, seedPeople, type SeedAccount } from '../seed';
+import { parseState, recordId, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface UserSeed {
@@ -43,6 +45,24 @@ interface StoredUser extends UserResponse {
   salt: string;
   passwordHash: string;
 }
+
+/** Everything a user-management store holds, as its state file keeps it: accounts, users with salted password hashes, the next user id. */
+const userManagementStateSchema = z.strictObject({
+  nextUserId: recordId(),
+  accounts: z.array(z.strictObject({ id: z.string().regex(ID_PATTERN, 'must be a string of digits'), name: z.string() })),
+  users: z.array(
+    z.strictObject({
+      id: recordId(),
+      contactName: z.string(),
+      emailAddress: z.string().min(1),
+      defaultAccountId: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      username: z.string().min(1),
+      active: z.union([z.literal(0), z.literal(1)]),
+      ...saltedPasswordFields,
+    }),
+  ),
+});
+export type UserManagementState = z.infer<typeof userManagementStateSchema>;
 
 /** What the store is asked to keep unique, and how. */
 export interface UserStoreRules {
@@ -171,6 +191,56 @@ export class UserManagementStore {
     this.nextUserId = 1;
   }
 
+  /** Accounts, every user with their salted password hash, and the next user id, as plain JSON for a state file. */
+  exportState(): UserManagementState {
+    return {
+      nextUserId: this.nextUserId,
+      accounts: this.accounts(),
+      users: [...this.users.values()].map((user) => ({ ...user })),
+    };
+  }
+
+  /**
+   * Replaces the accounts and every user with those of an exported state, in id order, and
+   * rebuilds the username and email indexes; throws a TypeError, changing nothing, when it does
+   * not fit (a duplicate id, account, username or, with unique emails, email; a user of an unknown
+   * account; a next id not above every id).
+   */
+  importState(state: unknown): void {
+    const parsed = parseState('UserManagementStore', userManagementStateSchema, state);
+    const accountsById = new Map<number, SeedAccount>();
+    for (const account of parsed.accounts) {
+      const id = toIntegerId(account.id, 'account id');
+      if (accountsById.has(id)) throw new TypeError(`UserManagementStore: accounts: id ${id} appears twice`);
+      accountsById.set(id, { id: String(id), name: account.name });
+    }
+    const users = new Map<number, StoredUser>();
+    const usernames = new Set<string>();
+    const emails = new Set<string>();
+    for (const user of [...parsed.users].sort((a, b) => a.id - b.id)) {
+      const twice = (what: string) => new TypeError(`UserManagementStore: users: ${what} appears twice`);
+      if (users.has(user.id)) throw twice(`id ${user.id}`);
+      if (usernames.has(user.username.toLowerCase())) throw twice(`username ${user.username}`);
+      if (this.rules.uniqueEmail && emails.has(user.emailAddress.toLowerCase())) throw twice(`email address ${user.emailAddress}`);
+      if (!accountsById.has(user.defaultAccountId)) {
+        throw new TypeError(`UserManagementStore: users: user ${user.id} belongs to account ${user.defaultAccountId}, which is not in accounts`);
+      }
+      if (user.id >= parsed.nextUserId) {
+        throw new TypeError(`UserManagementStore: nextUserId ${parsed.nextUserId} must be above every user id, and user ${user.id} is not below it`);
+      }
+      users.set(user.id, { ...user });
+      usernames.add(user.username.toLowerCase());
+      emails.add(user.emailAddress.toLowerCase());
+    }
+    this.clear();
+    for (const [id, account] of accountsById) this.accountsById.set(id, account);
+    for (const [id, user] of users) {
+      this.users.set(id, user);
+      this.index(user);
+    }
+    this.nextUserId = parsed.nextUserId;
+  }
+
   private find(id: number | string): StoredUser | undefined {
     const parsed = parseId(id);
     return parsed === undefined ? undefined : this.users.get(parsed);
@@ -221,6 +291,7 @@ export class UserManagementSimulator extends Simulator {
     super({
       name: 'user-management',
       errorResponse,
+      state: { snapshot: () => this.store.exportState(), restore: (state) => this.store.importState(state) },
       authenticate: (request) => {
         const given = request.headers[headerName];
         if (typeof given !== 'string' || given === '') return errorResponse(401, messages.missingApiKey);
@@ -247,21 +318,23 @@ export class UserManagementSimulator extends Simulator {
       .route('deleteUser', 'DELETE', routePatterns.user, (request) => this.deleteUser(request));
   }
 
-  /** Restores the starting data (accounts, and the sample users when seeding). Calls and faults are kept. */
+  /** Restores the starting data (accounts, and the sample users when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
     for (const account of this.initialAccounts) this.store.addAccount(account);
-    if (!this.seedOnReset) return;
-    for (const person of seedPeople()) {
-      if (!person.in.userManagement) continue;
-      this.store.insert({
-        contactName: `${person.firstName} ${person.lastName}`,
-        emailAddress: person.email,
-        defaultAccountId: person.accountId,
-        username: person.username,
-        active: person.active,
-      });
+    if (this.seedOnReset) {
+      for (const person of seedPeople()) {
+        if (!person.in.userManagement) continue;
+        this.store.insert({
+          contactName: `${person.firstName} ${person.lastName}`,
+          emailAddress: person.email,
+          defaultAccountId: person.accountId,
+          username: person.username,
+          active: person.active,
+        });
+      }
     }
+    this.saveState();
   }
 
   private usersByAccount(request: SimRequest): SimResponse {
