@@ -303,7 +303,7 @@ export class Journal {
     return rows[0] ? toOperation(rows[0]) : null;
   }
 
-  /** The operation's steps in the order they started. */
+  /** The operation's steps in the order they started (to the millisecond; ties by source and action). */
   async steps(operationId: string): Promise<OperationStep[]> {
     assertText(operationId, 'steps() operationId');
     const rows = await this.db.query<StepRow>(

@@ -171,7 +171,7 @@ describe('a gateway killed in the middle of createUser', () => {
     });
 
     // Replay: RainMaker and Engagement are not called again; GreenArrow is created; user-management
-    // answers a conflict that the resumed step recognises as its own earlier write.
+    // answers a conflict that the resumed step reads back and recognises as its own earlier write.
     for (const simulator of simulators) simulator.resetCalls();
     const replay = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
     expect(replay.errors).toBeUndefined();
@@ -185,7 +185,7 @@ describe('a gateway killed in the middle of createUser', () => {
       { source: 'GREENARROW', status: 'SUCCEEDED', externalId: greenArrowId, retryable: false, error: null },
       { source: 'USER_MANAGEMENT', status: 'SUCCEEDED', externalId: userManagementId, retryable: false, error: null },
     ]);
-    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { createUser: 1 }, { addUser: 1 }]);
+    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { createUser: 1 }, { addUser: 1, getUser: 1 }]);
 
     const held = records();
     for (const [source, found] of Object.entries(held)) expect([source, found.length]).toEqual([source, 1]);

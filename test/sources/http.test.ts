@@ -15,9 +15,12 @@ function echoSimulator(): Simulator {
 const thingSchema = z.object({ id: z.string(), auth: z.string().nullable() });
 
 async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // Bounded by a generous deadline, not a count of turns: undici retires its shared timer on a
+  // tick of its own (up to a second later), and a loaded machine stretches every turn.
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return check();
 }
