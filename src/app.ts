@@ -47,7 +47,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     store = await openStore({ file: config.store.file, logger });
     await reportInterrupted(store, logger);
     await seedIdentityStore(store.identities, simulators);
-    graphql = createGraphQLServer(await createSchema(), logger);
+    graphql = createGraphQLServer(await createSchema(), logger, config.limits);
     const opened = store;
     const deps = { sources, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedPayload>>() };
     const context = () => createContext(deps);

@@ -60,10 +60,19 @@ export type VendorPlacement<Tuning, Endpoint> =
   | { mode: 'simulator'; tuning: Tuning; port: number }
   | { mode: 'off'; tuning: Tuning };
 
+/** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
+export interface QueryLimits {
+  /** Largest estimated cost of one operation (a field costs 1; a connection, its selection per node). */
+  maxCost: number;
+  /** Largest number of lexical tokens in one document; parsing stops there. */
+  maxTokens: number;
+}
+
 export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  limits: QueryLimits;
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
     file: string;
@@ -292,6 +301,10 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    limits: {
+      maxCost: read.int('GRAPHQL_MAX_COST', 25_000, 1, 1_000_000_000),
+      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 10_000, 100, 10_000_000),
+    },
     store: {
       file: storeFile(read.string('DATA_DIR', 'data')),
       dataDir: read.string('DATA_DIR', 'data'),

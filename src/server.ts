@@ -1,18 +1,23 @@
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { QueryLimits } from './config';
 import type { Context } from './context';
 import type { Logger } from './logger';
+import { queryCostLimit } from './query-cost';
 
 /**
  * The Apollo server, without listening (tests execute operations on it directly, or start it on
  * port 0). Stack traces never reach clients, and unexpected errors are logged and masked so no
- * URL, SQL or internal message leaks.
+ * URL, SQL or internal message leaks. Documents over the token limit are not parsed, and operations
+ * over the cost limit are refused before anything resolves.
  */
-export function createGraphQLServer(schema: GraphQLSchema, logger: Logger): ApolloServer<Context> {
+export function createGraphQLServer(schema: GraphQLSchema, logger: Logger, limits: QueryLimits): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [queryCostLimit(schema, limits.maxCost)],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
     // process before the datasources, simulators and database are closed.
     stopOnTerminationSignals: false,

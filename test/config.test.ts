@@ -21,6 +21,15 @@ describe('loadConfig', () => {
     expect(config.vendors.USER_MANAGEMENT).toMatchObject({ mode: 'simulator', port: 4104 });
     expect(config.vendors.RAINMAKER.tuning).toMatchObject({ region: 'us-east-1', service: 'execute-api', apiVersion: 'v1', timeoutMs: 5000 });
     expect(config.vendors.USER_MANAGEMENT.tuning).toMatchObject({ apiKeyHeader: 'X-Api-Key', accountPathPrefix: '/pub' });
+    expect(config.limits).toEqual({ maxCost: 25_000, maxTokens: 10_000 });
+  });
+
+  it('reads the query limits and refuses ones out of range', () => {
+    expect(loadConfig({ GRAPHQL_MAX_COST: '1000', GRAPHQL_MAX_TOKENS: '500' }).limits).toEqual({ maxCost: 1000, maxTokens: 500 });
+    expect(problemsOf({ GRAPHQL_MAX_COST: '0', GRAPHQL_MAX_TOKENS: 'lots' })).toEqual([
+      'GRAPHQL_MAX_COST: expected an integer from 1 to 1000000000, got "0"',
+      'GRAPHQL_MAX_TOKENS: expected an integer from 100 to 10000000, got "lots"',
+    ]);
   });
 
   it('points a vendor with a base URL at the real endpoint, with its credentials', () => {

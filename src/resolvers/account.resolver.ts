@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { connectionCost } from '../query-cost';
 import { Account } from '../schema/account.type';
 import { UserConnection } from '../schema/user-connection.type';
 import type { User } from '../schema/user.type';
@@ -26,7 +27,7 @@ export class AccountResolver {
     return { id };
   }
 
-  @FieldResolver(() => UserConnection, { description: "The account's users, in the user-management API's order (Relay)." })
+  @FieldResolver(() => UserConnection, { description: "The account's users, in the user-management API's order (Relay).", complexity: connectionCost })
   async users(
     @Root() account: Account,
     @Ctx() context: Context,

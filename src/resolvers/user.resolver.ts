@@ -10,6 +10,7 @@ import { UserConnection } from '../schema/user-connection.type';
 import { UserFilter } from '../schema/user-filter.input';
 import { User } from '../schema/user.type';
 import { decodeCursor, encodeCursor, pageSize } from '../services/cursors';
+import { connectionCost } from '../query-cost';
 import { normalizeEmail, type StoredUser } from '../store';
 import { vendorField, vendorValueOr } from './vendor-field';
 
@@ -38,7 +39,7 @@ export class UserResolver {
     return userId === undefined ? null : context.loaders.store.user.load(userId);
   }
 
-  @Query(() => UserConnection, { description: 'Every user the gateway knows, oldest first, a page at a time (Relay).' })
+  @Query(() => UserConnection, { description: 'Every user the gateway knows, oldest first, a page at a time (Relay).', complexity: connectionCost })
   async users(
     @Ctx() context: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
