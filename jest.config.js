@@ -1,8 +1,12 @@
-/** Jest runs the TypeScript through ts-jest without type checking (`npm run typecheck` does that once). */
+/**
+ * Jest runs the TypeScript through ts-jest without type checking (`npm run typecheck` does that once).
+ * Browser tests (`*.browser.test.ts`) need Chromium: `npm run test:browser` runs them, not `npm test`.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },

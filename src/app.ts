@@ -1,8 +1,13 @@
 import type { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
+import { GRAPHQL_PATH, createHttpHandler } from './http-server';
 import type { Logger } from './logger';
+import { playgroundLandingPage } from './playground';
 import { createSchema } from './schema';
 import { createGraphQLServer } from './server';
 import { startSimulators, type RunningSimulators } from './simulators';
@@ -14,6 +19,7 @@ import type { RecordedPayload } from './services/writes/types';
 
 /** Everything `npm start` runs, with one way to stop it. No process-level wiring: tests import it. */
 export interface App {
+  /** The GraphQL endpoint, http://host:port/graphql. */
   url: string;
   graphql: ApolloServer<Context>;
   simulators: RunningSimulators;
@@ -47,12 +53,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     store = await openStore({ file: config.store.file, logger });
     await reportInterrupted(store, logger);
     await seedIdentityStore(store.identities, simulators);
-    graphql = createGraphQLServer(await createSchema(), logger, config.limits);
     const opened = store;
     const deps = { sources, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedPayload>>() };
     const context = () => createContext(deps);
-    const { url } = await startStandaloneServer(graphql, { listen: { port: config.port, host: config.host }, context: async () => context() });
-    logger.info({ url: `${url}graphql` }, 'GraphQL gateway listening');
+    const httpServer = createServer();
+    // Stopping Apollo drains the HTTP server: requests in flight finish, then it closes.
+    graphql = createGraphQLServer(await createSchema(), logger, config.limits, [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
+    ]);
+    await graphql.start();
+    httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), ...config.http, logger }));
+    const url = await listen(httpServer, config.port, config.host);
+    logger.info({ url, playground: config.http.playground, corsOrigins: config.http.corsOrigins }, 'GraphQL gateway listening');
     let stopped: Promise<void> | null = null;
     return {
       url,
@@ -70,6 +83,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await stopAll();
     throw error;
   }
+}
+
+/** Listens on host:port and answers the GraphQL URL; a busy port is an error naming PORT. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? `port ${port} is in use (set PORT)` : error.message;
+      reject(new Error(`The gateway could not listen on ${host}:${port}: ${reason}`, { cause: error }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}${GRAPHQL_PATH}`;
 }
 
 /**

@@ -68,10 +68,21 @@ export interface QueryLimits {
   maxTokens: number;
 }
 
+/** How the gateway answers HTTP, beyond GraphQL itself. */
+export interface HttpSettings {
+  /** Browser origins whose pages may call the gateway (CORS); none by default. */
+  corsOrigins: string[];
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Whether a browser's GET of /graphql gets the offline playground. */
+  playground: boolean;
+}
+
 export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  http: HttpSettings;
   limits: QueryLimits;
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
@@ -164,6 +175,25 @@ class EnvReader {
       this.problems.push(`${name}: expected an http(s) URL, got "${value}"`);
       return undefined;
     }
+  }
+
+  /** A comma-separated list of browser origins (`scheme://host[:port]`, no path). */
+  origins(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const origins: string[] = [];
+    for (const item of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+      let origin: string | null = null;
+      try {
+        const parsed = new URL(item);
+        if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === item.replace(/\/$/, '')) origin = parsed.origin;
+      } catch {
+        // reported below
+      }
+      if (origin === null) this.problems.push(`${name}: expected origins such as https://admin.example.com (scheme, host and port only), got "${item}"`);
+      else origins.push(origin);
+    }
+    return origins;
   }
 
   /** An optional secret of a minimum length; the message never echoes it. */
@@ -301,6 +331,11 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    http: {
+      corsOrigins: read.origins('CORS_ORIGINS'),
+      maxBodyBytes: read.int('HTTP_MAX_BODY_BYTES', 1_048_576, 1_024, 1_073_741_824),
+      playground: read.boolean('PLAYGROUND', true),
+    },
     limits: {
       maxCost: read.int('GRAPHQL_MAX_COST', 25_000, 1, 1_000_000_000),
       maxTokens: read.int('GRAPHQL_MAX_TOKENS', 10_000, 100, 10_000_000),

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { QueryLimits } from './config';
@@ -12,12 +12,12 @@ import { queryCostLimit } from './query-cost';
  * URL, SQL or internal message leaks. Documents over the token limit are not parsed, and operations
  * over the cost limit are refused before anything resolves.
  */
-export function createGraphQLServer(schema: GraphQLSchema, logger: Logger, limits: QueryLimits): ApolloServer<Context> {
+export function createGraphQLServer(schema: GraphQLSchema, logger: Logger, limits: QueryLimits, plugins: ApolloServerPlugin<Context>[] = []): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [queryCostLimit(schema, limits.maxCost)],
+    plugins: [queryCostLimit(schema, limits.maxCost), ...plugins],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
     // process before the datasources, simulators and database are closed.
     stopOnTerminationSignals: false,

@@ -24,6 +24,20 @@ describe('loadConfig', () => {
     expect(config.limits).toEqual({ maxCost: 25_000, maxTokens: 10_000 });
   });
 
+  it('reads the HTTP settings: CORS origins, body limit, playground', () => {
+    expect(loadConfig({}).http).toEqual({ corsOrigins: [], maxBodyBytes: 1_048_576, playground: true });
+    expect(loadConfig({ CORS_ORIGINS: 'https://admin.example.com, http://localhost:5173/', HTTP_MAX_BODY_BYTES: '2048', PLAYGROUND: 'off' }).http).toEqual({
+      corsOrigins: ['https://admin.example.com', 'http://localhost:5173'],
+      maxBodyBytes: 2048,
+      playground: false,
+    });
+    expect(problemsOf({ CORS_ORIGINS: 'https://ok.example.com,*,https://admin.example.com/app', PLAYGROUND: 'sometimes' })).toEqual([
+      'CORS_ORIGINS: expected origins such as https://admin.example.com (scheme, host and port only), got "*"',
+      'CORS_ORIGINS: expected origins such as https://admin.example.com (scheme, host and port only), got "https://admin.example.com/app"',
+      'PLAYGROUND: expected true or false, got "sometimes"',
+    ]);
+  });
+
   it('reads the query limits and refuses ones out of range', () => {
     expect(loadConfig({ GRAPHQL_MAX_COST: '1000', GRAPHQL_MAX_TOKENS: '500' }).limits).toEqual({ maxCost: 1000, maxTokens: 500 });
     expect(problemsOf({ GRAPHQL_MAX_COST: '0', GRAPHQL_MAX_TOKENS: 'lots' })).toEqual([

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import type { App } from '../../src/app';
+import { bootGateway } from '../helpers/gateway';
+
+/**
+ * The offline playground in a real headless Chromium: it renders, runs its example query against
+ * the gateway, and never asks anything of another origin (no CDN, no font service), with the
+ * page's Content-Security-Policy reporting no violation. Needs Chromium (`apt-get install chromium`;
+ * `.ci/run` installs it); CHROMIUM_PATH overrides where it is.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+describe('the playground in a browser', () => {
+  let app: App;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
+    app = await bootGateway();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      chromiumSandbox: false,
+      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('renders GraphiQL from this origin only and runs the example query', async () => {
+    const page = await browser.newPage();
+    const origin = new URL(app.url).origin;
+    const requested: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (answer) => {
+      if (answer.status() >= 400) problems.push(`HTTP ${answer.status()} for ${answer.url()}`);
+    });
+
+    const response = await page.goto(app.url);
+    expect(response?.status()).toBe(200);
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.graphiql-response');
+    await result.getByText('"Ada Lovelace"').waitFor();
+    // The editor renders only the lines in view: the top of the answer is what can be read.
+    const text = await result.innerText();
+    expect(text).toMatch(/^\{\s*"data": \{\s*"user": \{\s*"id": "usr_/);
+    expect(text).not.toContain('"errors"');
+
+    expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
+    expect(requested).toEqual(expect.arrayContaining([app.url, `${origin}/playground/graphiql.min.js`]));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
