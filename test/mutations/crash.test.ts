@@ -217,12 +217,17 @@ describe('a gateway killed in the middle of createUser', () => {
     expect(second.logs.map((entry) => entry['msg']).slice(-2)).toEqual(['stopping', 'stopped']);
   });
 
-  it('left the password in no database file and no log line of either process', () => {
-    const files = readdirSync(env['DATA_DIR']!).map((name) => join(env['DATA_DIR']!, name));
+  it('left the password and the vendor credentials in no database file and no log line of either process', () => {
+    const secrets = [PASSWORD, ...['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY'].map((name) => env[name]!)];
+    const files = readdirSync(env['DATA_DIR']!, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect([file, readFileSync(file).includes(PASSWORD)]).toEqual([file, false]);
     const lines = running.flatMap((gateway) => gateway.logs.map((entry) => JSON.stringify(entry)));
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines.filter((line) => line.includes(PASSWORD))).toEqual([]);
+    for (const secret of secrets) {
+      for (const file of files) expect([file, readFileSync(file).includes(secret)]).toEqual([file, false]);
+      expect(lines.filter((line) => line.includes(secret))).toEqual([]);
+    }
   });
 });
