@@ -2,6 +2,7 @@ import { get, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { App } from '../src/app';
+import { eventually } from './helpers/eventually';
 import { bootGateway } from './helpers/gateway';
 
 /**
@@ -152,7 +153,7 @@ describe('the HTTP front', () => {
       body: JSON.stringify({ query: '{ account(id: "1") { users(first: 1) { totalCount } } }' }),
     });
     // Stop once the vendor call is under way, i.e. the request is being resolved.
-    while (stopping.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(() => stopping.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') > 0, 'the vendor call to start');
     const stopped = stopping.stop();
     const answer = await inFlight;
     expect(answer.status).toBe(200);

@@ -6,6 +6,7 @@ import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
 import { RainMakerSimulator } from '../../src/simulators/rainmaker';
 import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
+import { eventually } from '../helpers/eventually';
 import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
 
 /**
@@ -45,17 +46,6 @@ interface Payload {
   results: { source: string; status: string; externalId: string | null; retryable: boolean; error: unknown }[];
   userErrors: unknown[];
   replayed: boolean;
-}
-
-/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a gateway killed in the middle of createUser', () => {
@@ -128,11 +118,12 @@ describe('a gateway killed in the middle of createUser', () => {
       () => 'answered',
       () => 'connection lost',
     );
-    const operation = await eventually(() => store!.journal.operationByKey(KEY).then((found) => found ?? undefined), 'the operation to be journaled');
+    await eventually(async () => (await store!.journal.operationByKey(KEY)) !== null, 'the operation to be journaled');
+    const operation = (await store.journal.operationByKey(KEY))!;
     await eventually(async () => {
       const states = Object.fromEntries((await store!.journal.steps(operation.id)).map((step) => [step.source, step.state]));
       const settled = states['RAINMAKER'] === 'SUCCEEDED' && states['ENGAGEMENT'] === 'SUCCEEDED' && states['GREENARROW'] === 'STARTED';
-      return settled && records().USER_MANAGEMENT.length === 1 ? true : undefined;
+      return settled && records().USER_MANAGEMENT.length === 1;
     }, 'RainMaker and Engagement to be written, GreenArrow and user-management to hang');
 
     first.process.kill('SIGKILL');

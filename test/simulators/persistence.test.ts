@@ -16,6 +16,7 @@ import { EngagementSource } from '../../src/sources/engagement/client';
 import { GreenArrowSource } from '../../src/sources/greenarrow/client';
 import { RainMakerSource } from '../../src/sources/rainmaker/client';
 import { UserManagementSource } from '../../src/sources/user-management/client';
+import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql } from '../helpers/gateway';
 import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
 
@@ -276,12 +277,8 @@ describe('user-management simulator state', () => {
     const unanswered = source.addUser({ displayName: 'Hung Up', email: 'hung.up@example.com', accountId: '2', username: 'hung.up', password: PASSWORDS.first }).catch((error: unknown) => error);
     try {
       // The simulator never answers, so wait for the file to show the user, then drop the connection.
-      const deadline = Date.now() + 15_000;
       const saved = () => (readState(stateFile).state['users'] as { username: string }[]).some((user) => user.username === 'hung.up');
-      while (!saved()) {
-        if (Date.now() > deadline) throw new Error('the unanswered create never reached the state file');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually(saved, 'the unanswered create to reach the state file');
     } finally {
       await sim.close();
       await unanswered;

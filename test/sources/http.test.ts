@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { silentLogger } from '../../src/logger';
 import { VendorHttp, type VendorHttpOptions } from '../../src/sources/http';
 import { Simulator } from '../../src/simulators/framework';
+import { eventually } from '../helpers/eventually';
 
 /** A vendor-less simulator: the transport's behaviour does not depend on any vendor. */
 function echoSimulator(): Simulator {
@@ -13,17 +14,6 @@ function echoSimulator(): Simulator {
 }
 
 const thingSchema = z.object({ id: z.string(), auth: z.string().nullable() });
-
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  // Bounded by a generous deadline, not a count of turns: undici retires its shared timer on a
-  // tick of its own (up to a second later), and a loaded machine stretches every turn.
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return check();
-}
 
 describe('VendorHttp over a real HTTP simulator', () => {
   const sim = echoSimulator();
@@ -105,11 +95,12 @@ describe('VendorHttp over a real HTTP simulator', () => {
         message: 'GREENARROW: write did not answer within 250 ms',
       });
       // Nothing is left in flight (undici handles the abort on a later tick: wait a bounded number of turns).
-      expect(await eventually(async () => ownPool.stats.running === 0 && ownPool.stats.pending === 0)).toBe(true);
+      await eventually(() => ownPool.stats.running === 0 && ownPool.stats.pending === 0, 'the pool to have nothing in flight');
       // An idle keep-alive connection may remain, as after any call; closing the pool ends it and every timer.
       await ownPool.destroy();
-      expect(await eventually(async () => (await hung.openConnections()) === 0)).toBe(true);
-      expect(await eventually(async () => timers() <= timersBefore)).toBe(true);
+      await eventually(async () => (await hung.openConnections()) === 0, 'every socket to close');
+      // undici retires its shared timer on a tick of its own, up to a second later.
+      await eventually(() => timers() <= timersBefore, 'the call\'s timers to be gone');
     } finally {
       if (!ownPool.destroyed) await ownPool.destroy();
       await hung.close();
@@ -243,7 +234,7 @@ describe('Simulator framework', () => {
       () => 'answered',
       () => 'dropped',
     );
-    await eventually(async () => hanging.calls('read') === 1);
+    await eventually(() => hanging.calls('read') === 1, 'the read to reach the simulator');
     await hanging.close();
     await expect(pending).resolves.toBe('dropped');
   });
