@@ -160,7 +160,10 @@ export class MutationService {
 
     const running = this.run(operation, userId, job, previous).catch(async (error: unknown) => {
       // Vendors may have been written: leave the operation resumable by its key, not stuck PENDING.
-      await journal.release(operation.id);
+      await journal.release(operation.id).catch((releaseError: unknown) => {
+        // The original error is the one to report; a failed release only delays the resume to the next start.
+        this.deps.logger.error({ err: releaseError, operation: operation.id }, 'could not release a failed operation for resuming');
+      });
       throw error;
     });
     if (key !== null) this.deps.inFlight.set(key, running);
