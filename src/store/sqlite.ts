@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { silentLogger, type Logger } from '../logger';
@@ -27,7 +27,10 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     throw new TypeError(`openSqliteDatabase() busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
   }
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (!inMemory) {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    makeOwnerOnly(file);
+  }
 
   const connection = new BetterSqlite3(file, { timeout: busyTimeoutMs });
   try {
@@ -43,6 +46,19 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
   }
   logger.debug({ file }, 'database opened');
   return new SqliteDatabase(connection, logger, file);
+}
+
+/**
+ * The database holds emails, phones and names: its file is created readable by its owner only,
+ * like journal.key. SQLite gives the `-wal` and `-shm` files it creates the mode of the database
+ * file; ones left with a wider mode by an earlier version are narrowed too.
+ */
+function makeOwnerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat !== undefined && (stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
+  }
 }
 
 interface PreparedStatement {

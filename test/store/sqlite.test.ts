@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConstraintViolationError, DatabaseClosedError, DatabaseError, placeholders, type Database } from '../../src/store';
+import { ConstraintViolationError, DatabaseClosedError, DatabaseError, openStore, placeholders, type Database } from '../../src/store';
 import { openSqliteDatabase, translatePlaceholders } from '../../src/store/sqlite';
 
 describe('translatePlaceholders', () => {
@@ -226,5 +226,35 @@ describe('a SQLite database file', () => {
 
   it('fails fast on a missing file name', () => {
     expect(() => openSqliteDatabase({ file: '' })).toThrow(TypeError);
+  });
+
+  /** The permission bits of the database file and of its -wal and -shm, by suffix. */
+  const modes = (file: string) => Object.fromEntries(['', '-wal', '-shm'].map((suffix) => [`db${suffix}`, statSync(`${file}${suffix}`).mode & 0o777]));
+
+  it('creates the database, its -wal and its -shm readable by their owner only: they hold emails, phones and names', async () => {
+    const file = join(directory, 'private', 'usergraph.db');
+    const store = await openStore({ file });
+    try {
+      await store.identities.createUser({ email: 'private@example.com', phone: '+15550100000' });
+      expect(modes(file)).toEqual({ db: 0o600, 'db-wal': 0o600, 'db-shm': 0o600 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('narrows a database and its -wal and -shm an earlier version left readable by others', async () => {
+    const file = join(directory, 'earlier.db');
+    const first = openSqliteDatabase({ file });
+    await first.exec('CREATE TABLE notes (id TEXT PRIMARY KEY)');
+    await first.run('INSERT INTO notes (id) VALUES ($1)', ['kept']);
+    for (const suffix of ['', '-wal', '-shm']) chmodSync(`${file}${suffix}`, 0o644);
+    const second = openSqliteDatabase({ file });
+    try {
+      expect(modes(file)).toEqual({ db: 0o600, 'db-wal': 0o600, 'db-shm': 0o600 });
+      expect(await second.query('SELECT id FROM notes')).toEqual([{ id: 'kept' }]);
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });
