@@ -17,7 +17,6 @@ import {
   validateRequest,
   type Envelope,
   type ErrorCodes,
-  type FieldProblem,
   type MailClassRefCommand,
   type UserListData,
   type WireMailClass,
@@ -25,6 +24,7 @@ import {
   type WireUser,
 } from '../../sources/greenarrow/contract';
 import { toWireAccess, toWireInjection } from '../../sources/greenarrow/mapper';
+import type { FieldProblem } from '../../sources/validation';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { SEED_MAIL_CLASSES, seedPeople } from '../seed';
 import { parseState, recordId, saltedPasswordFields } from '../state-file';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemsFromIssues, problemsOf, type FieldProblem, type ProblemWording, type Validation } from '../validation';
 
 /**
  * The wire contract of Volt MX Foundry Engagement Services' audience API
@@ -275,14 +276,6 @@ export interface CreateRules {
 
 export const DEFAULT_CREATE_RULES: CreateRules = { usaCountryNames: USA_COUNTRY_NAMES, mobileNumberRequired: false };
 
-/** One problem with a request body: the wire attribute and the message the vendor answers. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
-
 /** Whether this country, as given, is the USA. */
 export function isUsaCountry(country: string, names: readonly string[] = USA_COUNTRY_NAMES): boolean {
   const normalized = country.trim().toLowerCase();
@@ -306,15 +299,14 @@ export function normalizeMobileNumber(value: string | number): string {
  * knows its members.
  */
 export function createProblems(body: unknown, rules: Partial<CreateRules> = {}): FieldProblem[] {
-  const result = validateCreateMember(body, rules);
-  return result.ok ? [] : result.problems;
+  return problemsOf(validateCreateMember(body, rules));
 }
 
 /** Validates a create body (already parsed from JSON) and returns it as a command. */
 export function validateCreateMember(body: unknown, rules: Partial<CreateRules> = {}): Validation<CreateMemberCommand> {
   const { usaCountryNames, mobileNumberRequired } = { ...DEFAULT_CREATE_RULES, ...rules };
   const parsed = createMemberRequestSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, problems: invalidAttributeProblems(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, INVALID_ATTRIBUTES_WORDING) };
   const request = parsed.data;
   const problems: FieldProblem[] = [];
   for (const attribute of MANDATORY_ATTRIBUTES) {
@@ -378,15 +370,7 @@ function mandatoryProblem(attribute: string): FieldProblem {
 }
 
 /** The vendor names no attribute in this message; the problems do, for the gateway's callers. */
-function invalidAttributeProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ field: key, message: messages.invalidAttributes });
-    } else {
-      const field = issue.path.length === 0 ? '(body)' : issue.path.map(String).join('.');
-      problems.push({ field, message: messages.invalidAttributes });
-    }
-  }
-  return problems;
-}
+const INVALID_ATTRIBUTES_WORDING: ProblemWording = {
+  unknownKey: () => messages.invalidAttributes,
+  invalid: () => messages.invalidAttributes,
+};

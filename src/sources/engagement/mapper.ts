@@ -5,9 +5,9 @@ import {
   parseDateStr,
   type CreateMemberRequest,
   type CreateRules,
-  type FieldProblem,
   type WireMember,
 } from './contract';
+import { renameField, type FieldProblem } from '../validation';
 
 /** Wire attribute → domain field, so problems found on a wire body can name what the caller sent. */
 const DOMAIN_FIELDS: Readonly<Record<string, string>> = {
@@ -101,10 +101,7 @@ export function domainFieldOf(wireField: string): string {
  * only be checked by the vendor itself.
  */
 export function createInputProblems(input: EngagementCreateInput, rules: Partial<CreateRules> = {}): FieldProblem[] {
-  return createProblems(toCreateRequest(input), rules).map((problem) => ({
-    field: domainFieldOf(problem.field),
-    message: problem.message,
-  }));
+  return createProblems(toCreateRequest(input), rules).map((problem) => renameField(problem, domainFieldOf));
 }
 
 /**

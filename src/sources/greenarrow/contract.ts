@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expected, problemsOf, validate, type FieldProblem, type ProblemWording, type Validation } from '../validation';
 
 /**
  * The wire contract of GreenArrow Engine's users API (vendor-docs/greenarrow-engine-users.txt and
@@ -121,11 +122,6 @@ export interface WireUser {
   permissions: WirePermissions;
   is_disabled: boolean;
   force_mail_class: WireMailClass | null;
-}
-
-/** Error message for a wrong type: "is required" when absent, otherwise what was expected. */
-function expected(what: string) {
-  return (issue: { input?: unknown }): string => (issue.input === undefined ? 'is required' : `must be ${what}`);
 }
 
 const emailField = () =>
@@ -257,14 +253,6 @@ export interface Envelope<Data> {
 
 export type UserListData = { users: WireUser[]; pagination: WirePagination };
 
-/** One problem with a request, named by its path inside the `user` hash (`(body)` for the body). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
-
 export interface UserProblemOptions {
   /** Create rules (email, password and permissions required) instead of update rules. */
   creating: boolean;
@@ -277,14 +265,12 @@ export interface UserProblemOptions {
  * it can do (duplicate emails). The gateway's validate-first step runs this before any vendor call.
  */
 export function userProblems(user: unknown, options: UserProblemOptions): FieldProblem[] {
-  const result = validateUser(user, options);
-  return result.ok ? [] : result.problems;
+  return problemsOf(validateUser(user, options));
 }
 
 /** Like {@link userProblems}, for a whole request body (`{ "user": {...} }`). */
 export function requestProblems(body: unknown, options: UserProblemOptions): FieldProblem[] {
-  const result = validateRequest(body, options);
-  return result.ok ? [] : result.problems;
+  return problemsOf(validateRequest(body, options));
 }
 
 /** Validates a request body; on success answers the `user` hash with mail class ids as numbers. */
@@ -303,15 +289,23 @@ export function validateRequest(body: unknown, options: UserProblemOptions): Val
 
 /** Validates a `user` hash; on success answers it with mail class ids as numbers. */
 export function validateUser(user: unknown, options: UserProblemOptions): Validation<CreateUserCommand | UpdateUserCommand> {
-  const schema = options.creating ? createUserSchema : updateUserSchema;
-  const parsed = schema.safeParse(user);
-  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error.issues) };
-  if (options.mailClasses !== undefined && parsed.data.force_mail_class) {
-    const resolved = resolveMailClass(parsed.data.force_mail_class, options.mailClasses);
-    if (!resolved.ok) return { ok: false, problems: [{ field: 'force_mail_class', message: resolved.message }] };
-  }
-  return { ok: true, value: parsed.data };
+  const schema: z.ZodType<CreateUserCommand | UpdateUserCommand> = options.creating ? createUserSchema : updateUserSchema;
+  return validate(schema, user, {
+    wording: USER_WORDING,
+    rules: (value) => {
+      if (options.mailClasses === undefined || !value.force_mail_class) return [];
+      const resolved = resolveMailClass(value.force_mail_class, options.mailClasses);
+      return resolved.ok ? [] : [{ field: 'force_mail_class', message: resolved.message }];
+    },
+  });
 }
+
+/** Problems are named by their path inside the `user` hash, and the read-only `id` says so. */
+const USER_WORDING: ProblemWording = {
+  root: 'user',
+  unknownKey: (field) => (READ_ONLY_FIELDS.includes(field) ? `${field} is read-only` : `${field} is not a known attribute`),
+  invalid: (field, reason) => `${field} ${reason}`,
+};
 
 /** The mail class a validated reference names, or why it names none. */
 export function resolveMailClass(
@@ -331,25 +325,5 @@ export function listQueryProblems(query: URLSearchParams): FieldProblem[] {
   const page = query.get(listQuery.page);
   if (page !== null && !ID_PATTERN.test(page)) problems.push({ field: 'page', message: 'page must be a non-negative integer' });
   if (page !== null && query.get(listQuery.pageToken) !== null) problems.push({ field: 'page', message: messages.pageWithToken });
-  return problems;
-}
-
-function toProblems(issues: z.ZodError['issues']): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  for (const issue of issues) {
-    const base = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const field = [...base, key].join('.');
-        const readOnly = base.length === 0 && READ_ONLY_FIELDS.includes(key);
-        problems.push({ field, message: readOnly ? `${field} is read-only` : `${field} is not a known attribute` });
-      }
-    } else if (base.length === 0) {
-      problems.push({ field: 'user', message: `user ${issue.message}` });
-    } else {
-      const field = base.join('.');
-      problems.push({ field, message: `${field} ${issue.message}` });
-    }
-  }
   return problems;
 }

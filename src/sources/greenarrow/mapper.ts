@@ -12,7 +12,6 @@ import {
   ID_PATTERN,
   userProblems,
   type CreateUserRequest,
-  type FieldProblem,
   type UpdateUserRequest,
   type WireAccess,
   type WireInjection,
@@ -20,6 +19,7 @@ import {
   type WireMailClassRef,
   type WireUser,
 } from './contract';
+import { renameField, type FieldProblem } from '../validation';
 
 const INJECTION_FROM_WIRE: Readonly<Record<WireInjection, InjectionPermission>> = {
   yes: 'ALL',
@@ -146,18 +146,12 @@ export function domainFieldOf(wireField: string): string {
  * reference must name one of them. Duplicate emails can only be checked by the API itself.
  */
 export function createInputProblems(input: GreenArrowCreateInput, mailClasses?: readonly WireMailClass[]): FieldProblem[] {
-  return userProblems(toCreateUserRequest(input).user, { creating: true, mailClasses }).map(toDomainProblem);
+  return userProblems(toCreateUserRequest(input).user, { creating: true, mailClasses }).map((problem) => renameField(problem, domainFieldOf));
 }
 
 /** Like {@link createInputProblems}, for an update. */
 export function updateInputProblems(input: GreenArrowUpdateInput, mailClasses?: readonly WireMailClass[]): FieldProblem[] {
-  return userProblems(toUpdateUserRequest(input).user, { creating: false, mailClasses }).map(toDomainProblem);
-}
-
-function toDomainProblem(problem: FieldProblem): FieldProblem {
-  const field = domainFieldOf(problem.field);
-  const message = problem.message.startsWith(`${problem.field} `) ? `${field} ${problem.message.slice(problem.field.length + 1)}` : problem.message;
-  return { field, message };
+  return userProblems(toUpdateUserRequest(input).user, { creating: false, mailClasses }).map((problem) => renameField(problem, domainFieldOf));
 }
 
 function invert<K extends string, V extends string>(table: Readonly<Record<K, V>>): Readonly<Record<V, K>> {

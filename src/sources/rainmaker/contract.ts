@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expected, validate, type FieldProblem, type Validation } from '../validation';
 
 /**
  * The wire contract of ESP RainMaker's cloud-to-cloud admin user management
@@ -95,11 +96,6 @@ export const ackResponseSchema = z.object({
 });
 export type AckResponse = z.infer<typeof ackResponseSchema>;
 
-/** Error message for a wrong type: "is required" when absent, otherwise what was expected. */
-function expected(what: string) {
-  return (issue: { input?: unknown }): string => (issue.input === undefined ? 'is required' : `must be ${what}`);
-}
-
 const NOT_AN_OBJECT = 'Request body must be a JSON object';
 
 const userName = () => z.string({ error: expected('a string') });
@@ -116,14 +112,6 @@ export type UpdatePasswordRequest = z.infer<typeof updatePasswordRequestSchema>;
 /** Body of `DELETE /{version}/admin/user2`. */
 export const deleteUserRequestSchema = z.strictObject({ user_name: userName() }, { error: NOT_AN_OBJECT });
 export type DeleteUserRequest = z.infer<typeof deleteUserRequestSchema>;
-
-/** One problem with a request, named by its wire field (`(body)` for the body as a whole). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
 /** The vendor's rules for input values; the defaults are the assumptions named above. */
 export interface RainMakerRules {
@@ -198,19 +186,21 @@ export function updatePasswordProblems(input: { userName: unknown; password: unk
 
 /** Validates a create body (already parsed from JSON): shape first, then the value rules. */
 export function validateCreateUser(body: unknown, rules: RainMakerRules = DEFAULT_RULES): Validation<CreateUserRequest> {
-  return validate(createUserRequestSchema, body, (value) => createProblems({ userName: value.user_name, password: value.password }, rules));
+  return validate(createUserRequestSchema, body, { rules: (value) => createProblems({ userName: value.user_name, password: value.password }, rules) });
 }
 
 /** Validates a password update body (already parsed from JSON). */
 export function validateUpdatePassword(body: unknown, rules: RainMakerRules = DEFAULT_RULES): Validation<UpdatePasswordRequest> {
-  return validate(updatePasswordRequestSchema, body, (value) => updatePasswordProblems({ userName: value.user_name, password: value.password }, rules));
+  return validate(updatePasswordRequestSchema, body, { rules: (value) => updatePasswordProblems({ userName: value.user_name, password: value.password }, rules) });
 }
 
 /** Validates a delete body (already parsed from JSON). */
 export function validateDeleteUser(body: unknown): Validation<DeleteUserRequest> {
-  return validate(deleteUserRequestSchema, body, (value) => {
-    const problem = userNameProblem(value.user_name);
-    return problem ? [{ field: 'user_name', message: problem }] : [];
+  return validate(deleteUserRequestSchema, body, {
+    rules: (value) => {
+      const problem = userNameProblem(value.user_name);
+      return problem ? [{ field: 'user_name', message: problem }] : [];
+    },
   });
 }
 
@@ -222,24 +212,4 @@ export function describeProblems(problems: readonly FieldProblem[]): string {
 /** Whether a 400 description says the user already exists, which the client reports as a conflict. */
 export function isUserExistsDescription(description: string): boolean {
   return USER_EXISTS_PATTERN.test(description);
-}
-
-function validate<T>(schema: z.ZodType<T>, body: unknown, rules: (value: T) => FieldProblem[]): Validation<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const problems: FieldProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push({ field: key, message: `Unknown field "${key}"` });
-      } else if (issue.path.length === 0) {
-        problems.push({ field: '(body)', message: issue.message });
-      } else {
-        const field = issue.path.map(String).join('.');
-        problems.push({ field, message: `${field} ${issue.message}` });
-      }
-    }
-    return { ok: false, problems };
-  }
-  const problems = rules(parsed.data);
-  return problems.length === 0 ? { ok: true, value: parsed.data } : { ok: false, problems };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expected, problemsOf, validate, type FieldProblem, type Validation } from '../validation';
 
 /**
  * The wire contract of the in-house user-management API (vendor-docs/user-management-api.txt and
@@ -90,11 +91,6 @@ export const errorBodySchema = z.union([
 ]);
 export type ErrorBody = { error: string; id?: number };
 
-/** Error message for a wrong type: "is required" when absent, otherwise what was expected. */
-function expected(what: string) {
-  return (issue: { input?: unknown }): string => (issue.input === undefined ? 'is required' : `must be ${what}`);
-}
-
 const text = () =>
   z
     .string({ error: expected('a string') })
@@ -178,14 +174,6 @@ export type WireUser = z.infer<typeof userSchema>;
 /** Body of the account listing. */
 export const userListSchema = z.array(userSchema);
 
-/** One problem with a request body, named by its wire field (`(body)` for the body as a whole). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export type Validation<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
-
 /** Validates an add request body (already parsed from JSON). */
 export function validateAddUser(body: unknown): Validation<AddUserCommand> {
   return validate(addUserRequestSchema, body);
@@ -198,14 +186,12 @@ export function validateModifyUser(body: unknown): Validation<ModifyUserCommand>
 
 /** The problems the API would answer 400 for, before any look-up of accounts or duplicates. */
 export function addUserProblems(body: unknown): FieldProblem[] {
-  const result = validateAddUser(body);
-  return result.ok ? [] : result.problems;
+  return problemsOf(validateAddUser(body));
 }
 
 /** Like {@link addUserProblems}, for a modify request. */
 export function modifyUserProblems(body: unknown): FieldProblem[] {
-  const result = validateModifyUser(body);
-  return result.ok ? [] : result.problems;
+  return problemsOf(validateModifyUser(body));
 }
 
 /** One sentence for the error body: "Invalid request: contactName is required; ...". */
@@ -217,21 +203,4 @@ export function describeProblems(problems: readonly FieldProblem[]): string {
 export function mediaTypeOf(contentType: string | undefined): string | undefined {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type ? type : undefined;
-}
-
-function validate<Schema extends z.ZodType>(schema: Schema, body: unknown): Validation<z.output<Schema>> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problems: FieldProblem[] = [];
-  for (const issue of parsed.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ field: key, message: `Unknown field "${key}"` });
-    } else if (issue.path.length === 0) {
-      problems.push({ field: '(body)', message: issue.message });
-    } else {
-      const field = issue.path.map(String).join('.');
-      problems.push({ field, message: `${field} ${issue.message}` });
-    }
-  }
-  return { ok: false, problems };
 }

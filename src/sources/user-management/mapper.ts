@@ -4,10 +4,10 @@ import {
   addUserProblems,
   modifyUserProblems,
   type AddUserRequest,
-  type FieldProblem,
   type ModifyUserRequest,
   type WireUser,
 } from './contract';
+import { renameField, type FieldProblem } from '../validation';
 
 /** Wire field → domain field, so problems found on a wire body can name what the caller sent. */
 const DOMAIN_FIELDS: Readonly<Record<string, string>> = {
@@ -79,20 +79,14 @@ export function domainFieldOf(wireField: string): string {
  * only be checked by the API itself.
  */
 export function createInputProblems(input: ManagedUserCreateInput): FieldProblem[] {
-  return addUserProblems(toAddUserRequest(input)).map(toDomainProblem);
+  return addUserProblems(toAddUserRequest(input)).map((problem) => renameField(problem, domainFieldOf));
 }
 
 /** Like {@link createInputProblems}, for an update. */
 export function updateInputProblems(input: ManagedUserUpdateInput): FieldProblem[] {
-  return modifyUserProblems(toModifyUserRequest(input)).map(toDomainProblem);
+  return modifyUserProblems(toModifyUserRequest(input)).map((problem) => renameField(problem, domainFieldOf));
 }
 
 function toWireAccountId(accountId: string): number | string {
   return typeof accountId === 'string' && ID_PATTERN.test(accountId) ? Number(accountId) : accountId;
-}
-
-function toDomainProblem(problem: FieldProblem): FieldProblem {
-  const field = domainFieldOf(problem.field);
-  const message = problem.message.startsWith(`${problem.field} `) ? `${field} ${problem.message.slice(problem.field.length + 1)}` : problem.message;
-  return { field, message };
 }
