@@ -10,19 +10,20 @@ import type { Logger } from './logger';
 import { playgroundLandingPage } from './playground';
 import { createSchema } from './schema';
 import { createGraphQLServer } from './server';
-import { startSimulators, type RunningSimulators } from './simulators';
-import { seedIdentityStore } from './simulators/seed-identities';
 import { closeSources, createSources, type Sources } from './sources';
+import { listenFailure } from './startup-error';
 import { openStore, ownerIsAliveOnThisHost, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
 import type { RecordedPayload } from './services/writes/types';
 
-/** Everything `npm start` runs, with one way to stop it. No process-level wiring: tests import it. */
+/**
+ * The gateway: datasources for the vendor endpoints it is configured with, the store and the
+ * GraphQL server, with one way to stop it. No process-level wiring: the entries and tests import it.
+ */
 export interface App {
   /** The GraphQL endpoint, http://host:port/graphql. */
   url: string;
   graphql: ApolloServer<Context>;
-  simulators: RunningSimulators;
   sources: Sources;
   store: Store;
   /** A context as one request gets it, for executing operations in tests. */
@@ -31,11 +32,7 @@ export interface App {
 }
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const simulators = await startSimulators(config);
-  for (const [source, simulator] of Object.entries(simulators.simulators)) {
-    logger.info({ source, url: simulator.url }, `${source} simulator listening`);
-  }
-  const sources = createSources(config.vendors, simulators.endpoints, { logger });
+  const sources = createSources(config.vendors, { logger });
   for (const source of Object.keys(sources) as (keyof Sources)[]) {
     const placement = config.vendors[source].mode;
     const ready = sources[source] !== null;
@@ -46,13 +43,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const stopAll = async () => {
     await graphql?.stop();
     await closeSources(sources);
-    await simulators.close();
     await store?.close();
   };
   try {
     store = await openStore({ file: config.store.file, logger });
     await reportInterrupted(store, logger);
-    await seedIdentityStore(store.identities, simulators);
     const opened = store;
     const deps = { sources, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedPayload>>() };
     const context = () => createContext(deps);
@@ -70,7 +65,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     return {
       url,
       graphql,
-      simulators,
       sources,
       store: opened,
       context,
@@ -85,13 +79,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-/** Listens on host:port and answers the GraphQL URL; a busy port is an error naming PORT. */
+/** Listens on host:port and answers the GraphQL URL; a busy port is a StartupError naming PORT. */
 async function listen(server: Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? `port ${port} is in use (set PORT)` : error.message;
-      reject(new Error(`The gateway could not listen on ${host}:${port}: ${reason}`, { cause: error }));
-    };
+    const failed = (error: NodeJS.ErrnoException) => reject(listenFailure('The gateway', { host, port }, { host: 'HOST', port: 'PORT' }, error));
     server.once('error', failed);
     server.listen(port, host, () => {
       server.off('error', failed);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { z } from 'zod';
-import { SOURCES, type Source } from './domain/types';
-import { faultSchema, type Fault } from './simulators/framework';
+import { USA_COUNTRY_NAMES, type CreateRules } from './sources/engagement/contract';
+import { DEFAULT_MIN_PASSWORD_LENGTH, RESERVED_LOCALES, type RainMakerRules } from './sources/rainmaker/contract';
 
 /** Settings every vendor transport takes, whether it talks to a simulator or the real vendor. */
 export interface TransportSettings {
@@ -14,6 +13,8 @@ export interface RainMakerTuning extends TransportSettings {
   region: string;
   service: string;
   apiVersion: string;
+  /** The tenant's rules: reserved locales and the minimum password length. */
+  rules: RainMakerRules;
 }
 export interface RainMakerEndpoint {
   baseUrl: string;
@@ -24,6 +25,8 @@ export interface RainMakerEndpoint {
 
 export interface EngagementTuning extends TransportSettings {
   pageSize: number;
+  /** The tenant's rules: which country names mean the USA, and whether the mobile number is the reconciliation key. */
+  rules: CreateRules;
 }
 export interface BasicEndpoint {
   baseUrl: string;
@@ -46,19 +49,22 @@ export interface UserManagementEndpoint {
   apiKey: string;
 }
 
-export type RainMakerSettings = RainMakerTuning & RainMakerEndpoint;
-export type EngagementSettings = EngagementTuning & BasicEndpoint;
+/** A datasource's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so a datasource does not need them. */
+export type RainMakerSettings = Omit<RainMakerTuning, 'rules'> & RainMakerEndpoint;
+export type EngagementSettings = Omit<EngagementTuning, 'rules'> & BasicEndpoint;
 export type GreenArrowSettings = GreenArrowTuning & BasicEndpoint;
 export type UserManagementSettings = UserManagementTuning & UserManagementEndpoint;
 
-/**
- * Where a vendor is: a real endpoint from the environment, the built-in simulator (which supplies
- * the URL and fresh credentials at startup), or nowhere (not configured).
- */
-export type VendorPlacement<Tuning, Endpoint> =
-  | { mode: 'remote'; tuning: Tuning; endpoint: Endpoint }
-  | { mode: 'simulator'; tuning: Tuning; port: number }
-  | { mode: 'off'; tuning: Tuning };
+/** Where a vendor is: an endpoint from the environment (`<PREFIX>_BASE_URL` and credentials), or nowhere (not configured). */
+export type VendorPlacement<Tuning, Endpoint> = { mode: 'remote'; tuning: Tuning; endpoint: Endpoint } | { mode: 'off'; tuning: Tuning };
+
+/** How each vendor is talked to and what its tenant allows, wherever it is. */
+export interface VendorTunings {
+  RAINMAKER: RainMakerTuning;
+  ENGAGEMENT: EngagementTuning;
+  GREENARROW: GreenArrowTuning;
+  USER_MANAGEMENT: UserManagementTuning;
+}
 
 /** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
 export interface QueryLimits {
@@ -92,12 +98,6 @@ export interface Config {
     /** HMAC key for the journal's input hashes; when absent, one is generated and kept in the data directory. */
     journalKey?: string;
   };
-  simulators: {
-    host: string;
-    /** Whether simulators start with the sample population. */
-    seed: boolean;
-    faults: Partial<Record<Source, Record<string, Fault>>>;
-  };
   vendors: {
     RAINMAKER: VendorPlacement<RainMakerTuning, RainMakerEndpoint>;
     ENGAGEMENT: VendorPlacement<EngagementTuning, BasicEndpoint>;
@@ -106,18 +106,25 @@ export interface Config {
   };
 }
 
-/** Thrown at startup; lists every bad variable with what is expected. */
+/** Thrown at startup; lists every bad variable with what is expected, each once. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  readonly problems: string[];
+  constructor(problems: readonly string[]) {
+    // A variable several settings fall back to (VENDOR_TIMEOUT_MS) would otherwise be named once per setting.
+    const unique = [...new Set(problems)];
+    super(`Invalid configuration:\n${unique.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = unique;
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-/** Reads variables one by one, collecting every problem instead of stopping at the first. */
-class EnvReader {
+/**
+ * Reads variables one by one, collecting every problem instead of stopping at the first. Messages
+ * name the variable and what it expects; a secret's value is never echoed.
+ */
+export class EnvReader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -177,6 +184,18 @@ class EnvReader {
     }
   }
 
+  /** A comma-separated list of non-empty items (trimmed); unset or blank means `fallback`. */
+  list(name: string, fallback: readonly string[], what: string): readonly string[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((item) => item.trim());
+    if (items.some((item) => item === '')) {
+      this.problems.push(`${name}: expected ${what}, separated by commas, none of them empty, got "${value}"`);
+      return fallback;
+    }
+    return items;
+  }
+
   /** A comma-separated list of browser origins (`scheme://host[:port]`, no path). */
   origins(name: string): string[] {
     const value = this.raw(name);
@@ -227,105 +246,82 @@ class EnvReader {
   }
 }
 
-const faultsSchema = z.partialRecord(z.enum(SOURCES), z.record(z.string(), faultSchema));
-
-export const DEFAULT_SIMULATOR_PORTS: Readonly<Record<Source, number>> = {
-  RAINMAKER: 4101,
-  ENGAGEMENT: 4102,
-  GREENARROW: 4103,
-  USER_MANAGEMENT: 4104,
-};
-
 /** The database file inside the data directory; `:memory:` keeps nothing. */
 function storeFile(dataDir: string): string {
   return dataDir === ':memory:' ? ':memory:' : join(dataDir, 'usergraph.db');
 }
 
-/** Builds the one validated configuration object from the environment; throws ConfigError. */
-export function loadConfig(env: Env = process.env): Config {
-  const read = new EnvReader(env);
-  const simulatorsMode = read.oneOf('SIMULATORS', 'auto', ['auto', 'none'] as const);
+/**
+ * How every vendor is talked to and the rules of its tenant, from the environment. The gateway's
+ * configuration and the simulators' read these with this one function, so the two agree.
+ */
+export function readVendorTunings(read: EnvReader): VendorTunings {
   const transport = (prefix: string): TransportSettings => ({
     timeoutMs: read.int(`${prefix}_TIMEOUT_MS`, read.int('VENDOR_TIMEOUT_MS', 5_000, 1, 600_000), 1, 600_000),
     retries: read.int('VENDOR_RETRIES', 2, 0, 10),
     connections: read.int('VENDOR_CONNECTIONS', 16, 1, 1_024),
   });
+  return {
+    RAINMAKER: {
+      ...transport('RAINMAKER'),
+      region: read.string('RAINMAKER_REGION', 'us-east-1'),
+      service: read.string('RAINMAKER_SERVICE', 'execute-api'),
+      apiVersion: read.oneOf('RAINMAKER_API_VERSION', 'v1', ['v1'] as const),
+      rules: {
+        reservedLocales: read.list('RAINMAKER_RESERVED_LOCALES', RESERVED_LOCALES, 'locales'),
+        minPasswordLength: read.int('RAINMAKER_MIN_PASSWORD_LENGTH', DEFAULT_MIN_PASSWORD_LENGTH, 1, 256),
+      },
+    },
+    ENGAGEMENT: {
+      ...transport('ENGAGEMENT'),
+      pageSize: read.int('ENGAGEMENT_PAGE_SIZE', 100, 1, 1_000),
+      rules: {
+        usaCountryNames: read.list('ENGAGEMENT_USA_COUNTRY_NAMES', USA_COUNTRY_NAMES, 'country names'),
+        mobileNumberRequired: read.boolean('ENGAGEMENT_MOBILE_NUMBER_REQUIRED', false),
+      },
+    },
+    GREENARROW: { ...transport('GREENARROW'), pageSize: read.int('GREENARROW_PAGE_SIZE', 100, 1, 10_000) },
+    USER_MANAGEMENT: {
+      ...transport('USER_MANAGEMENT'),
+      apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
+      accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
+    },
+  };
+}
 
-  function place<Tuning, Endpoint>(
-    source: Source,
-    prefix: string,
-    tuning: Tuning,
-    endpoint: (baseUrl: string) => Endpoint,
-  ): VendorPlacement<Tuning, Endpoint> {
+/** Builds the one validated configuration object from the environment; throws ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const read = new EnvReader(env);
+  const tunings = readVendorTunings(read);
+
+  /** A vendor with a base URL is talked to there, with the credentials that must come with it; without one it is off. */
+  function place<Tuning, Endpoint>(prefix: string, tuning: Tuning, endpoint: (baseUrl: string) => Endpoint): VendorPlacement<Tuning, Endpoint> {
     const baseUrl = read.url(`${prefix}_BASE_URL`);
-    const port = read.int(`SIM_${prefix}_PORT`, DEFAULT_SIMULATOR_PORTS[source], 0, 65_535);
-    if (baseUrl !== undefined) return { mode: 'remote', tuning, endpoint: endpoint(baseUrl) };
-    return simulatorsMode === 'auto' ? { mode: 'simulator', tuning, port } : { mode: 'off', tuning };
+    return baseUrl === undefined ? { mode: 'off', tuning } : { mode: 'remote', tuning, endpoint: endpoint(baseUrl) };
   }
 
   const vendors: Config['vendors'] = {
-    RAINMAKER: place(
-      'RAINMAKER',
-      'RAINMAKER',
-      {
-        ...transport('RAINMAKER'),
-        region: read.string('RAINMAKER_REGION', 'us-east-1'),
-        service: read.string('RAINMAKER_SERVICE', 'execute-api'),
-        apiVersion: read.oneOf('RAINMAKER_API_VERSION', 'v1', ['v1'] as const),
-      },
-      (baseUrl) => ({
-        baseUrl,
-        accessKeyId: read.required('RAINMAKER_ACCESS_KEY_ID', 'RAINMAKER_BASE_URL'),
-        secretAccessKey: read.required('RAINMAKER_SECRET_ACCESS_KEY', 'RAINMAKER_BASE_URL'),
-        sessionToken: read.raw('RAINMAKER_SESSION_TOKEN'),
-      }),
-    ),
-    ENGAGEMENT: place(
-      'ENGAGEMENT',
-      'ENGAGEMENT',
-      { ...transport('ENGAGEMENT'), pageSize: read.int('ENGAGEMENT_PAGE_SIZE', 100, 1, 1_000) },
-      (baseUrl) => ({
-        baseUrl,
-        username: read.required('ENGAGEMENT_USERNAME', 'ENGAGEMENT_BASE_URL'),
-        password: read.required('ENGAGEMENT_PASSWORD', 'ENGAGEMENT_BASE_URL'),
-      }),
-    ),
-    GREENARROW: place(
-      'GREENARROW',
-      'GREENARROW',
-      { ...transport('GREENARROW'), pageSize: read.int('GREENARROW_PAGE_SIZE', 100, 1, 10_000) },
-      (baseUrl) => ({
-        baseUrl,
-        username: read.required('GREENARROW_USERNAME', 'GREENARROW_BASE_URL'),
-        password: read.required('GREENARROW_PASSWORD', 'GREENARROW_BASE_URL'),
-      }),
-    ),
-    USER_MANAGEMENT: place(
-      'USER_MANAGEMENT',
-      'USER_MANAGEMENT',
-      {
-        ...transport('USER_MANAGEMENT'),
-        apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
-        accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
-      },
-      (baseUrl) => ({ baseUrl, apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL') }),
-    ),
+    RAINMAKER: place('RAINMAKER', tunings.RAINMAKER, (baseUrl) => ({
+      baseUrl,
+      accessKeyId: read.required('RAINMAKER_ACCESS_KEY_ID', 'RAINMAKER_BASE_URL'),
+      secretAccessKey: read.required('RAINMAKER_SECRET_ACCESS_KEY', 'RAINMAKER_BASE_URL'),
+      sessionToken: read.raw('RAINMAKER_SESSION_TOKEN'),
+    })),
+    ENGAGEMENT: place('ENGAGEMENT', tunings.ENGAGEMENT, (baseUrl) => ({
+      baseUrl,
+      username: read.required('ENGAGEMENT_USERNAME', 'ENGAGEMENT_BASE_URL'),
+      password: read.required('ENGAGEMENT_PASSWORD', 'ENGAGEMENT_BASE_URL'),
+    })),
+    GREENARROW: place('GREENARROW', tunings.GREENARROW, (baseUrl) => ({
+      baseUrl,
+      username: read.required('GREENARROW_USERNAME', 'GREENARROW_BASE_URL'),
+      password: read.required('GREENARROW_PASSWORD', 'GREENARROW_BASE_URL'),
+    })),
+    USER_MANAGEMENT: place('USER_MANAGEMENT', tunings.USER_MANAGEMENT, (baseUrl) => ({
+      baseUrl,
+      apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL'),
+    })),
   };
-
-  let faults: Config['simulators']['faults'] = {};
-  const faultsText = read.raw('SIM_FAULTS');
-  if (faultsText !== undefined) {
-    try {
-      const parsed = faultsSchema.safeParse(JSON.parse(faultsText));
-      if (parsed.success) faults = parsed.data;
-      else {
-        const issue = parsed.error.issues[0]!;
-        read.problems.push(`SIM_FAULTS: ${issue.message} at ${issue.path.join('.') || 'top level'}; expected {"GREENARROW": {"getUser": {"latencyMs": 50}}}`);
-      }
-    } catch {
-      read.problems.push('SIM_FAULTS: expected JSON such as {"GREENARROW": {"getUser": {"latencyMs": 50}}}');
-    }
-  }
 
   const config: Config = {
     host: read.string('HOST', '127.0.0.1'),
@@ -344,11 +340,6 @@ export function loadConfig(env: Env = process.env): Config {
       file: storeFile(read.string('DATA_DIR', 'data')),
       dataDir: read.string('DATA_DIR', 'data'),
       journalKey: read.secret('JOURNAL_KEY', 16),
-    },
-    simulators: {
-      host: read.string('SIM_HOST', '127.0.0.1'),
-      seed: read.boolean('SIM_SEED', true),
-      faults,
     },
     vendors,
   };

@@ -1,13 +1,16 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { Writable } from 'node:stream';
-import { startApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { simulatorEnv } from '../src/simulators';
 import { createSources, closeSources } from '../src/sources';
-import { post, spawnGateway } from './helpers/gateway-process';
+import { StartupError } from '../src/startup-error';
+import { bootGateway, type BootedGateway } from './helpers/gateway';
+import { post, runToExit, spawnGateway } from './helpers/gateway-process';
 
-/** Boots exactly what `npm start` boots, on free ports, with every log line captured. */
+/** Every port free, nothing kept: what a test process gives the entries it runs. */
 const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
+const SOURCES_QUERY = '{ sources { source configured reachable } }';
 
 function capturingLogger(lines: string[]) {
   return createLogger({
@@ -21,14 +24,22 @@ function capturingLogger(lines: string[]) {
   });
 }
 
+/** A server holding a port on 127.0.0.1, so that whatever is told to listen there finds it taken. */
+async function occupyPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as { port: number };
+  return { port, release: () => new Promise<void>((resolve) => blocker.close(() => resolve())) };
+}
+
 describe('the app npm start runs', () => {
   const lines: string[] = [];
   const logger = capturingLogger(lines);
-  const config = loadConfig({ ...EPHEMERAL, VENDOR_TIMEOUT_MS: '1500', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' });
-  let app: App;
+  const env = { VENDOR_TIMEOUT_MS: '1500', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' };
+  let app: BootedGateway;
 
   beforeAll(async () => {
-    app = await startApp(config, logger);
+    app = await bootGateway(env, logger);
   });
   afterAll(() => app.stop());
 
@@ -57,7 +68,7 @@ describe('the app npm start runs', () => {
   });
 
   it('stops idempotently', async () => {
-    const second = await startApp(loadConfig(EPHEMERAL), logger);
+    const second = await bootGateway({}, logger);
     await Promise.all([second.stop(), second.stop()]);
     await expect(second.simulators.simulators.ENGAGEMENT!.openConnections()).resolves.toBe(0);
   });
@@ -65,12 +76,12 @@ describe('the app npm start runs', () => {
   it('never puts a credential into an error message or a log line, on any error path', async () => {
     const { endpoints, simulators } = app.simulators;
     const wrong = {
-      RAINMAKER: { ...endpoints.RAINMAKER!, secretAccessKey: 'WRONG-rainmaker-secret-0001' },
-      ENGAGEMENT: { ...endpoints.ENGAGEMENT!, password: 'WRONG-engagement-password-0002' },
-      GREENARROW: { ...endpoints.GREENARROW!, password: 'WRONG-greenarrow-password-0003' },
-      USER_MANAGEMENT: { ...endpoints.USER_MANAGEMENT!, apiKey: 'WRONG-user-management-key-0004' },
+      RAINMAKER_SECRET_ACCESS_KEY: 'WRONG-rainmaker-secret-0001',
+      ENGAGEMENT_PASSWORD: 'WRONG-engagement-password-0002',
+      GREENARROW_PASSWORD: 'WRONG-greenarrow-password-0003',
+      USER_MANAGEMENT_API_KEY: 'WRONG-user-management-key-0004',
     };
-    const impostors = createSources(config.vendors, wrong, { logger });
+    const impostors = createSources(loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors, { logger });
     const errors: unknown[] = [];
     const failing = async (call: Promise<unknown>) => errors.push(await call.then(() => new Error('unexpected success'), (error: unknown) => error));
     try {
@@ -118,7 +129,7 @@ describe('the app npm start runs', () => {
       endpoints.ENGAGEMENT!.password,
       endpoints.GREENARROW!.password,
       endpoints.USER_MANAGEMENT!.apiKey,
-      ...Object.values(wrong).map((endpoint) => Object.values(endpoint).find((value) => String(value).startsWith('WRONG-'))!),
+      ...Object.values(wrong),
       'Str0ng-Passw0rd',
     ];
     const errorText = errors.map((error) => `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`).join('\n');
@@ -135,31 +146,77 @@ describe('the app npm start runs', () => {
   });
 });
 
-describe('startup failures', () => {
-  it('names the busy port and the variable that moves it, leaving nothing listening', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as { port: number }).port;
+describe('the tenant rules', () => {
+  it('are configuration the simulators share with the gateway: Engagement\'s USA names, RainMaker\'s password length', async () => {
+    const app = await bootGateway({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12' });
+    const logger = createLogger({ level: 'silent' });
+    const config = loadConfig({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12', ...simulatorEnv(app.simulators) });
+    const sources = createSources(config.vendors, { logger });
     try {
-      const config = loadConfig({ ...EPHEMERAL, SIM_GREENARROW_PORT: String(port) });
-      await expect(startApp(config, createLogger({ level: 'silent' }))).rejects.toThrow(
-        `The GREENARROW simulator could not start: port ${port} is in use (set SIM_GREENARROW_PORT)`,
-      );
+      expect(config.vendors.ENGAGEMENT.tuning.rules.usaCountryNames).toEqual(['U.S.A.', 'USA']);
+      await expect(sources.ENGAGEMENT!.createMember({ firstName: 'A', lastName: 'B', country: 'u.s.a.', email: 'stateless@example.com' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+      });
+      await expect(sources.RAINMAKER!.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
+      await expect(sources.RAINMAKER!.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' })).resolves.toBeDefined();
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await closeSources(sources);
+      await app.stop();
+    }
+  });
+});
+
+describe('startup failures', () => {
+  it('names a busy simulator port and the variable that moves it, leaving nothing listening', async () => {
+    const busy = await occupyPort();
+    try {
+      const failure = bootGateway({ SIM_GREENARROW_PORT: String(busy.port) });
+      await expect(failure).rejects.toThrow(StartupError);
+      await expect(failure).rejects.toThrow(`The GREENARROW simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_GREENARROW_PORT)`);
+    } finally {
+      await busy.release();
     }
   });
 
   it('refuses a fault on a route the simulator does not have, naming the routes it has', async () => {
-    const config = loadConfig({ ...EPHEMERAL, SIM_FAULTS: '{"ENGAGEMENT": {"getMember": {"hang": true}}}' });
-    await expect(startApp(config, createLogger({ level: 'silent' }))).rejects.toThrow(
+    await expect(bootGateway({ SIM_FAULTS: '{"ENGAGEMENT": {"getMember": {"hang": true}}}' })).rejects.toThrow(
       'SIM_FAULTS: engagement: no route named "getMember" (routes: createMember, listMembers, deleteMember)',
+    );
+  });
+
+  /** What a process that refused to start left: its exit code, its stderr, and whether it logged anything fatal. */
+  async function refusedStart(entry: string, env: Record<string, string>) {
+    const { code, stdout, stderr } = await runToExit(entry, [], { ...EPHEMERAL, LOG_LEVEL: 'info', ...env });
+    return { code, stderr, fatal: stdout.split('\n').filter((line) => line.includes('"level":60')) };
+  }
+
+  it('stops a process on a busy port with one plain sentence on stderr, not a fatal log line with a stack trace', async () => {
+    const busy = await occupyPort();
+    try {
+      const gatewayPort = `The gateway could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set PORT)\n`;
+      const simulatorPort = `The USER_MANAGEMENT simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_USER_MANAGEMENT_PORT)\n`;
+      const [production, demo] = await Promise.all([
+        refusedStart('src/index.ts', { PORT: String(busy.port) }),
+        refusedStart('src/demo.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
+      ]);
+      expect(production).toEqual({ code: 1, stderr: gatewayPort, fatal: [] });
+      expect(demo).toEqual({ code: 1, stderr: simulatorPort, fatal: [] });
+    } finally {
+      await busy.release();
+    }
+  });
+
+  it('stops a process on a bad variable with the configuration message and exit code 2', async () => {
+    const { code, stderr, fatal } = await refusedStart('src/index.ts', { PORT: 'http', RAINMAKER_MIN_PASSWORD_LENGTH: '0' });
+    expect({ code, fatal }).toEqual({ code: 2, fatal: [] });
+    expect(stderr).toBe(
+      'Invalid configuration:\n  - RAINMAKER_MIN_PASSWORD_LENGTH: expected an integer from 1 to 256, got "0"\n  - PORT: expected an integer from 0 to 65535, got "http"\n',
     );
   });
 });
 
 describe('the gateway process', () => {
-  it('serves the seeded graph with its own simulators, and stops cleanly on Ctrl-C (SIGINT)', async () => {
+  it('npm start (src/demo.ts) serves the seeded graph with its own simulators, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info' });
     try {
       const answer = await post<{ user: { identities: { source: string }[] } | null }>(gateway.url, 'query($email: String) { user(email: $email) { identities { source } } }', {
@@ -178,5 +235,22 @@ describe('the gateway process', () => {
     }
     expect(await gateway.exited).toBe(0);
     expect(gateway.logs.map((entry) => entry['msg']).slice(-2)).toEqual(['stopping', 'stopped']);
+  });
+
+  it('the production entry (src/index.ts) starts no simulator, whatever SIMULATORS says: a vendor without a base URL is not configured', async () => {
+    const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info', SIMULATORS: 'auto' }, { entry: 'src/index.ts' });
+    try {
+      const answer = await post<{ sources: { source: string; configured: boolean }[] }>(gateway.url, SOURCES_QUERY, {});
+      expect(answer.data?.sources.map(({ source, configured }) => [source, configured])).toEqual([
+        ['RAINMAKER', false],
+        ['ENGAGEMENT', false],
+        ['GREENARROW', false],
+        ['USER_MANAGEMENT', false],
+      ]);
+      expect(gateway.logs.filter((entry) => String(entry['msg']).includes('simulator'))).toEqual([]);
+    } finally {
+      gateway.process.kill('SIGINT');
+    }
+    expect(await gateway.exited).toBe(0);
   });
 });

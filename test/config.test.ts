@@ -1,24 +1,22 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, type Env } from '../src/config';
+import { loadSimulatorConfig } from '../src/simulators/config';
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Env, load: (env: Env) => unknown = loadConfig): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
   }
-  throw new Error('expected loadConfig to fail');
+  throw new Error('expected the configuration to be refused');
 }
 
 describe('loadConfig', () => {
-  it('defaults to every vendor simulated on its fixed port, gateway on loopback:4000', () => {
+  it('defaults to no vendor configured, gateway on loopback:4000', () => {
     const config = loadConfig({});
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(4000);
-    expect(config.vendors.RAINMAKER).toMatchObject({ mode: 'simulator', port: 4101 });
-    expect(config.vendors.ENGAGEMENT).toMatchObject({ mode: 'simulator', port: 4102 });
-    expect(config.vendors.GREENARROW).toMatchObject({ mode: 'simulator', port: 4103 });
-    expect(config.vendors.USER_MANAGEMENT).toMatchObject({ mode: 'simulator', port: 4104 });
+    expect(Object.values(config.vendors).map((vendor) => vendor.mode)).toEqual(['off', 'off', 'off', 'off']);
     expect(config.vendors.RAINMAKER.tuning).toMatchObject({ region: 'us-east-1', service: 'execute-api', apiVersion: 'v1', timeoutMs: 5000 });
     expect(config.vendors.USER_MANAGEMENT.tuning).toMatchObject({ apiKeyHeader: 'X-Api-Key', accountPathPrefix: '/pub' });
     expect(config.limits).toEqual({ maxCost: 25_000, maxTokens: 10_000 });
@@ -58,24 +56,39 @@ describe('loadConfig', () => {
       tuning: expect.objectContaining({ timeoutMs: 1500, pageSize: 100 }),
       endpoint: { baseUrl: 'https://ga.example.com', username: 'api', password: 'pw' },
     });
-    expect(config.vendors.ENGAGEMENT.mode).toBe('simulator');
+    expect(config.vendors.ENGAGEMENT.mode).toBe('off');
   });
 
-  it('leaves unset vendors unconfigured when simulators are turned off', () => {
-    const config = loadConfig({ SIMULATORS: 'none' });
-    expect(Object.values(config.vendors).map((vendor) => vendor.mode)).toEqual(['off', 'off', 'off', 'off']);
+  it('knows nothing of simulators: SIM_* variables and SIMULATORS are not its to read', () => {
+    expect(loadConfig({ SIMULATORS: 'maybe', SIM_GREENARROW_PORT: 'x', SIM_FAULTS: 'not json' })).toEqual(loadConfig({}));
   });
 
-  it('names every bad variable and what it expects, all at once', () => {
-    const problems = problemsOf({ PORT: 'http', VENDOR_TIMEOUT_MS: '-5', SIMULATORS: 'maybe', LOG_LEVEL: 'loud' });
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        'PORT: expected an integer from 0 to 65535, got "http"',
-        'VENDOR_TIMEOUT_MS: expected an integer from 1 to 600000, got "-5"',
-        'SIMULATORS: expected one of auto, none, got "maybe"',
-        'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
-      ]),
-    );
+  it('names every bad variable and what it expects, all at once, each once', () => {
+    const problems = problemsOf({ PORT: 'http', VENDOR_TIMEOUT_MS: '-5', LOG_LEVEL: 'loud' });
+    expect(problems).toEqual([
+      'VENDOR_TIMEOUT_MS: expected an integer from 1 to 600000, got "-5"',
+      'PORT: expected an integer from 0 to 65535, got "http"',
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ]);
+  });
+
+  it('reads the tenant rules, with the vendors\' documented defaults', () => {
+    const defaults = loadConfig({}).vendors;
+    expect(defaults.ENGAGEMENT.tuning.rules).toEqual({ usaCountryNames: ['usa', 'us', 'united states', 'united states of america'], mobileNumberRequired: false });
+    expect(defaults.RAINMAKER.tuning.rules).toEqual({ reservedLocales: ['rm_non_branded'], minPasswordLength: 8 });
+    const set = loadConfig({
+      ENGAGEMENT_USA_COUNTRY_NAMES: 'USA, U.S.A.,United States',
+      ENGAGEMENT_MOBILE_NUMBER_REQUIRED: 'true',
+      RAINMAKER_RESERVED_LOCALES: 'rm_non_branded,xx_test',
+      RAINMAKER_MIN_PASSWORD_LENGTH: '12',
+    }).vendors;
+    expect(set.ENGAGEMENT.tuning.rules).toEqual({ usaCountryNames: ['USA', 'U.S.A.', 'United States'], mobileNumberRequired: true });
+    expect(set.RAINMAKER.tuning.rules).toEqual({ reservedLocales: ['rm_non_branded', 'xx_test'], minPasswordLength: 12 });
+    expect(problemsOf({ ENGAGEMENT_USA_COUNTRY_NAMES: 'USA,,US', ENGAGEMENT_MOBILE_NUMBER_REQUIRED: 'sometimes', RAINMAKER_MIN_PASSWORD_LENGTH: '0' })).toEqual([
+      'RAINMAKER_MIN_PASSWORD_LENGTH: expected an integer from 1 to 256, got "0"',
+      'ENGAGEMENT_USA_COUNTRY_NAMES: expected country names, separated by commas, none of them empty, got "USA,,US"',
+      'ENGAGEMENT_MOBILE_NUMBER_REQUIRED: expected true or false, got "sometimes"',
+    ]);
   });
 
   it('requires the credentials of a vendor given a base URL, without echoing secrets', () => {
@@ -102,14 +115,55 @@ describe('loadConfig', () => {
     ]);
   });
 
+});
+
+describe('loadSimulatorConfig', () => {
+  it('defaults to simulating every vendor without a base URL, each on its fixed port on loopback, seeded', () => {
+    const config = loadSimulatorConfig({});
+    expect(config).toMatchObject({
+      mode: 'auto',
+      host: '127.0.0.1',
+      ports: { RAINMAKER: 4101, ENGAGEMENT: 4102, GREENARROW: 4103, USER_MANAGEMENT: 4104 },
+      seed: true,
+      faults: {},
+      dataDir: 'data',
+    });
+    expect(loadSimulatorConfig({ SIMULATORS: 'none', SIM_GREENARROW_PORT: '0', SIM_SEED: 'false' })).toMatchObject({
+      mode: 'none',
+      ports: { GREENARROW: 0 },
+      seed: false,
+    });
+  });
+
+  it('reads the vendor settings and tenant rules with the gateway\'s own function, so the two agree', () => {
+    const env = { RAINMAKER_MIN_PASSWORD_LENGTH: '10', ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.', USER_MANAGEMENT_ACCOUNT_PATH_PREFIX: '', GREENARROW_PAGE_SIZE: '7' };
+    const gateway = loadConfig(env).vendors;
+    expect(loadSimulatorConfig(env).vendors).toEqual({
+      RAINMAKER: gateway.RAINMAKER.tuning,
+      ENGAGEMENT: gateway.ENGAGEMENT.tuning,
+      GREENARROW: gateway.GREENARROW.tuning,
+      USER_MANAGEMENT: gateway.USER_MANAGEMENT.tuning,
+    });
+    expect(problemsOf({ RAINMAKER_MIN_PASSWORD_LENGTH: 'eight' }, loadSimulatorConfig)).toEqual(['RAINMAKER_MIN_PASSWORD_LENGTH: expected an integer from 1 to 256, got "eight"']);
+  });
+
+  it('names every bad simulator variable at once', () => {
+    expect(problemsOf({ SIMULATORS: 'maybe', SIM_ENGAGEMENT_PORT: '70000', SIM_SEED: 'perhaps' }, loadSimulatorConfig)).toEqual([
+      'SIM_ENGAGEMENT_PORT: expected an integer from 0 to 65535, got "70000"',
+      'SIMULATORS: expected one of auto, none, got "maybe"',
+      'SIM_SEED: expected true or false, got "perhaps"',
+    ]);
+  });
+
   it('parses simulator faults from SIM_FAULTS and explains a bad one', () => {
-    const config = loadConfig({ SIM_FAULTS: '{"GREENARROW": {"getUser": {"latencyMs": 50}}, "ENGAGEMENT": {"*": {"status": 500, "probability": 0.1}}}' });
-    expect(config.simulators.faults).toEqual({
+    const config = loadSimulatorConfig({ SIM_FAULTS: '{"GREENARROW": {"getUser": {"latencyMs": 50}}, "ENGAGEMENT": {"*": {"status": 500, "probability": 0.1}}}' });
+    expect(config.faults).toEqual({
       GREENARROW: { getUser: { latencyMs: 50 } },
       ENGAGEMENT: { '*': { status: 500, probability: 0.1 } },
     });
-    expect(problemsOf({ SIM_FAULTS: 'not json' })[0]).toMatch(/^SIM_FAULTS: expected JSON/);
-    expect(problemsOf({ SIM_FAULTS: '{"GREENARROW": {"getUser": {"latency": 50}}}' })[0]).toMatch(/^SIM_FAULTS: .*GREENARROW\.getUser/);
-    expect(problemsOf({ SIM_FAULTS: '{"NOPE": {}}' })[0]).toMatch(/^SIM_FAULTS: /);
+    const problemOf = (faults: string) => problemsOf({ SIM_FAULTS: faults }, loadSimulatorConfig)[0];
+    expect(problemOf('not json')).toMatch(/^SIM_FAULTS: expected JSON/);
+    expect(problemOf('{"GREENARROW": {"getUser": {"latency": 50}}}')).toMatch(/^SIM_FAULTS: .*GREENARROW\.getUser/);
+    expect(problemOf('{"NOPE": {}}')).toMatch(/^SIM_FAULTS: /);
   });
 });

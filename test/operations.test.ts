@@ -1,7 +1,6 @@
 import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { startApp, type App } from '../src/app';
-import { loadConfig } from '../src/config';
+import type { App } from '../src/app';
 import {
   AccountWithUsersDocument,
   CreateUserDocument,
@@ -15,8 +14,8 @@ import {
   type Source,
   type UserDetailFieldsFragment,
 } from '../src/generated/operations';
-import { createLogger } from '../src/logger';
 import { SEED_ACCOUNTS, seedPeople } from '../src/simulators/seed';
+import { bootGateway } from './helpers/gateway';
 
 /**
  * Every example operation in operations/ (what a front end would send), executed through the real
@@ -33,15 +32,7 @@ describe('the example operations', () => {
   let app: App;
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: ':memory:',
-      SIM_RAINMAKER_PORT: '0',
-      SIM_ENGAGEMENT_PORT: '0',
-      SIM_GREENARROW_PORT: '0',
-      SIM_USER_MANAGEMENT_PORT: '0',
-    });
-    app = await startApp(config, createLogger({ level: 'silent' }));
+    app = await bootGateway();
   });
   afterAll(() => app.stop());
 

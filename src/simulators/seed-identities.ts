@@ -1,7 +1,34 @@
+import type { Source } from '../domain/types';
 import { linkRecords } from '../services/identity-linker';
 import type { IdentityStore } from '../store';
 import type { RunningSimulators } from '.';
-import { seedPeople } from './seed';
+import { linkableRecords as engagementRecords } from './engagement/linkable-records';
+import { linkableRecords as greenArrowRecords } from './greenarrow/linkable-records';
+import { linkableRecords as rainMakerRecords } from './rainmaker/linkable-records';
+import { linkableRecords as userManagementRecords } from './user-management/linkable-records';
+
+type Running = RunningSimulators['simulators'];
+type LinkableRecords = Parameters<typeof linkRecords>[2];
+
+/** Each vendor's records as the linker takes them; each mapping lives beside its simulator. */
+const LINKABLE: { [S in Source]: (simulator: NonNullable<Running[S]>) => LinkableRecords } = {
+  RAINMAKER: rainMakerRecords,
+  ENGAGEMENT: engagementRecords,
+  GREENARROW: greenArrowRecords,
+  USER_MANAGEMENT: userManagementRecords,
+};
+
+/**
+ * The order vendors are linked in: the first vendor to name an email creates its gateway user, so
+ * a fixed order gives the sample users the same ids on every start.
+ */
+const LINK_ORDER: readonly Source[] = ['USER_MANAGEMENT', 'ENGAGEMENT', 'GREENARROW', 'RAINMAKER'];
+
+/** One vendor's records, typed by its source so the mapping and the simulator match. */
+function recordsOf<S extends Source>(source: S, simulators: Running): LinkableRecords | null {
+  const simulator = simulators[source];
+  return simulator ? LINKABLE[source](simulator as NonNullable<Running[S]>) : null;
+}
 
 /**
  * Links every record the running simulators hold to gateway users, by email, so the playground
@@ -10,51 +37,8 @@ import { seedPeople } from './seed';
  * Idempotent: records already linked keep their user.
  */
 export async function seedIdentityStore(store: IdentityStore, running: RunningSimulators, at = new Date()): Promise<void> {
-  const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = running.simulators;
-  if (USER_MANAGEMENT) {
-    await linkRecords(
-      store,
-      'USER_MANAGEMENT',
-      USER_MANAGEMENT.store.all().map((user) => ({
-        externalId: String(user.id),
-        email: user.emailAddress,
-        values: { username: user.username, active: user.active === 1 },
-      })),
-      at,
-    );
-  }
-  if (ENGAGEMENT) {
-    await linkRecords(
-      store,
-      'ENGAGEMENT',
-      ENGAGEMENT.store.all().map((member) => ({
-        externalId: member.id,
-        email: member.email,
-        phone: member.mobileNumber === null ? null : `+${member.mobileNumber}`,
-        values: { active: member.active, voiceSubscription: member.voiceSubscription },
-      })),
-      at,
-    );
-  }
-  if (GREENARROW) {
-    await linkRecords(store, 'GREENARROW', GREENARROW.store.all().map((user) => ({ externalId: String(user.id), email: user.email })), at);
-  }
-  if (RAINMAKER) {
-    // A phone user name belongs to the sample person with that number, and so to their email.
-    const emailOfPhone = new Map(seedPeople().map((person) => [person.phone, person.email]));
-    await linkRecords(
-      store,
-      'RAINMAKER',
-      RAINMAKER.store.all().map((user) => {
-        const isPhone = user.userName.startsWith('+');
-        return {
-          externalId: user.userName,
-          email: isPhone ? (emailOfPhone.get(user.userName) ?? null) : user.userName,
-          phone: isPhone ? user.userName : null,
-          values: { locale: user.locale },
-        };
-      }),
-      at,
-    );
+  for (const source of LINK_ORDER) {
+    const records = recordsOf(source, running.simulators);
+    if (records !== null) await linkRecords(store, source, records, at);
   }
 }

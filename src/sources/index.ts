@@ -1,11 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type {
-  BasicEndpoint,
-  Config,
-  RainMakerEndpoint,
-  UserManagementEndpoint,
-  VendorPlacement,
-} from '../config';
+import type { Config, VendorPlacement } from '../config';
 import type { Source } from '../domain/types';
 import type { Logger } from '../logger';
 import { EngagementSource } from './engagement/client';
@@ -22,42 +16,22 @@ export interface Sources {
   USER_MANAGEMENT: UserManagementSource | null;
 }
 
-/** Endpoints supplied at startup by running simulators, for vendors placed on a simulator. */
-export interface SimulatedEndpoints {
-  RAINMAKER?: RainMakerEndpoint;
-  ENGAGEMENT?: BasicEndpoint;
-  GREENARROW?: BasicEndpoint;
-  USER_MANAGEMENT?: UserManagementEndpoint;
-}
-
 export interface SourceDeps {
   logger: Logger;
   dispatcher?: Dispatcher;
 }
 
 /** The endpoint a placement resolves to, or null when the vendor is off. */
-function endpointOf<Tuning, Endpoint>(
-  source: Source,
-  placement: VendorPlacement<Tuning, Endpoint>,
-  simulated: Endpoint | undefined,
-): (Tuning & Endpoint) | null {
-  switch (placement.mode) {
-    case 'remote':
-      return { ...placement.tuning, ...placement.endpoint };
-    case 'simulator':
-      if (simulated === undefined) throw new Error(`${source} is placed on a simulator, but no simulator endpoint was given`);
-      return { ...placement.tuning, ...simulated };
-    case 'off':
-      return null;
-  }
+function endpointOf<Tuning, Endpoint>(placement: VendorPlacement<Tuning, Endpoint>): (Tuning & Endpoint) | null {
+  return placement.mode === 'remote' ? { ...placement.tuning, ...placement.endpoint } : null;
 }
 
 /** Builds the datasources for every configured vendor. */
-export function createSources(vendors: Config['vendors'], simulated: SimulatedEndpoints, deps: SourceDeps): Sources {
-  const rainMaker = endpointOf('RAINMAKER', vendors.RAINMAKER, simulated.RAINMAKER);
-  const engagement = endpointOf('ENGAGEMENT', vendors.ENGAGEMENT, simulated.ENGAGEMENT);
-  const greenArrow = endpointOf('GREENARROW', vendors.GREENARROW, simulated.GREENARROW);
-  const userManagement = endpointOf('USER_MANAGEMENT', vendors.USER_MANAGEMENT, simulated.USER_MANAGEMENT);
+export function createSources(vendors: Config['vendors'], deps: SourceDeps): Sources {
+  const rainMaker = endpointOf(vendors.RAINMAKER);
+  const engagement = endpointOf(vendors.ENGAGEMENT);
+  const greenArrow = endpointOf(vendors.GREENARROW);
+  const userManagement = endpointOf(vendors.USER_MANAGEMENT);
   return {
     RAINMAKER: rainMaker && new RainMakerSource(rainMaker, deps),
     ENGAGEMENT: engagement && new EngagementSource(engagement, deps),

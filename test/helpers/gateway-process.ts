@@ -14,19 +14,32 @@ export interface GatewayProcess {
   process: ChildProcess;
 }
 
+export interface SpawnOptions {
+  /** The entry to run: `src/demo.ts` (what `npm start` runs, the default) or `src/index.ts` (production, no simulators). */
+  entry?: 'src/demo.ts' | 'src/index.ts';
+  /** An env file read by the shell first, as a user does: `set -a; . FILE; set +a`. */
+  envFile?: string;
+}
+
+/** Node running one of the project's TypeScript entries from source, through `sh` when an env file is to be sourced first. */
+function spawnEntry(entry: string, args: readonly string[], env: Record<string, string>, envFile?: string): ChildProcess {
+  const node = [process.execPath, '-r', './test/support/register-ts.js', '--', entry, ...args];
+  const options = { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  if (envFile === undefined) return spawn(node[0]!, node.slice(1), options);
+  return spawn('/bin/sh', ['-c', 'set -a; . "$0"; set +a; exec "$@"', envFile, ...node], options);
+}
+
 /**
- * Starts `src/index.ts` in a child process with exactly `env` (plus PATH), and waits for it to
- * listen. The child's output is kept in `logs`; a child that exits first rejects with its stderr.
+ * Starts the gateway in a child process with exactly `env` (plus PATH), and waits until it is up
+ * (simulators started and linked, for the demo entry). The child's output is kept in `logs`; a
+ * child that exits first rejects with its stderr.
  */
-export function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['-r', './test/support/register-ts.js', 'src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnGateway(env: Record<string, string>, options: SpawnOptions = {}): Promise<GatewayProcess> {
+  const child = spawnEntry(options.entry ?? 'src/demo.ts', [], env, options.envFile);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let partial = '';
+  let url: string | null = null;
   // 'close', not 'exit': only then has every line the process wrote been read.
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
   return new Promise((resolve, reject) => {
@@ -38,11 +51,22 @@ export function spawnGateway(env: Record<string, string>): Promise<GatewayProces
         if (line.trim() === '') continue;
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
-        if (entry['msg'] === 'GraphQL gateway listening') resolve({ url: String(entry['url']), logs, exited, process: child });
+        if (entry['msg'] === 'GraphQL gateway listening') url = String(entry['url']);
+        if (entry['msg'] === 'usergraph is up; press Ctrl-C to stop' && url !== null) resolve({ url, logs, exited, process: child });
       }
     });
     void exited.then((how) => reject(new Error(`the gateway exited (${how}) before listening:\n${stderr}`)));
   });
+}
+
+/** Runs an entry that is expected to stop by itself (a refused start) and answers how it ended and what it wrote. */
+export function runToExit(entry: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnEntry(entry, args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 /** Sends one GraphQL request to a gateway process. */

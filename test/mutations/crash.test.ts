@@ -17,7 +17,8 @@ import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-proc
  * vendor ends with exactly one record, matching the gateway's identity links.
  *
  * The simulators live in this (the test's) process, so their records outlive the killed gateway,
- * which reaches them as it would reach real vendors: base URLs and credentials from its environment.
+ * which is the production entry (src/index.ts) and reaches them as it would reach real vendors:
+ * base URLs and credentials from its environment.
  */
 
 const PASSWORD = 'Crash-Test-Pass-9';
@@ -66,7 +67,6 @@ describe('a gateway killed in the middle of createUser', () => {
       PORT: '0',
       DATA_DIR: join(dataDir, 'data'),
       LOG_LEVEL: 'info',
-      SIMULATORS: 'none',
       // Long enough that only the kill ends the hung calls.
       VENDOR_TIMEOUT_MS: '120000',
       RAINMAKER_BASE_URL: rm!,
@@ -94,7 +94,7 @@ describe('a gateway killed in the middle of createUser', () => {
   });
 
   async function start(): Promise<GatewayProcess> {
-    const gateway = await spawnGateway(env);
+    const gateway = await spawnGateway(env, { entry: 'src/index.ts' });
     running.push(gateway);
     return gateway;
   }

@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { App } from '../../src/app';
 import type { Source } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { simulatorStateFile } from '../../src/simulators';
@@ -17,7 +16,7 @@ import { GreenArrowSource } from '../../src/sources/greenarrow/client';
 import { RainMakerSource } from '../../src/sources/rainmaker/client';
 import { UserManagementSource } from '../../src/sources/user-management/client';
 import { eventually } from '../helpers/eventually';
-import { bootGateway, graphql } from '../helpers/gateway';
+import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
 
 /**
@@ -468,7 +467,7 @@ const byVendor = (payload: CreatePayload) =>
   Object.fromEntries(payload.results.map((result) => [result.source, result.externalId]).sort(([a], [b]) => a!.localeCompare(b!))) as Record<Source, string>;
 
 describe('the gateway restarted on the same data directory', () => {
-  let app: App | undefined;
+  let app: BootedGateway | undefined;
   afterEach(async () => {
     await app?.stop();
     app = undefined;

@@ -1,0 +1,77 @@
+import { startApp, type App } from '../app';
+import { ConfigError, EnvReader, loadConfig, type Config, type Env } from '../config';
+import { SOURCES, type Source } from '../domain/types';
+import type { Logger } from '../logger';
+import { loadSimulatorConfig, type SimulatorConfig } from './config';
+import { simulatorEnv, startSimulators, type RunningSimulators } from '.';
+import { seedIdentityStore } from './seed-identities';
+
+/** The gateway `npm start` runs, with the simulators it started in front of it. */
+export interface DemoGateway extends App {
+  simulators: RunningSimulators;
+}
+
+/**
+ * Both configurations the demo reads from one environment, every problem of both reported at
+ * once (a variable both read, such as RAINMAKER_MIN_PASSWORD_LENGTH, is named once).
+ */
+export function loadDemoConfig(env: Env): { gateway: Config; simulators: SimulatorConfig } {
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const gateway = attempt(() => loadConfig(env));
+  const simulators = attempt(() => loadSimulatorConfig(env));
+  if (gateway === undefined || simulators === undefined) throw new ConfigError(problems);
+  return { gateway, simulators };
+}
+
+/** The vendors the demo simulates: with `SIMULATORS=auto`, every vendor the environment gives no base URL. */
+export function simulatedSources(config: SimulatorConfig, env: Env): Source[] {
+  if (config.mode === 'none') return [];
+  const read = new EnvReader(env);
+  return SOURCES.filter((source) => read.raw(`${source}_BASE_URL`) === undefined);
+}
+
+/**
+ * Starts what `npm start` runs: a simulator for every vendor without a base URL (unless
+ * `SIMULATORS=none`), then the gateway, configured from `env` with the simulators' URLs and fresh
+ * credentials laid over it, exactly as if they had been set by hand; then links the simulators'
+ * sample records in the gateway's identity store. `stop()` stops the gateway, then the simulators.
+ * Nothing is left running when any step fails.
+ */
+export async function startDemoGateway(env: Env, logger: Logger): Promise<DemoGateway> {
+  const { simulators: config } = loadDemoConfig(env);
+  const simulators = await startSimulators(config, simulatedSources(config, env));
+  let app: App | undefined;
+  try {
+    for (const [source, simulator] of Object.entries(simulators.simulators)) {
+      logger.info({ source, url: simulator.url }, `${source} simulator listening`);
+    }
+    app = await startApp(loadConfig({ ...env, ...simulatorEnv(simulators) }), logger);
+    await seedIdentityStore(app.store.identities, simulators);
+  } catch (error) {
+    try {
+      await app?.stop();
+    } finally {
+      await simulators.close();
+    }
+    throw error;
+  }
+  const gateway = app;
+  let stopped: Promise<void> | null = null;
+  return {
+    ...gateway,
+    simulators,
+    stop() {
+      stopped ??= gateway.stop().finally(() => simulators.close());
+      return stopped;
+    },
+  };
+}
