@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -6,7 +9,7 @@ import { simulatorEnv } from '../src/simulators';
 import { createSources, closeSources } from '../src/sources';
 import { StartupError } from '../src/startup-error';
 import { bootGateway, type BootedGateway } from './helpers/gateway';
-import { post, runToExit, spawnGateway } from './helpers/gateway-process';
+import { post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
 
 /** Every port free, nothing kept: what a test process gives the entries it runs. */
 const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
@@ -195,12 +198,14 @@ describe('startup failures', () => {
     try {
       const gatewayPort = `The gateway could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set PORT)\n`;
       const simulatorPort = `The USER_MANAGEMENT simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_USER_MANAGEMENT_PORT)\n`;
-      const [production, demo] = await Promise.all([
+      const [production, demo, simulators] = await Promise.all([
         refusedStart('src/index.ts', { PORT: String(busy.port) }),
         refusedStart('src/demo.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
+        refusedStart('src/simulators/cli.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
       ]);
       expect(production).toEqual({ code: 1, stderr: gatewayPort, fatal: [] });
       expect(demo).toEqual({ code: 1, stderr: simulatorPort, fatal: [] });
+      expect(simulators).toEqual({ code: 1, stderr: simulatorPort, fatal: [] });
     } finally {
       await busy.release();
     }
@@ -252,5 +257,75 @@ describe('the gateway process', () => {
       gateway.process.kill('SIGINT');
     }
     expect(await gateway.exited).toBe(0);
+  });
+});
+
+describe('the simulators alone (npm run simulators)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'usergraph-simulators-'));
+  const processes: (GatewayProcess | SimulatorsProcess)[] = [];
+  afterAll(async () => {
+    for (const child of processes) {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+      await child.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const VARIABLES = [
+    'RAINMAKER_BASE_URL',
+    'RAINMAKER_ACCESS_KEY_ID',
+    'RAINMAKER_SECRET_ACCESS_KEY',
+    'ENGAGEMENT_BASE_URL',
+    'ENGAGEMENT_USERNAME',
+    'ENGAGEMENT_PASSWORD',
+    'GREENARROW_BASE_URL',
+    'GREENARROW_USERNAME',
+    'GREENARROW_PASSWORD',
+    'USER_MANAGEMENT_BASE_URL',
+    'USER_MANAGEMENT_API_KEY',
+  ];
+  /** `NAME=value` lines as a map. */
+  const parse = (text: string) => Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+
+  it('prints the environment a gateway needs (base URLs and fresh credentials) and stops cleanly on Ctrl-C', async () => {
+    const simulators = await spawnSimulators([], EPHEMERAL);
+    processes.push(simulators);
+    simulators.process.kill('SIGINT');
+    expect(await simulators.exited).toBe(0);
+    const env = parse(simulators.stdout());
+    expect(Object.keys(env)).toEqual(VARIABLES);
+    expect(env['GREENARROW_BASE_URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(simulators.stderr().trim().split('\n').slice(-3)).toEqual(['The simulators are running; press Ctrl-C to stop them', 'stopping', 'stopped']);
+  });
+
+  it('writes it to --env-file, owner-only, and a gateway started from it with SIMULATORS=none reaches all four vendors', async () => {
+    const file = join(dir, 'sim.env');
+    const simulators = await spawnSimulators(['--env-file', file], EPHEMERAL);
+    processes.push(simulators);
+    expect(simulators.stdout()).toBe(`Wrote the simulators' base URLs and credentials to ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const env = parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(env)).toEqual(VARIABLES);
+
+    // As the README has it: set -a; . ./sim.env; set +a; SIMULATORS=none npm start (and the production entry alike).
+    for (const entry of ['src/demo.ts', 'src/index.ts'] as const) {
+      const gateway = await spawnGateway({ PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'info', SIMULATORS: 'none' }, { entry, envFile: file });
+      processes.push(gateway);
+      try {
+        const answer = await post<{ sources: { source: string; configured: boolean; reachable: boolean }[] }>(gateway.url, SOURCES_QUERY, {});
+        expect([entry, answer.data?.sources]).toEqual([
+          entry,
+          ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({ source, configured: true, reachable: true })),
+        ]);
+        expect(gateway.logs.filter((entry) => String(entry['msg']).endsWith('simulator listening'))).toEqual([]);
+      } finally {
+        gateway.process.kill('SIGINT');
+      }
+      expect(await gateway.exited).toBe(0);
+      const logged = JSON.stringify(gateway.logs);
+      for (const name of ['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY']) expect(logged).not.toContain(env[name]);
+    }
+    simulators.process.kill('SIGTERM');
+    expect(await simulators.exited).toBe(0);
   });
 });

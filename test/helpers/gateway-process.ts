@@ -59,6 +59,42 @@ export function spawnGateway(env: Record<string, string>, options: SpawnOptions 
   });
 }
 
+/** `npm run simulators` as its own process: its output so far, and how it ended. */
+export interface SimulatorsProcess {
+  /** What it printed on stdout: the environment, or where it wrote it. */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<NodeJS.Signals | number | null>;
+  process: ChildProcess;
+}
+
+/**
+ * Starts src/simulators/cli.ts with `args` and exactly `env` (plus PATH), and waits until it said
+ * the simulators are running (stderr) and what it says before that arrived on stdout: two pipes,
+ * read in either order.
+ */
+export function spawnSimulators(args: readonly string[], env: Record<string, string>): Promise<SimulatorsProcess> {
+  const child = spawnEntry('src/simulators/cli.ts', args, env);
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
+  const running: SimulatorsProcess = { stdout: () => stdout, stderr: () => stderr, exited, process: child };
+  return new Promise((resolve, reject) => {
+    const resolveWhenRunning = () => {
+      if (stderr.includes('The simulators are running') && stdout.endsWith('\n')) resolve(running);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      resolveWhenRunning();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      resolveWhenRunning();
+    });
+    void exited.then((how) => reject(new Error(`the simulators exited (${how}) before running:\n${stderr}`)));
+  });
+}
+
 /** Runs an entry that is expected to stop by itself (a refused start) and answers how it ended and what it wrote. */
 export function runToExit(entry: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnEntry(entry, args, env);
