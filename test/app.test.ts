@@ -6,9 +6,10 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { simulatorEnv } from '../src/simulators';
+import { GreenArrowSimulator } from '../src/simulators/greenarrow';
 import { createSources, closeSources } from '../src/sources';
 import { StartupError } from '../src/startup-error';
-import { bootGateway, type BootedGateway } from './helpers/gateway';
+import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
 import { post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
 
 /** Every port free, nothing kept: what a test process gives the entries it runs. */
@@ -145,6 +146,36 @@ describe('the app npm start runs', () => {
       [endpoints.GREENARROW!.username, endpoints.GREENARROW!.password],
     ]) {
       expect(everything).not.toContain(Buffer.from(`${user}:${password}`).toString('base64'));
+    }
+  });
+});
+
+describe('which vendors the demo simulates', () => {
+  const SOURCE_LIST = ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'];
+
+  it('only those without a base URL: a vendor given one is reached there, as the gateway would reach the real one', async () => {
+    const outside = new GreenArrowSimulator({ username: 'outside-api', password: 'outside-greenarrow-secret' });
+    const url = await outside.listen(0);
+    const app = await bootGateway({ GREENARROW_BASE_URL: url, GREENARROW_USERNAME: 'outside-api', GREENARROW_PASSWORD: 'outside-greenarrow-secret' });
+    try {
+      expect(Object.keys(app.simulators.simulators)).toEqual(['RAINMAKER', 'ENGAGEMENT', 'USER_MANAGEMENT']);
+      const answer = await graphql<{ sources: { source: string; reachable: boolean }[] }>(app, '{ sources { source reachable } }');
+      expect(answer.data?.sources).toEqual(SOURCE_LIST.map((source) => ({ source, reachable: true })));
+      expect(outside.calls()).not.toEqual({});
+    } finally {
+      await app.stop();
+      await outside.close();
+    }
+  });
+
+  it('none with SIMULATORS=none: a vendor without a base URL is then not configured', async () => {
+    const app = await bootGateway({ SIMULATORS: 'none' });
+    try {
+      expect(app.simulators.simulators).toEqual({});
+      const answer = await graphql<{ sources: { source: string; configured: boolean }[] }>(app, '{ sources { source configured } }');
+      expect(answer.data?.sources).toEqual(SOURCE_LIST.map((source) => ({ source, configured: false })));
+    } finally {
+      await app.stop();
     }
   });
 });
