@@ -43,8 +43,9 @@ export function simulatedSources(config: SimulatorConfig, env: Env): Source[] {
  * Starts what `npm start` runs: a simulator for every vendor without a base URL (unless
  * `SIMULATORS=none`), then the gateway, configured from `env` with the simulators' URLs and fresh
  * credentials laid over it, exactly as if they had been set by hand; then links the simulators'
- * sample records in the gateway's identity store. `stop()` stops the gateway, then the simulators.
- * Nothing is left running when any step fails.
+ * sample records in the gateway's identity store (the gateway already answers meanwhile; the
+ * promise resolves once they are linked). `stop()` stops the gateway, then the simulators. Nothing
+ * is left running when any step fails.
  */
 export async function startDemoGateway(env: Env, logger: Logger): Promise<DemoGateway> {
   const { simulators: config } = loadDemoConfig(env);
