@@ -1,13 +1,11 @@
 import type { EngagementCreateInput } from '../../src/domain/types';
 import {
-  basicAuthorization,
   createProblems,
   formatDateStr,
   isUsaCountry,
   isValidMobileNumber,
   messages,
   normalizeMobileNumber,
-  parseBasicAuthorization,
   parseDateStr,
   validateCreateMember,
   type WireMember,
@@ -224,14 +222,5 @@ describe('Engagement contract validators', () => {
     expect(parseDateStr('13/01/2024 00:00:00')).toBeNull();
     expect(parseDateStr('2024-01-01T24:00:00Z')).toBeNull();
     expect(parseDateStr('yesterday')).toBeNull();
-  });
-
-  it('encodes and decodes HTTP Basic credentials', () => {
-    const header = basicAuthorization('admin', 'pä:ss');
-    expect(header).toBe(`Basic ${Buffer.from('admin:pä:ss').toString('base64')}`);
-    expect(parseBasicAuthorization(header)).toEqual({ username: 'admin', password: 'pä:ss' });
-    expect(parseBasicAuthorization('Bearer abc')).toBeNull();
-    expect(parseBasicAuthorization(`Basic ${Buffer.from('no-colon').toString('base64')}`)).toBeNull();
-    expect(parseBasicAuthorization(undefined)).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import type { EngagementCreateInput } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { EngagementSimulator, type AudienceMemberSeed } from '../../src/simulators/engagement';
 import { EngagementSource } from '../../src/sources/engagement/client';
-import { REQUEST_CONTENT_TYPE, basicAuthorization, messages } from '../../src/sources/engagement/contract';
+import { basicAuthorization } from '../../src/sources/basic-auth';
+import { REQUEST_CONTENT_TYPE, messages } from '../../src/sources/engagement/contract';
 
 const USERNAME = 'engagement-admin';
 const PASSWORD = 'Eng-Secret-5b7e21';

@@ -13,7 +13,6 @@ import {
   mediaTypeOf,
   messages,
   normalizeMobileNumber,
-  parseBasicAuthorization,
   routePatterns,
   validateCreateMember,
   type AckResponse,
@@ -22,6 +21,7 @@ import {
   type DateFormat,
   type ErrorBody,
 } from '../../sources/engagement/contract';
+import { parseBasicAuthorization } from '../../sources/basic-auth';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { seedPeople, type SeedPerson } from '../seed';
 import { parseState, recordId } from '../state-file';

@@ -1,16 +1,10 @@
-import type { Dispatcher } from 'undici';
 import type { EngagementSettings } from '../../config';
 import type { EngagementCreateInput, EngagementMember, Page, VendorAck } from '../../domain/types';
-import type { Logger } from '../../logger';
-import {
-  VendorBadResponseError,
-  VendorConflictError,
-  VendorNotFoundError,
-  VendorRejectedError,
-  VendorUnauthorizedError,
-  type VendorError,
-} from '../errors';
-import { VendorHttp, type VendorRequest, type VendorResponse } from '../http';
+import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
+import { VendorConflictError, VendorNotFoundError, VendorRejectedError, type VendorError } from '../errors';
+import type { VendorRequest, VendorResponse } from '../http';
+import { positiveIntegerProblem } from '../setting-rules';
+import { VendorClient, isSuccessStatus, type VendorClientDeps } from '../vendor-client';
 import {
   ALREADY_EXISTS_PATTERN,
   ID_PATTERN,
@@ -18,17 +12,12 @@ import {
   REQUEST_CONTENT_TYPE,
   ackSchema,
   audienceListSchema,
-  basicAuthorization,
   errorBodySchema,
   paths,
 } from './contract';
 import { existingIdFrom, fromWireMember, toCreateRequest } from './mapper';
 
-export interface EngagementDeps {
-  logger: Logger;
-  /** Injected transport (tests, a shared agent); defaults to a keep-alive pool of its own. */
-  dispatcher?: Dispatcher;
-}
+export type EngagementDeps = VendorClientDeps;
 
 export interface ListMembersOptions {
   /** 0-based record offset (default 0). */
@@ -44,33 +33,19 @@ type BadRequestMeaning = 'rejected' | 'conflictOrRejected' | 'notFound';
  * The datasource of Engagement Services' audience: HTTP Basic authentication, create, paged
  * listing and delete. Nothing outside this folder sees the vendor's JSON.
  */
-export class EngagementSource {
-  readonly http: VendorHttp;
+export class EngagementSource extends VendorClient<BadRequestMeaning> {
   /** Records per page when walking the listing. */
   readonly pageSize: number;
 
   constructor(settings: EngagementSettings, deps: EngagementDeps) {
-    if (typeof settings.username !== 'string' || settings.username === '' || settings.username.includes(':')) {
-      throw new TypeError('EngagementSource: username must be a non-empty string without ":" (HTTP Basic cannot carry one)');
-    }
-    if (typeof settings.password !== 'string' || settings.password === '') {
-      throw new TypeError('EngagementSource: password must be a non-empty string');
-    }
-    if (!Number.isInteger(settings.pageSize) || settings.pageSize < 1) {
-      throw new TypeError(`EngagementSource: pageSize must be a positive integer, got ${settings.pageSize}`);
-    }
-    this.pageSize = settings.pageSize;
-    const authorization = basicAuthorization(settings.username, settings.password);
-    this.http = new VendorHttp({
+    super({
       source: 'ENGAGEMENT',
-      baseUrl: settings.baseUrl,
-      timeoutMs: settings.timeoutMs,
-      retries: settings.retries,
-      connections: settings.connections,
-      authorize: (request) => ({ ...request, headers: { ...request.headers, authorization } }),
-      logger: deps.logger,
-      dispatcher: deps.dispatcher,
+      settings,
+      deps,
+      settingProblems: [...basicCredentialProblems(settings), positiveIntegerProblem('pageSize', settings.pageSize)],
+      authorize: () => basicAuthorizer(settings.username, settings.password),
     });
+    this.pageSize = settings.pageSize;
   }
 
   /**
@@ -79,8 +54,7 @@ export class EngagementSource {
    */
   async createMember(input: EngagementCreateInput): Promise<{ externalId: string; message: string }> {
     const route = 'createMember';
-    const response = await this.send({ route, method: 'POST', path: paths.audience, json: toCreateRequest(input) });
-    const ack = this.http.decode(this.ok(route, response, 'conflictOrRejected'), ackSchema, route);
+    const ack = await this.call({ route, method: 'POST', path: paths.audience, json: toCreateRequest(input) }, ackSchema, 'conflictOrRejected');
     return { externalId: String(ack.id), message: ack.message };
   }
 
@@ -95,13 +69,11 @@ export class EngagementSource {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
       throw new TypeError(`EngagementSource.listMembers: pageSize must be a positive integer, got ${pageSize}`);
     }
-    const response = await this.send({
-      route,
-      method: 'GET',
-      path: paths.audience,
-      query: { [LIST_QUERY.start]: start, [LIST_QUERY.pageSize]: pageSize },
-    });
-    const list = this.http.decode(this.ok(route, response, 'rejected'), audienceListSchema, route);
+    const list = await this.call(
+      { route, method: 'GET', path: paths.audience, query: { [LIST_QUERY.start]: start, [LIST_QUERY.pageSize]: pageSize } },
+      audienceListSchema,
+      'rejected',
+    );
     // The vendor may clamp the page size, so the next offset follows what came back, not what was asked.
     const end = start + list.audience.length;
     return {
@@ -111,15 +83,12 @@ export class EngagementSource {
     };
   }
 
-  /** Every member, page after page of `settings.pageSize`, fetched as the iteration goes. */
+  /**
+   * Every member, page after page of `settings.pageSize`, fetched as the iteration goes; an offset
+   * that does not advance is VENDOR_BAD_RESPONSE rather than a walk without end.
+   */
   async *members(): AsyncIterableIterator<EngagementMember> {
-    let start = 0;
-    for (;;) {
-      const page = await this.listMembers({ start, pageSize: this.pageSize });
-      yield* page.items;
-      if (page.next === null) return;
-      start = Number(page.next);
-    }
+    yield* this.walkItems('listMembers', (start) => this.listMembers({ start: start === null ? 0 : Number(start), pageSize: this.pageSize }));
   }
 
   /** Deletes a member (`POST /api/v1/audience/{id}/delete`); an unknown id is VENDOR_NOT_FOUND. */
@@ -129,50 +98,30 @@ export class EngagementSource {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
       throw new VendorNotFoundError('ENGAGEMENT', `${route}: ${JSON.stringify(String(id))} is not a member id of this vendor`);
     }
-    const response = await this.send({ route, method: 'POST', path: paths.deleteMember(id) });
-    const ack = this.http.decode(this.ok(route, response, 'notFound'), ackSchema, route);
+    const ack = await this.call({ route, method: 'POST', path: paths.deleteMember(id) }, ackSchema, 'notFound');
     return { message: ack.message };
   }
 
-  async close(): Promise<void> {
-    await this.http.close();
-  }
-
   /** The vendor document says requests carry this content type, so every request does, body or not. */
-  private send(request: VendorRequest): Promise<VendorResponse> {
+  protected override willSendRequest(request: VendorRequest): VendorRequest {
     const headers = request.json === undefined ? { ...request.headers, 'content-type': REQUEST_CONTENT_TYPE } : request.headers;
-    return this.http.send({ ...request, headers, contentType: REQUEST_CONTENT_TYPE });
+    return { ...request, headers, contentType: REQUEST_CONTENT_TYPE };
   }
 
-  /** Passes a 2xx response through; turns anything else into the VendorError its status means. */
-  private ok(route: string, response: VendorResponse, badRequest: BadRequestMeaning): VendorResponse {
-    if (response.status >= 200 && response.status < 300) return response;
-    const error = this.failure(route, response, badRequest);
-    this.http.recordFailure(error);
-    throw error;
-  }
-
-  private failure(route: string, response: VendorResponse, badRequest: BadRequestMeaning): VendorError {
+  /** This vendor answers 400 for every kind of refusal; what it means depends on the endpoint. */
+  protected errorFromResponse(route: string, response: VendorResponse, badRequest: BadRequestMeaning): VendorError | undefined {
+    const { status } = response;
+    if (isSuccessStatus(status)) return undefined;
     const body = this.http.tryDecode(response, errorBodySchema);
-    const vendorMessage = body?.message;
-    const details = { status: response.status, vendorMessage };
-    const message = `${route} answered HTTP ${response.status}${vendorMessage === undefined ? '' : `: ${vendorMessage}`}`;
-    switch (response.status) {
-      case 401:
-      case 403:
-        return new VendorUnauthorizedError('ENGAGEMENT', message, details);
-      case 400:
-        if (badRequest === 'notFound') return new VendorNotFoundError('ENGAGEMENT', message, details);
-        if (badRequest === 'conflictOrRejected' && vendorMessage !== undefined && ALREADY_EXISTS_PATTERN.test(vendorMessage)) {
-          return new VendorConflictError('ENGAGEMENT', message, { ...details, existingId: existingIdFrom(body) });
-        }
-        return new VendorRejectedError('ENGAGEMENT', message, details);
-      case 404:
-        if (badRequest === 'notFound') return new VendorNotFoundError('ENGAGEMENT', message, details);
-        return new VendorRejectedError('ENGAGEMENT', message, details);
-      default:
-        if (response.status >= 400) return new VendorRejectedError('ENGAGEMENT', message, details);
-        return new VendorBadResponseError('ENGAGEMENT', `${route} answered unexpected HTTP ${response.status}`, details);
+    const facts = { vendorMessage: body?.message };
+    if (status === 400 || status === 404) {
+      if (badRequest === 'notFound') return this.failure(VendorNotFoundError, route, response, facts);
+      if (status === 400 && badRequest === 'conflictOrRejected' && body !== undefined && ALREADY_EXISTS_PATTERN.test(body.message)) {
+        return this.failure(VendorConflictError, route, response, { ...facts, existingId: existingIdFrom(body) });
+      }
+      // A 404 of the audience path itself says the route is wrong, not that a member is missing.
+      return this.failure(VendorRejectedError, route, response, facts);
     }
+    return this.errorForStatus(route, response, facts);
   }
 }

@@ -346,21 +346,6 @@ export function mediaTypeOf(contentType: string | undefined): string | undefined
   return type ? type : undefined;
 }
 
-/** The `Authorization` header value of HTTP Basic authentication (RFC 7617, UTF-8). */
-export function basicAuthorization(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-}
-
-/** The user name and password of a Basic `Authorization` header; null when it is not one. */
-export function parseBasicAuthorization(header: string | undefined): { username: string; password: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
 function isBlank(value: string | null | undefined): boolean {
   return value === null || value === undefined || value.trim() === '';
 }
