@@ -11,6 +11,8 @@ export interface SimRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   rawBody: string;
+  /** The fault on this route, for the faults only the route itself can enact (`repeatPageToken`). */
+  fault?: Readonly<Fault>;
 }
 
 /** What a route answers. `body` is serialised as JSON unless `raw` is given. */
@@ -29,7 +31,10 @@ export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimRespo
  * a connection dies after the vendor committed); then `status` answers that status (with the
  * vendor's error shape) with the given probability, without doing the work; `malformed` does the
  * work, then answers 200 with a broken body (`json`: not JSON at all; `shape`: JSON that does not
- * fit the vendor's contract).
+ * fit the vendor's contract). `repeatPageToken` makes a paged listing answer, as its next page
+ * token, the token it was asked for (a first page answers one that reads it again), as a vendor
+ * with a stuck cursor would: a client that follows tokens without a guard walks for ever. Only a
+ * route registered as `paged` can enact it, since only the vendor knows its tokens.
  */
 export const faultSchema = z
   .object({
@@ -38,6 +43,7 @@ export const faultSchema = z
     status: z.number().int().min(100).max(599).optional(),
     probability: z.number().min(0).max(1).optional(),
     malformed: z.enum(['json', 'shape']).optional(),
+    repeatPageToken: z.boolean().optional(),
   })
   .strict();
 export type Fault = z.infer<typeof faultSchema>;
@@ -81,6 +87,12 @@ interface Route {
   method: string;
   segments: string[];
   handler: SimHandler;
+  paged: boolean;
+}
+
+export interface RouteOptions {
+  /** The route answers a paged listing and enacts the `repeatPageToken` fault from `request.fault`. */
+  paged?: boolean;
 }
 
 const UNMATCHED = '(unmatched)';
@@ -104,12 +116,12 @@ export class Simulator {
   }
 
   /** Registers a route under a stable name; the name is what counters and faults refer to. */
-  route(name: string, method: string, pattern: string, handler: SimHandler): this {
+  route(name: string, method: string, pattern: string, handler: SimHandler, options: RouteOptions = {}): this {
     const segments = splitPath(pattern);
     if (this.routes.some((route) => route.method === method && route.segments.join('/') === segments.join('/'))) {
       throw new TypeError(`${this.name}: route ${method} ${pattern} is registered twice`);
     }
-    this.routes.push({ name, method, segments, handler });
+    this.routes.push({ name, method, segments, handler, paged: options.paged ?? false });
     return this;
   }
 
@@ -217,8 +229,17 @@ export class Simulator {
     if (route !== '*' && !this.routeNames.includes(route)) {
       throw new TypeError(`${this.name}: no route named "${route}" (routes: ${this.routeNames.join(', ')})`);
     }
-    if (fault === null) this.faults.delete(route);
-    else this.faults.set(route, faultSchema.parse(fault));
+    if (fault === null) {
+      this.faults.delete(route);
+      return;
+    }
+    const parsed = faultSchema.parse(fault);
+    // A fault the route cannot enact would pass silently, and the test relying on it would prove nothing.
+    if (parsed.repeatPageToken && route !== '*' && !this.routes.some((candidate) => candidate.name === route && candidate.paged)) {
+      const paged = this.routes.filter((candidate) => candidate.paged).map((candidate) => candidate.name);
+      throw new TypeError(`${this.name}: route "${route}" is not a paged listing, so it cannot repeatPageToken (paged routes: ${paged.join(', ') || 'none'})`);
+    }
+    this.faults.set(route, parsed);
   }
 
   clearFaults(): void {
@@ -263,6 +284,7 @@ export class Simulator {
         query: url.searchParams,
         headers: req.headers,
         rawBody,
+        fault,
       };
       const denied = await this.options.authenticate?.(request);
       if (denied) return send(denied);

@@ -2,7 +2,7 @@ import { Pool, request } from 'undici';
 import type { GreenArrowSettings } from '../../src/config';
 import type { GreenArrowCreateInput, GreenArrowUser } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
-import { Simulator, type SimResponse } from '../../src/simulators/framework';
+import { Simulator, faultSchema, type SimResponse } from '../../src/simulators/framework';
 import { GreenArrowSimulator, type GreenArrowUserSeed } from '../../src/simulators/greenarrow';
 import { seedPeople } from '../../src/simulators/seed';
 import { GreenArrowSource } from '../../src/sources/greenarrow/client';
@@ -348,6 +348,8 @@ describe('GreenArrowSource against the simulator', () => {
           intruder.createUser(newUser).catch((error: unknown) => error),
           intruder.updateUser('1', { email: 'x@example.net' }).catch((error: unknown) => error),
           intruder.deleteUser('1').catch((error: unknown) => error),
+          intruder.listMailClasses().catch((error: unknown) => error),
+          intruder.getMailClass('1').catch((error: unknown) => error),
         ]);
         for (const failure of failures) {
           expect(failure).toMatchObject({
@@ -363,7 +365,7 @@ describe('GreenArrowSource against the simulator', () => {
           }
         }
         expect(sim.store.get(1)).toBeDefined();
-        expect(sim.calls()).toEqual({ listUsers: 1, getUser: 1, createUser: 1, updateUser: 1, deleteUser: 1 });
+        expect(sim.calls()).toEqual({ listUsers: 1, getUser: 1, createUser: 1, updateUser: 1, deleteUser: 1, listMailClasses: 1, getMailClass: 1 });
       } finally {
         await intruder.close();
       }
@@ -488,6 +490,8 @@ describe('GreenArrowSource against the simulator', () => {
         source.createUser(newUser).catch((error: unknown) => error),
         source.updateUser('2', { email: 'shape@example.net' }).catch((error: unknown) => error),
         source.deleteUser('3').catch((error: unknown) => error),
+        source.listMailClasses().catch((error: unknown) => error),
+        source.getMailClass('1').catch((error: unknown) => error),
       ]);
       for (const failure of failures) expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
       expect((failures[0] as Error).message).toMatch(/listUsers answered HTTP 200 with a body that does not match its contract/);
@@ -543,6 +547,98 @@ describe('GreenArrowSource against the simulator', () => {
         await loop.close();
       }
     });
+
+    it('fails with VENDOR_BAD_RESPONSE, recorded for health, when the simulator repeats its page token', async () => {
+      sim.setFault('listUsers', faultSchema.parse(JSON.parse('{"repeatPageToken": true}')));
+      await expect(collect(source.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW', retryable: true });
+      expect(sim.calls()).toEqual({ listUsers: 2 });
+      expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      const [first, second] = sim.callLog('listUsers');
+      expect(first!.search).toBe('');
+      expect(second!.search).toMatch(/^\?page_token=/);
+
+      sim.resetCalls();
+      sim.store.insert(bulk(250));
+      await expect(collect(source.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      expect(sim.calls()).toEqual({ listUsers: 2 });
+    });
+
+    it('repeats the token it was asked for under that fault, and only on a paged route', async () => {
+      sim.store.insert(bulk(250));
+      sim.setFault('*', { repeatPageToken: true });
+      const first = await source.listUsers();
+      const second = await source.listUsers({ pageToken: first.next! });
+      expect(second.next).toBe(first.next);
+      expect(second.items[0]!.externalId).toBe('101');
+      expect(await source.getUser('1')).toMatchObject({ externalId: '1' });
+      // Found on the first page, so the walk stops before it would repeat.
+      expect(await source.findMailClassByName('bulk')).toEqual({ id: '3', name: 'bulk' });
+      await expect(source.findMailClassByName('newsletters')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      expect(() => sim.setFault('getUser', { repeatPageToken: true })).toThrow(
+        'greenarrow: route "getUser" is not a paged listing, so it cannot repeatPageToken (paged routes: listUsers, listMailClasses)',
+      );
+      sim.setFault('*', null);
+      expect((await source.listUsers({ pageToken: first.next! })).next).not.toBe(first.next);
+    });
+  });
+
+  describe('mail classes', () => {
+    it('lists the mail classes in id order, and filters by an exact name in any case', async () => {
+      const all = await source.listMailClasses();
+      expect(all).toEqual({
+        items: [
+          { id: '1', name: 'transactional' },
+          { id: '2', name: 'marketing' },
+          { id: '3', name: 'bulk' },
+        ],
+        total: 3,
+        next: null,
+        page: 0,
+        perPage: 100,
+        numPages: 1,
+      });
+      expect((await source.listMailClasses({ name: 'MARKETING' })).items).toEqual([{ id: '2', name: 'marketing' }]);
+      expect((await source.listMailClasses({ name: 'market' })).items).toEqual([]);
+      expect(sim.callLog('listMailClasses').map((call) => call.search)).toEqual(['', '?name=MARKETING', '?name=market']);
+    });
+
+    it('pages the mail classes with page tokens, like the users', async () => {
+      const paged = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, perPage: 2 });
+      const client = new GreenArrowSource(settings({ baseUrl: await paged.listen() }), { logger: silentLogger });
+      try {
+        const first = await client.listMailClasses();
+        expect(first).toMatchObject({ total: 3, numPages: 2, next: expect.any(String) });
+        const second = await client.listMailClasses({ pageToken: first.next! });
+        expect([...first.items, ...second.items].map((mailClass) => mailClass.name)).toEqual(['transactional', 'marketing', 'bulk']);
+        expect(second.next).toBeNull();
+      } finally {
+        await client.close();
+        await paged.close();
+      }
+    });
+
+    it('gets a mail class by id; an unknown id answers the not-found envelope with 404, a non-numeric one no call', async () => {
+      expect(await source.getMailClass('3')).toEqual({ id: '3', name: 'bulk' });
+      await expect(source.getMailClass('99')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: 404, vendorCode: 'not_found', vendorMessage: messages.mailClassNotFound });
+      await expect(source.getMailClass('../users')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: undefined });
+      expect(sim.calls()).toEqual({ getMailClass: 2 });
+      const raw = await send('GET', '/ga/api/v3/eng/mail_classes/99');
+      expect(raw.status).toBe(404);
+      expect(raw.json).toEqual(failureEnvelope('not_found', messages.mailClassNotFound));
+      expect((await send('GET', `${USERS}/9999`)).json).toEqual(failureEnvelope('not_found', messages.userNotFound));
+    });
+
+    it('finds a mail class by its exact name, the way a write names one, or answers null', async () => {
+      expect(await source.findMailClassByName('marketing')).toEqual({ id: '2', name: 'marketing' });
+      // The vendor's filter ignores case, but a write with "Marketing" is refused, so this answers null.
+      expect(await source.findMailClassByName('Marketing')).toBeNull();
+      expect(await source.findMailClassByName('newsletters')).toBeNull();
+      expect(await source.findMailClassByName(' ')).toBeNull();
+      expect(sim.calls()).toEqual({ listMailClasses: 3 });
+      await expect(source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'Marketing' } } })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+      });
+    });
   });
 
   describe('configuration', () => {
@@ -596,7 +692,7 @@ describe('GreenArrowSource against the simulator', () => {
     it('starts empty without the seed, and store misuse says what is wrong', () => {
       const empty = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, seed: false });
       expect(empty.store.size).toBe(0);
-      expect(empty.routeNames).toEqual(['listUsers', 'getUser', 'createUser', 'updateUser', 'deleteUser']);
+      expect(empty.routeNames).toEqual(['listUsers', 'getUser', 'createUser', 'updateUser', 'deleteUser', 'listMailClasses', 'getMailClass']);
       const inserted = empty.store.insert({ email: 'A@x.io', permissions: { ui: 'no' }, mailClassId: '2' });
       expect(inserted).toEqual({
         id: 1,

@@ -17,13 +17,17 @@ import {
   validateRequest,
   type Envelope,
   type ErrorCodes,
+  type MailClassListData,
   type MailClassRefCommand,
   type UserListData,
   type WireMailClass,
+  type WirePagination,
   type WirePermissions,
   type WireUser,
 } from '../../sources/greenarrow/contract';
+import { basicCredentialProblems, parseBasicAuthorization } from '../../sources/basic-auth';
 import { toWireAccess, toWireInjection } from '../../sources/greenarrow/mapper';
+import { positiveIntegerProblem } from '../../sources/setting-rules';
 import type { FieldProblem } from '../../sources/validation';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
 import { SEED_MAIL_CLASSES, seedPeople } from '../seed';
@@ -276,9 +280,10 @@ const pageTokenSchema = z.strictObject({ p: z.number().int().nonnegative(), a: z
 type PageToken = z.infer<typeof pageTokenSchema>;
 
 /**
- * GreenArrow Engine's users API. Route names: `listUsers`, `getUser`, `createUser`, `updateUser`,
- * `deleteUser`. Every answer, failures and unmatched routes included, is the envelope
- * `{ success, data, error_code, error_messages }`.
+ * GreenArrow Engine's users API and its mail classes. Route names: `listUsers`, `getUser`,
+ * `createUser`, `updateUser`, `deleteUser`, `listMailClasses`, `getMailClass`. Every answer,
+ * failures and unmatched routes included, is the envelope `{ success, data, error_code,
+ * error_messages }`. The two listings are paged and enact the `repeatPageToken` fault.
  */
 export class GreenArrowSimulator extends Simulator {
   readonly store: GreenArrowStore;
@@ -289,28 +294,26 @@ export class GreenArrowSimulator extends Simulator {
   private readonly fail: (status: number, messages: string[]) => SimResponse;
 
   constructor(options: GreenArrowSimulatorOptions) {
-    if (typeof options.username !== 'string' || options.username === '' || options.username.includes(':')) {
-      throw new TypeError('GreenArrowSimulator: username must be a non-empty string without ":"');
-    }
-    if (typeof options.password !== 'string' || options.password === '') {
-      throw new TypeError('GreenArrowSimulator: password must be a non-empty string');
-    }
     const perPage = options.perPage ?? DEFAULT_PER_PAGE;
-    if (!Number.isInteger(perPage) || perPage <= 0) throw new TypeError(`GreenArrowSimulator: perPage must be a positive integer, got ${perPage}`);
+    const problem = [...basicCredentialProblems(options), positiveIntegerProblem('perPage', perPage)].find((candidate) => candidate !== null);
+    if (problem) throw new TypeError(`GreenArrowSimulator: ${problem}`);
     const validationStatus = clientErrorStatus('validationStatus', options.validationStatus ?? DEFAULT_VALIDATION_STATUS);
     const invalidJsonStatus = clientErrorStatus('invalidJsonStatus', options.invalidJsonStatus ?? INVALID_JSON_STATUS);
     const fail = failureResponder({ ...DEFAULT_ERROR_CODES, ...options.errorCodes });
-    const expected = sha256(`${options.username}:${options.password}`);
+    const expectedUsername = sha256(options.username);
+    const expectedPassword = sha256(options.password);
     super({
       name: 'greenarrow',
       errorResponse: (status, message) => fail(status, [message]),
       state: { snapshot: () => this.store.exportState(), restore: (state) => this.store.importState(state) },
+      // Both comparisons always run, so the answer's timing says nothing about which one failed.
       authenticate: (request) => {
-        const header = request.headers.authorization;
-        const match = typeof header === 'string' ? /^\s*basic\s+(\S+)\s*$/i.exec(header) : null;
-        if (!match) return fail(401, [messages.authenticationRequired]);
-        const given = Buffer.from(match[1]!, 'base64').toString('utf8');
-        return timingSafeEqual(sha256(given), expected) ? null : fail(401, [messages.invalidCredentials]);
+        const header = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
+        const given = parseBasicAuthorization(header);
+        if (given === null) return fail(401, [header !== undefined && /^\s*basic\s/i.test(header) ? messages.invalidCredentials : messages.authenticationRequired]);
+        const usernameMatches = timingSafeEqual(sha256(given.username), expectedUsername);
+        const passwordMatches = timingSafeEqual(sha256(given.password), expectedPassword);
+        return usernameMatches && passwordMatches ? null : fail(401, [messages.invalidCredentials]);
       },
     });
     this.fail = fail;
@@ -321,11 +324,13 @@ export class GreenArrowSimulator extends Simulator {
     this.store = new GreenArrowStore(options.mailClasses ?? SEED_MAIL_CLASSES);
     this.reset();
 
-    this.route('listUsers', 'GET', routePatterns.users, (request) => this.listUsers(request))
+    this.route('listUsers', 'GET', routePatterns.users, (request) => this.listUsers(request), { paged: true })
       .route('getUser', 'GET', routePatterns.user, (request) => this.getUser(request))
       .route('createUser', 'POST', routePatterns.users, (request) => this.createUser(request))
       .route('updateUser', 'PUT', routePatterns.user, (request) => this.updateUser(request))
-      .route('deleteUser', 'DELETE', routePatterns.user, (request) => this.deleteUser(request));
+      .route('deleteUser', 'DELETE', routePatterns.user, (request) => this.deleteUser(request))
+      .route('listMailClasses', 'GET', routePatterns.mailClasses, (request) => this.listMailClasses(request), { paged: true })
+      .route('getMailClass', 'GET', routePatterns.mailClass, (request) => this.getMailClass(request));
   }
 
   /** Restores the starting data (the sample users when seeding), in the state file too. Calls and faults are kept. */
@@ -356,34 +361,67 @@ export class GreenArrowSimulator extends Simulator {
   }
 
   private listUsers(request: SimRequest): SimResponse {
+    const page = this.page(request, (filter) => this.store.all().filter((user) => user.email.toLowerCase().includes(filter)));
+    if (!page.ok) return page.response;
+    const data: UserListData = { users: page.items, pagination: page.pagination };
+    return ok(data);
+  }
+
+  /** Mail classes in id order; the `name` filter is an exact name, compared case-insensitively. */
+  private listMailClasses(request: SimRequest): SimResponse {
+    const page = this.page(request, (filter) =>
+      [...this.store.mailClasses]
+        .sort((a, b) => a.id - b.id)
+        .filter((mailClass) => filter === '' || mailClass.name.toLowerCase() === filter),
+    );
+    if (!page.ok) return page.response;
+    const data: MailClassListData = { mail_classes: page.items.map((mailClass) => ({ id: mailClass.id, name: mailClass.name })), pagination: page.pagination };
+    return ok(data);
+  }
+
+  private getMailClass(request: SimRequest): SimResponse {
+    const id = request.params['id']!;
+    const mailClass = ID_PATTERN.test(id) ? this.store.mailClasses.find((candidate) => candidate.id === Number(id)) : undefined;
+    return mailClass ? ok({ mail_class: { id: mailClass.id, name: mailClass.name } }) : this.fail(404, [messages.mailClassNotFound]);
+  }
+
+  /**
+   * One page of a listing in id order, by `page` or by `page_token`; the token carries the
+   * (lower-cased) filter it was issued for. Under the `repeatPageToken` fault the next token is
+   * the one asked for, or on a first page one that reads that page again, so the listing never ends.
+   */
+  private page<T extends { id: number }>(
+    request: SimRequest,
+    matching: (filter: string) => T[],
+  ): { ok: true; items: T[]; pagination: WirePagination } | { ok: false; response: SimResponse } {
     const problems = listQueryProblems(request.query);
-    if (problems.length > 0) return this.invalid(problems);
+    if (problems.length > 0) return { ok: false, response: this.invalid(problems) };
     const tokenText = request.query.get(listQuery.pageToken);
     const name = request.query.get(listQuery.name);
     let token: PageToken | undefined;
     if (tokenText !== null) {
       token = decodePageToken(tokenText);
-      if (!token) return this.invalid([{ field: 'page_token', message: messages.invalidPageToken }]);
-      if (name !== null && name.toLowerCase() !== token.n) return this.invalid([{ field: 'name', message: messages.filterMismatch }]);
+      if (!token) return { ok: false, response: this.invalid([{ field: 'page_token', message: messages.invalidPageToken }]) };
+      if (name !== null && name.toLowerCase() !== token.n) return { ok: false, response: this.invalid([{ field: 'name', message: messages.filterMismatch }]) };
     }
     const filter = (token?.n ?? name ?? '').toLowerCase();
-    const matching = this.store.all().filter((user) => user.email.toLowerCase().includes(filter));
+    const records = matching(filter);
     const page = token?.p ?? Number(request.query.get(listQuery.page) ?? 0);
-    const start = token ? matching.findIndex((user) => user.id > token.a) : page * this.perPage;
-    const users = start < 0 ? [] : matching.slice(start, start + this.perPage);
-    const last = users[users.length - 1];
-    const more = last !== undefined && start + this.perPage < matching.length;
-    const data: UserListData = {
-      users,
-      pagination: {
-        page,
-        per_page: this.perPage,
-        num_pages: Math.ceil(matching.length / this.perPage),
-        num_records: matching.length,
-        next_page_token: more ? encodePageToken({ p: page + 1, a: last.id, n: filter }) : null,
-      },
+    const start = token ? records.findIndex((record) => record.id > token.a) : page * this.perPage;
+    const items = start < 0 ? [] : records.slice(start, start + this.perPage);
+    const first = items[0];
+    const last = items[items.length - 1];
+    const more = last !== undefined && start + this.perPage < records.length;
+    let next = more ? encodePageToken({ p: page + 1, a: last.id, n: filter }) : null;
+    if (request.fault?.repeatPageToken) next = tokenText ?? next ?? encodePageToken({ p: page, a: first === undefined ? 0 : first.id - 1, n: filter });
+    const pagination: WirePagination = {
+      page,
+      per_page: this.perPage,
+      num_pages: Math.ceil(records.length / this.perPage),
+      num_records: records.length,
+      next_page_token: next,
     };
-    return ok(data);
+    return { ok: true, items, pagination };
   }
 
   private getUser(request: SimRequest): SimResponse {

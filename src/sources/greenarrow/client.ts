@@ -1,10 +1,7 @@
-import type { Dispatcher } from 'undici';
-import type { ZodType } from 'zod';
 import type { GreenArrowSettings } from '../../config';
-import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser, Page } from '../../domain/types';
-import type { Logger } from '../../logger';
+import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser, MailClass, Page } from '../../domain/types';
+import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
 import {
-  VendorBadResponseError,
   VendorConflictError,
   VendorNotFoundError,
   VendorRejectedError,
@@ -12,7 +9,9 @@ import {
   VendorUnavailableError,
   type VendorError,
 } from '../errors';
-import { VendorHttp, type VendorRequest, type VendorResponse } from '../http';
+import type { VendorResponse } from '../http';
+import { positiveIntegerProblem } from '../setting-rules';
+import { VendorClient, isSuccessStatus, type VendorClientDeps } from '../vendor-client';
 import {
   DEFAULT_ERROR_CODES,
   EMAIL_TAKEN_PATTERN,
@@ -20,104 +19,72 @@ import {
   deleteEnvelopeSchema,
   errorEnvelopeSchema,
   listQuery,
+  mailClassEnvelopeSchema,
+  mailClassListEnvelopeSchema,
   paths,
   userEnvelopeSchema,
   userListEnvelopeSchema,
-  type ErrorEnvelope,
+  type WirePagination,
 } from './contract';
-import { fromWireUser, toCreateUserRequest, toUpdateUserRequest } from './mapper';
+import { fromWireMailClass, fromWireUser, toCreateUserRequest, toUpdateUserRequest } from './mapper';
 
-export interface GreenArrowDeps {
-  logger: Logger;
-  /** Injected transport (tests, a shared agent); defaults to a keep-alive pool of its own. */
-  dispatcher?: Dispatcher;
-}
+export type GreenArrowDeps = VendorClientDeps;
 
-export interface ListUsersOptions {
+/** Where a listing starts. */
+export interface PageOptions {
   /** Page number, starting at 0. */
   page?: number;
   /** A `next` from an earlier page; the vendor rejects it together with `page`. */
   pageToken?: string;
+}
+
+export interface ListUsersOptions extends PageOptions {
   /** Only users whose email address contains this, case-insensitively. */
   name?: string;
 }
 
-/** One page of the listing, with GreenArrow's page numbering besides the generic fields. */
-export type GreenArrowUserPage = Page<GreenArrowUser> & { page: number; perPage: number; numPages: number };
+export interface ListMailClassesOptions extends PageOptions {
+  /** Only the mail class with this name, compared case-insensitively. */
+  name?: string;
+}
+
+/** GreenArrow's page numbering, besides the generic page fields. */
+export type GreenArrowPage<T> = Page<T> & { page: number; perPage: number; numPages: number };
+
+/** One page of the user listing. */
+export type GreenArrowUserPage = GreenArrowPage<GreenArrowUser>;
 
 /**
  * The datasource of GreenArrow Engine's users API: HTTP Basic authentication, a paginated listing
- * and single-user reads and writes, every answer wrapped in `{ success, data, error_code,
- * error_messages }`. Nothing outside this folder sees the API's JSON.
+ * and single-user reads and writes, and reads of the mail classes a user can be forced to, every
+ * answer wrapped in `{ success, data, error_code, error_messages }`. Nothing outside this folder
+ * sees the API's JSON.
  */
-export class GreenArrowSource {
-  readonly http: VendorHttp;
+export class GreenArrowSource extends VendorClient {
   /** GreenArrow's fixed page size, for callers choosing between a list scan and single reads. */
   readonly pageSize: number;
 
   constructor(settings: GreenArrowSettings, deps: GreenArrowDeps) {
-    if (typeof settings.username !== 'string' || settings.username === '' || settings.username.includes(':')) {
-      throw new TypeError('GreenArrowSource: username must be a non-empty string without ":"');
-    }
-    if (typeof settings.password !== 'string' || settings.password === '') {
-      throw new TypeError('GreenArrowSource: password must be a non-empty string');
-    }
-    if (!Number.isInteger(settings.pageSize) || settings.pageSize <= 0) {
-      throw new TypeError(`GreenArrowSource: pageSize must be a positive integer, got ${settings.pageSize}`);
-    }
-    this.pageSize = settings.pageSize;
-    const authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
-    this.http = new VendorHttp({
+    super({
       source: 'GREENARROW',
-      baseUrl: settings.baseUrl,
-      timeoutMs: settings.timeoutMs,
-      retries: settings.retries,
-      connections: settings.connections,
-      authorize: (request) => ({ ...request, headers: { ...request.headers, authorization } }),
-      logger: deps.logger,
-      dispatcher: deps.dispatcher,
+      settings,
+      deps,
+      settingProblems: [...basicCredentialProblems(settings), positiveIntegerProblem('pageSize', settings.pageSize)],
+      authorize: () => basicAuthorizer(settings.username, settings.password),
     });
+    this.pageSize = settings.pageSize;
   }
 
   /** One page of users; `next` is the vendor's `next_page_token` (null on the last page). */
   async listUsers(options: ListUsersOptions = {}): Promise<GreenArrowUserPage> {
-    const route = 'listUsers';
-    const envelope = await this.call(
-      {
-        route,
-        method: 'GET',
-        path: paths.users,
-        query: { [listQuery.page]: options.page, [listQuery.pageToken]: options.pageToken, [listQuery.name]: options.name },
-      },
-      userListEnvelopeSchema,
-    );
+    const envelope = await this.call({ route: 'listUsers', method: 'GET', path: paths.users, query: listQueryOf(options) }, userListEnvelopeSchema);
     const { users, pagination } = envelope.data;
-    return {
-      items: users.map(fromWireUser),
-      total: pagination.num_records,
-      next: pagination.next_page_token,
-      page: pagination.page,
-      perPage: pagination.per_page,
-      numPages: pagination.num_pages,
-    };
+    return pageOf(users.map(fromWireUser), pagination);
   }
 
   /** Every user (matching `name`), page after page by following the vendor's page tokens. */
   async *users(options: { name?: string } = {}): AsyncIterableIterator<GreenArrowUser> {
-    const used = new Set<string>();
-    let page = await this.listUsers({ name: options.name });
-    for (;;) {
-      yield* page.items;
-      if (page.next === null) return;
-      // A vendor answering a token it already answered would keep this loop going forever.
-      if (used.has(page.next)) {
-        const error = new VendorBadResponseError('GREENARROW', 'listUsers answered a next_page_token it had answered before');
-        this.http.recordFailure(error);
-        throw error;
-      }
-      used.add(page.next);
-      page = await this.listUsers({ pageToken: page.next, name: options.name });
-    }
+    yield* this.walkItems('listUsers', (pageToken) => this.listUsers(pageToken === null ? { name: options.name } : { pageToken, name: options.name }));
   }
 
   /** A user by its id or its email address (any case). */
@@ -142,60 +109,91 @@ export class GreenArrowSource {
   /** Changes only the attributes given (permissions are merged) and returns the user as it now is. */
   async updateUser(id: string, input: GreenArrowUpdateInput): Promise<GreenArrowUser> {
     const route = 'updateUser';
-    this.requireId(route, id);
+    this.requireId(route, id, 'user');
     const envelope = await this.call({ route, method: 'PUT', path: paths.user(id), json: toUpdateUserRequest(input) }, userEnvelopeSchema);
     return fromWireUser(envelope.data.user);
   }
 
   async deleteUser(id: string): Promise<void> {
     const route = 'deleteUser';
-    this.requireId(route, id);
+    this.requireId(route, id, 'user');
     await this.call({ route, method: 'DELETE', path: paths.user(id) }, deleteEnvelopeSchema);
   }
 
-  async close(): Promise<void> {
-    await this.http.close();
+  /** One page of mail classes, in id order; `next` is the vendor's `next_page_token`. */
+  async listMailClasses(options: ListMailClassesOptions = {}): Promise<GreenArrowPage<MailClass>> {
+    const envelope = await this.call(
+      { route: 'listMailClasses', method: 'GET', path: paths.mailClasses, query: listQueryOf(options) },
+      mailClassListEnvelopeSchema,
+    );
+    const { mail_classes: mailClasses, pagination } = envelope.data;
+    return pageOf(mailClasses.map((mailClass) => fromWireMailClass(mailClass)), pagination);
   }
 
-  /** Sends a request and reads its success envelope; a failure envelope or status becomes a VendorError. */
-  private async call<T>(request: VendorRequest, schema: ZodType<T>): Promise<T> {
-    const response = await this.http.send(request);
-    const failure = this.http.tryDecode(response, errorEnvelopeSchema);
-    if (failure !== undefined || response.status < 200 || response.status >= 300) {
-      const error = this.failure(request.route, response, failure);
-      this.http.recordFailure(error);
-      throw error;
-    }
-    return this.http.decode(response, schema, request.route);
+  /** A mail class by its id; an unknown one is VENDOR_NOT_FOUND. */
+  async getMailClass(id: string): Promise<MailClass> {
+    const route = 'getMailClass';
+    this.requireId(route, id, 'mail class');
+    const envelope = await this.call({ route, method: 'GET', path: paths.mailClass(id) }, mailClassEnvelopeSchema);
+    return fromWireMailClass(envelope.data.mail_class);
   }
 
   /**
-   * PUT and DELETE name a user by its integer id. Anything else names no user, and sending it
-   * could reach another route, so it is answered here as not found.
+   * The mail class with exactly this name, or null. The vendor's filter ignores case, but a write
+   * names a mail class by its exact name (see the contract), so only an exact match is answered:
+   * what this finds is what a write will accept.
    */
-  private requireId(route: string, id: string): void {
-    if (typeof id === 'string' && ID_PATTERN.test(id)) return;
-    throw new VendorNotFoundError('GREENARROW', `${route}: ${JSON.stringify(String(id))} is not a user id of this API`);
+  async findMailClassByName(name: string): Promise<MailClass | null> {
+    if (typeof name !== 'string' || name.trim() === '') return null;
+    const candidates = this.walkItems('listMailClasses', (pageToken) => this.listMailClasses(pageToken === null ? { name } : { pageToken, name }));
+    for await (const mailClass of candidates) {
+      if (mailClass.name === name) return mailClass;
+    }
+    return null;
   }
 
   /**
    * The HTTP status decides first, so the client does not depend on the exact `error_code`s; the
    * code decides for a 2xx that says `success: false`.
    */
-  private failure(route: string, response: VendorResponse, envelope: ErrorEnvelope | undefined): VendorError {
+  protected errorFromResponse(route: string, response: VendorResponse): VendorError | undefined {
+    const envelope = this.http.tryDecode(response, errorEnvelopeSchema);
+    const { status } = response;
+    if (envelope === undefined && isSuccessStatus(status)) return undefined;
     const code = envelope?.error_code ?? undefined;
     const texts = envelope?.error_messages ?? [];
-    const vendorMessage = texts.length > 0 ? texts.join('; ') : undefined;
-    const details = { status: response.status, vendorMessage, vendorCode: code };
-    const message = `${route} answered HTTP ${response.status}${code === undefined ? '' : ` (${code})`}${vendorMessage === undefined ? '' : `: ${vendorMessage}`}`;
-    const { status } = response;
-    if (status === 401 || status === 403 || code === DEFAULT_ERROR_CODES.unauthorized) return new VendorUnauthorizedError('GREENARROW', message, details);
-    if (status === 404 || code === DEFAULT_ERROR_CODES.notFound) return new VendorNotFoundError('GREENARROW', message, details);
-    if (texts.some((text) => EMAIL_TAKEN_PATTERN.test(text))) return new VendorConflictError('GREENARROW', message, details);
+    const facts = { vendorMessage: texts.length > 0 ? texts.join('; ') : undefined, vendorCode: code };
+    if (status === 401 || status === 403 || code === DEFAULT_ERROR_CODES.unauthorized) return this.failure(VendorUnauthorizedError, route, response, facts);
+    if (status === 404 || code === DEFAULT_ERROR_CODES.notFound) return this.failure(VendorNotFoundError, route, response, facts);
+    if (texts.some((text) => EMAIL_TAKEN_PATTERN.test(text))) return this.failure(VendorConflictError, route, response, facts);
     if (status < 300 && (code === DEFAULT_ERROR_CODES.serverError || code === DEFAULT_ERROR_CODES.tooManyRequests)) {
-      return new VendorUnavailableError('GREENARROW', message, details);
+      return this.failure(VendorUnavailableError, route, response, facts);
     }
-    if (status >= 400 || envelope !== undefined) return new VendorRejectedError('GREENARROW', message, details);
-    return new VendorBadResponseError('GREENARROW', `${route} answered unexpected HTTP ${response.status}`, details);
+    if (envelope !== undefined) return this.failure(VendorRejectedError, route, response, facts);
+    return this.errorForStatus(route, response, facts);
   }
+
+  /**
+   * PUT, DELETE and a mail class read name a record by its integer id. Anything else names no
+   * record, and sending it could reach another route, so it is answered here as not found.
+   */
+  private requireId(route: string, id: string, what: 'user' | 'mail class'): void {
+    if (typeof id === 'string' && ID_PATTERN.test(id)) return;
+    throw new VendorNotFoundError('GREENARROW', `${route}: ${JSON.stringify(String(id))} is not a ${what} id of this API`);
+  }
+}
+
+function listQueryOf(options: ListUsersOptions | ListMailClassesOptions): Record<string, string | number | undefined> {
+  return { [listQuery.page]: options.page, [listQuery.pageToken]: options.pageToken, [listQuery.name]: options.name };
+}
+
+function pageOf<T>(items: T[], pagination: WirePagination): GreenArrowPage<T> {
+  return {
+    items,
+    total: pagination.num_records,
+    next: pagination.next_page_token,
+    page: pagination.page,
+    perPage: pagination.per_page,
+    numPages: pagination.num_pages,
+  };
 }

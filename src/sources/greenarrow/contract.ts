@@ -24,11 +24,18 @@ import { expected, problemsOf, validate, type FieldProblem, type ProblemWording,
  *   of the body are ignored. `force_mail_class.id` may be an integer or a string of digits; when a
  *   write gives both `id` and `name`, they must name the same mail class.
  * - `PUT` and `DELETE` take a numeric id only; anything else is not found.
+ * - Mail classes (`GET /ga/api/v3/eng/mail_classes[/{id}]`, from GreenArrow's public docs) are
+ *   listed in id order with the users' pagination and page tokens; their `name` filter is an exact
+ *   match compared case-insensitively (documented), unlike the users' substring filter. An unknown
+ *   or non-numeric id answers 404 `not_found`, as an unknown user does.
  * - Messages never echo a submitted value, so no password or address ends up in an error or a log.
  */
 
 /** Path of the collection, below the base URL. */
 export const USERS_PATH = '/ga/api/v3/eng/users';
+
+/** Path of the mail classes, below the base URL. */
+export const MAIL_CLASSES_PATH = '/ga/api/v3/eng/mail_classes';
 
 /** Paths of every endpoint, below the base URL. */
 export const paths = {
@@ -36,15 +43,21 @@ export const paths = {
   users: USERS_PATH,
   /** `GET|PUT|DELETE /ga/api/v3/eng/users/{id_or_email}` */
   user: (idOrEmail: string): string => `${USERS_PATH}/${encodeURIComponent(idOrEmail)}`,
+  /** `GET /ga/api/v3/eng/mail_classes` */
+  mailClasses: MAIL_CLASSES_PATH,
+  /** `GET /ga/api/v3/eng/mail_classes/{id}` */
+  mailClass: (id: string): string => `${MAIL_CLASSES_PATH}/${encodeURIComponent(id)}`,
 } as const;
 
 /** Simulator route patterns for the same paths (`:param` segments). */
 export const routePatterns = {
   users: USERS_PATH,
   user: `${USERS_PATH}/:idOrEmail`,
+  mailClasses: MAIL_CLASSES_PATH,
+  mailClass: `${MAIL_CLASSES_PATH}/:id`,
 } as const;
 
-/** Query parameters of the listing. */
+/** Query parameters of the listings (users and mail classes). */
 export const listQuery = { page: 'page', pageToken: 'page_token', name: 'name' } as const;
 
 /** GreenArrow's documented page size. */
@@ -78,6 +91,7 @@ export const messages = {
   authenticationRequired: 'Authentication required',
   invalidCredentials: 'Invalid username or password',
   userNotFound: 'User not found',
+  mailClassNotFound: 'Mail class not found',
   emailTaken: 'Email has already been taken',
   invalidJson: 'Request body is not valid JSON',
   invalidPageToken: 'page_token is invalid',
@@ -228,6 +242,8 @@ export function successEnvelope<Data extends z.ZodType>(data: Data) {
 }
 
 export const userListEnvelopeSchema = successEnvelope(z.object({ users: z.array(userSchema), pagination: paginationSchema }));
+export const mailClassListEnvelopeSchema = successEnvelope(z.object({ mail_classes: z.array(mailClassSchema), pagination: paginationSchema }));
+export const mailClassEnvelopeSchema = successEnvelope(z.object({ mail_class: mailClassSchema }));
 export const userEnvelopeSchema = successEnvelope(z.object({ user: userSchema }));
 /** A delete answers `data: {}`; whatever else the object holds is ignored. */
 export const deleteEnvelopeSchema = successEnvelope(z.object({}));
@@ -252,6 +268,7 @@ export interface Envelope<Data> {
 }
 
 export type UserListData = { users: WireUser[]; pagination: WirePagination };
+export type MailClassListData = { mail_classes: WireMailClass[]; pagination: WirePagination };
 
 export interface UserProblemOptions {
   /** Create rules (email, password and permissions required) instead of update rules. */

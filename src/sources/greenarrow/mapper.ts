@@ -73,6 +73,8 @@ export function toWireAccess(value: AccessLevel): WireAccess {
   return ACCESS_TO_WIRE[value] ?? (value as unknown as WireAccess);
 }
 
+export function fromWireMailClass(mailClass: WireMailClass): MailClass;
+export function fromWireMailClass(mailClass: WireMailClass | null): MailClass | null;
 export function fromWireMailClass(mailClass: WireMailClass | null): MailClass | null {
   return mailClass === null ? null : { id: String(mailClass.id), name: mailClass.name };
 }
