@@ -49,6 +49,7 @@ export interface FailureFacts {
 
 type VendorErrorClass = new (source: Source, message: string, details: VendorErrorDetails & { existingId?: string }) => VendorError;
 
+/** A 2xx: the only statuses a hook may treat as success (VendorHttp has already thrown for 5xx and 429). */
 export function isSuccessStatus(status: number): boolean {
   return status >= 200 && status < 300;
 }
