@@ -28,12 +28,20 @@ export interface Identity {
   linkedAt: Date;
   /** When the gateway last saw the vendor record, null when never since linking. */
   syncedAt: Date | null;
+  /** The email address the vendor record holds (lower-cased), when known. */
+  email: string | null;
+  /** The vendor's user name of the record (lower-cased), where it has one. */
+  username: string | null;
 }
 
 export interface IdentityLink {
   source: Source;
   externalId: string;
   status: IdentityStatus;
+  /** The email address the record holds; undefined or null keeps what is stored. */
+  email?: string | null;
+  /** The record's user name at the vendor; undefined or null keeps what is stored. */
+  username?: string | null;
 }
 
 /** A profile value as last seen; never a secret. */
@@ -84,6 +92,8 @@ interface IdentityRow {
   status: string;
   linked_at: string;
   synced_at: string | null;
+  email: string | null;
+  username: string | null;
 }
 
 interface ProfileRow {
@@ -94,7 +104,7 @@ interface ProfileRow {
 }
 
 const USER_COLUMNS = 'id, email, phone, created_at, updated_at';
-const IDENTITY_COLUMNS = 'user_id, source, external_id, status, linked_at, synced_at';
+const IDENTITY_COLUMNS = 'user_id, source, external_id, status, linked_at, synced_at, email, username';
 
 /** State shared by a store and the copies of it bound to a transaction. */
 interface Shared {
@@ -201,12 +211,13 @@ export class IdentityStore {
     let rows: IdentityRow[];
     try {
       rows = await this.db.query<IdentityRow>(
-        `INSERT INTO identities (source, external_id, user_id, status, linked_at, synced_at)
-         VALUES ($1, $2, $3, $4, $5, $5)
-         ON CONFLICT (source, external_id) DO UPDATE SET status = excluded.status, synced_at = excluded.synced_at
+        `INSERT INTO identities (source, external_id, user_id, status, linked_at, synced_at, email, username)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
+         ON CONFLICT (source, external_id) DO UPDATE SET status = excluded.status, synced_at = excluded.synced_at,
+           email = COALESCE(excluded.email, identities.email), username = COALESCE(excluded.username, identities.username)
          WHERE identities.user_id = excluded.user_id
          RETURNING ${IDENTITY_COLUMNS}`,
-        [identity.source, identity.externalId, userId, identity.status, iso(at, 'link() at')],
+        [identity.source, identity.externalId, userId, identity.status, iso(at, 'link() at'), normalizeEmail(identity.email), normalizeUsername(identity.username)],
       );
     } catch (error) {
       if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new UserNotFoundError(userId);
@@ -309,22 +320,50 @@ export class IdentityStore {
     return result;
   }
 
-  /** User ids by email, ignoring case; keyed by the emails as given, missing ones are not keys. */
+  /**
+   * User ids by email, ignoring case; keyed by the emails as given, missing ones are not keys. A
+   * user is found by its own email, or by an address one of its vendor records still holds (the
+   * user's own wins when both match).
+   */
   async userIdsByEmails(emails: readonly string[]): Promise<Map<string, string>> {
     const given = distinctStrings(emails, 'userIdsByEmails() emails');
     const normalized = [...new Set(given.map((email) => normalizeEmail(email)).filter((email): email is string => email !== null))];
     const byEmail = new Map<string, string>();
     for (const chunk of chunksForList(normalized)) {
-      const rows = await this.db.query<{ id: string; email: string }>(
-        `SELECT id, email FROM users WHERE email IN (${placeholders(chunk.length)})`,
+      const list = placeholders(chunk.length);
+      const rows = await this.db.query<{ id: string; email: string; own: number }>(
+        `SELECT id, email, 1 AS own FROM users WHERE email IN (${list})
+         UNION ALL SELECT user_id AS id, email, 0 AS own FROM identities WHERE email IN (${list})`,
         chunk,
       );
-      for (const row of rows) byEmail.set(row.email, row.id);
+      // Records' matches first, so that a user's own email overwrites them.
+      for (const row of [...rows].sort((a, b) => Number(a.own) - Number(b.own))) byEmail.set(row.email, row.id);
     }
     const result = new Map<string, string>();
     for (const email of given) {
       const id = byEmail.get(normalizeEmail(email) ?? '');
       if (id !== undefined) result.set(email, id);
+    }
+    return result;
+  }
+
+  /** User ids by the user name their record at this vendor holds, ignoring case; keyed as given. */
+  async userIdsByUsernames(source: Source, usernames: readonly string[]): Promise<Map<string, string>> {
+    assertSource(source);
+    const given = distinctStrings(usernames, 'userIdsByUsernames() usernames');
+    const normalized = [...new Set(given.map((username) => normalizeUsername(username)).filter((username): username is string => username !== null))];
+    const byUsername = new Map<string, string>();
+    for (const chunk of chunksForList(normalized)) {
+      const rows = await this.db.query<{ user_id: string; username: string }>(
+        `SELECT user_id, username FROM identities WHERE source = $1 AND username IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
+      for (const row of rows) byUsername.set(row.username, row.user_id);
+    }
+    const result = new Map<string, string>();
+    for (const username of given) {
+      const id = byUsername.get(normalizeUsername(username) ?? '');
+      if (id !== undefined) result.set(username, id);
     }
     return result;
   }
@@ -440,6 +479,13 @@ export function normalizeEmail(email: string | null | undefined): string | null 
   return normalized === '' ? null : normalized;
 }
 
+function normalizeUsername(username: string | null | undefined): string | null {
+  if (username === null || username === undefined) return null;
+  assertString(username, 'a username');
+  const normalized = username.trim().toLowerCase();
+  return normalized === '' ? null : normalized;
+}
+
 function normalizePhone(phone: string | null | undefined): string | null {
   if (phone === null || phone === undefined) return null;
   assertString(phone, 'a phone');
@@ -483,6 +529,8 @@ function toIdentity(row: IdentityRow): Identity {
     status: row.status as IdentityStatus,
     linkedAt: new Date(row.linked_at),
     syncedAt: row.synced_at === null ? null : new Date(row.synced_at),
+    email: row.email,
+    username: row.username,
   };
 }
 

@@ -76,6 +76,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'the keys each vendor record holds',
+    // What a vendor holds may differ from the gateway user's own email after an update a vendor
+    // could not apply; a person is still found by the address that vendor keeps.
+    sql: `
+      ALTER TABLE identities ADD COLUMN email TEXT;
+      ALTER TABLE identities ADD COLUMN username TEXT;
+      CREATE INDEX identities_email ON identities (email);
+      CREATE INDEX identities_username ON identities (source, username);
+    `,
+  },
 ];
 
 export interface MigrateOptions {

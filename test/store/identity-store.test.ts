@@ -138,10 +138,10 @@ describe('IdentityStore', () => {
       const user = await identities.createUser({ email: 'link@example.com' });
       const linkedAt = time.clock();
       const linked = await identities.link(user.id, { source: 'RAINMAKER', externalId: 'rm-1', status: 'PENDING' });
-      expect(linked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'PENDING', linkedAt, syncedAt: linkedAt });
+      expect(linked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'PENDING', linkedAt, syncedAt: linkedAt, email: null, username: null });
       time.advance(60_000);
       const relinked = await identities.link(user.id, { source: 'RAINMAKER', externalId: 'rm-1', status: 'ACTIVE' });
-      expect(relinked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'ACTIVE', linkedAt, syncedAt: time.clock() });
+      expect(relinked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'ACTIVE', linkedAt, syncedAt: time.clock(), email: null, username: null });
     });
 
     it('refuses to move a vendor record to another user, and to link to a user that does not exist', async () => {
@@ -160,7 +160,7 @@ describe('IdentityStore', () => {
       await identities.link(stale.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
       time.advance(1_000);
       const claimed = await identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
-      expect(claimed).toEqual({ previousUserId: stale.id, identity: { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE', linkedAt: time.clock(), syncedAt: time.clock() } });
+      expect(claimed).toEqual({ previousUserId: stale.id, identity: { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE', linkedAt: time.clock(), syncedAt: time.clock(), email: null, username: null } });
       const links = await identities.identitiesByUserIds([stale.id, fresh.id]);
       expect(links.get(stale.id)).toEqual([]);
       expect(links.get(fresh.id)?.map((identity) => identity.externalId)).toEqual(['e-9']);
