@@ -14,7 +14,8 @@ import { closeSources, createSources, type Sources } from './sources';
 import { listenFailure } from './startup-error';
 import { openStore, ownerIsAliveOnThisHost, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
-import type { RecordedPayload } from './services/writes/types';
+import type { RecordedOutcome } from './domain/commands';
+import { createAdapters, type Adapters } from './sources/registry';
 
 /**
  * The gateway: datasources for the vendor endpoints it is configured with, the store and the
@@ -25,6 +26,8 @@ export interface App {
   url: string;
   graphql: ApolloServer<Context>;
   sources: Sources;
+  /** One adapter per configured vendor. */
+  adapters: Adapters;
   store: Store;
   /** A context as one request gets it, for executing operations in tests. */
   context(): Context;
@@ -33,6 +36,7 @@ export interface App {
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const sources = createSources(config.vendors, { logger });
+  const adapters = createAdapters(sources, { rainMaker: config.vendors.RAINMAKER.tuning.rules, engagement: config.vendors.ENGAGEMENT.tuning.rules });
   for (const source of Object.keys(sources) as (keyof Sources)[]) {
     const placement = config.vendors[source].mode;
     const ready = sources[source] !== null;
@@ -49,7 +53,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     store = await openStore({ file: config.store.file, logger });
     await reportInterrupted(store, logger);
     const opened = store;
-    const deps = { sources, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedPayload>>() };
+    const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>() };
     const context = () => createContext(deps);
     const httpServer = createServer();
     // Stopping Apollo drains the HTTP server: requests in flight finish, then it closes.
@@ -66,6 +70,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       url,
       graphql,
       sources,
+      adapters,
       store: opened,
       context,
       stop() {

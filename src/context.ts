@@ -1,35 +1,39 @@
+import type { RecordedOutcome } from './domain/commands';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
-import { UserRecords } from './services/user-records';
-import { MutationService, type MutationDeps } from './services/writes/mutations';
-import type { Sources } from './sources';
-import type { IdentityStore, Store } from './store';
+import { AccountDirectory } from './services/account-directory';
+import { HealthService } from './services/source-health';
+import { UserDirectory } from './services/user-directory';
+import { MutationService } from './services/writes/mutations';
+import type { Adapters } from './sources/registry';
+import type { Store } from './store';
 
 /** What every resolver of one request gets: fresh loaders and the services built on them. */
 export interface Context {
   loaders: Loaders;
-  records: UserRecords;
+  users: UserDirectory;
+  accounts: AccountDirectory;
   mutations: MutationService;
-  store: IdentityStore;
-  sources: Sources;
+  health: HealthService;
 }
 
 /** What lives as long as the process and every request shares. */
 export interface ContextDeps {
-  sources: Sources;
+  adapters: Adapters;
   store: Store;
   journalKey: string;
   logger: Logger;
-  inFlight: MutationDeps['inFlight'];
+  /** Mutations running in this process, by idempotency key. */
+  inFlight: Map<string, Promise<RecordedOutcome>>;
 }
 
 export function createContext(deps: ContextDeps): Context {
-  const loaders = createLoaders(deps.sources, deps.store.identities);
+  const loaders = createLoaders(deps.adapters, deps.store.identities);
   return {
     loaders,
-    records: new UserRecords(loaders),
+    users: new UserDirectory(loaders, deps.adapters, deps.store.identities),
+    accounts: new AccountDirectory(loaders, deps.adapters, deps.store),
     mutations: new MutationService(deps),
-    store: deps.store.identities,
-    sources: deps.sources,
+    health: new HealthService(deps.adapters),
   };
 }

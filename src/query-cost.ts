@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from './services/cursors';
+import { DEFAULT_PAGE_SIZE } from './resolvers/connection';
 
 /**
  * What a connection field (`users(first:)`) costs: its selection once per node it may return, so

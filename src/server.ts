@@ -5,6 +5,7 @@ import type { QueryLimits } from './config';
 import type { Context } from './context';
 import type { Logger } from './logger';
 import { queryCostLimit } from './query-cost';
+import { isVendorError } from './sources/errors';
 
 /**
  * The Apollo server, without listening (tests execute operations on it directly, or start it on
@@ -21,9 +22,15 @@ export function createGraphQLServer(schema: GraphQLSchema, logger: Logger, limit
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
     // process before the datasources, simulators and database are closed.
     stopOnTerminationSignals: false,
+    // The one place where errors from below the resolvers become GraphQL errors.
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
-      logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error while resolving');
+      const cause = unwrapResolverError(error);
+      // A vendor that failed nulls its own fields only, with a stable code and the vendor named.
+      if (isVendorError(cause)) {
+        return { ...formatted, message: cause.message, extensions: { code: cause.code, source: cause.source, retryable: cause.retryable } };
+      }
+      logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
       return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
   });

@@ -14,7 +14,7 @@ export class SubscriptionsInput {
   voice?: boolean | null;
 }
 
-@InputType({ description: 'A GreenArrow mail class, by id or by name (give one).' })
+@InputType({ description: 'A GreenArrow mail class, by id or by name; both together must name the same class.' })
 export class MailClassInput {
   @Field(() => ID, { nullable: true, description: "GreenArrow's id of the mail class." })
   id?: string | null;
@@ -41,8 +41,8 @@ export class PermissionsInput {
   mailClass?: MailClassInput | null;
 }
 
-@InputType({ description: 'Profile fields shared by createUser and updateUser.' })
-class ProfileInput {
+@InputType({ description: 'A new person, written to every targeted vendor at once.' })
+export class CreateUserInput {
   @Field(() => String, { nullable: true, description: 'Email address: links the person across vendors. Email or phone is required on create.' })
   email?: string | null;
 
@@ -72,10 +72,7 @@ class ProfileInput {
 
   @Field(() => ID, { nullable: true, description: "The user's default user-management account (required there)." })
   accountId?: string | null;
-}
 
-@InputType({ description: 'A new person, written to every targeted vendor at once.' })
-export class CreateUserInput extends ProfileInput {
   @Field(() => String, { nullable: true, description: 'Password for RainMaker, GreenArrow and user-management. Write-only: never stored, logged or returned.' })
   password?: string | null;
 
@@ -95,15 +92,30 @@ export class CreateUserInput extends ProfileInput {
   idempotencyKey?: string | null;
 }
 
-@InputType({ description: 'Changes to a person; only the given fields change, at the vendors that can change them.' })
-export class UpdateUserInput extends ProfileInput {
+@InputType({
+  description:
+    'Changes to a person; only the given fields change, at the vendors that can change them. A linked vendor that keeps a given field but cannot change it is reported SKIPPED (NOT_SUPPORTED) and keeps its value; the person is still found by it.',
+})
+export class UpdateUserInput {
   @Field(() => ID, { description: 'The gateway id of the user.' })
   id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Email address (GreenArrow and user-management can change it; RainMaker and Engagement keep the old one).' })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'User-management username.' })
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'User-management contact name.' })
+  displayName?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The user's default user-management account." })
+  accountId?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Activate or deactivate (user-management).' })
   active?: boolean | null;
 
-  @Field(() => [SourceEnum], { nullable: true, description: 'Vendors to write; default every linked vendor that can change a given field.' })
+  @Field(() => [SourceEnum], { nullable: true, description: 'Vendors to write; default every linked vendor that keeps a given field.' })
   sources?: Source[] | null;
 
   @Field(() => String, { nullable: true, description: 'See CreateUserInput.idempotencyKey.' })

@@ -1,6 +1,5 @@
-import type { App } from '../../src/app';
 import { seedIdentityStore } from '../../src/simulators/seed-identities';
-import { bootGateway, graphql, resetCounters, vendorCalls } from '../helpers/gateway';
+import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
  * The batching contract of issue 3, counted at the simulators and the store: an account of N
@@ -28,7 +27,7 @@ interface AccountData {
 }
 
 describe('batching an account of many users', () => {
-  let app: App;
+  let app: BootedGateway;
 
   beforeAll(async () => {
     app = await bootGateway();

@@ -1,5 +1,4 @@
-import type { App } from '../../src/app';
-import { bootGateway, graphql, resetCounters, vendorCalls } from '../helpers/gateway';
+import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
  * Documents a careless or hostile client may send: each is refused with a clear error and a 4xx
@@ -12,7 +11,7 @@ interface Answer {
 }
 
 describe('hostile GraphQL documents', () => {
-  let app: App;
+  let app: BootedGateway;
 
   beforeAll(async () => {
     app = await bootGateway();

@@ -1,7 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
-import type { App } from '../../src/app';
 import type { Source } from '../../src/domain/types';
-import { bootGateway, graphql, resetCounters } from '../helpers/gateway';
+import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**
  * Each vendor in turn fails (server error, hang, malformed body); the others' fields still
@@ -31,7 +30,7 @@ const OWNED: Record<Exclude<Source, 'RAINMAKER'>, string[]> = {
 };
 
 describe('a failing vendor nulls only its own fields', () => {
-  let app: App;
+  let app: BootedGateway;
 
   beforeAll(async () => {
     app = await bootGateway({ VENDOR_TIMEOUT_MS: '1500', VENDOR_RETRIES: '0' });

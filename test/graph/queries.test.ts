@@ -1,7 +1,6 @@
 import { isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
-import type { App } from '../../src/app';
 import { createSchema } from '../../src/schema';
-import { bootGateway, graphql } from '../helpers/gateway';
+import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 
 interface Page {
   users: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
@@ -17,7 +16,7 @@ const PAGE = /* GraphQL */ `
 `;
 
 describe('queries', () => {
-  let app: App;
+  let app: BootedGateway;
   beforeAll(async () => {
     app = await bootGateway();
   });

@@ -161,8 +161,9 @@ describe('a gateway killed in the middle of createUser', () => {
       ]),
     });
 
-    // Replay: RainMaker and Engagement are not called again; GreenArrow is created; user-management
-    // answers a conflict that the resumed step reads back and recognises as its own earlier write.
+    // Replay: RainMaker and Engagement are not called again; each uncertain step first looks for
+    // what the interrupted attempt may have made: GreenArrow (by email) had nothing, so it is
+    // created; user-management's account lists this person's record, which is adopted unsent.
     for (const simulator of simulators) simulator.resetCalls();
     const replay = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
     expect(replay.errors).toBeUndefined();
@@ -176,7 +177,7 @@ describe('a gateway killed in the middle of createUser', () => {
       { source: 'GREENARROW', status: 'SUCCEEDED', externalId: greenArrowId, retryable: false, error: null },
       { source: 'USER_MANAGEMENT', status: 'SUCCEEDED', externalId: userManagementId, retryable: false, error: null },
     ]);
-    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { createUser: 1 }, { addUser: 1, getUser: 1 }]);
+    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { getUser: 1, createUser: 1 }, { usersByAccount: 1 }]);
 
     const held = records();
     for (const [source, found] of Object.entries(held)) expect([source, found.length]).toEqual([source, 1]);

@@ -2,12 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { App } from '../../src/app';
 import type { Source } from '../../src/domain/types';
 import { createLogger } from '../../src/logger';
 import { hashInput } from '../../src/store';
 import { journalKeyFor } from '../../src/store/journal-key';
-import { bootGateway, graphql, resetCounters, vendorCalls } from '../helpers/gateway';
+import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
  * The five mutations through GraphQL over HTTP against the simulators: success, validation that
@@ -74,7 +73,7 @@ describe('mutations', () => {
       },
     }),
   });
-  let app: App;
+  let app: BootedGateway;
 
   beforeAll(async () => {
     app = await bootGateway({ DATA_DIR: dataDir, VENDOR_RETRIES: '0', VENDOR_TIMEOUT_MS: '1500' }, logger);
@@ -205,7 +204,10 @@ describe('mutations', () => {
     it('answers a duplicate at one vendor as a non-retryable conflict', async () => {
       const existing = await created();
       const payload = await send(CREATE, person({ email: existing.email, sources: ['ENGAGEMENT'] }));
-      expect(payload.results).toEqual([expect.objectContaining({ source: 'ENGAGEMENT', status: 'FAILED', retryable: false, error: expect.objectContaining({ code: 'VENDOR_CONFLICT' }) })]);
+      // The gateway knows this person has an Engagement record: refused before any vendor is asked.
+      expect(payload.results).toEqual([]);
+      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ['input', 'email'], source: 'ENGAGEMENT', code: 'EMAIL_TAKEN' })]);
+      expect(vendorCalls(app)).toEqual({});
     });
 
     it('calls the vendors concurrently: with each delayed, the four calls overlap', async () => {
@@ -227,10 +229,12 @@ describe('mutations', () => {
       const email = `renamed.${user.email}`;
       const payload = await send(UPDATE, { id: user.id, email, displayName: 'Renamed Person' });
       expect(payload.userErrors).toEqual([]);
-      expect(statuses(payload)).toEqual({ GREENARROW: 'SUCCEEDED', USER_MANAGEMENT: 'SUCCEEDED' });
+      // RainMaker and Engagement keep the email but cannot change it: they say so.
+      expect(statuses(payload)).toEqual({ GREENARROW: 'SUCCEEDED', USER_MANAGEMENT: 'SUCCEEDED', RAINMAKER: 'SKIPPED', ENGAGEMENT: 'SKIPPED' });
       expect(payload.user).toMatchObject({ email, displayName: 'Renamed Person' });
-      // Writes, plus the reads that resolve the payload's displayName and permissions.
-      expect(vendorCalls(app)).toEqual({ GREENARROW: { updateUser: 1, getUser: 1 }, USER_MANAGEMENT: { modifyUser: 1, getUser: 1 } });
+      // The pre-flight read (is the new email free at GreenArrow?), the writes, and the reads that
+      // resolve the payload's displayName and permissions.
+      expect(vendorCalls(app)).toEqual({ GREENARROW: { getUser: 2, updateUser: 1 }, USER_MANAGEMENT: { modifyUser: 1, getUser: 1 } });
     });
 
     it('skips a vendor asked for that cannot change records, and validates first', async () => {
@@ -254,7 +258,7 @@ describe('mutations', () => {
       const user = await created();
       sims().USER_MANAGEMENT!.setFault('modifyUser', { status: 500 });
       const payload = await send(UPDATE, { id: user.id, email: `partial.${user.email}` });
-      expect(statuses(payload)).toEqual({ GREENARROW: 'SUCCEEDED', USER_MANAGEMENT: 'FAILED' });
+      expect(statuses(payload)).toEqual({ GREENARROW: 'SUCCEEDED', USER_MANAGEMENT: 'FAILED', RAINMAKER: 'SKIPPED', ENGAGEMENT: 'SKIPPED' });
       expect(payload.results.find((result) => result.source === 'USER_MANAGEMENT')!.retryable).toBe(true);
       expect(payload.user!.email).toBe(user.email);
     });
@@ -299,9 +303,11 @@ describe('mutations', () => {
       expect(empty.results).toEqual([]);
       expect(empty.userErrors).toEqual([expect.objectContaining({ field: ['input', 'permissions'], code: 'INVALID_INPUT' })]);
       expect(vendorCalls(app)).toEqual({});
-      // GreenArrow has no mail-class listing, so only GreenArrow can say a name is unknown.
+      // GreenArrow's mail-class listing answers whether the name exists, before the write.
       const unknownClass = await send(PERMISSIONS_LIGHT, { id: user.id, permissions: { mailClass: { name: 'no-such-class' } } });
-      expect(unknownClass.results).toEqual([expect.objectContaining({ source: 'GREENARROW', status: 'FAILED', retryable: false, error: expect.objectContaining({ code: 'VENDOR_REJECTED' }) })]);
+      expect(unknownClass.results).toEqual([]);
+      expect(unknownClass.userErrors).toEqual([expect.objectContaining({ field: ['input', 'permissions', 'mailClass', 'name'], source: 'GREENARROW', code: 'MAIL_CLASS_NOT_FOUND' })]);
+      expect(sims().GREENARROW!.calls('updateUser')).toBe(0);
       sims().GREENARROW!.setFault('updateUser', { hang: true });
       const hung = await send(PERMISSIONS_LIGHT, { id: user.id, permissions: { ui: 'NONE' } });
       expect(hung.results).toEqual([expect.objectContaining({ source: 'GREENARROW', status: 'FAILED', retryable: true, error: expect.objectContaining({ code: 'VENDOR_TIMEOUT' }) })]);
@@ -323,7 +329,7 @@ describe('mutations', () => {
     it('skips a vendor the user has no record at, writing nothing there', async () => {
       const user = await created({ sources: ['GREENARROW', 'USER_MANAGEMENT'] });
       const payload = await send(DELETE_LIGHT, { id: user.id, sources: ['ENGAGEMENT'] });
-      expect(payload.results).toEqual([expect.objectContaining({ source: 'ENGAGEMENT', status: 'SKIPPED', error: expect.objectContaining({ message: 'The user has no ENGAGEMENT record' }) })]);
+      expect(payload.results).toEqual([expect.objectContaining({ source: 'ENGAGEMENT', status: 'SKIPPED', error: expect.objectContaining({ code: 'NO_RECORD', message: 'The user has no Engagement record' }) })]);
       expect(vendorCalls(app)).toEqual({});
     });
 
@@ -380,7 +386,7 @@ describe('mutations', () => {
       const rest = person({ username: someoneElse.email.split('@')[0], sources: ['GREENARROW', 'USER_MANAGEMENT'] });
       // The journal as an interrupted first attempt left it: user-management started, outcome unknown.
       const journal = app.store.journal;
-      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey, inputHash: hashInput(journalKeyFor({ dataDir }), { mutation: 'createUser', input: rest }) });
+      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey, inputHash: hashInput(journalKeyFor({ dataDir }), { mutation: 'createUser', input: { ...rest, onPartialFailure: 'ROLLBACK' } }) });
       await journal.stepStarted(operation.id, 'USER_MANAGEMENT', 'create');
       expect(await journal.release(operation.id)).toBe(true);
 
@@ -388,7 +394,8 @@ describe('mutations', () => {
       expect(payload.replayed).toBe(true);
       expect(statuses(payload)).toEqual({ GREENARROW: 'ROLLED_BACK', USER_MANAGEMENT: 'FAILED' });
       expect(payload.results.find((result) => result.source === 'USER_MANAGEMENT')!.error).toMatchObject({ code: 'VENDOR_CONFLICT' });
-      expect(sims().USER_MANAGEMENT!.calls()).toEqual({ addUser: 1, getUser: 1 });
+      // The account's listing shows no record of this person's, so the create is sent, and conflicts.
+      expect(sims().USER_MANAGEMENT!.calls()).toEqual({ usersByAccount: 1, addUser: 1 });
       const links = (await app.store.identities.identitiesByUserIds([someoneElse.id])).get(someoneElse.id)!;
       expect(links.map((identity) => identity.source)).toContain('USER_MANAGEMENT');
       expect(heldBy(rest.email)).toEqual(nowhere);

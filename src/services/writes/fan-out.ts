@@ -1,12 +1,21 @@
-import { SOURCES } from '../../domain/types';
+import type { PartialFailurePolicy, Problem, SourceOutcome } from '../../domain/commands';
+import { SOURCES, type Source } from '../../domain/types';
 import type { Logger } from '../../logger';
-import type { PartialFailurePolicy } from '../../schema/enums';
-import type { SourceResult } from '../../schema/source-result.type';
-import { VendorNotFoundError, isVendorError } from '../../sources/errors';
+import type { WriteStep } from '../../sources/adapter';
+import { outcomeUnknown } from '../../sources/adapter-support';
+import { isVendorError } from '../../sources/errors';
+import type { Adapters } from '../../sources/registry';
 import type { Journal, OperationStep, StepAction as JournalAction } from '../../store';
-import type { StepAction, WritePlan, WriteStep } from './types';
+
+/** Everything decided before the first vendor call. */
+export interface WritePlan {
+  steps: WriteStep[];
+  /** Targeted vendors that will not be written, with the reason. */
+  skipped: SourceOutcome[];
+}
 
 export interface FanOutOptions {
+  adapters: Adapters;
   journal: Journal;
   operationId: string;
   /** ROLLBACK undoes successful creates when another step failed; null never undoes. */
@@ -16,18 +25,20 @@ export interface FanOutOptions {
   logger: Logger;
 }
 
-function journalAction(action: StepAction): JournalAction {
+function journalAction(action: WriteStep['action']): JournalAction {
   return action === 'create' || action === 'delete' ? action : 'update';
 }
 
-type Outcome = { step: WriteStep; ok: true; externalId: string } | { step: WriteStep; ok: false; result: SourceResult };
+type Outcome = { step: WriteStep; ok: true; externalId: string } | { step: WriteStep; ok: false; result: SourceOutcome };
 
 /**
  * Runs every step of a plan concurrently, journaling each before and after its vendor call, then
  * undoes successful creates if the policy says so. Never throws as a whole: one result per vendor.
- * A step an interrupted run finished is not called again.
+ * A step an interrupted run finished is not called again. A create whose answer never came is
+ * looked up before anything else happens: what it made is adopted (and undone with the rest on a
+ * rollback), so a retry never meets an orphan of its own.
  */
-export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<SourceResult[]> {
+export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<SourceOutcome[]> {
   const { journal, operationId } = options;
   const earlier = (step: WriteStep, action: JournalAction) =>
     options.previous.find((recorded) => recorded.source === step.source && recorded.action === action);
@@ -39,64 +50,82 @@ export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<S
       if (before?.state === 'SUCCEEDED' && before.externalId !== null) return { step, ok: true, externalId: before.externalId };
       await journal.stepStarted(operationId, step.source, action);
       try {
-        const externalId = await step.run(before !== undefined);
+        const externalId = await runOrRecover(step, before !== undefined, options.logger);
         await journal.stepFinished(operationId, step.source, action, { state: 'SUCCEEDED', externalId });
         return { step, ok: true, externalId };
       } catch (error) {
-        const failure = describe(error, options.logger);
-        await journal.stepFinished(operationId, step.source, action, { state: 'FAILED', error: failure });
-        return {
-          step,
-          ok: false,
-          result: { source: step.source, status: 'FAILED', externalId: null, retryable: failure.retryable, error: { field: null, message: failure.message, code: failure.code, source: step.source } },
-        };
+        const failure = describe(error, step, options);
+        await journal.stepFinished(operationId, step.source, action, { state: 'FAILED', error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable } });
+        return { step, ok: false, result: { source: step.source, status: 'FAILED', externalId: null, retryable: failure.retryable, error: failure.problem } };
       }
     }),
   );
 
   const failed = outcomes.some((outcome) => !outcome.ok);
   const results = await Promise.all(
-    outcomes.map(async (outcome): Promise<SourceResult> => {
+    outcomes.map(async (outcome): Promise<SourceOutcome> => {
       if (!outcome.ok) return outcome.result;
       const { step, externalId } = outcome;
-      const succeeded: SourceResult = { source: step.source, status: 'SUCCEEDED', externalId, error: null, retryable: false };
+      const succeeded: SourceOutcome = { source: step.source, status: 'SUCCEEDED', externalId, error: null, retryable: false };
       if (!(failed && options.policy === 'ROLLBACK' && step.undo)) return succeeded;
       return undo(step, externalId, options, earlier(step, 'compensate'));
     }),
   );
-  for (const skipped of plan.skipped) {
-    results.push({ source: skipped.source, status: 'SKIPPED', externalId: null, retryable: false, error: { field: null, message: skipped.message, code: skipped.code, source: skipped.source } });
-  }
+  results.push(...plan.skipped);
   return results.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
 }
 
+/** Runs a step; when a create's answer never came, looks for what it made before calling it failed. */
+async function runOrRecover(step: WriteStep, resuming: boolean, logger: Logger): Promise<string> {
+  try {
+    return await step.run(resuming);
+  } catch (error) {
+    if (!(step.findCreated && outcomeUnknown(error))) throw error;
+    let found: string | null;
+    try {
+      found = await step.findCreated();
+    } catch (lookupError) {
+      logger.warn({ source: step.source, err: lookupError }, 'a create that timed out could not be looked up; its record may exist');
+      throw error;
+    }
+    if (found === null) throw error;
+    logger.info({ source: step.source, externalId: found }, 'a create that timed out had landed: its record is adopted');
+    return found;
+  }
+}
+
 /** Compensates one create; idempotent (a record already gone is undone), and reported when it fails. */
-async function undo(step: WriteStep, externalId: string, options: FanOutOptions, before: OperationStep | undefined): Promise<SourceResult> {
-  const rolledBack: SourceResult = { source: step.source, status: 'ROLLED_BACK', externalId, error: null, retryable: false };
+async function undo(step: WriteStep, externalId: string, options: FanOutOptions, before: OperationStep | undefined): Promise<SourceOutcome> {
+  const rolledBack: SourceOutcome = { source: step.source, status: 'ROLLED_BACK', externalId, error: null, retryable: false };
   if (before?.state === 'COMPENSATED') return rolledBack;
   await options.journal.stepStarted(options.operationId, step.source, 'compensate');
   try {
-    await step.undo!(externalId).catch((error: unknown) => {
-      if (!(error instanceof VendorNotFoundError)) throw error;
-    });
+    await step.undo!(externalId);
     await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'COMPENSATED', externalId });
     return rolledBack;
   } catch (error) {
-    const failure = describe(error, options.logger);
-    await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'FAILED', error: failure });
+    const failure = describe(error, step, options);
+    await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'FAILED', error: { code: failure.problem.code, message: failure.problem.message, retryable: true } });
     return {
       source: step.source,
       status: 'SUCCEEDED',
       externalId,
       retryable: true,
-      error: { field: null, code: 'ROLLBACK_FAILED', message: `The record was created but could not be rolled back: ${failure.message}`, source: step.source },
+      error: { field: null, code: 'ROLLBACK_FAILED', message: `The record was created but could not be rolled back: ${failure.problem.message}`, source: step.source },
     };
   }
 }
 
-/** A vendor failure as results and the journal carry it; anything else is logged and masked. */
-function describe(error: unknown, logger: Logger): { code: string; message: string; retryable: boolean } {
-  if (isVendorError(error)) return { code: error.code, message: error.message, retryable: error.retryable };
-  logger.error({ err: error }, 'unexpected error in a vendor write');
-  return { code: 'INTERNAL_ERROR', message: 'Internal error while writing to the vendor', retryable: true };
+/** A failure as results and the journal carry it, in the adapter's words; anything else is logged and masked. */
+function describe(error: unknown, step: WriteStep, options: FanOutOptions): { problem: Problem; retryable: boolean } {
+  const source: Source = step.source;
+  if (isVendorError(error)) {
+    // The vendor's own text may echo what was sent: it goes to the log, never to the caller.
+    options.logger.warn({ source, action: step.action, code: error.code, status: error.status, vendorMessage: error.vendorMessage }, 'a vendor write failed');
+    const adapter = options.adapters.get(source);
+    const problem = adapter ? adapter.describeFailure(error, step.action) : { field: null, message: error.message, code: error.code, source };
+    return { problem, retryable: error.retryable };
+  }
+  options.logger.error({ err: error, source }, 'unexpected error in a vendor write');
+  return { problem: { field: null, code: 'INTERNAL_ERROR', message: 'Internal error while writing to the vendor', source }, retryable: true };
 }

@@ -1,77 +1,92 @@
-import { SOURCES, type Source } from '../../domain/types';
+import {
+  inputProblem,
+  type ChangePasswordCommand,
+  type CreateUserCommand,
+  type DeleteUserCommand,
+  type MutationName,
+  type MutationOutcome,
+  type PartialFailurePolicy,
+  type Problem,
+  type RecordedOutcome,
+  type SetPermissionsCommand,
+  type SourceOutcome,
+  type UpdateUserCommand,
+} from '../../domain/commands';
 import type { Logger } from '../../logger';
-import type { PartialFailurePolicy } from '../../schema/enums';
-import type {
-  ChangePasswordInput,
-  CreateUserInput,
-  DeleteUserInput,
-  SetPermissionsInput,
-  UpdateUserInput,
-} from '../../schema/mutation-inputs';
-import type { SourceResult } from '../../schema/source-result.type';
-import type { UserError } from '../../schema/user-error.type';
-import type { Sources } from '../../sources';
-import { hashInput, normalizeEmail, type Operation, type OperationStep, type ProfileValues, type Store } from '../../store';
+import type { GatewayLookups, LinkedRecord } from '../../sources/adapter';
+import { isVendorError } from '../../sources/errors';
+import type { Adapters } from '../../sources/registry';
+import { hashInput, type Operation, type OperationStep, type Store } from '../../store';
 import { fanOut } from './fan-out';
-import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type Links } from './plans';
-import { inputProblem, type RecordedPayload, type WritePlan } from './types';
-
-type MutationName = 'createUser' | 'updateUser' | 'changePassword' | 'setPermissions' | 'deleteUser';
+import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
 
 export interface MutationDeps {
-  sources: Sources;
+  adapters: Adapters;
   store: Store;
   /** Key of the HMAC that lets the journal compare inputs without keeping them. */
   journalKey: string;
   logger: Logger;
   /** Operations running in this process, by idempotency key: a concurrent replay waits on them. */
-  inFlight: Map<string, Promise<RecordedPayload>>;
+  inFlight: Map<string, Promise<RecordedOutcome>>;
 }
 
-export type MutationOutcome = RecordedPayload & { replayed: boolean };
-
 interface Job {
-  /** The plan, given the user's current links; null user id for create. */
-  plan(links: Links): WritePlan;
-  /** Problems only the gateway's own database can see, checked with the plan's before any write. */
-  check?(): Promise<UserError[]>;
+  /** The plan, given the user's current links (none for a create). */
+  plan(links: Links): CheckedPlan;
+  /** Reads that must agree before any write: the gateway's database, then the vendors' (concurrently). */
+  preflight(plan: CheckedPlan, links: Links): Promise<Problem[]>;
   policy: PartialFailurePolicy | null;
+  /** Whether a plan with nothing to write is the caller's mistake (not so for a delete). */
+  requiresWrite: boolean;
   /** Brings the identity store in line with what the vendors now hold; returns the user id. */
-  settle(results: SourceResult[], userId: string | null): Promise<string | null>;
+  settle(results: SourceOutcome[], userId: string | null, links: Links): Promise<string | null>;
 }
 
 /**
  * The five mutations. Each: journal (idempotency key or not), validate everything for every
- * targeted vendor, write concurrently, roll back or keep, update identity links, record the payload.
+ * targeted vendor, check with reads what the vendors would refuse, write concurrently, roll back
+ * or keep, update identity links, record the payload.
  */
 export class MutationService {
-  constructor(private readonly deps: MutationDeps) {}
+  private readonly lookups: GatewayLookups;
 
-  createUser(input: CreateUserInput): Promise<MutationOutcome> {
-    const { sources, store, logger } = this.deps;
-    return this.execute('createUser', input, null, {
-      plan: () => planCreate(input, sources),
-      policy: input.onPartialFailure ?? 'ROLLBACK',
+  constructor(private readonly deps: MutationDeps) {
+    this.lookups = {
+      usernameOwner: async (source, username) => (await deps.store.identities.userIdsByUsernames(source, [username])).get(username) ?? null,
+    };
+  }
+
+  createUser(command: CreateUserCommand): Promise<MutationOutcome> {
+    const { adapters, store, logger } = this.deps;
+    return this.execute('createUser', command, null, {
+      plan: () => planCreate(command, adapters),
+      preflight: async (plan) => {
+        // A gateway user with this email already holding a record at a targeted vendor: that create would conflict.
+        const owner = command.email ? (await store.identities.userIdsByEmails([command.email])).get(command.email) : undefined;
+        const owned = owner === undefined ? [] : ((await store.identities.identitiesByUserIds([owner])).get(owner) ?? []);
+        const problems = plan.targets
+          .filter((adapter) => owned.some((identity) => identity.source === adapter.source))
+          .map((adapter) => inputProblem(['email'], `This person already has a ${adapter.displayName} record`, adapter.source, 'EMAIL_TAKEN'));
+        // The gateway's own answer is enough: no vendor needs asking.
+        if (problems.length > 0) return problems;
+        return this.vendorChecks(plan, (adapter) => adapter.preflightCreate?.(command, this.lookups));
+      },
+      policy: command.onPartialFailure,
+      requiresWrite: true,
       settle: async (results) => {
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
         if (written.length === 0) return null;
-        const profiles: Partial<Record<Source, ProfileValues>> = {
-          RAINMAKER: { locale: (input.locale || 'no_locale').toLowerCase() },
-          ENGAGEMENT: { active: true, voiceSubscription: input.subscriptions?.voice ?? false },
-          USER_MANAGEMENT: { username: input.username ?? null, active: true },
-        };
         // One transaction: the user and all its links appear together or not at all.
         return store.transaction(async ({ identities }) => {
-          const email = normalizeEmail(input.email);
-          const phone = input.phone ?? null;
-          const user = email === null ? await identities.createUser({ phone }) : (await identities.findOrCreateByEmail(email, { phone })).user;
-          for (const result of written) {
-            const { source, externalId } = result;
-            const { previousUserId } = await identities.claim(user.id, { source, externalId: externalId!, status: 'ACTIVE' });
+          const phone = command.phone ?? null;
+          const user = command.email ? (await identities.findOrCreateByEmail(command.email, { phone })).user : await identities.createUser({ phone });
+          for (const { source, externalId } of written) {
+            const link = { source, externalId: externalId!, status: 'ACTIVE' as const, email: command.email ?? null, username: this.usernameAt(source, command.username) };
+            const { previousUserId } = await identities.claim(user.id, link);
             if (previousUserId !== null && previousUserId !== user.id) {
               logger.warn({ source, externalId, from: previousUserId, to: user.id }, 'a stale identity link moved: the vendor has just created this record for another user');
             }
-            const values = profiles[source];
+            const values = adapters.get(source)?.rememberCreated?.(command);
             if (values) await identities.saveProfile(user.id, source, values, new Date());
           }
           return user.id;
@@ -80,46 +95,71 @@ export class MutationService {
     });
   }
 
-  updateUser(input: UpdateUserInput): Promise<MutationOutcome> {
-    const { sources, store } = this.deps;
-    return this.execute('updateUser', input, input.id, {
-      plan: (links) => planUpdate(input, sources, links),
-      // The gateway keeps one user per email: taking another user's would fail after the writes.
-      check: async () => {
-        if (input.email == null) return [];
-        const owner = (await store.identities.userIdsByEmails([input.email])).get(input.email);
-        return owner === undefined || owner === input.id ? [] : [inputProblem(['email'], 'Another user has this email address', null, 'EMAIL_TAKEN')];
+  updateUser(command: UpdateUserCommand): Promise<MutationOutcome> {
+    const { adapters, store } = this.deps;
+    const { email, username } = command.changes;
+    return this.execute('updateUser', command, command.id, {
+      plan: (links) => planUpdate(command, adapters, links),
+      preflight: async (plan, links) => {
+        const problems: Problem[] = [];
+        // The gateway keeps one person per email and per username: taking another's would fail after the writes.
+        if (email !== undefined) {
+          const owner = (await store.identities.userIdsByEmails([email])).get(email);
+          if (owner !== undefined && owner !== command.id) problems.push(inputProblem(['email'], 'Another user has this email address', null, 'EMAIL_TAKEN'));
+        }
+        if (username !== undefined) {
+          for (const adapter of plan.targets) {
+            const owner = await this.lookups.usernameOwner(adapter.source, username);
+            if (owner !== null && owner !== command.id) problems.push(inputProblem(['username'], `Another user has this username at ${adapter.displayName}`, adapter.source, 'USERNAME_TAKEN'));
+          }
+        }
+        if (problems.length > 0) return problems;
+        return this.vendorChecks(plan, (adapter) => adapter.preflightUpdate?.(command, links[adapter.source]!, this.lookups));
       },
       policy: null,
+      requiresWrite: true,
       settle: async (results, userId) => {
-        const allWritten = results.every((result) => result.status !== 'FAILED');
-        if (input.email != null && allWritten) await store.identities.updateUser(userId!, { email: input.email });
+        const succeeded = results.filter((result) => result.status === 'SUCCEEDED');
+        await store.transaction(async ({ identities }) => {
+          // Each record keeps the values its vendor really holds: only the vendors written changed.
+          for (const { source, externalId } of succeeded) {
+            await identities.link(userId!, { source, externalId: externalId!, status: 'ACTIVE', email: email ?? null, username: this.usernameAt(source, username) });
+          }
+          const allWritten = results.every((result) => result.status !== 'FAILED');
+          if (email !== undefined && allWritten && succeeded.length > 0) await identities.updateUser(userId!, { email });
+        });
         return userId;
       },
     });
   }
 
-  changePassword(input: ChangePasswordInput): Promise<MutationOutcome> {
-    return this.execute('changePassword', input, input.id, {
-      plan: (links) => planChangePassword(input, this.deps.sources, links),
+  changePassword(command: ChangePasswordCommand): Promise<MutationOutcome> {
+    return this.execute('changePassword', command, command.id, {
+      plan: (links) => planChangePassword(command, this.deps.adapters, links),
+      preflight: async () => [],
       policy: null,
+      requiresWrite: true,
       settle: async (_, userId) => userId,
     });
   }
 
-  setPermissions(input: SetPermissionsInput): Promise<MutationOutcome> {
-    return this.execute('setPermissions', input, input.id, {
-      plan: (links) => planSetPermissions(input, this.deps.sources, links),
+  setPermissions(command: SetPermissionsCommand): Promise<MutationOutcome> {
+    return this.execute('setPermissions', command, command.id, {
+      plan: (links) => planSetPermissions(command, this.deps.adapters, links),
+      preflight: (plan) => this.vendorChecks(plan, (adapter) => adapter.preflightSetPermissions?.(command.permissions)),
       policy: null,
+      requiresWrite: true,
       settle: async (_, userId) => userId,
     });
   }
 
-  deleteUser(input: DeleteUserInput): Promise<MutationOutcome> {
-    const { store } = this.deps;
-    return this.execute('deleteUser', input, input.id, {
-      plan: (links) => planDelete(input, this.deps.sources, links),
+  deleteUser(command: DeleteUserCommand): Promise<MutationOutcome> {
+    const { adapters, store } = this.deps;
+    return this.execute('deleteUser', command, command.id, {
+      plan: (links) => planDelete(command, adapters, links),
+      preflight: async () => [],
       policy: null,
+      requiresWrite: false,
       settle: async (results, userId) => {
         for (const result of results) {
           if (result.status === 'SUCCEEDED' && result.externalId !== null) await store.identities.unlink(result.source, result.externalId);
@@ -132,13 +172,37 @@ export class MutationService {
     });
   }
 
-  private async execute(mutation: MutationName, input: { idempotencyKey?: string | null }, userId: string | null, job: Job): Promise<MutationOutcome> {
+  /** The username a record holds at this vendor after a write: only the vendor that keeps usernames has one. */
+  private usernameAt(source: CheckedPlan['steps'][number]['source'], username: string | undefined): string | null {
+    return username !== undefined && this.deps.adapters.get(source)?.capabilities.holds.includes('username') ? username : null;
+  }
+
+  /**
+   * Runs each target's pre-flight reads concurrently. A vendor that cannot be read now cannot be
+   * checked: the mutation stops there, with nothing written, rather than guess.
+   */
+  private async vendorChecks(plan: CheckedPlan, check: (adapter: CheckedPlan['targets'][number]) => Promise<Problem[]> | undefined): Promise<Problem[]> {
+    const answers = await Promise.all(
+      plan.targets.map(async (adapter): Promise<Problem[]> => {
+        try {
+          return (await check(adapter)) ?? [];
+        } catch (error) {
+          if (!isVendorError(error)) throw error;
+          this.deps.logger.warn({ source: adapter.source, code: error.code, vendorMessage: error.vendorMessage }, 'a pre-flight read failed; nothing was written');
+          return [{ field: null, code: error.code, source: adapter.source, message: `${adapter.displayName} could not be asked whether it would accept this, so nothing was written; try again later` }];
+        }
+      }),
+    );
+    return answers.flat();
+  }
+
+  private async execute(mutation: MutationName, command: { idempotencyKey?: string }, userId: string | null, job: Job): Promise<MutationOutcome> {
     const { journal } = this.deps.store;
-    const key = input.idempotencyKey ?? null;
+    const key = command.idempotencyKey ?? null;
     if (key !== null && key.trim() === '') {
       return { userId, results: [], userErrors: [inputProblem(['idempotencyKey'], 'An idempotency key must not be empty')], replayed: false };
     }
-    const { idempotencyKey: _key, ...rest } = input;
+    const { idempotencyKey: _key, ...rest } = command;
     const begun = await journal.begin({ mutation, idempotencyKey: key, inputHash: hashInput(this.deps.journalKey, { mutation, input: rest }) });
 
     let operation: Operation = begun.operation;
@@ -147,7 +211,7 @@ export class MutationService {
       return { userId, results: [], replayed: false, userErrors: [inputProblem(['idempotencyKey'], 'This idempotency key was used for a different mutation or input', null, 'IDEMPOTENCY_KEY_REUSED')] };
     }
     if (begun.status === 'REPLAY') {
-      if (operation.state === 'COMPLETED' || operation.state === 'FAILED') return { ...(operation.payload as RecordedPayload), replayed: true };
+      if (operation.state === 'COMPLETED' || operation.state === 'FAILED') return { ...(operation.payload as RecordedOutcome), replayed: true };
       const running = key === null ? undefined : this.deps.inFlight.get(key);
       if (running) return { ...(await running), replayed: true };
       const resumed = operation.state === 'INTERRUPTED' ? await journal.resume(operation.id) : null;
@@ -174,9 +238,9 @@ export class MutationService {
     }
   }
 
-  private async run(operation: Operation, userId: string | null, job: Job, previous: OperationStep[]): Promise<RecordedPayload> {
-    const { store, logger } = this.deps;
-    const finish = async (payload: RecordedPayload, failed: boolean) => {
+  private async run(operation: Operation, userId: string | null, job: Job, previous: OperationStep[]): Promise<RecordedOutcome> {
+    const { store, logger, adapters } = this.deps;
+    const finish = async (payload: RecordedOutcome, failed: boolean) => {
       if (failed) await store.journal.fail(operation.id, payload);
       else await store.journal.complete(operation.id, payload);
       return payload;
@@ -186,17 +250,21 @@ export class MutationService {
       const user = (await store.identities.usersByIds([userId])).get(userId);
       if (!user) return finish({ userId: null, results: [], userErrors: [inputProblem(['id'], 'No user has this id', null, 'USER_NOT_FOUND')] }, true);
       const identities = (await store.identities.identitiesByUserIds([userId])).get(userId) ?? [];
-      links = Object.fromEntries(identities.map((identity) => [identity.source, identity]));
+      links = Object.fromEntries(identities.map((identity): [string, LinkedRecord] => [identity.source, { externalId: identity.externalId, email: identity.email }]));
     }
     const plan = job.plan(links);
-    const problems = [...plan.problems, ...((await job.check?.()) ?? [])];
+    if (plan.problems.length > 0) return finish({ userId, results: [], userErrors: plan.problems }, true);
+    if (plan.steps.length === 0 && job.requiresWrite) {
+      const nothing = inputProblem(['sources'], 'None of the targeted vendors can do this for this user; see `results` for why', null, 'NOT_SUPPORTED');
+      return finish({ userId, results: plan.skipped, userErrors: [nothing] }, true);
+    }
+    // A resumed operation passed its checks before its first write; its own writes would fail them now.
+    const problems = previous.length > 0 ? [] : await job.preflight(plan, links);
     if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
-    const results = await fanOut(plan, { journal: store.journal, operationId: operation.id, policy: job.policy, previous, logger });
-    const settledUserId = await job.settle(results, userId);
+    const results = await fanOut(plan, { adapters, journal: store.journal, operationId: operation.id, policy: job.policy, previous, logger });
+    const settledUserId = await job.settle(results, userId, links);
     const userErrors = results.filter((result) => result.status === 'FAILED').map((result) => result.error!);
     return finish({ userId: settledUserId, results, userErrors }, false);
   }
 }
-
-export { SOURCES };

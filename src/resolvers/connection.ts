@@ -32,3 +32,23 @@ export function pageSize(first: number | null | undefined): number {
   }
   return size;
 }
+
+/** A Relay connection page from the nodes of one page and where it sits. */
+export function connection<Node>(
+  name: string,
+  page: readonly { node: Node; position: string }[],
+  where: { hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number },
+) {
+  const edges = page.map(({ node, position }) => ({ cursor: encodeCursor(name, position), node }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: {
+      hasNextPage: where.hasNextPage,
+      hasPreviousPage: where.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: where.totalCount,
+  };
+}

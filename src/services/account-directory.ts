@@ -1,0 +1,52 @@
+import type { Loaders } from '../loaders';
+import type { VendorRecord } from '../sources/adapter';
+import { VendorNotFoundError } from '../sources/errors';
+import type { Adapters } from '../sources/registry';
+import type { Store } from '../store';
+import { linkRecords } from './identity-linker';
+
+/**
+ * Accounts, as the vendor that keeps them has them: an account exists when its member listing
+ * answers. Members the gateway has not seen before are linked the first time they are seen.
+ */
+export class AccountDirectory {
+  constructor(
+    private readonly loaders: Loaders,
+    private readonly adapters: Adapters,
+    private readonly store: Store,
+  ) {}
+
+  /** Whether the account exists; a vendor failure rejects with its VendorError. */
+  async exists(accountId: string): Promise<boolean> {
+    try {
+      await this.members(accountId);
+      return true;
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /** Every member of the account, in the vendor's order (one vendor call per request). */
+  members(accountId: string): Promise<VendorRecord[]> {
+    return this.loaders.accountMembers.load(accountId);
+  }
+
+  /** The gateway user of each member record, in order, linking (in one transaction) the ones seen for the first time. */
+  async usersOf(members: readonly VendorRecord[]): Promise<string[]> {
+    const source = this.adapters.accounts().source;
+    const known = await this.loaders.store.userIdByRecord.loadMany(members.map((member) => ({ source, externalId: member.externalId })));
+    const unlinked = members.filter((_, index) => typeof known[index] !== 'string');
+    const linked =
+      unlinked.length === 0
+        ? new Map<string, string>()
+        : await this.store.transaction(({ identities }) =>
+            linkRecords(
+              identities,
+              source,
+              unlinked.map((member) => ({ externalId: member.externalId, email: member.email, phone: member.phone, username: member.username, values: member.remember })),
+            ),
+          );
+    return members.map((member, index) => (typeof known[index] === 'string' ? (known[index] as string) : linked.get(member.externalId)!));
+  }
+}

@@ -1,0 +1,99 @@
+import type { Source } from '../domain/types';
+import type { Loaders } from '../loaders';
+import type { UserView, VendorAdapter, VendorRecord, ViewField } from '../sources/adapter';
+import { isVendorError } from '../sources/errors';
+import type { Adapters } from '../sources/registry';
+import { normalizeEmail, type Identity, type IdentityStore, type StoredUser, type UserFilter } from '../store';
+
+export interface UserPageRequest {
+  first: number;
+  /** The id of the last user of the previous page. */
+  after?: string;
+  filter: UserFilter;
+}
+
+export interface UserPageResult {
+  users: StoredUser[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface FieldOptions {
+  /**
+   * For a field that must have a value: a vendor that fails is passed over (its remembered values
+   * still count) instead of failing the field.
+   */
+  tolerateFailures?: boolean;
+}
+
+/**
+ * A request's view of the people the gateway knows: who they are (the gateway's database) and
+ * each field from the vendors that answer it, in the adapters' order of preference. A vendor that
+ * fails rejects with its VendorError, which becomes an error on that field alone.
+ */
+export class UserDirectory {
+  constructor(
+    private readonly loaders: Loaders,
+    private readonly adapters: Adapters,
+    private readonly identities: IdentityStore,
+  ) {}
+
+  byId(id: string): Promise<StoredUser | null> {
+    return this.loaders.store.user.load(id);
+  }
+
+  /** A user by email, ignoring case: their own address or one a vendor record of theirs holds. */
+  async byEmail(email: string): Promise<StoredUser | null> {
+    const normalized = normalizeEmail(email);
+    if (normalized === null) return null;
+    const userId = (await this.identities.userIdsByEmails([normalized])).get(normalized);
+    return userId === undefined ? null : this.byId(userId);
+  }
+
+  async page(request: UserPageRequest): Promise<UserPageResult> {
+    const [page, totalCount] = await Promise.all([
+      this.identities.listUsers({ ...request.filter, first: request.first, after: request.after }),
+      this.identities.countUsers(request.filter),
+    ]);
+    return { users: page.users, hasNextPage: page.hasNextPage, totalCount };
+  }
+
+  identitiesOf(userId: string): Promise<Identity[]> {
+    return this.loaders.store.identities.load(userId);
+  }
+
+  /**
+   * One field of a person: the gateway's own value where it keeps one (phone), else the first
+   * vendor, in order of preference, whose record gives a value. What a vendor cannot read back is
+   * answered from what the gateway last saw there.
+   */
+  async field<F extends ViewField>(user: StoredUser, field: F, options: FieldOptions = {}): Promise<NonNullable<UserView[F]> | null> {
+    if (field === 'phone' && user.phone !== null) return user.phone as NonNullable<UserView[F]>;
+    const identities = await this.identitiesOf(user.id);
+    for (const adapter of this.adapters.providersOf(field)) {
+      const identity = identities.find((candidate) => candidate.source === adapter.source);
+      if (!identity) continue;
+      const value = await this.valueAt(adapter, user.id, identity.externalId, field, options);
+      if (value !== undefined && value !== null) return value as NonNullable<UserView[F]>;
+    }
+    return null;
+  }
+
+  private async valueAt(adapter: VendorAdapter, userId: string, externalId: string, field: ViewField, options: FieldOptions): Promise<unknown> {
+    let record: VendorRecord | null = null;
+    try {
+      record = (await this.loaders.records(adapter.source)?.load(externalId)) ?? null;
+    } catch (error) {
+      if (!(options.tolerateFailures && isVendorError(error))) throw error;
+    }
+    // Remembered values cost a query: only for a record that could not be read, or a field the
+    // vendor's record cannot answer on its own.
+    const needsRemembered = record === null || adapter.remembers.includes(field);
+    return adapter.view(record, needsRemembered ? await this.remembered(userId, adapter.source) : null)[field];
+  }
+
+  private async remembered(userId: string, source: Source) {
+    const profiles = await this.loaders.store.profiles.load(userId);
+    return profiles.find((profile) => profile.source === source)?.values ?? null;
+  }
+}

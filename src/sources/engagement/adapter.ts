@@ -1,0 +1,235 @@
+import {
+  inputProblem,
+  type ChangePasswordCommand,
+  type CreateUserCommand,
+  type PermissionsChange,
+  type Problem,
+  type UpdateUserCommand,
+} from '../../domain/commands';
+import type { EngagementCreateInput, EngagementMember } from '../../domain/types';
+import type {
+  AdapterCapabilities,
+  Health,
+  LinkedRecord,
+  ReadScope,
+  RecordPage,
+  RememberedValues,
+  StepPlan,
+  UserView,
+  VendorAdapter,
+  VendorRecord,
+  WriteStep,
+  ViewField,
+} from '../adapter';
+import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
+import { VendorNotFoundError, type VendorError } from '../errors';
+import { walkPages } from '../page-walk';
+import type { EngagementSource } from './client';
+import { normalizeMobileNumber, type CreateRules } from './contract';
+import { createInputProblems } from './mapper';
+
+const SOURCE = 'ENGAGEMENT';
+const NAME = 'Engagement';
+
+/**
+ * Engagement Services in the gateway: the messaging audience (names, country, mobile number,
+ * channel subscriptions). It can create, list and delete, and nothing else: no read by id, no
+ * update, no password. Its listing is the only way to find a member, so every read walks it.
+ */
+export class EngagementAdapter implements VendorAdapter {
+  readonly source = SOURCE;
+  readonly displayName = NAME;
+  readonly capabilities: AdapterCapabilities = {
+    create: true,
+    password: false,
+    permissions: false,
+    holds: ['email', 'phone', 'firstName', 'lastName', 'country', 'state', 'active'],
+    updates: [],
+    readOne: false,
+    list: true,
+    findByEmail: false,
+    accounts: false,
+  };
+  readonly fields = {
+    phone: 'primary',
+    firstName: 'primary',
+    lastName: 'primary',
+    country: 'primary',
+    state: 'primary',
+    lastActiveAt: 'primary',
+    subscriptions: 'primary',
+    displayName: 'fallback',
+    active: 'fallback',
+  } as const;
+  readonly remembers: readonly ViewField[] = ['subscriptions'];
+
+  constructor(
+    private readonly client: EngagementSource,
+    private readonly rules: CreateRules,
+  ) {}
+
+  /** The voice flag is write-only at the vendor: what the gateway last sent stands in for it. */
+  view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
+    if (record === null) {
+      const active = remembered?.['active'];
+      return typeof active === 'boolean' ? { active } : {};
+    }
+    const subscriptions = record.view.subscriptions;
+    if (subscriptions && subscriptions.voice === null) {
+      const voice = remembered?.['voiceSubscription'];
+      return { ...record.view, subscriptions: { ...subscriptions, voice: typeof voice === 'boolean' ? voice : false } };
+    }
+    return record.view;
+  }
+
+  /** A batch walks the listing (memoised per request) until every id is found, handing over the rest. */
+  async readMany(ids: readonly string[], scope: ReadScope): Promise<(VendorRecord | Error)[]> {
+    const wanted = new Set(ids);
+    const found = new Map<string, VendorRecord>();
+    try {
+      for await (const page of this.pages(scope)) {
+        for (const record of page) {
+          if (wanted.has(record.externalId)) found.set(record.externalId, record);
+          else scope.seen(record);
+        }
+        if (found.size === wanted.size) break;
+      }
+    } catch (error) {
+      return ids.map(() => error as Error);
+    }
+    return ids.map((id) => found.get(id) ?? new VendorNotFoundError(SOURCE, `no ${NAME} member has id ${id}`));
+  }
+
+  async listPage(cursor: string | null): Promise<RecordPage> {
+    const page = await this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+    return { records: page.items.map(toRecord), next: page.next, total: page.total };
+  }
+
+  /** The email address and the mobile number must be free: the listing is the only way to know. */
+  async preflightCreate(command: CreateUserCommand): Promise<Problem[]> {
+    const email = command.email;
+    const mobile = command.phone ? normalizeMobileNumber(command.phone) : null;
+    if (!email && mobile === null) return [];
+    const problems: Problem[] = [];
+    for await (const page of this.pages()) {
+      for (const record of page) {
+        if (email && sameEmail(record.email, email) && !problems.some((problem) => problem.code === 'EMAIL_TAKEN')) {
+          problems.push(inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'));
+        }
+        if (mobile !== null && record.phone !== null && normalizeMobileNumber(record.phone) === mobile && !problems.some((problem) => problem.code === 'PHONE_TAKEN')) {
+          problems.push(inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'));
+        }
+      }
+    }
+    return problems;
+  }
+
+  planCreate(command: CreateUserCommand): StepPlan {
+    const member: EngagementCreateInput = {
+      firstName: command.firstName ?? '',
+      lastName: command.lastName ?? '',
+      country: command.country ?? '',
+      email: command.email ?? '',
+      state: command.state,
+      phone: command.phone,
+      subscriptions: {
+        email: command.subscriptions?.email ?? false,
+        sms: command.subscriptions?.sms ?? false,
+        voice: command.subscriptions?.voice ?? false,
+      },
+    };
+    const findCreated = async (): Promise<string | null> => {
+      for await (const page of this.pages()) {
+        const mine = page.find((record) => sameEmail(record.email, member.email));
+        if (mine) return mine.externalId;
+      }
+      return null;
+    };
+    return write(
+      {
+        source: SOURCE,
+        action: 'create',
+        run: async (resuming) => {
+          const earlier = resuming ? await findCreated() : null;
+          return earlier ?? (await this.client.createMember(member)).externalId;
+        },
+        findCreated,
+        undo: (id) => ignoringNotFound(this.client.deleteMember(id)),
+      },
+      inputProblems(SOURCE, NAME, createInputProblems(member, this.rules)),
+    );
+  }
+
+  rememberCreated(command: CreateUserCommand): RememberedValues {
+    return { active: true, voiceSubscription: command.subscriptions?.voice ?? false };
+  }
+
+  planUpdate(command: UpdateUserCommand): StepPlan {
+    const held = Object.keys(command.changes).filter((field) => (this.capabilities.holds as readonly string[]).includes(field));
+    return held.length === 0
+      ? skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`)
+      : skip('NOT_SUPPORTED', `${NAME} cannot change ${held.join(', ')}: it has no update; it keeps the old value`);
+  }
+
+  planChangePassword(_command: ChangePasswordCommand): StepPlan {
+    return skip('NOT_SUPPORTED', `${NAME} keeps no passwords`);
+  }
+
+  planSetPermissions(_permissions: PermissionsChange): StepPlan {
+    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
+  }
+
+  planDelete(record: LinkedRecord): StepPlan {
+    const step: WriteStep = {
+      source: SOURCE,
+      action: 'delete',
+      run: async () => (await ignoringNotFound(this.client.deleteMember(record.externalId)), record.externalId),
+    };
+    return write(step);
+  }
+
+  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
+    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['email'], message: 'a member with this email address or mobile number already exists' });
+  }
+
+  health(): Promise<Health> {
+    return transportHealth(this.client.http);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** The listing, page by page, as records; memoised when a request scope is given. */
+  private async *pages(scope?: ReadScope): AsyncGenerator<VendorRecord[]> {
+    const fetchPage = (cursor: string | null) => {
+      const call = () => this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+      return scope ? scope.memo(`engagement:list:${cursor ?? '0'}`, call) : call();
+    };
+    for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http)) yield page.items.map(toRecord);
+  }
+}
+
+function toRecord(member: EngagementMember): VendorRecord {
+  const displayName = `${member.firstName} ${member.lastName}`.trim();
+  return {
+    source: SOURCE,
+    externalId: member.externalId,
+    email: member.email,
+    phone: member.phone,
+    username: null,
+    view: {
+      phone: member.phone,
+      firstName: member.firstName,
+      lastName: member.lastName,
+      country: member.country,
+      state: member.state,
+      lastActiveAt: member.lastActiveAt,
+      subscriptions: member.subscriptions as UserView['subscriptions'],
+      displayName: displayName === '' ? null : displayName,
+      active: member.active,
+    },
+    // The listing has no voice flag: nothing is remembered of it here, so a stored one survives.
+    remember: { active: member.active },
+  };
+}

@@ -1,0 +1,122 @@
+import { inputProblem, type ChangePasswordCommand, type CreateUserCommand, type PermissionsChange, type Problem, type UpdateUserCommand } from '../../domain/commands';
+import type { AdapterCapabilities, Health, LinkedRecord, RememberedValues, StepPlan, UserView, VendorAdapter, VendorRecord, ViewField, WriteStep } from '../adapter';
+import { describeVendorFailure, ignoringNotFound, skip, transportHealth, write } from '../adapter-support';
+import { VendorConflictError, type VendorError } from '../errors';
+import type { RainMakerSource } from './client';
+import { DEFAULT_LOCALE, localeProblem, normalizeLocale, normalizeUserName, passwordProblem, userNameProblem, type RainMakerRules } from './contract';
+
+const SOURCE = 'RAINMAKER';
+const NAME = 'RainMaker';
+
+/**
+ * ESP RainMaker in the gateway: IoT-cloud users known by their user name (an email address or an
+ * E.164 number), with a password and a locale. It can create, change a password and delete, and
+ * nothing else: there is no read, so what the gateway shows of it is what it last sent.
+ */
+export class RainMakerAdapter implements VendorAdapter {
+  readonly source = SOURCE;
+  readonly displayName = NAME;
+  readonly capabilities: AdapterCapabilities = {
+    create: true,
+    password: true,
+    permissions: false,
+    holds: ['email', 'phone', 'locale'],
+    updates: [],
+    readOne: false,
+    list: false,
+    findByEmail: false,
+    accounts: false,
+  };
+  readonly fields = { locale: 'primary' } as const;
+  readonly remembers: readonly ViewField[] = [];
+
+  constructor(
+    private readonly client: RainMakerSource,
+    private readonly rules: RainMakerRules,
+  ) {}
+
+  /** The locale the gateway sent; RainMaker's placeholder for "the admin's default" is no locale. */
+  view(_record: VendorRecord | null, remembered: RememberedValues | null): UserView {
+    const locale = remembered?.['locale'];
+    return { locale: typeof locale === 'string' && locale !== DEFAULT_LOCALE ? locale : null };
+  }
+
+  /** What the gateway keeps of a user it created here, since RainMaker cannot be read back. */
+  rememberCreated(command: CreateUserCommand): RememberedValues {
+    return { locale: normalizeLocale(command.locale) };
+  }
+
+  planCreate(command: CreateUserCommand): StepPlan {
+    const userName = command.email ?? command.phone;
+    const problems: Problem[] = [];
+    if (userName !== undefined) {
+      const nameProblem = userNameProblem(userName);
+      if (nameProblem) problems.push(inputProblem([command.email ? 'email' : 'phone'], `${NAME}: ${nameProblem}`, SOURCE));
+    }
+    const passwordIssue = passwordProblem(command.password, this.rules);
+    if (passwordIssue) problems.push(inputProblem(['password'], `${NAME}: ${passwordIssue}`, SOURCE));
+    const localeIssue = localeProblem(command.locale, this.rules);
+    if (localeIssue) problems.push(inputProblem(['locale'], `${NAME}: ${localeIssue}`, SOURCE));
+    if (userName === undefined) return skip('NOT_SUPPORTED', `${NAME} needs an email address or a phone number`);
+    const externalId = normalizeUserName(userName);
+    const create = async (adoptConflict: boolean): Promise<string> => {
+      try {
+        await this.client.createUser({ userName, password: command.password ?? '', locale: command.locale });
+      } catch (error) {
+        // The user name is the key: "already exists" after an attempt that may have landed is that attempt.
+        if (!(adoptConflict && error instanceof VendorConflictError)) throw error;
+      }
+      return externalId;
+    };
+    return write(
+      {
+        source: SOURCE,
+        action: 'create',
+        run: (resuming) => create(resuming),
+        // No read exists, so the create is sent again: the user name makes it safe, and
+        // "already exists" proves the first one landed.
+        findCreated: () => create(true),
+        undo: (id) => ignoringNotFound(this.client.deleteUser(id)),
+      },
+      problems,
+    );
+  }
+
+  planUpdate(command: UpdateUserCommand): StepPlan {
+    const held = Object.keys(command.changes).filter((field) => (this.capabilities.holds as readonly string[]).includes(field));
+    return held.length === 0
+      ? skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`)
+      : skip('NOT_SUPPORTED', `${NAME} cannot change ${held.join(', ')} after the user is created; it keeps the old value`);
+  }
+
+  planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+    const problems: Problem[] = [];
+    const issue = passwordProblem(command.password, this.rules);
+    if (issue) problems.push(inputProblem(['password'], `${NAME}: ${issue}`, SOURCE));
+    return write(this.step('password', record, () => this.client.updatePassword(record.externalId, command.password)), problems);
+  }
+
+  planSetPermissions(_permissions: PermissionsChange): StepPlan {
+    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
+  }
+
+  planDelete(record: LinkedRecord): StepPlan {
+    return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
+  }
+
+  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
+    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['email'], message: 'a user with this user name already exists' });
+  }
+
+  health(): Promise<Health> {
+    return transportHealth(this.client.http);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private step(action: WriteStep['action'], record: LinkedRecord, call: () => Promise<unknown>): WriteStep {
+    return { source: SOURCE, action, run: async () => (await call(), record.externalId) };
+  }
+}

@@ -1,0 +1,184 @@
+import {
+  inputProblem,
+  type ChangePasswordCommand,
+  type CreateUserCommand,
+  type PermissionsChange,
+  type Problem,
+  type UpdateUserCommand,
+} from '../../domain/commands';
+import type { ManagedUser, ManagedUserUpdateInput } from '../../domain/types';
+import type {
+  AdapterCapabilities,
+  GatewayLookups,
+  Health,
+  LinkedRecord,
+  RememberedValues,
+  StepPlan,
+  UserView,
+  VendorAdapter,
+  VendorRecord,
+  WriteStep,
+  ViewField,
+} from '../adapter';
+import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
+import { VendorNotFoundError, type VendorError } from '../errors';
+import type { UserManagementSource } from './client';
+import { createInputProblems, updateInputProblems } from './mapper';
+
+const SOURCE = 'USER_MANAGEMENT';
+const NAME = 'User-management';
+
+/**
+ * The in-house user-management API in the gateway: users with a username, a contact name and a
+ * default account, readable one by one and by account (there is no listing of everyone). Usernames
+ * are unique; it is the only vendor that can change a profile after creation.
+ */
+export class UserManagementAdapter implements VendorAdapter {
+  readonly source = SOURCE;
+  readonly displayName = NAME;
+  readonly capabilities: AdapterCapabilities = {
+    create: true,
+    password: true,
+    permissions: false,
+    holds: ['email', 'username', 'displayName', 'accountId', 'active'],
+    updates: ['email', 'username', 'displayName', 'accountId', 'active'],
+    readOne: true,
+    list: false,
+    findByEmail: false,
+    accounts: true,
+  };
+  readonly fields = { username: 'primary', displayName: 'primary', active: 'primary', accountId: 'primary' } as const;
+  readonly remembers: readonly ViewField[] = [];
+
+  constructor(private readonly client: UserManagementSource) {}
+
+  view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
+    if (record) return record.view;
+    const active = remembered?.['active'];
+    return typeof active === 'boolean' ? { active } : {};
+  }
+
+  /** The API has no batch read: one `getUser` per id. */
+  readMany(ids: readonly string[]): Promise<(VendorRecord | Error)[]> {
+    return Promise.all(ids.map((id) => this.client.getUser(id).then(toRecord, (error: Error) => error)));
+  }
+
+  async accountMembers(accountId: string): Promise<VendorRecord[]> {
+    return (await this.client.usersByAccount(accountId)).map(toRecord);
+  }
+
+  /** The account must exist (its listing answers), and no one the account lists or the gateway knows may hold the username. */
+  async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
+    if (!command.accountId) return [];
+    const [members, owner] = await Promise.all([
+      this.membersOrNull(command.accountId),
+      command.username ? gateway.usernameOwner(SOURCE, command.username) : null,
+    ]);
+    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${command.accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
+    const username = command.username?.toLowerCase();
+    if (username && (owner !== null || members.some((member) => member.username.toLowerCase() === username))) {
+      return [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')];
+    }
+    return [];
+  }
+
+  /** A new account must exist; a new username must be free in the account the user will be in. */
+  async preflightUpdate(command: UpdateUserCommand, record: LinkedRecord): Promise<Problem[]> {
+    const { accountId, username } = command.changes;
+    if (accountId === undefined && username === undefined) return [];
+    const targetAccount = accountId ?? (await this.client.getUser(record.externalId)).accountId;
+    const members = await this.membersOrNull(targetAccount);
+    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${targetAccount}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
+    const taken = username !== undefined && members.some((member) => member.externalId !== record.externalId && member.username.toLowerCase() === username.toLowerCase());
+    return taken ? [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')] : [];
+  }
+
+  planCreate(command: CreateUserCommand): StepPlan {
+    const fullName = [command.firstName, command.lastName].filter(Boolean).join(' ');
+    const user = {
+      displayName: command.displayName ?? (fullName || command.email || ''),
+      email: command.email ?? '',
+      accountId: command.accountId ?? '',
+      username: command.username ?? '',
+      password: command.password ?? '',
+    };
+    const findCreated = async (): Promise<string | null> => {
+      const members = await this.membersOrNull(user.accountId);
+      const mine = members?.find((member) => member.username.toLowerCase() === user.username.toLowerCase() && sameEmail(member.email, user.email));
+      return mine?.externalId ?? null;
+    };
+    return write(
+      {
+        source: SOURCE,
+        action: 'create',
+        run: async (resuming) => {
+          const earlier = resuming ? await findCreated() : null;
+          return earlier ?? (await this.client.addUser(user)).externalId;
+        },
+        findCreated,
+        undo: (id) => ignoringNotFound(this.client.deleteUser(id)),
+      },
+      inputProblems(SOURCE, NAME, createInputProblems(user)),
+    );
+  }
+
+  rememberCreated(command: CreateUserCommand): RememberedValues {
+    return { username: command.username ?? null, active: true };
+  }
+
+  planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
+    const update: ManagedUserUpdateInput = { ...command.changes };
+    if (Object.keys(update).length === 0) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
+    return write(this.step('update', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+  }
+
+  planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+    const update = { password: command.password };
+    return write(this.step('password', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+  }
+
+  planSetPermissions(_permissions: PermissionsChange): StepPlan {
+    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
+  }
+
+  planDelete(record: LinkedRecord): StepPlan {
+    return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
+  }
+
+  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
+    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['username'], message: 'another user already has this username or email address' });
+  }
+
+  health(): Promise<Health> {
+    return transportHealth(this.client.http);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private async membersOrNull(accountId: string): Promise<ManagedUser[] | null> {
+    try {
+      return await this.client.usersByAccount(accountId);
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private step(action: WriteStep['action'], record: LinkedRecord, call: () => Promise<unknown>): WriteStep {
+    return { source: SOURCE, action, run: async () => (await call(), record.externalId) };
+  }
+}
+
+function toRecord(user: ManagedUser): VendorRecord {
+  return {
+    source: SOURCE,
+    externalId: user.externalId,
+    email: user.email,
+    phone: null,
+    username: user.username,
+    view: { username: user.username, displayName: user.displayName, active: user.active, accountId: user.accountId },
+    remember: { username: user.username, active: user.active },
+  };
+}
