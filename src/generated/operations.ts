@@ -111,7 +111,7 @@ export type InjectionPermission =
   /** By SMTP only. */
   | 'SMTP_ONLY';
 
-/** A GreenArrow mail class, by id or by name (give one). */
+/** A GreenArrow mail class, by id or by name; both together must name the same class. */
 export type MailClassInput = {
   /** GreenArrow's id of the mail class. */
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -182,34 +182,22 @@ export type SubscriptionsInput = {
   voice?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** Changes to a person; only the given fields change, at the vendors that can change them. */
+/** Changes to a person; only the given fields change, at the vendors that can change them. A linked vendor that keeps a given field but cannot change it is reported SKIPPED (NOT_SUPPORTED) and keeps its value; the person is still found by it. */
 export type UpdateUserInput = {
-  /** The user's default user-management account (required there). */
+  /** The user's default user-management account. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
   /** Activate or deactivate (user-management). */
   active?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Country (Engagement requires it). */
-  country?: InputMaybe<Scalars['String']['input']>;
-  /** User-management contact name; defaults to first and last name. */
+  /** User-management contact name. */
   displayName?: InputMaybe<Scalars['String']['input']>;
-  /** Email address: links the person across vendors. Email or phone is required on create. */
+  /** Email address (GreenArrow and user-management can change it; RainMaker and Engagement keep the old one). */
   email?: InputMaybe<Scalars['String']['input']>;
-  /** First name (Engagement requires it). */
-  firstName?: InputMaybe<Scalars['String']['input']>;
   /** The gateway id of the user. */
   id: Scalars['ID']['input'];
   /** See CreateUserInput.idempotencyKey. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  /** Last name (Engagement requires it). */
-  lastName?: InputMaybe<Scalars['String']['input']>;
-  /** RainMaker locale for the user's emails and SMS; case-insensitive. */
-  locale?: InputMaybe<Scalars['String']['input']>;
-  /** Mobile number, E.164 (+ and country code, then ten digits for Engagement). */
-  phone?: InputMaybe<Scalars['String']['input']>;
-  /** Vendors to write; default every linked vendor that can change a given field. */
+  /** Vendors to write; default every linked vendor that keeps a given field. */
   sources?: InputMaybe<Array<Source>>;
-  /** State (Engagement requires it for the USA). */
-  state?: InputMaybe<Scalars['String']['input']>;
   /** User-management username. */
   username?: InputMaybe<Scalars['String']['input']>;
 };
