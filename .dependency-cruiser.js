@@ -3,6 +3,7 @@
  * way (resolver → loader/service → source → vendor), and only the demo entry knows simulators exist:
  *  - services and sources speak in domain types, never in GraphQL classes or resolvers;
  *  - a source never calls back into the services that orchestrate it;
+ *  - resolvers reach the database and the vendors only through loaders and services;
  *  - nothing the production entry (src/index.ts) reaches imports src/simulators/ (src/demo.ts, the
  *    simulators themselves, tests and scripts may);
  *  - no circular imports.
@@ -31,6 +32,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/sources/' },
       to: { path: '^src/services/' },
+    },
+    {
+      name: 'resolvers-through-services',
+      comment: 'Resolvers get loaders and services only: the database and the vendors are reached through them.',
+      severity: 'error',
+      from: { path: '^src/resolvers/' },
+      to: { path: '^src/(store|sources)/' },
     },
     {
       name: 'production-without-simulators',

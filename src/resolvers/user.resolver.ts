@@ -10,7 +10,7 @@ import { Subscriptions } from '../schema/subscriptions.type';
 import { UserConnection } from '../schema/user-connection.type';
 import { UserFilter } from '../schema/user-filter.input';
 import { User } from '../schema/user.type';
-import type { StoredUser } from '../store';
+import type { GatewayUser } from '../services/user-directory';
 import { connection, decodeCursor, pageSize } from './connection';
 
 const USERS = 'users';
@@ -26,7 +26,7 @@ export class UserResolver {
     @Ctx() context: Context,
     @Arg('id', () => ID, { nullable: true, description: 'The gateway id.' }) id?: string | null,
     @Arg('email', () => String, { nullable: true, description: 'Email address, any letter case; also finds a person by an address one of their vendor records still holds.' }) email?: string | null,
-  ): Promise<StoredUser | null> {
+  ): Promise<GatewayUser | null> {
     if ((id == null) === (email == null)) {
       throw new GraphQLError('Give exactly one of `id` and `email`', { extensions: { code: 'BAD_USER_INPUT' } });
     }
@@ -56,75 +56,75 @@ export class UserResolver {
   }
 
   @FieldResolver(() => String, { nullable: true })
-  phone(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  phone(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'phone');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  username(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  username(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'username');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  displayName(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  displayName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'displayName');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  firstName(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  firstName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'firstName');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  lastName(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  lastName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'lastName');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  country(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  country(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'country');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  state(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  state(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'state');
   }
 
   @FieldResolver(() => Date, { nullable: true })
-  lastActiveAt(@Root() user: StoredUser, @Ctx() context: Context): Promise<Date | null> {
+  lastActiveAt(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Date | null> {
     return context.users.field(user, 'lastActiveAt');
   }
 
   @FieldResolver(() => String, { nullable: true })
-  locale(@Root() user: StoredUser, @Ctx() context: Context): Promise<string | null> {
+  locale(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
     return context.users.field(user, 'locale');
   }
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
   @FieldResolver(() => Boolean)
-  async active(@Root() user: StoredUser, @Ctx() context: Context): Promise<boolean> {
+  async active(@Root() user: GatewayUser, @Ctx() context: Context): Promise<boolean> {
     return (await context.users.field(user, 'active', { tolerateFailures: true })) ?? true;
   }
 
   @FieldResolver(() => Subscriptions, { nullable: true })
-  async subscriptions(@Root() user: StoredUser, @Ctx() context: Context): Promise<Subscriptions | null> {
+  async subscriptions(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Subscriptions | null> {
     const subscriptions = await context.users.field(user, 'subscriptions');
     return subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false };
   }
 
   @FieldResolver(() => Permissions, { nullable: true })
-  permissions(@Root() user: StoredUser, @Ctx() context: Context): Promise<DomainPermissions | null> {
+  permissions(@Root() user: GatewayUser, @Ctx() context: Context): Promise<DomainPermissions | null> {
     return context.users.field(user, 'permissions');
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  async account(@Root() user: StoredUser, @Ctx() context: Context): Promise<Account | null> {
+  async account(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Account | null> {
     const accountId = await context.users.field(user, 'accountId');
     return accountId === null ? null : { id: accountId };
   }
 
   @FieldResolver(() => [Identity])
-  identities(@Root() user: StoredUser, @Ctx() context: Context): Promise<Identity[]> {
+  identities(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Identity[]> {
     return context.users.identitiesOf(user.id);
   }
 }

@@ -5,6 +5,9 @@ import { isVendorError } from '../sources/errors';
 import type { Adapters } from '../sources/registry';
 import { normalizeEmail, type Identity, type IdentityStore, type StoredUser, type UserFilter } from '../store';
 
+/** A person as the gateway itself keeps them: the root of every User the graph answers. */
+export type { StoredUser as GatewayUser };
+
 export interface UserPageRequest {
   first: number;
   /** The id of the last user of the previous page. */
