@@ -88,6 +88,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX identities_username ON identities (source, username);
     `,
   },
+  {
+    version: 4,
+    name: 'who asked for each operation',
+    // The audit trail: an operator asks "who deleted this person, and where did it land?".
+    // fields_changed holds input field names only, never values.
+    sql: `
+      ALTER TABLE operations ADD COLUMN user_id TEXT;
+      ALTER TABLE operations ADD COLUMN actor_subject TEXT;
+      ALTER TABLE operations ADD COLUMN actor_role TEXT;
+      ALTER TABLE operations ADD COLUMN client_address TEXT;
+      ALTER TABLE operations ADD COLUMN request_id TEXT;
+      ALTER TABLE operations ADD COLUMN fields_changed TEXT;
+      ALTER TABLE operations ADD COLUMN secret_fingerprint TEXT;
+      CREATE INDEX operations_created_at ON operations (created_at);
+      CREATE INDEX operations_user_id ON operations (user_id);
+    `,
+  },
 ];
 
 export interface MigrateOptions {

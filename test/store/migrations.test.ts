@@ -25,6 +25,7 @@ describe('migrations', () => {
       { version: 1, name: 'identity links', applied_at: at.toISOString() },
       { version: 2, name: 'operation journal', applied_at: at.toISOString() },
       { version: 3, name: 'the keys each vendor record holds', applied_at: at.toISOString() },
+      { version: 4, name: 'who asked for each operation', applied_at: at.toISOString() },
     ]);
   });
 
