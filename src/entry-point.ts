@@ -1,4 +1,4 @@
-import { ConfigError } from './config';
+import { ConfigError } from './env';
 import { StartupError } from './startup-error';
 
 /** What an entry point says about its life: a pino logger, or plain lines on stderr. */

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type Env } from '../src/config';
+import { loadConfig } from '../src/config';
+import { ConfigError, type Env } from '../src/env';
 import { loadSimulatorConfig } from '../src/simulators/config';
 
 function problemsOf(env: Env, load: (env: Env) => unknown = loadConfig): string[] {

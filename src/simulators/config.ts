@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, EnvReader, readVendorTunings, type Env, type VendorTunings } from '../config';
+import { readVendorTunings, type VendorTunings } from '../config';
+import { ConfigError, EnvReader, type Env } from '../env';
 import { SOURCES, type Source } from '../domain/types';
 import { faultSchema, type Fault } from './framework';
 

@@ -1,5 +1,6 @@
 import { startApp, type App } from '../app';
-import { ConfigError, EnvReader, loadConfig, type Config, type Env } from '../config';
+import { loadConfig, type Config } from '../config';
+import { ConfigError, EnvReader, type Env } from '../env';
 import { SOURCES, type Source } from '../domain/types';
 import type { Logger } from '../logger';
 import { loadSimulatorConfig, type SimulatorConfig } from './config';

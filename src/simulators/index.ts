@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError, type BasicEndpoint, type RainMakerEndpoint, type UserManagementEndpoint } from '../config';
+import type { BasicEndpoint, RainMakerEndpoint, UserManagementEndpoint } from '../config';
+import { ConfigError } from '../env';
 import { SOURCES, type Source } from '../domain/types';
 import { listenFailure } from '../startup-error';
 import type { SimulatorConfig } from './config';
