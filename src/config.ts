@@ -1,63 +1,13 @@
 import { join } from 'node:path';
 import { ConfigError, EnvReader, type Env } from './env';
-import { USA_COUNTRY_NAMES, type CreateRules } from './sources/engagement/contract';
-import { DEFAULT_MIN_PASSWORD_LENGTH, RESERVED_LOCALES, type RainMakerRules } from './sources/rainmaker/contract';
-
-/** Settings every vendor transport takes, whether it talks to a simulator or the real vendor. */
-export interface TransportSettings {
-  timeoutMs: number;
-  retries: number;
-  connections: number;
-}
-
-export interface RainMakerTuning extends TransportSettings {
-  region: string;
-  service: string;
-  apiVersion: string;
-  /** The tenant's rules: reserved locales and the minimum password length. */
-  rules: RainMakerRules;
-}
-export interface RainMakerEndpoint {
-  baseUrl: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export interface EngagementTuning extends TransportSettings {
-  pageSize: number;
-  /** The tenant's rules: which country names mean the USA, and whether the mobile number is the reconciliation key. */
-  rules: CreateRules;
-}
-export interface BasicEndpoint {
-  baseUrl: string;
-  username: string;
-  password: string;
-}
-
-export interface GreenArrowTuning extends TransportSettings {
-  /** GreenArrow's fixed page size; the batch loader compares batch sizes against it. */
-  pageSize: number;
-}
-
-export interface UserManagementTuning extends TransportSettings {
-  apiKeyHeader: string;
-  /** Prefix of the account listing path only (`/pub/usr/acc/{id}`); the other paths have none. */
-  accountPathPrefix: string;
-}
-export interface UserManagementEndpoint {
-  baseUrl: string;
-  apiKey: string;
-}
-
-/** A datasource's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so a datasource does not need them. */
-export type RainMakerSettings = Omit<RainMakerTuning, 'rules'> & RainMakerEndpoint;
-export type EngagementSettings = Omit<EngagementTuning, 'rules'> & BasicEndpoint;
-export type GreenArrowSettings = GreenArrowTuning & BasicEndpoint;
-export type UserManagementSettings = UserManagementTuning & UserManagementEndpoint;
-
-/** Where a vendor is: an endpoint from the environment (`<PREFIX>_BASE_URL` and credentials), or nowhere (not configured). */
-export type VendorPlacement<Tuning, Endpoint> = { mode: 'remote'; tuning: Tuning; endpoint: Endpoint } | { mode: 'off'; tuning: Tuning };
+import type { BasicEndpoint } from './sources/basic-auth';
+import { USA_COUNTRY_NAMES } from './sources/engagement/contract';
+import type { EngagementTuning } from './sources/engagement/settings';
+import type { GreenArrowTuning } from './sources/greenarrow/settings';
+import { DEFAULT_MIN_PASSWORD_LENGTH, RESERVED_LOCALES } from './sources/rainmaker/contract';
+import type { RainMakerEndpoint, RainMakerTuning } from './sources/rainmaker/settings';
+import type { UserManagementEndpoint, UserManagementTuning } from './sources/user-management/settings';
+import type { TransportSettings, VendorPlacement } from './sources/vendor-module';
 
 /** How each vendor is talked to and what its tenant allows, wherever it is. */
 export interface VendorTunings {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { BasicEndpoint, RainMakerEndpoint, UserManagementEndpoint } from '../config';
 import { ConfigError } from '../env';
 import { SOURCES, type Source } from '../domain/types';
+import type { BasicEndpoint } from '../sources/basic-auth';
+import type { RainMakerEndpoint } from '../sources/rainmaker/settings';
+import type { UserManagementEndpoint } from '../sources/user-management/settings';
 import { listenFailure } from '../startup-error';
 import type { SimulatorConfig } from './config';
 import { EngagementSimulator } from './engagement';

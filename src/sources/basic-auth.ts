@@ -7,6 +7,13 @@ import { nonEmptyTextProblem } from './setting-rules';
  * about the header.
  */
 
+/** Where a vendor that takes HTTP Basic is, and the credentials it takes. */
+export interface BasicEndpoint {
+  baseUrl: string;
+  username: string;
+  password: string;
+}
+
 /** Why a user name cannot travel in a Basic header, or null when it can. */
 export function basicUsernameProblem(username: unknown): string | null {
   return typeof username === 'string' && username !== '' && !username.includes(':')

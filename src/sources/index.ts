@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Config, VendorPlacement } from '../config';
+import type { Config } from '../config';
 import type { Source } from '../domain/types';
 import type { Logger } from '../logger';
 import { EngagementSource } from './engagement/client';
@@ -7,6 +7,7 @@ import { GreenArrowSource } from './greenarrow/client';
 import type { VendorHttp } from './http';
 import { RainMakerSource } from './rainmaker/client';
 import { UserManagementSource } from './user-management/client';
+import type { VendorPlacement } from './vendor-module';
 
 /** One datasource per vendor; `null` where the vendor is not configured. */
 export interface Sources {

@@ -1,5 +1,5 @@
 import { Agent, Pool, request, type Dispatcher } from 'undici';
-import type { EngagementSettings } from '../../src/config';
+import type { EngagementSettings } from '../../src/sources/engagement/settings';
 import type { EngagementCreateInput } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { EngagementSimulator, type AudienceMemberSeed } from '../../src/simulators/engagement';

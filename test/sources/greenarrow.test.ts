@@ -1,5 +1,5 @@
 import { Pool, request } from 'undici';
-import type { GreenArrowSettings } from '../../src/config';
+import type { GreenArrowSettings } from '../../src/sources/greenarrow/settings';
 import type { GreenArrowCreateInput, GreenArrowUser } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { Simulator, faultSchema, type SimResponse } from '../../src/simulators/framework';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { MockAgent, request } from 'undici';
-import type { RainMakerSettings } from '../../src/config';
+import type { RainMakerSettings } from '../../src/sources/rainmaker/settings';
 import { createLogger, silentLogger } from '../../src/logger';
 import { seedPeople } from '../../src/simulators/seed';
 import { RainMakerSimulator, rainMakerSeedUsers } from '../../src/simulators/rainmaker';

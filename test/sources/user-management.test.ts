@@ -1,5 +1,5 @@
 import { Pool, request } from 'undici';
-import type { UserManagementSettings } from '../../src/config';
+import type { UserManagementSettings } from '../../src/sources/user-management/settings';
 import { silentLogger } from '../../src/logger';
 import { Simulator } from '../../src/simulators/framework';
 import { UserManagementSimulator } from '../../src/simulators/user-management';

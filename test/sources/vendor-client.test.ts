@@ -1,5 +1,8 @@
 import { Pool, request } from 'undici';
-import type { EngagementSettings, GreenArrowSettings, RainMakerSettings, UserManagementSettings } from '../../src/config';
+import type { EngagementSettings } from '../../src/sources/engagement/settings';
+import type { GreenArrowSettings } from '../../src/sources/greenarrow/settings';
+import type { RainMakerSettings } from '../../src/sources/rainmaker/settings';
+import type { UserManagementSettings } from '../../src/sources/user-management/settings';
 import { silentLogger } from '../../src/logger';
 import { EngagementSimulator } from '../../src/simulators/engagement';
 import { Simulator, type SimRequest } from '../../src/simulators/framework';

@@ -1,4 +1,3 @@
-import type { EngagementSettings } from '../../config';
 import type { EngagementCreateInput, EngagementMember, Page, VendorAck } from '../../domain/types';
 import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
 import { VendorConflictError, VendorNotFoundError, VendorRejectedError, type VendorError } from '../errors';
@@ -16,6 +15,7 @@ import {
   paths,
 } from './contract';
 import { existingIdFrom, fromWireMember, toCreateRequest } from './mapper';
+import type { EngagementSettings } from './settings';
 
 export type EngagementDeps = VendorClientDeps;
 

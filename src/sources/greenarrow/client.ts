@@ -1,4 +1,3 @@
-import type { GreenArrowSettings } from '../../config';
 import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser, MailClass, Page } from '../../domain/types';
 import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
 import {
@@ -27,6 +26,7 @@ import {
   type WirePagination,
 } from './contract';
 import { fromWireMailClass, fromWireUser, toCreateUserRequest, toUpdateUserRequest } from './mapper';
+import type { GreenArrowSettings } from './settings';
 
 export type GreenArrowDeps = VendorClientDeps;
 

@@ -1,4 +1,3 @@
-import type { RainMakerSettings } from '../../config';
 import type { RainMakerCreateInput, VendorAck } from '../../domain/types';
 import { VendorConflictError, VendorRejectedError, type VendorError } from '../errors';
 import type { HttpMethod, VendorResponse } from '../http';
@@ -15,6 +14,7 @@ import {
   toVendorMessage,
 } from './mapper';
 import { SigV4Signer } from './sigv4';
+import type { RainMakerSettings } from './settings';
 
 export interface RainMakerDeps extends VendorClientDeps {
   /** The clock requests are signed with; SigV4 signatures expire 15 minutes either side of it. */

@@ -1,4 +1,3 @@
-import type { UserManagementSettings } from '../../config';
 import type { ManagedUser, ManagedUserCreateInput, ManagedUserUpdateInput } from '../../domain/types';
 import { VendorNotFoundError, type VendorError } from '../errors';
 import type { VendorRequest, VendorResponse } from '../http';
@@ -6,6 +5,7 @@ import { nonEmptyTextProblem } from '../setting-rules';
 import { VendorClient, isSuccessStatus, type VendorClientDeps } from '../vendor-client';
 import { ID_PATTERN, REQUEST_CONTENT_TYPE, errorBodySchema, paths, userListSchema, userSchema } from './contract';
 import { fromWireUser, toAddUserRequest, toModifyUserRequest } from './mapper';
+import type { UserManagementSettings } from './settings';
 
 export type UserManagementDeps = VendorClientDeps;
 
