@@ -10,11 +10,11 @@ import type { Logger } from './logger';
 import { playgroundLandingPage } from './playground';
 import { createSchema } from './schema';
 import { createGraphQLServer } from './server';
-import { closeSources, createSources, type Sources } from './sources';
 import { listenFailure } from './startup-error';
 import { openStore, ownerIsAliveOnThisHost, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
 import type { RecordedOutcome } from './domain/commands';
+import { SOURCES } from './domain/types';
 import { createAdapters, type Adapters } from './sources/registry';
 
 /**
@@ -25,8 +25,7 @@ export interface App {
   /** The GraphQL endpoint, http://host:port/graphql. */
   url: string;
   graphql: ApolloServer<Context>;
-  sources: Sources;
-  /** One adapter per configured vendor. */
+  /** One adapter per configured vendor, each with its datasource. */
   adapters: Adapters;
   store: Store;
   /** A context as one request gets it, for executing operations in tests. */
@@ -35,18 +34,17 @@ export interface App {
 }
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const sources = createSources(config.vendors, { logger });
-  const adapters = createAdapters(sources, { rainMaker: config.vendors.RAINMAKER.tuning.rules, engagement: config.vendors.ENGAGEMENT.tuning.rules });
-  for (const source of Object.keys(sources) as (keyof Sources)[]) {
+  const adapters = createAdapters(config.vendors, { logger });
+  for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
-    const ready = sources[source] !== null;
+    const ready = adapters.get(source) !== null;
     logger.info({ source, placement, configured: ready }, `${source} datasource ${ready ? 'ready' : 'not configured'}`);
   }
   let store: Store | undefined;
   let graphql: ApolloServer<Context> | undefined;
   const stopAll = async () => {
     await graphql?.stop();
-    await closeSources(sources);
+    await adapters.close();
     await store?.close();
   };
   try {
@@ -69,7 +67,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     return {
       url,
       graphql,
-      sources,
       adapters,
       store: opened,
       context,

@@ -1,21 +1,8 @@
 import { join } from 'node:path';
+import { SOURCES, type Source } from './domain/types';
 import { ConfigError, EnvReader, type Env } from './env';
-import type { BasicEndpoint } from './sources/basic-auth';
-import { USA_COUNTRY_NAMES } from './sources/engagement/contract';
-import type { EngagementTuning } from './sources/engagement/settings';
-import type { GreenArrowTuning } from './sources/greenarrow/settings';
-import { DEFAULT_MIN_PASSWORD_LENGTH, RESERVED_LOCALES } from './sources/rainmaker/contract';
-import type { RainMakerEndpoint, RainMakerTuning } from './sources/rainmaker/settings';
-import type { UserManagementEndpoint, UserManagementTuning } from './sources/user-management/settings';
-import type { TransportSettings, VendorPlacement } from './sources/vendor-module';
-
-/** How each vendor is talked to and what its tenant allows, wherever it is. */
-export interface VendorTunings {
-  RAINMAKER: RainMakerTuning;
-  ENGAGEMENT: EngagementTuning;
-  GREENARROW: GreenArrowTuning;
-  USER_MANAGEMENT: UserManagementTuning;
-}
+import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
+import { readTransport, type VendorPlacement } from './sources/vendor-module';
 
 /** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
 export interface QueryLimits {
@@ -49,12 +36,8 @@ export interface Config {
     /** HMAC key for the journal's input hashes; when absent, one is generated and kept in the data directory. */
     journalKey?: string;
   };
-  vendors: {
-    RAINMAKER: VendorPlacement<RainMakerTuning, RainMakerEndpoint>;
-    ENGAGEMENT: VendorPlacement<EngagementTuning, BasicEndpoint>;
-    GREENARROW: VendorPlacement<GreenArrowTuning, BasicEndpoint>;
-    USER_MANAGEMENT: VendorPlacement<UserManagementTuning, UserManagementEndpoint>;
-  };
+  /** Where each vendor is, by source, with how it is talked to and what its tenant allows. */
+  vendors: VendorPlacements;
 }
 
 /** The database file inside the data directory; `:memory:` keeps nothing. */
@@ -63,41 +46,20 @@ function storeFile(dataDir: string): string {
 }
 
 /**
- * How every vendor is talked to and the rules of its tenant, from the environment. The gateway's
- * configuration and the simulators' read these with this one function, so the two agree.
+ * How every vendor is talked to and the rules of its tenant, from the environment, each read by
+ * the vendor's own module. The gateway's configuration and the simulators' read these with this
+ * one function, so the two agree.
  */
 export function readVendorTunings(read: EnvReader): VendorTunings {
-  const transport = (prefix: string): TransportSettings => ({
-    timeoutMs: read.int(`${prefix}_TIMEOUT_MS`, read.int('VENDOR_TIMEOUT_MS', 5_000, 1, 600_000), 1, 600_000),
-    retries: read.int('VENDOR_RETRIES', 2, 0, 10),
-    connections: read.int('VENDOR_CONNECTIONS', 16, 1, 1_024),
-  });
-  return {
-    RAINMAKER: {
-      ...transport('RAINMAKER'),
-      region: read.string('RAINMAKER_REGION', 'us-east-1'),
-      service: read.string('RAINMAKER_SERVICE', 'execute-api'),
-      apiVersion: read.oneOf('RAINMAKER_API_VERSION', 'v1', ['v1'] as const),
-      rules: {
-        reservedLocales: read.list('RAINMAKER_RESERVED_LOCALES', RESERVED_LOCALES, 'locales'),
-        minPasswordLength: read.int('RAINMAKER_MIN_PASSWORD_LENGTH', DEFAULT_MIN_PASSWORD_LENGTH, 1, 256),
-      },
-    },
-    ENGAGEMENT: {
-      ...transport('ENGAGEMENT'),
-      pageSize: read.int('ENGAGEMENT_PAGE_SIZE', 100, 1, 1_000),
-      rules: {
-        usaCountryNames: read.list('ENGAGEMENT_USA_COUNTRY_NAMES', USA_COUNTRY_NAMES, 'country names'),
-        mobileNumberRequired: read.boolean('ENGAGEMENT_MOBILE_NUMBER_REQUIRED', false),
-      },
-    },
-    GREENARROW: { ...transport('GREENARROW'), pageSize: read.int('GREENARROW_PAGE_SIZE', 100, 1, 10_000) },
-    USER_MANAGEMENT: {
-      ...transport('USER_MANAGEMENT'),
-      apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
-      accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
-    },
-  };
+  return Object.fromEntries(SOURCES.map((source) => [source, VENDOR_MODULES[source].readTuning(read, readTransport(read, source))])) as VendorTunings;
+}
+
+/**
+ * The endpoint a gateway is given, as the variables it reads it from: `<SOURCE>_BASE_URL` and the
+ * vendor's credential variables. The inverse of what {@link loadConfig} reads; it holds secrets.
+ */
+export function endpointEnv<S extends Source>(source: S, endpoint: EndpointOf<S>): Record<string, string> {
+  return { [`${source}_BASE_URL`]: endpoint.baseUrl, ...VENDOR_MODULES[source].credentialEnv(endpoint) };
 }
 
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
@@ -106,33 +68,11 @@ export function loadConfig(env: Env = process.env): Config {
   const tunings = readVendorTunings(read);
 
   /** A vendor with a base URL is talked to there, with the credentials that must come with it; without one it is off. */
-  function place<Tuning, Endpoint>(prefix: string, tuning: Tuning, endpoint: (baseUrl: string) => Endpoint): VendorPlacement<Tuning, Endpoint> {
-    const baseUrl = read.url(`${prefix}_BASE_URL`);
-    return baseUrl === undefined ? { mode: 'off', tuning } : { mode: 'remote', tuning, endpoint: endpoint(baseUrl) };
+  function place<S extends Source>(source: S, tuning: TuningOf<S>): VendorPlacement<TuningOf<S>, EndpointOf<S>> {
+    const baseUrl = read.url(`${source}_BASE_URL`);
+    return baseUrl === undefined ? { mode: 'off', tuning } : { mode: 'remote', tuning, endpoint: VENDOR_MODULES[source].readEndpoint(read, baseUrl) };
   }
-
-  const vendors: Config['vendors'] = {
-    RAINMAKER: place('RAINMAKER', tunings.RAINMAKER, (baseUrl) => ({
-      baseUrl,
-      accessKeyId: read.required('RAINMAKER_ACCESS_KEY_ID', 'RAINMAKER_BASE_URL'),
-      secretAccessKey: read.required('RAINMAKER_SECRET_ACCESS_KEY', 'RAINMAKER_BASE_URL'),
-      sessionToken: read.raw('RAINMAKER_SESSION_TOKEN'),
-    })),
-    ENGAGEMENT: place('ENGAGEMENT', tunings.ENGAGEMENT, (baseUrl) => ({
-      baseUrl,
-      username: read.required('ENGAGEMENT_USERNAME', 'ENGAGEMENT_BASE_URL'),
-      password: read.required('ENGAGEMENT_PASSWORD', 'ENGAGEMENT_BASE_URL'),
-    })),
-    GREENARROW: place('GREENARROW', tunings.GREENARROW, (baseUrl) => ({
-      baseUrl,
-      username: read.required('GREENARROW_USERNAME', 'GREENARROW_BASE_URL'),
-      password: read.required('GREENARROW_PASSWORD', 'GREENARROW_BASE_URL'),
-    })),
-    USER_MANAGEMENT: place('USER_MANAGEMENT', tunings.USER_MANAGEMENT, (baseUrl) => ({
-      baseUrl,
-      apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL'),
-    })),
-  };
+  const vendors = Object.fromEntries(SOURCES.map((source) => [source, place(source, tunings[source])])) as VendorPlacements;
 
   const config: Config = {
     host: read.string('HOST', '127.0.0.1'),

@@ -3,11 +3,15 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { loadConfig, type Config } from '../src/config';
+import { createLogger, type Logger } from '../src/logger';
 import { simulatorEnv } from '../src/simulators';
 import { GreenArrowSimulator } from '../src/simulators/greenarrow';
-import { createSources, closeSources } from '../src/sources';
+import { EngagementSource } from '../src/sources/engagement/client';
+import { GreenArrowSource } from '../src/sources/greenarrow/client';
+import { RainMakerSource } from '../src/sources/rainmaker/client';
+import { UserManagementSource } from '../src/sources/user-management/client';
+import type { VendorPlacement } from '../src/sources/vendor-module';
 import { StartupError } from '../src/startup-error';
 import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
 import { post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
@@ -28,6 +32,24 @@ function capturingLogger(lines: string[]) {
   });
 }
 
+/**
+ * A datasource per vendor of a configuration, built here rather than taken from the gateway (which
+ * keeps them inside its adapters), for the calls these tests make at each vendor directly.
+ */
+function datasourcesOf(vendors: Config['vendors'], logger: Logger) {
+  const settings = <Tuning, Endpoint>(placement: VendorPlacement<Tuning, Endpoint>) => {
+    if (placement.mode !== 'remote') throw new TypeError('datasourcesOf: every vendor needs a base URL');
+    return { ...placement.tuning, ...placement.endpoint };
+  };
+  const sources = {
+    RAINMAKER: new RainMakerSource(settings(vendors.RAINMAKER), { logger }),
+    ENGAGEMENT: new EngagementSource(settings(vendors.ENGAGEMENT), { logger }),
+    GREENARROW: new GreenArrowSource(settings(vendors.GREENARROW), { logger }),
+    USER_MANAGEMENT: new UserManagementSource(settings(vendors.USER_MANAGEMENT), { logger }),
+  };
+  return { ...sources, close: () => Promise.all(Object.values(sources).map((source) => source.close())) };
+}
+
 /** A server holding a port on 127.0.0.1, so that whatever is told to listen there finds it taken. */
 async function occupyPort(): Promise<{ port: number; release(): Promise<void> }> {
   const blocker: Server = createServer();
@@ -41,34 +63,39 @@ describe('the app npm start runs', () => {
   const logger = capturingLogger(lines);
   const env = { VENDOR_TIMEOUT_MS: '1500', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' };
   let app: BootedGateway;
+  let sources: ReturnType<typeof datasourcesOf>;
 
   beforeAll(async () => {
     app = await bootGateway(env, logger);
+    sources = datasourcesOf(loadConfig({ ...env, ...simulatorEnv(app.simulators) }).vendors, logger);
   });
-  afterAll(() => app.stop());
+  afterAll(async () => {
+    await sources.close();
+    await app.stop();
+  });
 
-  it('starts one simulator per vendor and a datasource that reaches each of them', async () => {
-    const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = app.sources;
-    await expect(RAINMAKER!.createUser({ userName: 'new.person@example.com', password: 'Str0ng-Passw0rd' })).resolves.toMatchObject({ message: expect.any(String) });
-    await expect(RAINMAKER!.deleteUser('new.person@example.com')).resolves.toMatchObject({ message: expect.any(String) });
-    expect((await ENGAGEMENT!.listMembers({ start: 0, pageSize: 5 })).total).toBe(24);
-    expect((await GREENARROW!.listUsers({})).total).toBe(app.simulators.simulators.GREENARROW!.store.size);
-    const acme = await USER_MANAGEMENT!.usersByAccount('1');
+  it('starts one simulator per vendor, each reachable with the endpoint the gateway is given', async () => {
+    const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
+    await expect(RAINMAKER.createUser({ userName: 'new.person@example.com', password: 'Str0ng-Passw0rd' })).resolves.toMatchObject({ message: expect.any(String) });
+    await expect(RAINMAKER.deleteUser('new.person@example.com')).resolves.toMatchObject({ message: expect.any(String) });
+    expect((await ENGAGEMENT.listMembers({ start: 0, pageSize: 5 })).total).toBe(24);
+    expect((await GREENARROW.listUsers({})).total).toBe(app.simulators.simulators.GREENARROW!.store.size);
+    const acme = await USER_MANAGEMENT.usersByAccount('1');
     expect(acme.length).toBeGreaterThan(0);
     expect(acme.every((user) => user.accountId === '1')).toBe(true);
   });
 
   it('seeds people who exist in several vendors under one email address', async () => {
     const greenArrowEmails = new Set<string>();
-    for await (const user of app.sources.GREENARROW!.users()) greenArrowEmails.add(user.email);
+    for await (const user of sources.GREENARROW.users()) greenArrowEmails.add(user.email);
     const engagementEmails: string[] = [];
-    for await (const member of app.sources.ENGAGEMENT!.members()) engagementEmails.push(member.email);
+    for await (const member of sources.ENGAGEMENT.members()) engagementEmails.push(member.email);
     expect(engagementEmails.filter((email) => greenArrowEmails.has(email)).length).toBeGreaterThan(5);
   });
 
   it('applies the faults given in SIM_FAULTS', async () => {
     const [someone] = app.simulators.simulators.GREENARROW!.store.all();
-    await expect(app.sources.GREENARROW!.getUser(String(someone!.id))).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 503 });
+    await expect(sources.GREENARROW.getUser(String(someone!.id))).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 503 });
   });
 
   it('stops idempotently', async () => {
@@ -85,33 +112,33 @@ describe('the app npm start runs', () => {
       GREENARROW_PASSWORD: 'WRONG-greenarrow-password-0003',
       USER_MANAGEMENT_API_KEY: 'WRONG-user-management-key-0004',
     };
-    const impostors = createSources(loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors, { logger });
+    const impostors = datasourcesOf(loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors, logger);
     const errors: unknown[] = [];
     const failing = async (call: Promise<unknown>) => errors.push(await call.then(() => new Error('unexpected success'), (error: unknown) => error));
     try {
       // Refused credentials, at every vendor.
-      await failing(impostors.RAINMAKER!.createUser({ userName: 'x@example.com', password: 'Str0ng-Passw0rd' }));
-      await failing(impostors.ENGAGEMENT!.listMembers({}));
-      await failing(impostors.GREENARROW!.getUser('1'));
-      await failing(impostors.USER_MANAGEMENT!.getUser('1'));
+      await failing(impostors.RAINMAKER.createUser({ userName: 'x@example.com', password: 'Str0ng-Passw0rd' }));
+      await failing(impostors.ENGAGEMENT.listMembers({}));
+      await failing(impostors.GREENARROW.getUser('1'));
+      await failing(impostors.USER_MANAGEMENT.getUser('1'));
       // Vendor-side rejections, conflicts and unknown records with the right credentials.
-      const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = app.sources;
+      const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
       const taken = simulators.ENGAGEMENT!.store.all()[0]!;
-      await failing(ENGAGEMENT!.createMember({ firstName: 'A', lastName: 'B', country: 'India', email: taken.email }));
-      await failing(ENGAGEMENT!.createMember({ firstName: 'A', lastName: 'B', country: 'USA', email: 'no-state@example.com' }));
-      await failing(RAINMAKER!.updatePassword('nobody@example.com', 'Str0ng-Passw0rd'));
-      await failing(GREENARROW!.createUser({ email: 'weak@example.com', password: '', permissions: { injection: 'ALL', api: 'FULL', ui: 'FULL' } }));
-      await failing(USER_MANAGEMENT!.addUser({ displayName: 'X', email: 'x@example.com', accountId: '999', username: 'x', password: 'Str0ng-Passw0rd' }));
+      await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'India', email: taken.email }));
+      await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'USA', email: 'no-state@example.com' }));
+      await failing(RAINMAKER.updatePassword('nobody@example.com', 'Str0ng-Passw0rd'));
+      await failing(GREENARROW.createUser({ email: 'weak@example.com', password: '', permissions: { injection: 'ALL', api: 'FULL', ui: 'FULL' } }));
+      await failing(USER_MANAGEMENT.addUser({ displayName: 'X', email: 'x@example.com', accountId: '999', username: 'x', password: 'Str0ng-Passw0rd' }));
       // Transport failures: a hang, a malformed body, a server error.
       simulators.USER_MANAGEMENT!.setFault('usersByAccount', { hang: true });
-      await failing(USER_MANAGEMENT!.usersByAccount('1'));
+      await failing(USER_MANAGEMENT.usersByAccount('1'));
       simulators.ENGAGEMENT!.setFault('listMembers', { malformed: 'json' });
-      await failing(ENGAGEMENT!.listMembers({}));
+      await failing(ENGAGEMENT.listMembers({}));
       simulators.RAINMAKER!.setFault('deleteUser', { status: 500 });
-      await failing(RAINMAKER!.deleteUser('someone@example.com'));
+      await failing(RAINMAKER.deleteUser('someone@example.com'));
     } finally {
       for (const simulator of Object.values(simulators)) simulator.clearFaults();
-      await closeSources(impostors);
+      await impostors.close();
     }
 
     expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
@@ -185,16 +212,16 @@ describe('the tenant rules', () => {
     const app = await bootGateway({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12' });
     const logger = createLogger({ level: 'silent' });
     const config = loadConfig({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12', ...simulatorEnv(app.simulators) });
-    const sources = createSources(config.vendors, { logger });
+    const sources = datasourcesOf(config.vendors, logger);
     try {
       expect(config.vendors.ENGAGEMENT.tuning.rules.usaCountryNames).toEqual(['U.S.A.', 'USA']);
-      await expect(sources.ENGAGEMENT!.createMember({ firstName: 'A', lastName: 'B', country: 'u.s.a.', email: 'stateless@example.com' })).rejects.toMatchObject({
+      await expect(sources.ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'u.s.a.', email: 'stateless@example.com' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
       });
-      await expect(sources.RAINMAKER!.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
-      await expect(sources.RAINMAKER!.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' })).resolves.toBeDefined();
+      await expect(sources.RAINMAKER.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
+      await expect(sources.RAINMAKER.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' })).resolves.toBeDefined();
     } finally {
-      await closeSources(sources);
+      await sources.close();
       await app.stop();
     }
   });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { readVendorTunings, type VendorTunings } from '../config';
+import { readVendorTunings } from '../config';
 import { ConfigError, EnvReader, type Env } from '../env';
 import { SOURCES, type Source } from '../domain/types';
+import type { VendorTunings } from '../sources/registry';
 import { faultSchema, type Fault } from './framework';
 
 /** Where each simulator listens unless `SIM_<VENDOR>_PORT` says otherwise. */

@@ -1,26 +1,44 @@
 /**
- * The one place that knows which adapter serves which vendor. Everything else asks the registry
- * for "the adapters that can do X" and loops over them.
+ * The one place that knows which vendors there are: their modules (variables and adapters), by
+ * source. Everything else asks the registry for "the adapters that can do X" and loops over them.
  */
 import { SOURCES, type Source } from '../domain/types';
 import type { AdapterCapabilities, VendorAdapter, ViewField } from './adapter';
+import { engagementModule } from './engagement/module';
 import { VendorNotConfiguredError } from './errors';
-import { EngagementAdapter } from './engagement/adapter';
-import { DEFAULT_CREATE_RULES, type CreateRules } from './engagement/contract';
-import { GreenArrowAdapter } from './greenarrow/adapter';
-import type { Sources } from './index';
-import { RainMakerAdapter } from './rainmaker/adapter';
-import { DEFAULT_RULES, type RainMakerRules } from './rainmaker/contract';
-import { UserManagementAdapter } from './user-management/adapter';
+import { greenArrowModule } from './greenarrow/module';
+import { rainMakerModule } from './rainmaker/module';
+import { userManagementModule } from './user-management/module';
+import type { VendorClientDeps } from './vendor-client';
+import type { TransportSettings, VendorModule, VendorPlacement } from './vendor-module';
+
+/** Each vendor's module, by source. */
+const MODULES = {
+  RAINMAKER: rainMakerModule,
+  ENGAGEMENT: engagementModule,
+  GREENARROW: greenArrowModule,
+  USER_MANAGEMENT: userManagementModule,
+} satisfies Record<Source, unknown>;
+
+type Modules = typeof MODULES;
+/** How a vendor is talked to and its tenant's rules, as its module reads them. */
+export type TuningOf<S extends Source> = Modules[S] extends VendorModule<infer Tuning extends TransportSettings, { baseUrl: string }> ? Tuning : never;
+/** Where a vendor is and its credentials, as its module reads them. */
+export type EndpointOf<S extends Source> = Modules[S] extends VendorModule<TransportSettings, infer Endpoint extends { baseUrl: string }> ? Endpoint : never;
+
+/** Every vendor's tuning, by source. */
+export type VendorTunings = { [S in Source]: TuningOf<S> };
+/** Where every vendor is, by source, each with its own tuning and endpoint types. */
+export type VendorPlacements = { [S in Source]: VendorPlacement<TuningOf<S>, EndpointOf<S>> };
+
+/**
+ * The modules, typed so that code generic in a source keeps a vendor's tuning and endpoint
+ * together: `VENDOR_MODULES[source]` takes what `VendorPlacements[source]` holds.
+ */
+export const VENDOR_MODULES: { readonly [S in Source]: VendorModule<TuningOf<S>, EndpointOf<S>> } = MODULES;
 
 /** The vendor whose accounts the graph's `Account` is. */
 const ACCOUNTS_VENDOR: Source = 'USER_MANAGEMENT';
-
-/** Rules that differ between tenants of a vendor; the defaults are the documented assumptions. */
-export interface TenantRules {
-  rainMaker?: RainMakerRules;
-  engagement?: CreateRules;
-}
 
 export class Adapters {
   private readonly bySource: ReadonlyMap<Source, VendorAdapter>;
@@ -72,12 +90,12 @@ export class Adapters {
   }
 }
 
-/** Wraps each configured datasource in its vendor's adapter. */
-export function createAdapters(sources: Sources, rules: TenantRules = {}): Adapters {
-  const adapters: VendorAdapter[] = [];
-  if (sources.RAINMAKER) adapters.push(new RainMakerAdapter(sources.RAINMAKER, rules.rainMaker ?? DEFAULT_RULES));
-  if (sources.ENGAGEMENT) adapters.push(new EngagementAdapter(sources.ENGAGEMENT, rules.engagement ?? DEFAULT_CREATE_RULES));
-  if (sources.GREENARROW) adapters.push(new GreenArrowAdapter(sources.GREENARROW));
-  if (sources.USER_MANAGEMENT) adapters.push(new UserManagementAdapter(sources.USER_MANAGEMENT));
-  return new Adapters(adapters);
+/** Builds the datasource and adapter of every vendor placed at an endpoint, in SOURCES order. */
+export function createAdapters(vendors: VendorPlacements, deps: VendorClientDeps): Adapters {
+  return new Adapters(SOURCES.flatMap((source) => adapterAt(source, vendors[source], deps) ?? []));
+}
+
+/** One vendor's adapter, or null when the vendor is off; generic so the module and the placement agree. */
+function adapterAt<S extends Source>(source: S, placement: VendorPlacement<TuningOf<S>, EndpointOf<S>>, deps: VendorClientDeps): VendorAdapter | null {
+  return placement.mode === 'remote' ? VENDOR_MODULES[source].createAdapter(placement.tuning, placement.endpoint, deps) : null;
 }
