@@ -1,0 +1,16 @@
+import { freshSecret, type SimulatorModule } from '../simulator-module';
+import { GreenArrowSimulator } from '.';
+import { linkableRecords } from './linkable-records';
+
+export const greenArrowSimulator: SimulatorModule<'GREENARROW', GreenArrowSimulator> = {
+  source: 'GREENARROW',
+  defaultPort: 4103,
+  create({ pageSize }, { seed }) {
+    const credentials = { username: 'greenarrow-api', password: freshSecret() };
+    return {
+      simulator: new GreenArrowSimulator({ ...credentials, perPage: pageSize, seed }),
+      endpoint: (baseUrl) => ({ baseUrl, ...credentials }),
+    };
+  },
+  linkableRecords,
+};

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { freshSecret, type SimulatorModule } from '../simulator-module';
+import { RainMakerSimulator } from '.';
+import { linkableRecords } from './linkable-records';
+
+export const rainMakerSimulator: SimulatorModule<'RAINMAKER', RainMakerSimulator> = {
+  source: 'RAINMAKER',
+  defaultPort: 4101,
+  create({ region, service, rules }, { seed }) {
+    const credentials = { accessKeyId: `AKID${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: freshSecret() };
+    const { minPasswordLength, reservedLocales } = rules;
+    return {
+      simulator: new RainMakerSimulator({ credentials, region, service, seed, minPasswordLength, reservedLocales }),
+      endpoint: (baseUrl) => ({ baseUrl, ...credentials }),
+    };
+  },
+  linkableRecords,
+};

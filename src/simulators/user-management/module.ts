@@ -1,0 +1,16 @@
+import { freshSecret, type SimulatorModule } from '../simulator-module';
+import { UserManagementSimulator } from '.';
+import { linkableRecords } from './linkable-records';
+
+export const userManagementSimulator: SimulatorModule<'USER_MANAGEMENT', UserManagementSimulator> = {
+  source: 'USER_MANAGEMENT',
+  defaultPort: 4104,
+  create({ apiKeyHeader, accountPathPrefix }, { seed }) {
+    const apiKey = freshSecret();
+    return {
+      simulator: new UserManagementSimulator({ apiKey, apiKeyHeader, accountPathPrefix, seed }),
+      endpoint: (baseUrl) => ({ baseUrl, apiKey }),
+    };
+  },
+  linkableRecords,
+};
