@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import { readVendorTunings } from '../config';
-import { ConfigError, EnvReader, type Env } from '../env';
 import { SOURCES, type Source } from '../domain/types';
+import { ConfigError, EnvReader, type Env } from '../env';
 import type { VendorTunings } from '../sources/registry';
 import { faultSchema, type Fault } from './framework';
-
-/** Where each simulator listens unless `SIM_<VENDOR>_PORT` says otherwise. */
-export const DEFAULT_SIMULATOR_PORTS: Readonly<Record<Source, number>> = {
-  RAINMAKER: 4101,
-  ENGAGEMENT: 4102,
-  GREENARROW: 4103,
-  USER_MANAGEMENT: 4104,
-};
+import { simulatorModule } from './registry';
 
 /** How the simulators run: what the demo entry and `npm run simulators` read from the environment. */
 export interface SimulatorConfig {
@@ -41,7 +34,7 @@ const FAULTS_EXAMPLE = '{"GREENARROW": {"getUser": {"latencyMs": 50}}}';
 /** Builds the simulators' configuration from the environment; throws ConfigError naming every bad variable. */
 export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   const read = new EnvReader(env);
-  const ports = Object.fromEntries(SOURCES.map((source) => [source, read.int(`SIM_${source}_PORT`, DEFAULT_SIMULATOR_PORTS[source], 0, 65_535)])) as Record<Source, number>;
+  const ports = Object.fromEntries(SOURCES.map((source) => [source, read.int(`SIM_${source}_PORT`, simulatorModule(source).defaultPort, 0, 65_535)])) as Record<Source, number>;
   const config: SimulatorConfig = {
     mode: read.oneOf('SIMULATORS', 'auto', ['auto', 'none'] as const),
     host: read.string('SIM_HOST', '127.0.0.1'),

@@ -1,41 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError } from '../env';
+import { endpointEnv } from '../config';
 import { SOURCES, type Source } from '../domain/types';
-import type { BasicEndpoint } from '../sources/basic-auth';
-import type { RainMakerEndpoint } from '../sources/rainmaker/settings';
-import type { UserManagementEndpoint } from '../sources/user-management/settings';
+import { ConfigError } from '../env';
+import type { EndpointOf } from '../sources/registry';
 import { listenFailure } from '../startup-error';
 import type { SimulatorConfig } from './config';
-import { EngagementSimulator } from './engagement';
 import type { Simulator } from './framework';
-import { GreenArrowSimulator } from './greenarrow';
-import { RainMakerSimulator } from './rainmaker';
-import { UserManagementSimulator } from './user-management';
-
-/** Where the running simulators are and the credentials they accept, as a gateway's datasources need them. */
-export interface SimulatedEndpoints {
-  RAINMAKER?: RainMakerEndpoint;
-  ENGAGEMENT?: BasicEndpoint;
-  GREENARROW?: BasicEndpoint;
-  USER_MANAGEMENT?: UserManagementEndpoint;
-}
+import { simulatorModule, type SimulatorOf } from './registry';
 
 /** The simulators started for this process, their endpoints, and a stop. */
 export interface RunningSimulators {
-  simulators: {
-    RAINMAKER?: RainMakerSimulator;
-    ENGAGEMENT?: EngagementSimulator;
-    GREENARROW?: GreenArrowSimulator;
-    USER_MANAGEMENT?: UserManagementSimulator;
-  };
-  endpoints: SimulatedEndpoints;
+  simulators: { [S in Source]?: SimulatorOf<S> };
+  /** Where each running simulator is and the credentials it accepts, as a gateway's datasources need them. */
+  endpoints: { [S in Source]?: EndpointOf<S> };
   close(): Promise<void>;
-}
-
-/** Fresh per-process credentials: nothing secret lives in the repository, even for simulators. */
-function secret(bytes = 24): string {
-  return randomBytes(bytes).toString('base64url');
 }
 
 /**
@@ -56,7 +34,6 @@ export function simulatorStateFile(dataDir: string, simulator: Simulator): strin
  * start; a busy port is a StartupError naming the variable that moves it.
  */
 export async function startSimulators(config: SimulatorConfig, sources: readonly Source[] = SOURCES): Promise<RunningSimulators> {
-  const { vendors, seed } = config;
   const running: RunningSimulators = { simulators: {}, endpoints: {}, close: () => closeAll(Object.values(running.simulators)) };
   const listen = async (source: Source, simulator: Simulator): Promise<string> => {
     const stateFile = simulatorStateFile(config.dataDir, simulator);
@@ -76,34 +53,18 @@ export async function startSimulators(config: SimulatorConfig, sources: readonly
       throw listenFailure(`The ${source} simulator`, at, { host: 'SIM_HOST', port: `SIM_${source}_PORT` }, error);
     }
   };
+  /** Generic in the source, so the module, the tuning, the simulator and the endpoint are one vendor's. */
+  const start = async <S extends Source>(source: S): Promise<void> => {
+    const { simulator, endpoint } = simulatorModule(source).create(config.vendors[source], { seed: config.seed });
+    // Seen through this vendor's key alone: TypeScript relates a generic key to its own property only on a type mapped over that key.
+    const simulators: { [K in S]?: SimulatorOf<K> } = running.simulators;
+    const endpoints: { [K in S]?: EndpointOf<K> } = running.endpoints;
+    simulators[source] = simulator;
+    endpoints[source] = endpoint(await listen(source, simulator));
+  };
   try {
-    if (sources.includes('RAINMAKER')) {
-      const credentials = { accessKeyId: `AKID${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: secret() };
-      const { region, service, rules } = vendors.RAINMAKER;
-      const { minPasswordLength, reservedLocales } = rules;
-      const simulator = new RainMakerSimulator({ credentials, region, service, seed, minPasswordLength, reservedLocales });
-      running.simulators.RAINMAKER = simulator;
-      running.endpoints.RAINMAKER = { baseUrl: await listen('RAINMAKER', simulator), ...credentials };
-    }
-    if (sources.includes('ENGAGEMENT')) {
-      const credentials = { username: 'engagement-admin', password: secret() };
-      const { usaCountryNames, mobileNumberRequired } = vendors.ENGAGEMENT.rules;
-      const simulator = new EngagementSimulator({ ...credentials, seed, usaCountryNames, mobileNumberRequired });
-      running.simulators.ENGAGEMENT = simulator;
-      running.endpoints.ENGAGEMENT = { baseUrl: await listen('ENGAGEMENT', simulator), ...credentials };
-    }
-    if (sources.includes('GREENARROW')) {
-      const credentials = { username: 'greenarrow-api', password: secret() };
-      const simulator = new GreenArrowSimulator({ ...credentials, perPage: vendors.GREENARROW.pageSize, seed });
-      running.simulators.GREENARROW = simulator;
-      running.endpoints.GREENARROW = { baseUrl: await listen('GREENARROW', simulator), ...credentials };
-    }
-    if (sources.includes('USER_MANAGEMENT')) {
-      const apiKey = secret();
-      const { apiKeyHeader, accountPathPrefix } = vendors.USER_MANAGEMENT;
-      const simulator = new UserManagementSimulator({ apiKey, apiKeyHeader, accountPathPrefix, seed });
-      running.simulators.USER_MANAGEMENT = simulator;
-      running.endpoints.USER_MANAGEMENT = { baseUrl: await listen('USER_MANAGEMENT', simulator), apiKey };
+    for (const source of SOURCES) {
+      if (sources.includes(source)) await start(source);
     }
   } catch (error) {
     await running.close();
@@ -117,17 +78,8 @@ export async function startSimulators(config: SimulatorConfig, sources: readonly
  * URL and credentials, under the names the gateway's configuration reads. It holds secrets.
  */
 export function simulatorEnv(running: RunningSimulators): Record<string, string> {
-  const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = running.endpoints;
-  return {
-    ...(RAINMAKER && {
-      RAINMAKER_BASE_URL: RAINMAKER.baseUrl,
-      RAINMAKER_ACCESS_KEY_ID: RAINMAKER.accessKeyId,
-      RAINMAKER_SECRET_ACCESS_KEY: RAINMAKER.secretAccessKey,
-    }),
-    ...(ENGAGEMENT && { ENGAGEMENT_BASE_URL: ENGAGEMENT.baseUrl, ENGAGEMENT_USERNAME: ENGAGEMENT.username, ENGAGEMENT_PASSWORD: ENGAGEMENT.password }),
-    ...(GREENARROW && { GREENARROW_BASE_URL: GREENARROW.baseUrl, GREENARROW_USERNAME: GREENARROW.username, GREENARROW_PASSWORD: GREENARROW.password }),
-    ...(USER_MANAGEMENT && { USER_MANAGEMENT_BASE_URL: USER_MANAGEMENT.baseUrl, USER_MANAGEMENT_API_KEY: USER_MANAGEMENT.apiKey }),
-  };
+  const envOf = <S extends Source>(source: S, endpoint: EndpointOf<S> | undefined) => (endpoint === undefined ? {} : endpointEnv(source, endpoint));
+  return Object.assign({}, ...SOURCES.map((source) => envOf(source, running.endpoints[source])));
 }
 
 async function closeAll(simulators: Simulator[]): Promise<void> {
