@@ -45,85 +45,11 @@ export interface Subscriptions {
   voice: boolean | null;
 }
 
-/** One audience member of Engagement Services, as the gateway sees it. */
-export interface EngagementMember {
-  externalId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string | null;
-  country: string;
-  state: string | null;
-  active: boolean;
-  subscriptions: Subscriptions;
-  createdAt: Date | null;
-  updatedAt: Date | null;
-  lastActiveAt: Date | null;
-}
-
-export interface EngagementCreateInput {
-  firstName: string;
-  lastName: string;
-  country: string;
-  email: string;
-  state?: string;
-  phone?: string;
-  subscriptions?: Partial<Subscriptions>;
-  lastActiveAt?: Date;
-}
-
-/** One GreenArrow Engine user. */
-export interface GreenArrowUser {
-  externalId: string;
-  email: string;
-  permissions: Permissions;
-}
-
-export interface GreenArrowCreateInput {
-  email: string;
-  password: string;
-  permissions: PermissionsInput & Pick<Permissions, 'injection' | 'api' | 'ui'>;
-}
-
-export interface GreenArrowUpdateInput {
-  email?: string;
-  password?: string;
-  permissions?: PermissionsInput;
-}
-
 /** One page of a vendor listing, with the opaque position of the next page (null at the end). */
 export interface Page<T> {
   items: T[];
   total: number | null;
   next: string | null;
-}
-
-/** One user of the in-house user-management API. */
-export interface ManagedUser {
-  externalId: string;
-  displayName: string;
-  email: string;
-  accountId: string;
-  username: string;
-  active: boolean;
-}
-
-export interface ManagedUserCreateInput {
-  displayName: string;
-  email: string;
-  accountId: string;
-  username: string;
-  password: string;
-  active?: boolean;
-}
-
-export type ManagedUserUpdateInput = Partial<ManagedUserCreateInput>;
-
-/** RainMaker identifies a user by its user name: an email address or an E.164 phone number. */
-export interface RainMakerCreateInput {
-  userName: string;
-  password: string;
-  locale?: string;
 }
 
 /** What a vendor said when it accepted a write that returns no record. */

@@ -1,4 +1,3 @@
-import type { EngagementCreateInput } from '../../src/domain/types';
 import {
   createProblems,
   formatDateStr,
@@ -17,6 +16,7 @@ import {
   fromWireMobileNumber,
   toCreateRequest,
 } from '../../src/sources/engagement/mapper';
+import type { EngagementCreateInput } from '../../src/sources/engagement/types';
 
 const wireMember: WireMember = {
   id: '9',

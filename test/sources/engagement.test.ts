@@ -1,11 +1,11 @@
 import { Agent, Pool, request, type Dispatcher } from 'undici';
 import type { EngagementSettings } from '../../src/sources/engagement/settings';
-import type { EngagementCreateInput } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { EngagementSimulator, type AudienceMemberSeed } from '../../src/simulators/engagement';
 import { EngagementSource } from '../../src/sources/engagement/client';
 import { basicAuthorization } from '../../src/sources/basic-auth';
 import { REQUEST_CONTENT_TYPE, messages } from '../../src/sources/engagement/contract';
+import type { EngagementCreateInput } from '../../src/sources/engagement/types';
 
 const USERNAME = 'engagement-admin';
 const PASSWORD = 'Eng-Secret-5b7e21';

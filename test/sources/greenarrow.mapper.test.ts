@@ -22,7 +22,7 @@ import {
   toWireMailClassRef,
   updateInputProblems,
 } from '../../src/sources/greenarrow/mapper';
-import type { GreenArrowCreateInput } from '../../src/domain/types';
+import type { GreenArrowCreateInput } from '../../src/sources/greenarrow/types';
 
 const MAIL_CLASSES = [
   { id: 1, name: 'transactional' },

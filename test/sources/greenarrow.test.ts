@@ -1,6 +1,5 @@
 import { Pool, request } from 'undici';
 import type { GreenArrowSettings } from '../../src/sources/greenarrow/settings';
-import type { GreenArrowCreateInput, GreenArrowUser } from '../../src/domain/types';
 import { silentLogger } from '../../src/logger';
 import { Simulator, faultSchema, type SimResponse } from '../../src/simulators/framework';
 import { GreenArrowSimulator, type GreenArrowUserSeed } from '../../src/simulators/greenarrow';
@@ -8,6 +7,7 @@ import { seedPeople } from '../../src/simulators/seed';
 import { GreenArrowSource } from '../../src/sources/greenarrow/client';
 import { messages } from '../../src/sources/greenarrow/contract';
 import { fromWireAccess, fromWireInjection } from '../../src/sources/greenarrow/mapper';
+import type { GreenArrowCreateInput, GreenArrowUser } from '../../src/sources/greenarrow/types';
 
 const USERNAME = 'ga-admin';
 const PASSWORD = 'Ga-Test-Pa55-91c2';

@@ -6,7 +6,6 @@ import {
   type Problem,
   type UpdateUserCommand,
 } from '../../domain/commands';
-import type { EngagementCreateInput, EngagementMember } from '../../domain/types';
 import type {
   AdapterCapabilities,
   Health,
@@ -27,6 +26,7 @@ import { walkPages } from '../page-walk';
 import type { EngagementSource } from './client';
 import { normalizeMobileNumber, type CreateRules } from './contract';
 import { createInputProblems } from './mapper';
+import type { EngagementCreateInput, EngagementMember } from './types';
 
 const SOURCE = 'ENGAGEMENT';
 const NAME = 'Engagement';

@@ -1,4 +1,4 @@
-import type { EngagementCreateInput, EngagementMember, Page, VendorAck } from '../../domain/types';
+import type { Page, VendorAck } from '../../domain/types';
 import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
 import { VendorConflictError, VendorNotFoundError, VendorRejectedError, type VendorError } from '../errors';
 import type { VendorRequest, VendorResponse } from '../http';
@@ -16,6 +16,7 @@ import {
 } from './contract';
 import { existingIdFrom, fromWireMember, toCreateRequest } from './mapper';
 import type { EngagementSettings } from './settings';
+import type { EngagementCreateInput, EngagementMember } from './types';
 
 export type EngagementDeps = VendorClientDeps;
 

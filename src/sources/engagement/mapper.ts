@@ -1,4 +1,3 @@
-import type { EngagementCreateInput, EngagementMember } from '../../domain/types';
 import {
   createProblems,
   formatDateStr,
@@ -8,6 +7,7 @@ import {
   type WireMember,
 } from './contract';
 import { renameField, type FieldProblem } from '../validation';
+import type { EngagementCreateInput, EngagementMember } from './types';
 
 /** Wire attribute → domain field, so problems found on a wire body can name what the caller sent. */
 const DOMAIN_FIELDS: Readonly<Record<string, string>> = {

@@ -7,13 +7,14 @@ import type {
   UpdateUserCommand,
 } from '../../domain/commands';
 import { inputProblem } from '../../domain/commands';
-import type { GreenArrowUser, MailClassRef, PermissionsInput } from '../../domain/types';
+import type { MailClassRef, PermissionsInput } from '../../domain/types';
 import type { AdapterCapabilities, Health, LinkedRecord, ReadScope, RecordPage, StepPlan, VendorAdapter, VendorRecord, UserView, ViewField, WriteStep } from '../adapter';
 import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
 import { VendorNotFoundError, type VendorError } from '../errors';
 import { walkPages } from '../page-walk';
 import type { GreenArrowSource } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
+import type { GreenArrowUser } from './types';
 
 const SOURCE = 'GREENARROW';
 const NAME = 'GreenArrow';

@@ -1,4 +1,4 @@
-import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser, MailClass, Page } from '../../domain/types';
+import type { MailClass, Page } from '../../domain/types';
 import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
 import {
   VendorConflictError,
@@ -27,6 +27,7 @@ import {
 } from './contract';
 import { fromWireMailClass, fromWireUser, toCreateUserRequest, toUpdateUserRequest } from './mapper';
 import type { GreenArrowSettings } from './settings';
+import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser } from './types';
 
 export type GreenArrowDeps = VendorClientDeps;
 

@@ -1,8 +1,5 @@
 import type {
   AccessLevel,
-  GreenArrowCreateInput,
-  GreenArrowUpdateInput,
-  GreenArrowUser,
   InjectionPermission,
   MailClass,
   MailClassRef,
@@ -20,6 +17,7 @@ import {
   type WireUser,
 } from './contract';
 import { renameField, type FieldProblem } from '../validation';
+import type { GreenArrowCreateInput, GreenArrowUpdateInput, GreenArrowUser } from './types';
 
 const INJECTION_FROM_WIRE: Readonly<Record<WireInjection, InjectionPermission>> = {
   yes: 'ALL',

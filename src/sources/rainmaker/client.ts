@@ -1,4 +1,4 @@
-import type { RainMakerCreateInput, VendorAck } from '../../domain/types';
+import type { VendorAck } from '../../domain/types';
 import { VendorConflictError, VendorRejectedError, type VendorError } from '../errors';
 import type { HttpMethod, VendorResponse } from '../http';
 import { nonEmptyTextProblem } from '../setting-rules';
@@ -15,6 +15,7 @@ import {
 } from './mapper';
 import { SigV4Signer } from './sigv4';
 import type { RainMakerSettings } from './settings';
+import type { RainMakerCreateInput } from './types';
 
 export interface RainMakerDeps extends VendorClientDeps {
   /** The clock requests are signed with; SigV4 signatures expire 15 minutes either side of it. */

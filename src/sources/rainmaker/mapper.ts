@@ -1,4 +1,4 @@
-import type { RainMakerCreateInput, VendorAck } from '../../domain/types';
+import type { VendorAck } from '../../domain/types';
 import {
   normalizeUserName,
   type AckResponse,
@@ -6,6 +6,7 @@ import {
   type DeleteUserRequest,
   type UpdatePasswordRequest,
 } from './contract';
+import type { RainMakerCreateInput } from './types';
 
 /** Longest vendor description kept in an error; the vendor's own text is short. */
 const MAX_VENDOR_MESSAGE_LENGTH = 300;

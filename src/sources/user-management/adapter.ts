@@ -6,7 +6,6 @@ import {
   type Problem,
   type UpdateUserCommand,
 } from '../../domain/commands';
-import type { ManagedUser, ManagedUserUpdateInput } from '../../domain/types';
 import type {
   AdapterCapabilities,
   GatewayLookups,
@@ -24,6 +23,7 @@ import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip
 import { VendorNotFoundError, type VendorError } from '../errors';
 import type { UserManagementSource } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
+import type { ManagedUser, ManagedUserUpdateInput } from './types';
 
 const SOURCE = 'USER_MANAGEMENT';
 const NAME = 'User-management';

@@ -1,4 +1,3 @@
-import type { ManagedUser, ManagedUserCreateInput, ManagedUserUpdateInput } from '../../domain/types';
 import { VendorNotFoundError, type VendorError } from '../errors';
 import type { VendorRequest, VendorResponse } from '../http';
 import { nonEmptyTextProblem } from '../setting-rules';
@@ -6,6 +5,7 @@ import { VendorClient, isSuccessStatus, type VendorClientDeps } from '../vendor-
 import { ID_PATTERN, REQUEST_CONTENT_TYPE, errorBodySchema, paths, userListSchema, userSchema } from './contract';
 import { fromWireUser, toAddUserRequest, toModifyUserRequest } from './mapper';
 import type { UserManagementSettings } from './settings';
+import type { ManagedUser, ManagedUserCreateInput, ManagedUserUpdateInput } from './types';
 
 export type UserManagementDeps = VendorClientDeps;
 

@@ -1,4 +1,3 @@
-import type { ManagedUser, ManagedUserCreateInput, ManagedUserUpdateInput } from '../../domain/types';
 import {
   ID_PATTERN,
   addUserProblems,
@@ -8,6 +7,7 @@ import {
   type WireUser,
 } from './contract';
 import { renameField, type FieldProblem } from '../validation';
+import type { ManagedUser, ManagedUserCreateInput, ManagedUserUpdateInput } from './types';
 
 /** Wire field → domain field, so problems found on a wire body can name what the caller sent. */
 const DOMAIN_FIELDS: Readonly<Record<string, string>> = {
