@@ -1,0 +1,135 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { SOURCES } from '../src/domain/types';
+import { SIMULATOR_MODULES } from '../src/simulators/registry';
+import { VENDOR_MODULES } from '../src/sources/registry';
+
+/**
+ * Issue 9, acceptance 3: outside a vendor's folders and the registries, no code names a particular
+ * vendor. Checked on the syntax tree, so comments never count, and neither do strings with
+ * whitespace in them: those are messages and descriptions written for people. Everything else that
+ * names a vendor (an identifier, a wire value such as 'GREENARROW', a variable name such as
+ * 'GREENARROW_BASE_URL', an import of a vendor's folder) is code that knows which vendor it is
+ * talking to.
+ */
+
+const ROOT = join(__dirname, '..');
+
+/** Each vendor's folder name, under src/sources/ and src/simulators/. */
+const VENDOR_FOLDERS = ['rainmaker', 'engagement', 'greenarrow', 'user-management'];
+/** A vendor's name in any spelling: RAINMAKER, RainMaker, rainMaker, USER_MANAGEMENT, user-management, userManagement. */
+const VENDOR_NAME = /rainmaker|engagement|greenarrow|user[-_]?management/i;
+
+/** Where naming a vendor is the point: its own folders, the two registries, and code generated from the schema. */
+const FREE = new RegExp(
+  `^src/(sources|simulators)/(${VENDOR_FOLDERS.join('|')})/|^src/sources/registry\\.ts$|^src/simulators/registry\\.ts$|^src/generated/`,
+);
+
+/**
+ * The few places elsewhere that must name the vendors, each narrowed to one declaration: a node is
+ * allowed when it sits inside the declaration named `within`, or inside a call given it as first
+ * argument (`registerEnumType(SourceEnum, …)`).
+ */
+const ALLOWED: readonly { file: string; within: string; why: string }[] = [
+  { file: 'src/domain/types.ts', within: 'SOURCES', why: 'the vendor list itself' },
+  { file: 'src/schema/enums.ts', within: 'SourceEnum', why: 'the vendor list as the GraphQL enum clients see' },
+  {
+    file: 'src/simulators/seed.ts',
+    within: 'in',
+    why: "which vendors hold each sample person (SeedPerson.in); each vendor's simulator seeds its own, and tests pick sample people by it",
+  },
+];
+
+interface Naming {
+  file: string;
+  line: number;
+  name: string;
+  /** The declaration names around the node, innermost first, and first arguments of calls. */
+  context: string[];
+  source: string;
+}
+
+function* typeScriptFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* typeScriptFiles(path);
+    else if (entry.name.endsWith('.ts')) yield path;
+  }
+}
+
+/** What a node says in code, or null for prose: a string literal with whitespace in it. */
+function codeText(node: ts.Node): string | null {
+  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+  if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node)) {
+    return /\s/.test(node.text) ? null : node.text;
+  }
+  return null;
+}
+
+/** The names a node sits inside: enclosing declarations, and the first argument of enclosing calls. */
+function contextOf(node: ts.Node): string[] {
+  const names: string[] = [];
+  for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
+    const name = (parent as { name?: ts.Node }).name;
+    if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name))) names.push(name.text);
+    if (ts.isCallExpression(parent) && parent.arguments[0] !== undefined && ts.isIdentifier(parent.arguments[0])) names.push(parent.arguments[0].text);
+  }
+  return names;
+}
+
+/** The nodes of a file that name a vendor in code. */
+function vendorNames(sourceFile: ts.SourceFile): { node: ts.Node; name: string }[] {
+  const found: { node: ts.Node; name: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    const name = codeText(node);
+    if (name !== null && VENDOR_NAME.test(name)) found.push({ node, name });
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/** Every place in src/ outside the free places that names a vendor in code. */
+function vendorNamings(): Naming[] {
+  const namings: Naming[] = [];
+  for (const path of typeScriptFiles(join(ROOT, 'src'))) {
+    const file = relative(ROOT, path).split('\\').join('/');
+    if (FREE.test(file)) continue;
+    const text = readFileSync(path, 'utf8');
+    const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+    const lines = text.split('\n');
+    for (const { node, name } of vendorNames(sourceFile)) {
+      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+      namings.push({ file, line, name, context: contextOf(node), source: lines[line - 1]!.trim() });
+    }
+  }
+  return namings;
+}
+
+const allowanceFor = (naming: Naming) => ALLOWED.find((allowed) => allowed.file === naming.file && naming.context.includes(allowed.within));
+
+describe('the layout', () => {
+  const namings = vendorNamings();
+
+  it('names no particular vendor outside its folders, the registries and the allowed declarations', () => {
+    const offending = namings.filter((naming) => allowanceFor(naming) === undefined).map(({ file, line, name, source }) => `${file}:${line}: ${name} in: ${source}`);
+    expect(offending).toEqual([]);
+  });
+
+  it('allows nothing that is no longer needed', () => {
+    const unused = ALLOWED.filter((allowed) => !namings.some((naming) => allowanceFor(naming) === allowed));
+    expect(unused).toEqual([]);
+  });
+
+  it('finds what it looks for: code that names a vendor, not comments or messages', () => {
+    const code = "if (sources.includes('RAINMAKER')) start(new GreenArrowSimulator()); // RainMaker first\nlog('GreenArrow answered');";
+    const names = vendorNames(ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true)).map(({ name }) => name);
+    expect(names).toEqual(['RAINMAKER', 'GreenArrowSimulator']);
+  });
+
+  it('registers a vendor module and a simulator module for every vendor, under its own source', () => {
+    expect(SOURCES.map((source) => VENDOR_MODULES[source].source)).toEqual([...SOURCES]);
+    expect(SIMULATOR_MODULES.map((module) => module.source).sort()).toEqual([...SOURCES].sort());
+  });
+});
