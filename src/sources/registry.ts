@@ -1,6 +1,7 @@
 /**
- * The one place that knows which vendors there are: their modules (variables and adapters), by
- * source. Everything else asks the registry for "the adapters that can do X" and loops over them.
+ * The one place on the gateway's side that knows which vendors there are: their modules (variables
+ * and adapters), by source. Everything else asks the registry for "the adapters that can do X" and
+ * loops over them. (The simulators have their own list, src/simulators/registry.ts.)
  */
 import { SOURCES, type Source } from '../domain/types';
 import type { AdapterCapabilities, VendorAdapter, ViewField } from './adapter';
