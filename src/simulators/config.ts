@@ -5,6 +5,7 @@ import { ConfigError, EnvReader, type Env } from '../env';
 import type { VendorTunings } from '../sources/registry';
 import { faultSchema, type Fault } from './framework';
 import { simulatorModule } from './registry';
+import { MAX_POPULATION, SEED_PEOPLE_COUNT } from './seed';
 
 /** How the simulators run: what the demo entry and `npm run simulators` read from the environment. */
 export interface SimulatorConfig {
@@ -16,6 +17,8 @@ export interface SimulatorConfig {
   ports: Record<Source, number>;
   /** `SIM_SEED`: whether a simulator without a state file starts with the sample population. */
   seed: boolean;
+  /** `SIM_POPULATION`: how many people that population has (the 36 of the sample by default; more are generated). */
+  population: number;
   /** `SIM_FAULTS`: faults per vendor and route, e.g. `{"GREENARROW": {"getUser": {"latencyMs": 50}}}`. */
   faults: Partial<Record<Source, Record<string, Fault>>>;
   /** `DATA_DIR`: the simulators keep their records in `<DATA_DIR>/simulators/`; `:memory:` keeps nothing. */
@@ -40,6 +43,7 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
     host: read.string('SIM_HOST', '127.0.0.1'),
     ports,
     seed: read.boolean('SIM_SEED', true),
+    population: read.int('SIM_POPULATION', SEED_PEOPLE_COUNT, 0, MAX_POPULATION),
     faults: readFaults(read),
     dataDir: read.string('DATA_DIR', 'data'),
     vendors: readVendorTunings(read),

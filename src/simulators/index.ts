@@ -55,7 +55,7 @@ export async function startSimulators(config: SimulatorConfig, sources: readonly
   };
   /** Generic in the source, so the module, the tuning, the simulator and the endpoint are one vendor's. */
   const start = async <S extends Source>(source: S): Promise<void> => {
-    const { simulator, endpoint } = simulatorModule(source).create(config.vendors[source], { seed: config.seed });
+    const { simulator, endpoint } = simulatorModule(source).create(config.vendors[source], { seed: config.seed, population: config.population });
     // Seen through this vendor's key alone: TypeScript relates a generic key to its own property only on a type mapped over that key.
     const simulators: { [K in S]?: SimulatorOf<K> } = running.simulators;
     const endpoints: { [K in S]?: EndpointOf<K> } = running.endpoints;

@@ -26,7 +26,7 @@ export interface SimulatorModule<S extends Source, Sim extends Simulator> {
    * the two agree on the tenant's rules, the page size and how requests are authenticated, with
    * fresh credentials.
    */
-  create(tuning: TuningOf<S>, options: { seed: boolean }): CreatedSimulator<S, Sim>;
+  create(tuning: TuningOf<S>, options: { seed: boolean; population: number }): CreatedSimulator<S, Sim>;
   /** Every record it holds, as the identity linker takes them. */
   linkableRecords(simulator: Sim): LinkableRecord[];
 }

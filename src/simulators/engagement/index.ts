@@ -23,7 +23,7 @@ import {
 } from '../../sources/engagement/contract';
 import { parseBasicAuthorization } from '../../sources/basic-auth';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { seedPeople, type SeedPerson } from '../seed';
+import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../seed';
 import { parseState, recordId } from '../state-file';
 
 /** A member as a test or the seed inserts it directly, without HTTP or request validation. */
@@ -258,6 +258,8 @@ export interface EngagementSimulatorOptions {
   password: string;
   /** Start with the sample population (default true), see {@link engagementSeedMembers}. */
   seed?: boolean;
+  /** How many people the sample population has (default {@link SEED_PEOPLE_COUNT}, the 36 of the sample). */
+  population?: number;
   /** Listing page size when `pageSize` is absent (assumption; default 20). */
   defaultPageSize?: number;
   /** Largest listing page; a larger `pageSize` is clamped to it (assumption; default 100). */
@@ -325,6 +327,7 @@ export class EngagementSimulator extends Simulator {
   private readonly defaultSubscription: boolean;
   private readonly requireJsonContentType: boolean;
   private readonly seedOnReset: boolean;
+  private readonly population: number;
 
   constructor(options: EngagementSimulatorOptions) {
     super({
@@ -365,6 +368,7 @@ export class EngagementSimulator extends Simulator {
     this.requireJsonContentType = options.requireJsonContentType ?? true;
     this.store = new EngagementStore(options.now);
     this.seedOnReset = options.seed ?? true;
+    this.population = options.population ?? SEED_PEOPLE_COUNT;
     this.reset();
 
     this.route('createMember', 'POST', routePatterns.audience, (request) => this.createMember(request))
@@ -375,7 +379,7 @@ export class EngagementSimulator extends Simulator {
   /** Restores the starting audience (the sample members when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
-    if (this.seedOnReset) this.store.insertMany(engagementSeedMembers());
+    if (this.seedOnReset) this.store.insertMany(engagementSeedMembers(seedPeople(this.population)));
     this.saveState();
   }
 

@@ -30,7 +30,7 @@ import { toWireAccess, toWireInjection } from '../../sources/greenarrow/mapper';
 import { positiveIntegerProblem } from '../../sources/setting-rules';
 import type { FieldProblem } from '../../sources/validation';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_MAIL_CLASSES, seedPeople } from '../seed';
+import { SEED_MAIL_CLASSES, SEED_PEOPLE_COUNT, seedPeople } from '../seed';
 import { parseState, recordId, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
@@ -263,6 +263,8 @@ export interface GreenArrowSimulatorOptions {
   password: string;
   /** Start with the sample population (default true). */
   seed?: boolean;
+  /** How many people the sample population has (default {@link SEED_PEOPLE_COUNT}, the 36 of the sample). */
+  population?: number;
   /** Users per page of the listing (default 100, the vendor's). */
   perPage?: number;
   /** Mail classes a forced mail class can name (default SEED_MAIL_CLASSES). */
@@ -289,6 +291,7 @@ export class GreenArrowSimulator extends Simulator {
   readonly store: GreenArrowStore;
   readonly perPage: number;
   private readonly seedOnReset: boolean;
+  private readonly population: number;
   private readonly validationStatus: number;
   private readonly invalidJsonStatus: number;
   private readonly fail: (status: number, messages: string[]) => SimResponse;
@@ -321,6 +324,7 @@ export class GreenArrowSimulator extends Simulator {
     this.validationStatus = validationStatus;
     this.invalidJsonStatus = invalidJsonStatus;
     this.seedOnReset = options.seed ?? true;
+    this.population = options.population ?? SEED_PEOPLE_COUNT;
     this.store = new GreenArrowStore(options.mailClasses ?? SEED_MAIL_CLASSES);
     this.reset();
 
@@ -344,7 +348,7 @@ export class GreenArrowSimulator extends Simulator {
   private seed(): void {
     const known = new Set(this.store.mailClasses.map((mailClass) => String(mailClass.id)));
     this.store.insert(
-      seedPeople()
+      seedPeople(this.population)
         .filter((person) => person.in.greenarrow)
         .map((person) => ({
           email: person.email,

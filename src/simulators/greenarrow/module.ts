@@ -5,10 +5,10 @@ import { linkableRecords } from './linkable-records';
 export const greenArrowSimulator: SimulatorModule<'GREENARROW', GreenArrowSimulator> = {
   source: 'GREENARROW',
   defaultPort: 4103,
-  create({ pageSize }, { seed }) {
+  create({ pageSize }, { seed, population }) {
     const credentials = { username: 'greenarrow-api', password: freshSecret() };
     return {
-      simulator: new GreenArrowSimulator({ ...credentials, perPage: pageSize, seed }),
+      simulator: new GreenArrowSimulator({ ...credentials, perPage: pageSize, seed, population }),
       endpoint: (baseUrl) => ({ baseUrl, ...credentials }),
     };
   },

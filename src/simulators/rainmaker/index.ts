@@ -21,7 +21,7 @@ import {
 } from '../../sources/rainmaker/contract';
 import { verifySigV4 } from '../../sources/rainmaker/sigv4';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { seedPeople, type SeedPerson } from '../seed';
+import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../seed';
 import { parseState, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation of the password. */
@@ -182,6 +182,8 @@ export interface RainMakerSimulatorOptions {
   maxSkewMs?: number;
   /** Start with the sample population (default true), see {@link rainMakerSeedUsers}. */
   seed?: boolean;
+  /** How many people the sample population has (default {@link SEED_PEOPLE_COUNT}, the 36 of the sample). */
+  population?: number;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -221,6 +223,7 @@ export class RainMakerSimulator extends Simulator {
   private readonly now: () => Date;
   private readonly maxSkewMs: number;
   private readonly seedOnReset: boolean;
+  private readonly population: number;
 
   constructor(options: RainMakerSimulatorOptions) {
     super({
@@ -250,6 +253,7 @@ export class RainMakerSimulator extends Simulator {
     this.now = options.now ?? (() => new Date());
     this.maxSkewMs = options.maxSkewMs ?? FIFTEEN_MINUTES_MS;
     this.seedOnReset = options.seed ?? true;
+    this.population = options.population ?? SEED_PEOPLE_COUNT;
     this.reset();
 
     this.route('createUser', 'POST', routePatterns.users, (request) => this.versioned(request, () => this.createUser(request)))
@@ -260,7 +264,7 @@ export class RainMakerSimulator extends Simulator {
   /** Restores the starting users (the sample, when seeding), in the state file too. Calls and faults are kept. */
   reset(): void {
     this.store.clear();
-    if (this.seedOnReset) this.store.insertMany(rainMakerSeedUsers());
+    if (this.seedOnReset) this.store.insertMany(rainMakerSeedUsers(seedPeople(this.population)));
     this.saveState();
   }
 

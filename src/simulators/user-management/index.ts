@@ -16,7 +16,7 @@ import {
   type UserResponse,
 } from '../../sources/user-management/contract';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_ACCOUNTS, seedPeople, type SeedAccount } from '../seed';
+import { SEED_PEOPLE_COUNT, seedAccounts, seedPeople, type SeedAccount } from '../seed';
 import { parseState, recordId, saltedPasswordFields } from '../state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
@@ -266,9 +266,11 @@ export interface UserManagementSimulatorOptions {
   accountPathPrefix?: string;
   /** Start with the sample population (default true). */
   seed?: boolean;
+  /** How many people the sample population has (default {@link SEED_PEOPLE_COUNT}, the 36 of the sample). */
+  population?: number;
   /** Reject a second user with the same email address, case-insensitively (assumption; default true). */
   uniqueEmail?: boolean;
-  /** Accounts to start with (default SEED_ACCOUNTS), seeded or not. */
+  /** Accounts to start with (default the population's, {@link seedAccounts}), seeded or not. */
   accounts?: readonly SeedAccount[];
 }
 
@@ -280,6 +282,7 @@ export class UserManagementSimulator extends Simulator {
   readonly store: UserManagementStore;
   readonly accountPathPrefix: string;
   private readonly seedOnReset: boolean;
+  private readonly population: number;
   private readonly initialAccounts: readonly SeedAccount[];
 
   constructor(options: UserManagementSimulatorOptions) {
@@ -305,7 +308,8 @@ export class UserManagementSimulator extends Simulator {
     this.accountPathPrefix = prefix;
     this.store = new UserManagementStore({ uniqueEmail: options.uniqueEmail ?? true });
     this.seedOnReset = options.seed ?? true;
-    this.initialAccounts = options.accounts ?? SEED_ACCOUNTS;
+    this.population = options.population ?? SEED_PEOPLE_COUNT;
+    this.initialAccounts = options.accounts ?? seedAccounts(this.population);
     this.reset();
 
     // `/usr/new` is registered before `/usr/:userId`: the first matching route wins.
@@ -323,7 +327,7 @@ export class UserManagementSimulator extends Simulator {
     this.store.clear();
     for (const account of this.initialAccounts) this.store.addAccount(account);
     if (this.seedOnReset) {
-      for (const person of seedPeople()) {
+      for (const person of seedPeople(this.population)) {
         if (!person.in.userManagement) continue;
         this.store.insert({
           contactName: `${person.firstName} ${person.lastName}`,
