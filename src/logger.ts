@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { currentRequest } from './request-context';
 
 export type { Logger };
 
@@ -36,12 +37,20 @@ function stdout(): DestinationStream {
   return pino.destination({ dest: 1, sync: true });
 }
 
+/** The request id of the request being served, for the line being logged. */
+function requestIdOfLine(): { requestId?: string } {
+  const scope = currentRequest();
+  return scope ? { requestId: scope.requestId } : {};
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
       base: { service: 'usergraph' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Every line logged while serving a request names it, so one request's lines can be found together.
+      mixin: requestIdOfLine,
     },
     options.destination ?? stdout(),
   );
