@@ -34,7 +34,9 @@ export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimRespo
  * fit the vendor's contract). `repeatPageToken` makes a paged listing answer, as its next page
  * token, the token it was asked for (a first page answers one that reads it again), as a vendor
  * with a stuck cursor would: a client that follows tokens without a guard walks for ever. Only a
- * route registered as `paged` can enact it, since only the vendor knows its tokens.
+ * route registered as `paged` can enact it, since only the vendor knows its tokens. `echo` makes
+ * the injected `status` quote the request body in the vendor's error message, as a vendor that
+ * repeats what it was sent (a password included) would.
  */
 export const faultSchema = z
   .object({
@@ -44,6 +46,7 @@ export const faultSchema = z
     probability: z.number().min(0).max(1).optional(),
     malformed: z.enum(['json', 'shape']).optional(),
     repeatPageToken: z.boolean().optional(),
+    echo: z.boolean().optional(),
   })
   .strict();
 export type Fault = z.infer<typeof faultSchema>;
@@ -290,7 +293,8 @@ export class Simulator {
       if (denied) return send(denied);
       const random = this.options.random ?? Math.random;
       if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {
-        return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})`));
+        const echoed = fault.echo ? `: could not accept ${rawBody}` : '';
+        return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})${echoed}`));
       }
       let response: SimResponse;
       try {

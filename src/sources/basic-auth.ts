@@ -48,3 +48,10 @@ export function parseBasicAuthorization(header: string | undefined): { username:
   if (colon < 0) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+
+/** What a Basic credential looks like in text (the password, and the header's base64), for cutting it from vendor text. */
+export function basicCredentialValues(settings: { username: unknown; password: unknown }): string[] {
+  const { username, password } = settings;
+  if (typeof username !== 'string' || typeof password !== 'string') return [];
+  return [password, Buffer.from(`${username}:${password}`, 'utf8').toString('base64')];
+}

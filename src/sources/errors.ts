@@ -14,7 +14,11 @@ export type VendorErrorCode =
 export interface VendorErrorDetails {
   /** HTTP status the vendor answered with, when it answered at all. */
   status?: number;
-  /** The vendor's own words (its description / message / error_messages), never our request. */
+  /**
+   * The vendor's own words (its description / message / error_messages). They may echo what was
+   * sent, a password included: the transport redacts them before the error leaves it, and they are
+   * only ever logged (see {@link VendorError.vendorMessage}).
+   */
   vendorMessage?: string;
   /** The vendor's own machine-readable code, when it has one (GreenArrow's `error_code`). */
   vendorCode?: string;
@@ -22,8 +26,10 @@ export interface VendorErrorDetails {
 }
 
 /**
- * Every failure of a datasource is one of these. The message names the source and the vendor's
- * words; it never contains a URL with credentials, a header, or the request body.
+ * Every failure of a datasource is one of these. The message is the gateway's own: it names the
+ * source, the route and the HTTP status, never the vendor's words (which may echo a password),
+ * a URL with credentials, a header or the request body. So the message and the code may go to a
+ * client, into the database and into any log line.
  */
 export abstract class VendorError extends Error {
   abstract readonly code: VendorErrorCode;
@@ -31,16 +37,29 @@ export abstract class VendorError extends Error {
   abstract readonly retryable: boolean;
   readonly source: Source;
   readonly status?: number;
-  readonly vendorMessage?: string;
+  /** The vendor's own machine-readable code; the message shows it only when it looks like one. */
   readonly vendorCode?: string;
+  // Private, behind a getter: a logged `err` (pino's serializer copies enumerable fields) never carries it.
+  #vendorMessage: string | undefined;
 
   constructor(source: Source, message: string, details: VendorErrorDetails = {}) {
     super(`${source}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.source = source;
     this.status = details.status;
-    this.vendorMessage = details.vendorMessage;
+    this.#vendorMessage = details.vendorMessage;
     this.vendorCode = details.vendorCode;
+  }
+
+  /** The vendor's own words, redacted by the transport; for the log only, never for a client or the database. */
+  get vendorMessage(): string | undefined {
+    return this.#vendorMessage;
+  }
+
+  /** Replaces the vendor's words with `redact(words)`; the transport calls it before the error leaves it. */
+  redactVendorMessage(redact: (words: string) => string): this {
+    if (this.#vendorMessage !== undefined) this.#vendorMessage = redact(this.#vendorMessage);
+    return this;
   }
 }
 

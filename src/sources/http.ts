@@ -12,6 +12,7 @@ import {
 import type { ZodType } from 'zod';
 import type { Source } from '../domain/types';
 import type { Logger } from '../logger';
+import { redactCarried } from '../request-context';
 import {
   VendorBadResponseError,
   VendorError,
@@ -63,6 +64,11 @@ export interface VendorHttpOptions {
   /** Keep-alive connections in the pool. */
   connections: number;
   authorize: Authorizer;
+  /**
+   * The values of the vendor's credentials (a password, an API key, a secret key, the Basic
+   * header's base64), cut from any vendor text before it is logged, should a vendor echo them.
+   */
+  credentials?: readonly (string | undefined)[];
   logger: Logger;
   /** Injected transport; defaults to a keep-alive undici Pool on the base URL's origin. */
   dispatcher?: Dispatcher;
@@ -76,6 +82,30 @@ export interface VendorHealth {
 }
 
 const RETRYABLE_METHODS = new Set<HttpMethod>(['GET']);
+
+/** How much of a vendor's failure text is kept (for the log): enough to read, not a whole page. */
+export const VENDOR_TEXT_LIMIT = 500;
+
+const REDACTED = '[REDACTED]';
+
+/** An email address inside free text; the log at warn and above never holds one. */
+const EMAIL_IN_TEXT = /[^\s@"'<>()[\]\\,;:]+@[^\s@"'<>()[\]\\,;:]+\.[^\s@"'<>()[\]\\,;:]+/g;
+
+/** A body key whose value is a secret (`password`, `new_password`, `secret`, `token`). */
+const SECRET_KEY = /password|secret|token/i;
+
+/** The string values a request body holds under a secret key, at any depth. */
+function secretsSent(value: unknown, secret = false, into: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (secret) into.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) secretsSent(item, secret, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) secretsSent(item, secret || SECRET_KEY.test(key), into);
+  }
+  return into;
+}
+
 
 /**
  * The one way a datasource talks HTTP: a keep-alive pool, a deadline per attempt, retries for
@@ -128,6 +158,24 @@ export class VendorHttp {
       this.recordFailure(vendorError);
       throw vendorError;
     }
+  }
+
+  /**
+   * A vendor's failure text made fit for the log: every value the current request carried (see
+   * redactCarried), every secret the vendor was sent in the body and the vendor's credentials (as
+   * they are, JSON-escaped or URL-encoded) are cut out, email addresses are masked, and the rest
+   * is cut to {@link VENDOR_TEXT_LIMIT}.
+   */
+  redactVendorText(text: string, request: Pick<VendorRequest, 'json'>): string {
+    let redacted = redactCarried(text);
+    const secrets = [...secretsSent(request.json), ...(this.options.credentials ?? []).filter((value): value is string => value !== undefined)];
+    for (const value of secrets) {
+      for (const form of new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])) {
+        if (form.length >= 4 && redacted.includes(form)) redacted = redacted.split(form).join(REDACTED);
+      }
+    }
+    redacted = redacted.replace(EMAIL_IN_TEXT, '[email]');
+    return redacted.length > VENDOR_TEXT_LIMIT ? `${redacted.slice(0, VENDOR_TEXT_LIMIT)}…` : redacted;
   }
 
   /** Parses a JSON body against the contract's schema; anything else is VENDOR_BAD_RESPONSE. */
@@ -222,7 +270,7 @@ export class VendorHttp {
     if (response.statusCode >= 500 || response.statusCode === 429) {
       throw new VendorUnavailableError(this.source, `${request.route} answered HTTP ${response.statusCode}`, {
         status: response.statusCode,
-        vendorMessage: text.slice(0, 500),
+        vendorMessage: this.redactVendorText(text, request),
       });
     }
     return { status: response.statusCode, text };

@@ -8,7 +8,9 @@ import {
   VendorNotFoundError,
   VendorRejectedError,
   VendorUnauthorizedError,
+  isVendorError,
   type VendorError,
+  type VendorErrorCode,
   type VendorErrorDetails,
 } from './errors';
 import { VendorHttp, type Authorizer, type VendorHttpOptions, type VendorRequest, type VendorResponse } from './http';
@@ -35,6 +37,8 @@ export interface VendorClientConfig {
   settingProblems: readonly (string | null)[];
   /** Builds what adds the vendor's credentials to a request; called only once the settings passed. */
   authorize: () => Authorizer;
+  /** The credentials' values, never to be logged even if the vendor echoes them (see VendorHttpOptions). */
+  credentials: readonly (string | undefined)[];
 }
 
 /** What a vendor said in a failure, for the error's message and details. */
@@ -48,6 +52,12 @@ export interface FailureFacts {
 }
 
 type VendorErrorClass = new (source: Source, message: string, details: VendorErrorDetails & { existingId?: string }) => VendorError;
+
+/** Failures an operator must look at (credentials, outages, broken answers); the others are the request's own. */
+const OPERATOR_FAILURES = new Set<VendorErrorCode>(['VENDOR_UNAUTHORIZED', 'VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'VENDOR_BAD_RESPONSE']);
+
+/** A vendor's own error code is shown in a message only when it looks like a code, not like words. */
+const VENDOR_CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** A 2xx: the only statuses a hook may treat as success (VendorHttp has already thrown for 5xx and 429). */
 export function isSuccessStatus(status: number): boolean {
@@ -67,12 +77,14 @@ export abstract class VendorClient<Hint = void> {
   /** The transport, for health reporting (latency, last failure) and probing. */
   readonly http: VendorHttp;
   readonly source: Source;
+  private readonly logger: Logger;
 
   protected constructor(config: VendorClientConfig) {
     const problem = config.settingProblems.find((candidate) => candidate !== null);
     if (problem) throw new TypeError(`${new.target.name}: ${problem}`);
     const { settings, deps } = config;
     this.source = config.source;
+    this.logger = deps.logger;
     this.http = new VendorHttp({
       source: config.source,
       baseUrl: settings.baseUrl,
@@ -80,6 +92,7 @@ export abstract class VendorClient<Hint = void> {
       retries: settings.retries,
       connections: settings.connections,
       authorize: config.authorize(),
+      credentials: config.credentials,
       logger: deps.logger,
       dispatcher: deps.dispatcher,
     });
@@ -101,12 +114,24 @@ export abstract class VendorClient<Hint = void> {
     return request;
   }
 
-  /** Sends a request; a response the vendor means as a failure is thrown as its VendorError, recorded for health. */
+  /**
+   * Sends a request; a response the vendor means as a failure is thrown as its VendorError,
+   * recorded for health. Every failure is logged here, once, with the vendor's words redacted
+   * (see VendorHttp.redactVendorText): the only place they go.
+   */
   protected async send(request: VendorRequest, hint: Hint): Promise<VendorResponse> {
-    const response = await this.http.send(this.willSendRequest(request));
-    const error = this.errorFromResponse(request.route, response, hint);
+    const outgoing = this.willSendRequest(request);
+    let response: VendorResponse;
+    try {
+      response = await this.http.send(outgoing);
+    } catch (error) {
+      this.logFailure(outgoing, error);
+      throw error;
+    }
+    const error = this.errorFromResponse(request.route, response, hint)?.redactVendorMessage((words) => this.http.redactVendorText(words, outgoing));
     if (error !== undefined) {
       this.http.recordFailure(error);
+      this.logFailure(outgoing, error);
       throw error;
     }
     return response;
@@ -122,11 +147,24 @@ export abstract class VendorClient<Hint = void> {
     for await (const page of walkPages(this.source, route, fetchPage, this.http)) yield* page.items;
   }
 
-  /** An error of the given class with the message every client writes: `route answered HTTP 404 (code): words`. */
+  /**
+   * An error of the given class with the message every client writes, `route answered HTTP 404
+   * (code)`: the gateway's words only. The vendor's own words travel in `vendorMessage`, for the log.
+   */
   protected failure(ErrorClass: VendorErrorClass, route: string, response: VendorResponse, facts: FailureFacts = {}): VendorError {
     const { vendorMessage, vendorCode, existingId } = facts;
-    const message = `${route} answered HTTP ${response.status}${vendorCode ? ` (${vendorCode})` : ''}${vendorMessage ? `: ${vendorMessage}` : ''}`;
-    return new ErrorClass(this.source, message, { status: response.status, vendorMessage, vendorCode, existingId });
+    const shownCode = vendorCode !== undefined && VENDOR_CODE_PATTERN.test(vendorCode) ? ` (${vendorCode})` : '';
+    return new ErrorClass(this.source, `${route} answered HTTP ${response.status}${shownCode}`, { status: response.status, vendorMessage, vendorCode, existingId });
+  }
+
+  /** One log line per failed call: warn for what an operator must fix, info for what the request itself caused. */
+  private logFailure(request: VendorRequest, error: unknown): void {
+    if (!isVendorError(error)) return;
+    const level = OPERATOR_FAILURES.has(error.code) ? 'warn' : 'info';
+    this.logger[level](
+      { source: this.source, route: request.route, method: request.method, code: error.code, status: error.status, vendorCode: error.vendorCode && this.http.redactVendorText(error.vendorCode, request), vendorMessage: error.vendorMessage },
+      'vendor call failed',
+    );
   }
 
   /**

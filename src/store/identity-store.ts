@@ -1,5 +1,5 @@
 import { SOURCES, type Source } from '../domain/types';
-import { chunksForList, placeholders, type Database, type SqlValue } from './database';
+import { MAX_VALUES_PER_LIST, chunksForList, placeholders, type Database, type SqlValue } from './database';
 import { ConstraintViolationError, EmailTakenError, IdentityLinkedElsewhereError, UserNotFoundError } from './errors';
 import { timeOrderedIds } from './ids';
 import { refusePasswordKeys } from './secrets';
@@ -368,6 +368,112 @@ export class IdentityStore {
     return result;
   }
 
+  /**
+   * Every user an email address could mean, by the address lower-cased: the user whose own email
+   * it is and the users with a live (not ORPHANED) record holding it. More than one user for an
+   * address is an ambiguity the caller reports rather than resolves. Addresses no one has are not keys.
+   */
+  async usersMatchingEmails(emails: readonly string[]): Promise<Map<string, string[]>> {
+    const normalized = [...new Set(distinctStrings(emails, 'usersMatchingEmails() emails').map((email) => normalizeEmail(email)).filter((email): email is string => email !== null))];
+    const result = new Map<string, string[]>();
+    for (const chunk of chunksForList(normalized)) {
+      const list = placeholders(chunk.length);
+      const rows = await this.db.query<{ user_id: string; email: string }>(
+        `SELECT id AS user_id, email FROM users WHERE email IN (${list})
+         UNION SELECT user_id, email FROM identities WHERE email IN (${list}) AND status <> 'ORPHANED'
+         ORDER BY user_id`,
+        chunk,
+      );
+      for (const row of rows) addMatch(result, row.email, row.user_id);
+    }
+    return result;
+  }
+
+  /**
+   * Every user a mobile number could mean, by its digits: users whose own phone it is (stored with
+   * or without `+`) and users with a live record the gateway saw holding it (`vendor_records`).
+   * Numbers no one has are not keys.
+   */
+  async usersMatchingPhones(phones: readonly string[]): Promise<Map<string, string[]>> {
+    const digits = [...new Set(distinctStrings(phones, 'usersMatchingPhones() phones').map(phoneDigits).filter((phone): phone is string => phone !== null))];
+    const result = new Map<string, string[]>();
+    // Each number is bound twice for users (with and without `+`) and once for records.
+    for (let start = 0; start < digits.length; start += MAX_VALUES_PER_LIST / 2) {
+      const chunk = digits.slice(start, start + MAX_VALUES_PER_LIST / 2);
+      const own = chunk.flatMap((phone) => [phone, `+${phone}`]);
+      const rows = await this.db.query<{ user_id: string; phone: string }>(
+        `SELECT id AS user_id, phone FROM users WHERE phone IN (${placeholders(own.length)})
+         UNION SELECT identities.user_id, vendor_records.phone FROM vendor_records
+           JOIN identities ON identities.source = vendor_records.source AND identities.external_id = vendor_records.external_id
+           WHERE vendor_records.phone IN (${placeholders(chunk.length, own.length + 1)}) AND identities.status <> 'ORPHANED'
+         ORDER BY user_id`,
+        [...own, ...chunk],
+      );
+      for (const row of rows) addMatch(result, phoneDigits(row.phone)!, row.user_id);
+    }
+    return result;
+  }
+
+  /** Each user's live (not ORPHANED) record ids at one vendor; users without one are not keys. */
+  async externalIdsAt(source: Source, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    assertSource(source);
+    const result = new Map<string, string[]>();
+    for (const chunk of chunksForList(distinctStrings(userIds, 'externalIdsAt() userIds'))) {
+      const rows = await this.db.query<{ user_id: string; external_id: string }>(
+        `SELECT user_id, external_id FROM identities WHERE source = $1 AND status <> 'ORPHANED' AND user_id IN (${placeholders(chunk.length, 2)}) ORDER BY external_id`,
+        [source, ...chunk],
+      );
+      for (const row of rows) addMatch(result, row.user_id, row.external_id);
+    }
+    return result;
+  }
+
+  /**
+   * Marks ORPHANED the links to records the vendor no longer has: these ids, or, with `syncedBefore`,
+   * every live link of the vendor not seen since then (after a complete walk of its listing).
+   * Returns how many links changed.
+   */
+  async markOrphaned(source: Source, which: { externalIds: readonly string[] } | { syncedBefore: Date }): Promise<number> {
+    assertSource(source);
+    if ('syncedBefore' in which) {
+      const { changes } = await this.db.run(
+        "UPDATE identities SET status = 'ORPHANED' WHERE source = $1 AND status <> 'ORPHANED' AND (synced_at IS NULL OR synced_at < $2)",
+        [source, iso(which.syncedBefore, 'markOrphaned() syncedBefore')],
+      );
+      return changes;
+    }
+    let changed = 0;
+    for (const chunk of chunksForList(distinctStrings(which.externalIds, 'markOrphaned() externalIds'))) {
+      const { changes } = await this.db.run(
+        `UPDATE identities SET status = 'ORPHANED' WHERE source = $1 AND status <> 'ORPHANED' AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
+      changed += changes;
+    }
+    return changed;
+  }
+
+  /** The links of one vendor's records, with the user each belongs to; records linked to nobody are not keys. */
+  async identitiesByExternalIds(source: Source, externalIds: readonly string[]): Promise<Map<string, Identity & { userId: string }>> {
+    assertSource(source);
+    const result = new Map<string, Identity & { userId: string }>();
+    for (const chunk of chunksForList(distinctStrings(externalIds, 'identitiesByExternalIds() externalIds'))) {
+      const rows = await this.db.query<IdentityRow>(
+        `SELECT ${IDENTITY_COLUMNS} FROM identities WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
+      for (const row of rows) result.set(row.external_id, { ...toIdentity(row), userId: row.user_id });
+    }
+    return result;
+  }
+
+  /** How many live (not ORPHANED) links one vendor's records have. */
+  async countLiveLinks(source: Source): Promise<number> {
+    assertSource(source);
+    const rows = await this.db.query<{ count: number | string }>("SELECT COUNT(*) AS count FROM identities WHERE source = $1 AND status <> 'ORPHANED'", [source]);
+    return Number(rows[0]!.count);
+  }
+
   /** User ids of one vendor's records; records linked to nobody are not keys. */
   async userIdsByExternalIds(source: Source, externalIds: readonly string[]): Promise<Map<string, string>> {
     assertSource(source);
@@ -491,6 +597,20 @@ function normalizePhone(phone: string | null | undefined): string | null {
   assertString(phone, 'a phone');
   const normalized = phone.trim();
   return normalized === '' ? null : normalized;
+}
+
+/** A mobile number as compared everywhere: its digits alone (`+1 555-010` and `1555010` are one number); null without any. */
+export function phoneDigits(phone: string | null | undefined): string | null {
+  if (phone === null || phone === undefined) return null;
+  assertString(phone, 'a phone');
+  const digits = phone.replace(/\D/g, '');
+  return digits === '' ? null : digits;
+}
+
+function addMatch(matches: Map<string, string[]>, key: string, value: string): void {
+  const list = matches.get(key);
+  if (list === undefined) matches.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
 }
 
 /** The SQL conditions of a UserFilter, appending their values to `params`. */

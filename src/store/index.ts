@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '../logger';
 import type { Database } from './database';
 import { IdentityStore } from './identity-store';
 import { Journal, type JournalOptions } from './journal';
+import { VendorRecordStore } from './vendor-records';
 import { migrate } from './migrations';
 import { openSqliteDatabase } from './sqlite';
 
@@ -10,6 +11,10 @@ export * from './errors';
 export * from './identity-store';
 export * from './journal';
 export * from './migrations';
+export * from './checkpoints';
+export * from './leases';
+export * from './reconciliation-queries';
+export * from './vendor-records';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite';
 
 export interface StoreOptions {
@@ -26,8 +31,10 @@ export interface Store {
   db: Database;
   identities: IdentityStore;
   journal: Journal;
+  /** What the gateway last saw of each vendor record: the mirror of list-only vendors, and the sync's. */
+  records: VendorRecordStore;
   /** Runs `fn` in one transaction: links and journal entries written in it commit together. */
-  transaction<T>(fn: (store: { identities: IdentityStore; journal: Journal }) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (store: { identities: IdentityStore; journal: Journal; records: VendorRecordStore }) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,11 +51,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const identities = new IdentityStore(db, { clock: options.clock });
   const journal = new Journal(db, { clock: options.clock, owner: options.owner });
+  const records = new VendorRecordStore(db);
   return {
     db,
     identities,
     journal,
-    transaction: (fn) => db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx) })),
+    records,
+    transaction: (fn) => db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx) })),
     close: () => db.close(),
   };
 }

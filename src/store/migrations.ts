@@ -105,6 +105,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX operations_user_id ON operations (user_id);
     `,
   },
+  {
+    version: 5,
+    name: 'vendor records seen by the sync, the mirror of list-only vendors, sync checkpoints and leases',
+    // vendor_records: the last values the gateway saw of each record the sync or the mirror read
+    // (and the gateway's own creates at a list-only vendor), with the keys it links by and the
+    // fields the reconciliation compares as columns, since SQL here may not read JSON.
+    // sync_checkpoints: where each vendor's walk stands, so an interrupted sync resumes there.
+    // leases: one walker per vendor at a time across processes sharing the database.
+    sql: `
+      CREATE TABLE vendor_records (
+        source       TEXT NOT NULL,
+        external_id  TEXT NOT NULL,
+        scope        TEXT NOT NULL,
+        email        TEXT,
+        phone        TEXT,
+        name         TEXT,
+        name_key     TEXT,
+        active       INTEGER,
+        data         TEXT NOT NULL,
+        match_state  TEXT NOT NULL CHECK (match_state IN ('LINKED', 'AMBIGUOUS', 'UNMATCHED')),
+        match_detail TEXT,
+        seen_at      TEXT NOT NULL,
+        PRIMARY KEY (source, external_id)
+      );
+      CREATE INDEX vendor_records_email ON vendor_records (email);
+      CREATE INDEX vendor_records_phone ON vendor_records (phone);
+      CREATE INDEX vendor_records_sweep ON vendor_records (source, scope, seen_at);
+      CREATE INDEX vendor_records_match ON vendor_records (match_state);
+
+      CREATE TABLE sync_checkpoints (
+        source         TEXT NOT NULL,
+        scope          TEXT NOT NULL,
+        run_started_at TEXT NOT NULL,
+        cursor         TEXT,
+        state          TEXT NOT NULL CHECK (state IN ('RUNNING', 'DONE')),
+        records        INTEGER NOT NULL,
+        total          INTEGER,
+        finished_at    TEXT,
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (source, scope)
+      );
+
+      CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+
+      CREATE INDEX users_phone ON users (phone);
+      CREATE INDEX identities_source_synced ON identities (source, synced_at);
+    `,
+  },
 ];
 
 export interface MigrateOptions {

@@ -111,7 +111,8 @@ describe('EngagementSource against the simulator', () => {
         source: 'ENGAGEMENT',
         status: 400,
         vendorMessage: messages.mandatory(field),
-        message: `ENGAGEMENT: createMember answered HTTP 400: ${messages.mandatory(field)}`,
+        // The gateway's words only: the vendor's travel in vendorMessage, for the log.
+        message: 'ENGAGEMENT: createMember answered HTTP 400',
       });
       expect(sim.calls('createMember')).toBe(1);
       expect(sim.store.size).toBe(SEEDED);

@@ -180,7 +180,7 @@ describe('GreenArrowSource against the simulator', () => {
         status: 404,
         vendorCode: 'not_found',
         vendorMessage: messages.userNotFound,
-        message: `GREENARROW: getUser answered HTTP 404 (not_found): ${messages.userNotFound}`,
+        message: 'GREENARROW: getUser answered HTTP 404 (not_found)',
       });
       await expect(source.getUser('nobody@example.com')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
       await expect(source.getUser(' ')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'GREENARROW' });

@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { silentLogger } from '../../src/logger';
+import { runInRequest, type RequestScope } from '../../src/request-context';
+import type { VendorError } from '../../src/sources/errors';
 import { VendorHttp, type VendorHttpOptions } from '../../src/sources/http';
 import { Simulator } from '../../src/simulators/framework';
 import { eventually } from '../helpers/eventually';
@@ -159,6 +161,27 @@ describe('VendorHttp over a real HTTP simulator', () => {
       await client.close();
       await prefixed.close();
     }
+  });
+
+  it('cuts secrets it sent, its credentials, the request\'s values and email addresses from a 5xx body it keeps for the log', async () => {
+    const password = 'Sent-Pass-"quoted"-1';
+    const scope: RequestScope = { requestId: 'req-1', actor: null, clientAddress: null, carried: new Set(['carried-value-123']), vendorCallsLeft: null };
+    sim.setFault('write', { status: 500, echo: true });
+    const withCredentials = transport({ credentials: ['api-key-value-42', undefined] });
+    const error = await runInRequest(scope, () =>
+      withCredentials.send({ route: 'write', method: 'POST', path: '/things', json: { user: { new_password: password }, note: 'carried-value-123 api-key-value-42', email: 'someone@example.org' } }),
+    ).then(
+      () => Promise.reject(new Error('the write should have failed')),
+      (failure: unknown) => failure as VendorError,
+    );
+    expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', message: 'GREENARROW: write answered HTTP 500' });
+    expect(error.vendorMessage).toContain('Injected failure');
+    for (const secret of [password, JSON.stringify(password).slice(1, -1), 'carried-value-123', 'api-key-value-42', 'someone@example.org']) {
+      expect(error.vendorMessage).not.toContain(secret);
+    }
+    expect(error.vendorMessage).toContain('[email]');
+    // Logged as an `err`, an error carries no vendor words at all.
+    expect(JSON.stringify(error)).not.toContain('Injected failure');
   });
 
   it('validates its options when constructed', () => {

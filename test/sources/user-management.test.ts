@@ -129,7 +129,7 @@ describe('UserManagementSource against the simulator', () => {
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
         vendorMessage: messages.userNotFound,
-        message: `USER_MANAGEMENT: getUser answered HTTP 404: ${messages.userNotFound}`,
+        message: 'USER_MANAGEMENT: getUser answered HTTP 404',
       });
       expect(sim.calls('getUser')).toBe(1);
     });

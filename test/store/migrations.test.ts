@@ -20,12 +20,13 @@ describe('migrations', () => {
     const result = await migrate(db, { clock: () => at });
     expect(result.applied.map((migration) => migration.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(result.version).toBe(MIGRATIONS.length);
-    expect(await tableNames(db)).toEqual(['identities', 'operation_steps', 'operations', 'profiles', 'schema_migrations', 'users']);
+    expect(await tableNames(db)).toEqual(['identities', 'leases', 'operation_steps', 'operations', 'profiles', 'schema_migrations', 'sync_checkpoints', 'users', 'vendor_records']);
     expect(await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: 'identity links', applied_at: at.toISOString() },
       { version: 2, name: 'operation journal', applied_at: at.toISOString() },
       { version: 3, name: 'the keys each vendor record holds', applied_at: at.toISOString() },
       { version: 4, name: 'who asked for each operation', applied_at: at.toISOString() },
+      { version: 5, name: 'vendor records seen by the sync, the mirror of list-only vendors, sync checkpoints and leases', applied_at: at.toISOString() },
     ]);
   });
 

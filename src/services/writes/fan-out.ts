@@ -120,8 +120,8 @@ async function undo(step: WriteStep, externalId: string, options: FanOutOptions,
 function describe(error: unknown, step: WriteStep, options: FanOutOptions): { problem: Problem; retryable: boolean } {
   const source: Source = step.source;
   if (isVendorError(error)) {
-    // The vendor's own text may echo what was sent: it goes to the log, never to the caller.
-    options.logger.warn({ source, action: step.action, code: error.code, status: error.status, vendorMessage: error.vendorMessage }, 'a vendor write failed');
+    // The vendor's own words were logged, redacted, by its client; the caller and the journal get the adapter's.
+    options.logger.warn({ source, action: step.action, code: error.code, status: error.status }, 'a vendor write failed');
     const adapter = options.adapters.get(source);
     const problem = adapter ? adapter.describeFailure(error, step.action) : { field: null, message: error.message, code: error.code, source };
     return { problem, retryable: error.retryable };

@@ -84,7 +84,8 @@ export class MutationService {
             const link = { source, externalId: externalId!, status: 'ACTIVE' as const, email: command.email ?? null, username: this.usernameAt(source, command.username) };
             const { previousUserId } = await identities.claim(user.id, link);
             if (previousUserId !== null && previousUserId !== user.id) {
-              logger.warn({ source, externalId, from: previousUserId, to: user.id }, 'a stale identity link moved: the vendor has just created this record for another user');
+              // No externalId: at RainMaker it is the email address, and warn lines hold none.
+              logger.warn({ source, from: previousUserId, to: user.id }, 'a stale identity link moved: the vendor has just created this record for another user');
             }
             const values = adapters.get(source)?.rememberCreated?.(command);
             if (values) await identities.saveProfile(user.id, source, values, new Date());
@@ -188,7 +189,7 @@ export class MutationService {
           return (await check(adapter)) ?? [];
         } catch (error) {
           if (!isVendorError(error)) throw error;
-          this.deps.logger.warn({ source: adapter.source, code: error.code, vendorMessage: error.vendorMessage }, 'a pre-flight read failed; nothing was written');
+          this.deps.logger.warn({ source: adapter.source, code: error.code, status: error.status }, 'a pre-flight read failed; nothing was written');
           return [{ field: null, code: error.code, source: adapter.source, message: `${adapter.displayName} could not be asked whether it would accept this, so nothing was written; try again later` }];
         }
       }),

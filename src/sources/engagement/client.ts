@@ -1,5 +1,5 @@
 import type { Page, VendorAck } from '../../domain/types';
-import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
+import { basicAuthorizer, basicCredentialProblems, basicCredentialValues } from '../basic-auth';
 import { VendorConflictError, VendorNotFoundError, VendorRejectedError, type VendorError } from '../errors';
 import type { VendorRequest, VendorResponse } from '../http';
 import { positiveIntegerProblem } from '../setting-rules';
@@ -45,6 +45,7 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
       deps,
       settingProblems: [...basicCredentialProblems(settings), positiveIntegerProblem('pageSize', settings.pageSize)],
       authorize: () => basicAuthorizer(settings.username, settings.password),
+      credentials: basicCredentialValues(settings),
     });
     this.pageSize = settings.pageSize;
   }

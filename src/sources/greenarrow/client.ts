@@ -1,5 +1,5 @@
 import type { MailClass, Page } from '../../domain/types';
-import { basicAuthorizer, basicCredentialProblems } from '../basic-auth';
+import { basicAuthorizer, basicCredentialProblems, basicCredentialValues } from '../basic-auth';
 import {
   VendorConflictError,
   VendorNotFoundError,
@@ -72,6 +72,7 @@ export class GreenArrowSource extends VendorClient {
       deps,
       settingProblems: [...basicCredentialProblems(settings), positiveIntegerProblem('pageSize', settings.pageSize)],
       authorize: () => basicAuthorizer(settings.username, settings.password),
+      credentials: basicCredentialValues(settings),
     });
     this.pageSize = settings.pageSize;
   }

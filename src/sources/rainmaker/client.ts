@@ -48,6 +48,7 @@ export class RainMakerSource extends VendorClient<string> {
         const now = deps.now ?? (() => new Date());
         return (request) => signer.signOutgoing(request, now());
       },
+      credentials: [settings.secretAccessKey, settings.sessionToken],
     });
     this.usersPath = paths.users(settings.apiVersion);
   }
@@ -86,7 +87,7 @@ export class RainMakerSource extends VendorClient<string> {
     if (isSuccessStatus(status)) {
       if (body?.status !== 'failure') return undefined;
       const vendorMessage = toVendorMessage(body.description, false);
-      return new VendorRejectedError('RAINMAKER', `${route} answered HTTP ${status} with status "failure": ${vendorMessage}`, { status, vendorMessage });
+      return new VendorRejectedError('RAINMAKER', `${route} answered HTTP ${status} with status "failure"`, { status, vendorMessage });
     }
     // A signature failure echoes the canonical request, session token included; toVendorMessage cuts it.
     const vendorMessage = body === undefined ? undefined : toVendorMessage(body.description, status === 401 || status === 403);

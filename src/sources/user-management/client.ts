@@ -32,6 +32,7 @@ export class UserManagementSource extends VendorClient {
           : `accountPathPrefix must be "" or a path starting with "/" and not ending with one, got "${accountPathPrefix}"`,
       ],
       authorize: () => (request) => ({ ...request, headers: { ...request.headers, [apiKeyHeader]: apiKey } }),
+      credentials: [apiKey],
     });
     this.accountPathPrefix = accountPathPrefix;
   }
