@@ -16,6 +16,7 @@ import { journalKeyFor } from './store/journal-key';
 import type { RecordedOutcome } from './domain/commands';
 import { SOURCES } from './domain/types';
 import { createAdapters, type Adapters } from './sources/registry';
+import { MirrorRefresher } from './services/mirror-refresher';
 
 /**
  * The gateway: datasources for the vendor endpoints it is configured with, the store and the
@@ -28,6 +29,8 @@ export interface App {
   /** One adapter per configured vendor, each with its datasource. */
   adapters: Adapters;
   store: Store;
+  /** Keeps the mirror of the vendors that can only be listed fresh (MIRROR_REFRESH_INTERVAL_S); `refresh()` runs a round now. */
+  mirror: MirrorRefresher;
   /** A context as one request gets it, for executing operations in tests. */
   context(): Context;
   stop(): Promise<void>;
@@ -42,7 +45,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
   let store: Store | undefined;
   let graphql: ApolloServer<Context> | undefined;
+  let mirror: MirrorRefresher | undefined;
   const stopAll = async () => {
+    await mirror?.stop();
     await graphql?.stop();
     await adapters.close();
     await store?.close();
@@ -51,6 +56,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     store = await openStore({ file: config.store.file, logger });
     await reportInterrupted(store, logger);
     const opened = store;
+    const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
+    mirror = new MirrorRefresher({ adapters, store: opened, logger, intervalMs, pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs });
     const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>() };
     const context = () => createContext(deps);
     const httpServer = createServer();
@@ -63,12 +70,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), ...config.http, logger }));
     const url = await listen(httpServer, config.port, config.host);
     logger.info({ url, playground: config.http.playground, corsOrigins: config.http.corsOrigins }, 'GraphQL gateway listening');
+    mirror.start();
     let stopped: Promise<void> | null = null;
     return {
       url,
       graphql,
       adapters,
       store: opened,
+      mirror,
       context,
       stop() {
         stopped ??= stopAll();

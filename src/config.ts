@@ -3,6 +3,7 @@ import { SOURCES, type Source } from './domain/types';
 import { ConfigError, EnvReader, type Env } from './env';
 import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
 import { readTransport, type VendorPlacement } from './sources/vendor-module';
+import { readSyncSettings, type SyncSettings } from './sync/settings';
 
 /** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
 export interface QueryLimits {
@@ -38,6 +39,8 @@ export interface Config {
   };
   /** Where each vendor is, by source, with how it is talked to and what its tenant allows. */
   vendors: VendorPlacements;
+  /** How the sync and the mirror's refresher walk the vendors (src/sync/settings.ts). */
+  sync: SyncSettings;
 }
 
 /** The database file inside the data directory; `:memory:` keeps nothing. */
@@ -93,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
       journalKey: read.secret('JOURNAL_KEY', 16),
     },
     vendors,
+    sync: readSyncSettings(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -28,10 +28,10 @@ export interface ContextDeps {
 }
 
 export function createContext(deps: ContextDeps): Context {
-  const loaders = createLoaders(deps.adapters, deps.store.identities);
+  const loaders = createLoaders(deps.adapters, deps.store);
   return {
     loaders,
-    users: new UserDirectory(loaders, deps.adapters, deps.store.identities),
+    users: new UserDirectory(loaders, deps.adapters, deps.store),
     accounts: new AccountDirectory(loaders, deps.adapters, deps.store),
     mutations: new MutationService(deps),
     health: new HealthService(deps.adapters),

@@ -2,26 +2,42 @@ import DataLoader from 'dataloader';
 import type { Source } from '../domain/types';
 import type { ReadScope, VendorRecord } from '../sources/adapter';
 import type { Adapters } from '../sources/registry';
-import type { IdentityStore } from '../store';
+import { MAX_VALUES_PER_LIST, type IdentityStore, type VendorRecordStore } from '../store';
+import { decodeRecord, isMirrored } from '../services/seen-records';
 import { CallMemo } from './memo';
 import { createStoreLoaders, type StoreLoaders } from './store.loaders';
 
 /** Every loader of one request. Created per request: nothing is cached across requests. */
 export interface Loaders {
   store: StoreLoaders;
-  /** A vendor's records by id, batched by its adapter's own strategy; null for a vendor that cannot be read. */
-  records(source: Source): DataLoader<string, VendorRecord> | null;
+  /**
+   * A vendor's records by id, batched by its adapter's own strategy, or, for a vendor that can only
+   * be listed, read from the gateway's mirror of it (null for a record the mirror does not hold);
+   * null for a vendor that cannot be read.
+   */
+  records(source: Source): DataLoader<string, VendorRecord | null> | null;
   /** An account's members, one call per account, from the vendor that keeps accounts. */
   accountMembers: DataLoader<string, VendorRecord[]>;
 }
 
-export function createLoaders(adapters: Adapters, store: IdentityStore): Loaders {
+/** The gateway's own database, as the loaders read it. */
+export interface LoaderStore {
+  identities: IdentityStore;
+  records: VendorRecordStore;
+}
+
+export function createLoaders(adapters: Adapters, store: LoaderStore): Loaders {
   const memo = new CallMemo();
-  const records = new Map<Source, DataLoader<string, VendorRecord>>();
+  const records = new Map<Source, DataLoader<string, VendorRecord | null>>();
   for (const adapter of adapters.all()) {
+    if (isMirrored(adapter)) {
+      // A request never walks the listing: one query per batch of the mirror the sync and the refresher keep.
+      records.set(adapter.source, mirrorLoader(adapter.source, store.records));
+      continue;
+    }
     const readMany = adapter.readMany?.bind(adapter);
     if (readMany === undefined) continue;
-    const loader: DataLoader<string, VendorRecord> = new DataLoader<string, VendorRecord>((ids) => readMany(ids, scope));
+    const loader: DataLoader<string, VendorRecord | null> = new DataLoader<string, VendorRecord | null>((ids) => readMany(ids, scope));
     // Records a batch saw besides the ones asked for (a listing walk sees many) need no call of their own.
     const scope: ReadScope = { memo: (key, call) => memo.run(key, call), seen: (record) => void loader.prime(record.externalId, record) };
     records.set(adapter.source, loader);
@@ -40,5 +56,19 @@ export function createLoaders(adapters: Adapters, store: IdentityStore): Loaders
       }),
     ),
   );
-  return { store: createStoreLoaders(store), records: (source) => records.get(source) ?? null, accountMembers };
+  return { store: createStoreLoaders(store.identities), records: (source) => records.get(source) ?? null, accountMembers };
+}
+
+/** A mirrored vendor's records as the gateway last saw them. */
+function mirrorLoader(source: Source, mirror: VendorRecordStore): DataLoader<string, VendorRecord | null> {
+  return new DataLoader(
+    async (ids) => {
+      const rows = await mirror.byExternalIds(source, ids);
+      return ids.map((id) => {
+        const row = rows.get(id);
+        return row === undefined ? null : decodeRecord(source, id, row.data);
+      });
+    },
+    { maxBatchSize: MAX_VALUES_PER_LIST },
+  );
 }

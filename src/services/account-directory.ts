@@ -4,6 +4,7 @@ import { VendorNotFoundError } from '../sources/errors';
 import type { Adapters } from '../sources/registry';
 import type { Store } from '../store';
 import { linkRecords } from './identity-linker';
+import { seenRecord } from './seen-records';
 
 /**
  * Accounts, as the vendor that keeps them has them: an account exists when its member listing
@@ -32,21 +33,33 @@ export class AccountDirectory {
     return this.loaders.accountMembers.load(accountId);
   }
 
-  /** The gateway user of each member record, in order, linking (in one transaction) the ones seen for the first time. */
-  async usersOf(members: readonly VendorRecord[]): Promise<string[]> {
+  /**
+   * The gateway user of each member record, in order, linking (in one transaction) the ones seen
+   * for the first time, and keeping them as seen in their account so the sync knows the account.
+   * A member the linker would have to guess about (its email address belongs to several people, or
+   * its person already has another record here) has no user: null, reported by the sync.
+   */
+  async usersOf(members: readonly VendorRecord[]): Promise<(string | null)[]> {
     const source = this.adapters.accounts().source;
     const known = await this.loaders.store.userIdByRecord.loadMany(members.map((member) => ({ source, externalId: member.externalId })));
     const unlinked = members.filter((_, index) => typeof known[index] !== 'string');
     const linked =
       unlinked.length === 0
         ? new Map<string, string>()
-        : await this.store.transaction(({ identities }) =>
-            linkRecords(
+        : await this.store.transaction(async ({ identities, records }) => {
+            const at = new Date();
+            const outcome = await linkRecords(
               identities,
               source,
               unlinked.map((member) => ({ externalId: member.externalId, email: member.email, phone: member.phone, username: member.username, values: member.remember })),
-            ),
-          );
-    return members.map((member, index) => (typeof known[index] === 'string' ? (known[index] as string) : linked.get(member.externalId)!));
+              at,
+            );
+            const keyless = new Set(outcome.keyless);
+            const seen = await records.byExternalIds(source, unlinked.map((member) => member.externalId));
+            const scope = (member: VendorRecord) => seen.get(member.externalId)?.scope ?? member.view.accountId ?? '';
+            await records.save(unlinked.map((member) => seenRecord(member, scope(member), at, outcome.ambiguous.get(member.externalId) ?? null, keyless.has(member.externalId))));
+            return outcome.userIds;
+          });
+    return members.map((member, index) => (typeof known[index] === 'string' ? (known[index] as string) : (linked.get(member.externalId) ?? null)));
   }
 }

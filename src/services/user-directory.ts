@@ -3,7 +3,9 @@ import type { Loaders } from '../loaders';
 import type { UserView, VendorAdapter, VendorRecord, ViewField } from '../sources/adapter';
 import { isVendorError } from '../sources/errors';
 import type { Adapters } from '../sources/registry';
-import { normalizeEmail, type Identity, type IdentityStore, type StoredUser, type UserFilter } from '../store';
+import { normalizeEmail, type Identity, type Store, type StoredUser, type UserFilter } from '../store';
+import { linkRecords } from './identity-linker';
+import { seenRecord } from './seen-records';
 
 /** A person as the gateway itself keeps them: the root of every User the graph answers. */
 export type { StoredUser as GatewayUser };
@@ -38,25 +40,31 @@ export class UserDirectory {
   constructor(
     private readonly loaders: Loaders,
     private readonly adapters: Adapters,
-    private readonly identities: IdentityStore,
+    private readonly store: Store,
   ) {}
 
   byId(id: string): Promise<StoredUser | null> {
     return this.loaders.store.user.load(id);
   }
 
-  /** A user by email, ignoring case: their own address or one a vendor record of theirs holds. */
+  /**
+   * A user by email, ignoring case: their own address or one a vendor record of theirs holds. An
+   * address the gateway does not know is asked of the vendors that can look a person up by email
+   * (read-through discovery): what they hold is linked at once, so a person created at a vendor
+   * outside the gateway is found before the next sync. Such a vendor failing rejects with its
+   * VendorError: whether the person exists is then not known.
+   */
   async byEmail(email: string): Promise<StoredUser | null> {
     const normalized = normalizeEmail(email);
     if (normalized === null) return null;
-    const userId = (await this.identities.userIdsByEmails([normalized])).get(normalized);
-    return userId === undefined ? null : this.byId(userId);
+    const userId = (await this.store.identities.userIdsByEmails([normalized])).get(normalized);
+    return userId === undefined ? this.discover(normalized) : this.byId(userId);
   }
 
   async page(request: UserPageRequest): Promise<UserPageResult> {
     const [page, totalCount] = await Promise.all([
-      this.identities.listUsers({ ...request.filter, first: request.first, after: request.after }),
-      this.identities.countUsers(request.filter),
+      this.store.identities.listUsers({ ...request.filter, first: request.first, after: request.after }),
+      this.store.identities.countUsers(request.filter),
     ]);
     return { users: page.users, hasNextPage: page.hasNextPage, totalCount };
   }
@@ -74,7 +82,8 @@ export class UserDirectory {
     if (field === 'phone' && user.phone !== null) return user.phone as NonNullable<UserView[F]>;
     const identities = await this.identitiesOf(user.id);
     for (const adapter of this.adapters.providersOf(field)) {
-      const identity = identities.find((candidate) => candidate.source === adapter.source);
+      // An ORPHANED link's record is gone at the vendor: nothing to read there.
+      const identity = identities.find((candidate) => candidate.source === adapter.source && candidate.status !== 'ORPHANED');
       if (!identity) continue;
       const value = await this.valueAt(adapter, user.id, identity.externalId, field, options);
       if (value !== undefined && value !== null) return value as NonNullable<UserView[F]>;
@@ -93,6 +102,25 @@ export class UserDirectory {
     // vendor's record cannot answer on its own.
     const needsRemembered = record === null || adapter.remembers.includes(field);
     return adapter.view(record, needsRemembered ? await this.remembered(userId, adapter.source) : null)[field];
+  }
+
+  /** Asks each vendor that finds people by email; links and keeps what they hold; the first user linked, or null. */
+  private async discover(email: string): Promise<StoredUser | null> {
+    let found: string | null = null;
+    for (const adapter of this.adapters.with('findByEmail')) {
+      const record = (await adapter.findByEmail?.(email)) ?? null;
+      if (record === null) continue;
+      const at = new Date();
+      const userId = await this.store.transaction(async ({ identities, records }) => {
+        const { userIds, ambiguous } = await linkRecords(identities, adapter.source, [{ ...record, values: record.remember }], at);
+        await records.save([seenRecord(record, '', at, ambiguous.get(record.externalId) ?? null)]);
+        return userIds.get(record.externalId) ?? null;
+      });
+      // The record just read answers this request's fields: no second call for it.
+      this.loaders.records(adapter.source)?.prime(record.externalId, record);
+      found ??= userId;
+    }
+    return found === null ? null : this.byId(found);
   }
 
   private async remembered(userId: string, source: Source) {

@@ -58,6 +58,8 @@ export async function startDemoGateway(env: Env, logger: Logger): Promise<DemoGa
     }
     app = await startApp(loadConfig({ ...env, ...simulatorEnv(simulators) }), logger);
     await seedIdentityStore(app.store.identities, simulators);
+    // Fields of a vendor that can only be listed are read from the gateway's mirror of it: fill it now.
+    if (Object.keys(simulators.simulators).length > 0) await app.mirror.refresh();
   } catch (error) {
     try {
       await app?.stop();

@@ -90,6 +90,12 @@ export interface LinkedRecord {
 export interface GatewayLookups {
   /** The gateway user holding this user name at this vendor, or null. */
   usernameOwner(source: Source, username: string): Promise<string | null>;
+  /**
+   * For a vendor whose records the gateway mirrors (it can list them but not read one): the ids of
+   * the mirrored records holding this email address or this mobile number, as of the mirror's last
+   * refresh. What the vendor gained since then it still refuses itself, as a conflict.
+   */
+  mirroredHolders(source: Source, keys: { email: string | null; phone: string | null }): Promise<{ email: string[]; phone: string[] }>;
 }
 
 /** One vendor write: the call, and for a create how to find and undo what it made. */
@@ -158,6 +164,13 @@ export interface VendorAdapter {
   listPage?(cursor: string | null): Promise<RecordPage>;
   /** The members of an account (capabilities.accounts); VENDOR_NOT_FOUND when there is no such account. */
   accountMembers?(accountId: string): Promise<VendorRecord[]>;
+  /** The record holding this email address, ignoring case (capabilities.findByEmail); null when there is none. */
+  findByEmail?(email: string): Promise<VendorRecord | null>;
+  /**
+   * For a vendor the gateway mirrors: the record a create made, as the vendor's listing will show
+   * it, so the mirror holds it from the moment the create succeeds.
+   */
+  createdRecord?(command: CreateUserCommand, externalId: string): VendorRecord;
 
   /** Checks the vendor can answer with reads only, before any vendor is written. */
   preflightCreate?(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]>;

@@ -5,6 +5,8 @@ import { bootGateway, graphql, resetCounters, type BootedGateway } from '../help
 /**
  * Each vendor in turn fails (server error, hang, malformed body); the others' fields still
  * resolve, and every failed field carries one error naming the source and a stable code.
+ * Engagement, which can only be listed, is read from the gateway's mirror, so its failure shows in
+ * no request (issue 11).
  */
 const QUERY = /* GraphQL */ `
   {
@@ -41,8 +43,6 @@ describe('a failing vendor nulls only its own fields', () => {
   it.each([
     ['GREENARROW', 'getUser', { status: 500 }, 'VENDOR_UNAVAILABLE'],
     ['GREENARROW', 'listUsers', { hang: true }, 'VENDOR_TIMEOUT'],
-    ['ENGAGEMENT', 'listMembers', { hang: true }, 'VENDOR_TIMEOUT'],
-    ['ENGAGEMENT', 'listMembers', { malformed: 'shape' }, 'VENDOR_BAD_RESPONSE'],
     ['USER_MANAGEMENT', 'getUser', { malformed: 'json' }, 'VENDOR_BAD_RESPONSE'],
     ['USER_MANAGEMENT', 'getUser', { status: 503 }, 'VENDOR_UNAVAILABLE'],
   ] as const)('%s %s %j → %s', async (source, route, fault, code) => {
@@ -69,7 +69,7 @@ describe('a failing vendor nulls only its own fields', () => {
           if (owner === source && hasRecord) {
             expect(node[field]).toBeNull();
             expectedFailures.push(`users.nodes.${index}.${field}`);
-          } else if (ownerHasRecord && !(field === 'displayName' && source === 'ENGAGEMENT')) {
+          } else if (ownerHasRecord) {
             expect(node[field]).not.toBeNull();
           }
         }
@@ -82,6 +82,16 @@ describe('a failing vendor nulls only its own fields', () => {
       expect(error.extensions).not.toHaveProperty('stacktrace');
       expect(error.message).not.toMatch(/127\.0\.0\.1|http:\/\//);
     }
+  });
+
+  it('Engagement is read from the mirror: its outage leaves its fields whole, and no request calls it', async () => {
+    app.simulators.simulators.ENGAGEMENT!.setFault('*', { hang: true });
+    const result = await graphql<{ users: { nodes: Node[] } }>(app, QUERY);
+    expect(result.errors).toBeUndefined();
+    const members = result.data!.users.nodes.filter((node) => node.identities.some((identity) => identity.source === 'ENGAGEMENT'));
+    expect(members.length).toBeGreaterThan(0);
+    for (const node of members) for (const field of OWNED.ENGAGEMENT) expect(node[field]).not.toBeNull();
+    expect(app.simulators.simulators.ENGAGEMENT!.calls()).toEqual({});
   });
 
   it('RainMaker has no read endpoint: a RainMaker outage leaves queries whole and shows in `sources`', async () => {

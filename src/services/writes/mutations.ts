@@ -17,6 +17,7 @@ import type { GatewayLookups, LinkedRecord } from '../../sources/adapter';
 import { isVendorError } from '../../sources/errors';
 import type { Adapters } from '../../sources/registry';
 import { hashInput, type Operation, type OperationStep, type Store } from '../../store';
+import { mirrorCreated } from '../seen-records';
 import { fanOut } from './fan-out';
 import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
 
@@ -53,6 +54,10 @@ export class MutationService {
   constructor(private readonly deps: MutationDeps) {
     this.lookups = {
       usernameOwner: async (source, username) => (await deps.store.identities.userIdsByUsernames(source, [username])).get(username) ?? null,
+      mirroredHolders: async (source, keys) => {
+        const { byEmail, byPhone } = await deps.store.records.externalIdsByKeys(source, keys);
+        return { email: byEmail, phone: byPhone };
+      },
     };
   }
 
@@ -77,7 +82,7 @@ export class MutationService {
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
         if (written.length === 0) return null;
         // One transaction: the user and all its links appear together or not at all.
-        return store.transaction(async ({ identities }) => {
+        return store.transaction(async ({ identities, records }) => {
           const phone = command.phone ?? null;
           const user = command.email ? (await identities.findOrCreateByEmail(command.email, { phone })).user : await identities.createUser({ phone });
           for (const { source, externalId } of written) {
@@ -89,6 +94,7 @@ export class MutationService {
             }
             const values = adapters.get(source)?.rememberCreated?.(command);
             if (values) await identities.saveProfile(user.id, source, values, new Date());
+            await mirrorCreated(records, adapters.get(source), command, externalId!, new Date());
           }
           return user.id;
         });
@@ -163,7 +169,9 @@ export class MutationService {
       requiresWrite: false,
       settle: async (results, userId) => {
         for (const result of results) {
-          if (result.status === 'SUCCEEDED' && result.externalId !== null) await store.identities.unlink(result.source, result.externalId);
+          if (result.status !== 'SUCCEEDED' || result.externalId === null) continue;
+          await store.identities.unlink(result.source, result.externalId);
+          await store.records.remove(result.source, [result.externalId]);
         }
         const left = (await store.identities.identitiesByUserIds([userId!])).get(userId!) ?? [];
         if (left.length > 0) return userId;

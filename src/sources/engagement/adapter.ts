@@ -8,9 +8,9 @@ import {
 } from '../../domain/commands';
 import type {
   AdapterCapabilities,
+  GatewayLookups,
   Health,
   LinkedRecord,
-  ReadScope,
   RecordPage,
   RememberedValues,
   StepPlan,
@@ -21,7 +21,7 @@ import type {
   ViewField,
 } from '../adapter';
 import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
-import { VendorNotFoundError, type VendorError } from '../errors';
+import type { VendorError } from '../errors';
 import { walkPages } from '../page-walk';
 import type { EngagementSource } from './client';
 import { normalizeMobileNumber, type CreateRules } from './contract';
@@ -34,7 +34,9 @@ const NAME = 'Engagement';
 /**
  * Engagement Services in the gateway: the messaging audience (names, country, mobile number,
  * channel subscriptions). It can create, list and delete, and nothing else: no read by id, no
- * update, no password. Its listing is the only way to find a member, so every read walks it.
+ * update, no password. Its listing is the only way to find a member, so the gateway mirrors it
+ * (the sync and the gateway's refresher walk it with `listPage`) and requests read the mirror;
+ * only a create that timed out walks it again, to find what it may have made.
  */
 export class EngagementAdapter implements VendorAdapter {
   readonly source = SOURCE;
@@ -82,46 +84,44 @@ export class EngagementAdapter implements VendorAdapter {
     return record.view;
   }
 
-  /** A batch walks the listing (memoised per request) until every id is found, handing over the rest. */
-  async readMany(ids: readonly string[], scope: ReadScope): Promise<(VendorRecord | Error)[]> {
-    const wanted = new Set(ids);
-    const found = new Map<string, VendorRecord>();
-    try {
-      for await (const page of this.pages(scope)) {
-        for (const record of page) {
-          if (wanted.has(record.externalId)) found.set(record.externalId, record);
-          else scope.seen(record);
-        }
-        if (found.size === wanted.size) break;
-      }
-    } catch (error) {
-      return ids.map(() => error as Error);
-    }
-    return ids.map((id) => found.get(id) ?? new VendorNotFoundError(SOURCE, `no ${NAME} member has id ${id}`));
-  }
-
   async listPage(cursor: string | null): Promise<RecordPage> {
     const page = await this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
     return { records: page.items.map(toRecord), next: page.next, total: page.total };
   }
 
-  /** The email address and the mobile number must be free: the listing is the only way to know. */
-  async preflightCreate(command: CreateUserCommand): Promise<Problem[]> {
-    const email = command.email;
+  /**
+   * The email address and the mobile number must be free. Only the listing could tell, so the
+   * gateway's mirror of it answers; a member added since its last refresh is refused by the
+   * vendor itself, as a conflict.
+   */
+  async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
+    const email = command.email?.trim().toLowerCase() || null;
     const mobile = command.phone ? normalizeMobileNumber(command.phone) : null;
-    if (!email && mobile === null) return [];
+    if (email === null && mobile === null) return [];
+    const holders = await gateway.mirroredHolders(SOURCE, { email, phone: mobile });
     const problems: Problem[] = [];
-    for await (const page of this.pages()) {
-      for (const record of page) {
-        if (email && sameEmail(record.email, email) && !problems.some((problem) => problem.code === 'EMAIL_TAKEN')) {
-          problems.push(inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'));
-        }
-        if (mobile !== null && record.phone !== null && normalizeMobileNumber(record.phone) === mobile && !problems.some((problem) => problem.code === 'PHONE_TAKEN')) {
-          problems.push(inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'));
-        }
-      }
-    }
+    if (holders.email.length > 0) problems.push(inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'));
+    if (holders.phone.length > 0) problems.push(inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'));
     return problems;
+  }
+
+  /** The member a create made, as the listing shows one: active, no last activity, the voice flag unknown. */
+  createdRecord(command: CreateUserCommand, externalId: string): VendorRecord {
+    const mobile = command.phone ? normalizeMobileNumber(command.phone) : null;
+    return toRecord({
+      externalId,
+      firstName: command.firstName ?? '',
+      lastName: command.lastName ?? '',
+      email: command.email ?? '',
+      phone: mobile === null ? null : `+${mobile}`,
+      country: command.country ?? '',
+      state: command.state ?? null,
+      active: true,
+      subscriptions: { email: command.subscriptions?.email ?? false, sms: command.subscriptions?.sms ?? false, voice: null },
+      createdAt: null,
+      updatedAt: null,
+      lastActiveAt: null,
+    });
   }
 
   planCreate(command: CreateUserCommand): StepPlan {
@@ -200,12 +200,9 @@ export class EngagementAdapter implements VendorAdapter {
     return this.client.close();
   }
 
-  /** The listing, page by page, as records; memoised when a request scope is given. */
-  private async *pages(scope?: ReadScope): AsyncGenerator<VendorRecord[]> {
-    const fetchPage = (cursor: string | null) => {
-      const call = () => this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
-      return scope ? scope.memo(`engagement:list:${cursor ?? '0'}`, call) : call();
-    };
+  /** The listing, page by page, as records. */
+  private async *pages(): AsyncGenerator<VendorRecord[]> {
+    const fetchPage = (cursor: string | null) => this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
     for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http)) yield page.items.map(toRecord);
   }
 }

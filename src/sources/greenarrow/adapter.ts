@@ -77,6 +77,19 @@ export class GreenArrowAdapter implements VendorAdapter {
     return ids.map((id) => found.get(id) ?? new VendorNotFoundError(SOURCE, `no ${NAME} user has id ${id}`));
   }
 
+  /** One `getUser` by address: GreenArrow reads a user by id or by email. */
+  async findByEmail(email: string): Promise<VendorRecord | null> {
+    const address = email.trim();
+    if (address === '' || !address.includes('@')) return null;
+    try {
+      const user = await this.client.getUser(address);
+      return sameEmail(user.email, address) ? toRecord(user) : null;
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return null;
+      throw error;
+    }
+  }
+
   async listPage(cursor: string | null): Promise<RecordPage> {
     const page = await this.listUsers(cursor);
     return { records: page.items.map(toRecord), next: page.next, total: page.total };
