@@ -7,17 +7,32 @@ export interface SourceHealth extends Health {
   configured: boolean;
 }
 
-/** Every vendor's health as this gateway instance sees it, probing the configured ones now. */
+/**
+ * Every vendor's health as this gateway instance sees it, probing the configured ones now. One
+ * instance serves one request: however many times the request asks (1,500 aliased `sources`
+ * fields), each vendor is probed once and every field gets that answer.
+ */
 export class HealthService {
+  private probed: Promise<SourceHealth[]> | null = null;
+
   constructor(private readonly adapters: Adapters) {}
 
+  /** Rejects (with VENDOR_CALL_BUDGET_EXCEEDED) when the request may not probe them all, once every probe has ended. */
   statuses(): Promise<SourceHealth[]> {
-    return Promise.all(
+    this.probed ??= this.probeAll();
+    return this.probed;
+  }
+
+  private async probeAll(): Promise<SourceHealth[]> {
+    const settled = await Promise.allSettled(
       SOURCES.map(async (source): Promise<SourceHealth> => {
         const adapter = this.adapters.get(source);
         if (!adapter) return { source, configured: false, reachable: false, latencyMs: null, lastError: null, lastSuccessAt: null };
         return { source, configured: true, ...(await adapter.health()) };
       }),
     );
+    const refused = settled.find((outcome) => outcome.status === 'rejected');
+    if (refused) throw refused.reason;
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<SourceHealth>).value);
   }
 }

@@ -77,6 +77,9 @@ export function describeVendorFailure(
     case 'VENDOR_NOT_CONFIGURED':
       message = `${vendor} is not configured`;
       break;
+    case 'VENDOR_CALL_BUDGET_EXCEEDED':
+      message = `${vendor} was not asked to ${doing}: this request has used all the vendor calls it may make`;
+      break;
   }
   return { field: null, message, code: error.code, source };
 }

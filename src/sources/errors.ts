@@ -9,7 +9,8 @@ export type VendorErrorCode =
   | 'VENDOR_UNAVAILABLE'
   | 'VENDOR_TIMEOUT'
   | 'VENDOR_BAD_RESPONSE'
-  | 'VENDOR_NOT_CONFIGURED';
+  | 'VENDOR_NOT_CONFIGURED'
+  | 'VENDOR_CALL_BUDGET_EXCEEDED';
 
 export interface VendorErrorDetails {
   /** HTTP status the vendor answered with, when it answered at all. */
@@ -115,6 +116,15 @@ export class VendorBadResponseError extends VendorError {
 /** The gateway has no base URL or credentials for this vendor. */
 export class VendorNotConfiguredError extends VendorError {
   readonly code = 'VENDOR_NOT_CONFIGURED';
+  readonly retryable = false;
+}
+
+/**
+ * The request has used every vendor call its budget allowed (`RequestScope.vendorCallsLeft`):
+ * this call was not sent. Not retryable: the same request would run out at the same place.
+ */
+export class VendorCallBudgetExceededError extends VendorError {
+  readonly code = 'VENDOR_CALL_BUDGET_EXCEEDED';
   readonly retryable = false;
 }
 

@@ -12,9 +12,10 @@ import {
 import type { ZodType } from 'zod';
 import type { Source } from '../domain/types';
 import type { Logger } from '../logger';
-import { redactCarried } from '../request-context';
+import { currentRequest, redactCarried } from '../request-context';
 import {
   VendorBadResponseError,
+  VendorCallBudgetExceededError,
   VendorError,
   VendorTimeoutError,
   VendorUnavailableError,
@@ -106,6 +107,18 @@ function secretsSent(value: unknown, secret = false, into: string[] = []): strin
   return into;
 }
 
+/**
+ * Takes one call from the current request's vendor-call budget, or refuses it (the call is then
+ * not sent). Outside a request, or with no limit, there is no budget.
+ */
+function takeVendorCall(source: Source, route: string): void {
+  const scope = currentRequest();
+  if (!scope || scope.vendorCallsLeft === null) return;
+  if (scope.vendorCallsLeft <= 0) {
+    throw new VendorCallBudgetExceededError(source, `${route} was not sent: this request has used all the vendor calls it may make`);
+  }
+  scope.vendorCallsLeft -= 1;
+}
 
 /**
  * The one way a datasource talks HTTP: a keep-alive pool, a deadline per attempt, retries for
@@ -146,7 +159,11 @@ export class VendorHttp {
     );
   }
 
-  /** Sends one request; resolves with any HTTP status, rejects only with a VendorError. */
+  /**
+   * Sends one request; resolves with any HTTP status, rejects only with a VendorError. Each
+   * attempt (retries included) takes one call from the request's budget; when none is left the
+   * call is not sent (VENDOR_CALL_BUDGET_EXCEEDED).
+   */
   async send(request: VendorRequest): Promise<VendorResponse> {
     const policy = RETRYABLE_METHODS.has(request.method) && this.options.retries > 0 ? this.readPolicy : this.attempt;
     try {
@@ -155,7 +172,8 @@ export class VendorHttp {
       return await policy.execute(({ signal }) => this.sendOnce(request, signal), new AbortController().signal);
     } catch (error) {
       const vendorError = this.toVendorError(error, request);
-      this.recordFailure(vendorError);
+      // A refused budget says nothing about the vendor's health.
+      if (!(vendorError instanceof VendorCallBudgetExceededError)) this.recordFailure(vendorError);
       throw vendorError;
     }
   }
@@ -217,8 +235,10 @@ export class VendorHttp {
   /**
    * Whether the vendor answers HTTP at all, within the timeout: a GET of the base URL, unsigned,
    * where any status (even 401 or 404) proves it is reachable. A failure is recorded as the last error.
+   * A probe takes a call from the request's budget like any other; refused, it throws the VendorError.
    */
   async probe(): Promise<boolean> {
+    takeVendorCall(this.source, 'probe');
     try {
       await this.attempt.execute(async ({ signal }) => {
         const response = await this.dispatcher.request({ origin: this.base.origin, path: this.base.pathname, method: 'GET', signal });
@@ -239,6 +259,7 @@ export class VendorHttp {
   }
 
   private async sendOnce(request: VendorRequest, signal: AbortSignal): Promise<VendorResponse> {
+    takeVendorCall(this.source, request.route);
     const url = new URL(request.path.replace(/^\//, ''), this.base);
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));

@@ -184,6 +184,37 @@ describe('VendorHttp over a real HTTP simulator', () => {
     expect(JSON.stringify(error)).not.toContain('Injected failure');
   });
 
+  describe('the request\'s vendor-call budget', () => {
+    const scope = (vendorCallsLeft: number | null): RequestScope => ({ requestId: 'req-budget', actor: null, clientAddress: null, carried: new Set(), vendorCallsLeft });
+
+    it('takes one call per attempt, retries included, and refuses the call that would overdraw it without sending it', async () => {
+      sim.setFault('read', { status: 503 });
+      const budget = scope(2);
+      await expect(runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/1' }))).rejects.toMatchObject({
+        code: 'VENDOR_CALL_BUDGET_EXCEEDED',
+        source: 'GREENARROW',
+        retryable: false,
+      });
+      expect(sim.calls('read')).toBe(2);
+      expect(budget.vendorCallsLeft).toBe(0);
+      sim.clearFaults();
+      await expect(runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/2' }))).rejects.toMatchObject({ code: 'VENDOR_CALL_BUDGET_EXCEEDED' });
+      await expect(runInRequest(budget, () => http.probe())).rejects.toMatchObject({ code: 'VENDOR_CALL_BUDGET_EXCEEDED' });
+      expect(sim.calls()).toEqual({ read: 2 });
+      // A refused budget says nothing about the vendor's health.
+      expect(http.health.lastError?.code).not.toBe('VENDOR_CALL_BUDGET_EXCEEDED');
+    });
+
+    it('counts probes, and sets no limit outside a request or with a null budget', async () => {
+      const budget = scope(1);
+      await expect(runInRequest(budget, () => http.probe())).resolves.toBe(true);
+      expect(budget.vendorCallsLeft).toBe(0);
+      await expect(http.send({ route: 'read', method: 'GET', path: '/things/3' })).resolves.toMatchObject({ status: 200 });
+      await expect(runInRequest(scope(null), () => http.send({ route: 'read', method: 'GET', path: '/things/4' }))).resolves.toMatchObject({ status: 200 });
+      expect(sim.calls('read')).toBe(2);
+    });
+  });
+
   it('validates its options when constructed', () => {
     expect(() => transport({ timeoutMs: 0 })).toThrow('VendorHttp(GREENARROW): timeoutMs must be a positive integer, got 0');
   });

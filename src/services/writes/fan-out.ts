@@ -1,6 +1,7 @@
 import type { PartialFailurePolicy, Problem, SourceOutcome } from '../../domain/commands';
 import { SOURCES, type Source } from '../../domain/types';
 import type { Logger } from '../../logger';
+import { currentRequest, runInRequest } from '../../request-context';
 import type { WriteStep } from '../../sources/adapter';
 import { outcomeUnknown } from '../../sources/adapter-support';
 import { isVendorError } from '../../sources/errors';
@@ -100,7 +101,7 @@ async function undo(step: WriteStep, externalId: string, options: FanOutOptions,
   if (before?.state === 'COMPENSATED') return rolledBack;
   await options.journal.stepStarted(options.operationId, step.source, 'compensate');
   try {
-    await step.undo!(externalId);
+    await outsideBudget(() => step.undo!(externalId));
     await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'COMPENSATED', externalId });
     return rolledBack;
   } catch (error) {
@@ -114,6 +115,15 @@ async function undo(step: WriteStep, externalId: string, options: FanOutOptions,
       error: { field: null, code: 'ROLLBACK_FAILED', message: `The record was created but could not be rolled back: ${failure.problem.message}`, source: step.source },
     };
   }
+}
+
+/**
+ * Runs an undo free of the request's vendor-call budget: a person left half-created at the
+ * vendors is worse than a few calls over it, and there is at most one undo per create.
+ */
+function outsideBudget<T>(undoCall: () => Promise<T>): Promise<T> {
+  const scope = currentRequest();
+  return scope ? runInRequest({ ...scope, vendorCallsLeft: null }, undoCall) : undoCall();
 }
 
 /** A failure as results and the journal carry it, in the adapter's words; anything else is logged and masked. */
