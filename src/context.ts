@@ -2,6 +2,7 @@ import type { RecordedOutcome } from './domain/commands';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import { AccountDirectory } from './services/account-directory';
+import { ReconciliationService } from './services/reconciliation';
 import { HealthService } from './services/source-health';
 import { UserDirectory } from './services/user-directory';
 import { MutationService } from './services/writes/mutations';
@@ -15,6 +16,7 @@ export interface Context {
   accounts: AccountDirectory;
   mutations: MutationService;
   health: HealthService;
+  reconciliation: ReconciliationService;
 }
 
 /** What lives as long as the process and every request shares. */
@@ -35,5 +37,6 @@ export function createContext(deps: ContextDeps): Context {
     accounts: new AccountDirectory(loaders, deps.adapters, deps.store),
     mutations: new MutationService(deps),
     health: new HealthService(deps.adapters),
+    reconciliation: new ReconciliationService(deps.adapters, deps.store),
   };
 }

@@ -31,6 +31,13 @@ export type AccessLevel =
   /** Statistics only. */
   | 'STATS_ONLY';
 
+/** Why the sync left a vendor record unlinked instead of guessing. */
+export type AmbiguityReason =
+  /** Its email address (or, without a match by email, its mobile number) belongs to more than one person. */
+  | 'MANY_PEOPLE'
+  /** The one person it matches already has another record at the same vendor. */
+  | 'SHARED_PERSON';
+
 /** A new password for a user. */
 export type ChangePasswordInput = {
   /** The gateway id of the user. */
@@ -89,6 +96,15 @@ export type DeleteUserInput = {
   sources?: InputMaybe<Array<Source>>;
 };
 
+/** A field the reconciliation compares between a person's vendor records. */
+export type DriftField =
+  /** Whether the record is active. */
+  | 'ACTIVE'
+  /** The email address, ignoring case. */
+  | 'EMAIL'
+  /** The name: a display name, or first and last name, compared ignoring case and repeated spaces. */
+  | 'NAME';
+
 /** State of the link between a gateway user and one vendor record. */
 export type IdentityStatus =
   /** The vendor record exists and is linked. */
@@ -110,6 +126,15 @@ export type InjectionPermission =
   | 'NONE'
   /** By SMTP only. */
   | 'SMTP_ONLY';
+
+/** How the sync reads a vendor. */
+export type ListedBy =
+  /** Account by account: the accounts in SYNC_ACCOUNT_IDS and those the gateway knows. */
+  | 'ACCOUNTS'
+  /** Its whole listing, page by page. */
+  | 'LISTING'
+  /** Not at all: the vendor cannot list its users, so it is never compared. */
+  | 'NONE';
 
 /** A GreenArrow mail class, by id or by name; both together must name the same class. */
 export type MailClassInput = {

@@ -3,13 +3,14 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from '../resolvers/account.resolver';
 import { MutationResolver } from '../resolvers/mutation.resolver';
+import { RECONCILIATION_RESOLVERS } from '../resolvers/reconciliation.resolver';
 import { SourceResolver } from '../resolvers/source.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
 /** The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver],
+    resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver, ...RECONCILIATION_RESOLVERS],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,
   });
