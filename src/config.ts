@@ -1,27 +1,13 @@
 import { join } from 'node:path';
 import { SOURCES, type Source } from './domain/types';
+import { readAuthSettings, type AuthSettings } from './auth/settings';
+import { readHttpSettings, readQueryLimits, readSchemaExposure, type HttpSettings, type QueryLimits, type SchemaExposure } from './edge-settings';
 import { ConfigError, EnvReader, type Env } from './env';
 import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
 import { readTransport, type VendorPlacement } from './sources/vendor-module';
 import { readSyncSettings, type SyncSettings } from './sync/settings';
 
-/** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
-export interface QueryLimits {
-  /** Largest estimated cost of one operation (a field costs 1; a connection, its selection per node). */
-  maxCost: number;
-  /** Largest number of lexical tokens in one document; parsing stops there. */
-  maxTokens: number;
-}
-
-/** How the gateway answers HTTP, beyond GraphQL itself. */
-export interface HttpSettings {
-  /** Browser origins whose pages may call the gateway (CORS); none by default. */
-  corsOrigins: string[];
-  /** Largest request body, in bytes. */
-  maxBodyBytes: number;
-  /** Whether a browser's GET of /graphql gets the offline playground. */
-  playground: boolean;
-}
+export type { HttpSettings, QueryLimits, SchemaExposure };
 
 export interface Config {
   host: string;
@@ -29,6 +15,9 @@ export interface Config {
   logLevel: string;
   http: HttpSettings;
   limits: QueryLimits;
+  schema: SchemaExposure;
+  /** How callers authenticate (src/auth/settings.ts). */
+  auth: AuthSettings;
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
     file: string;
@@ -81,15 +70,10 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', 4000, 0, 65_535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    http: {
-      corsOrigins: read.origins('CORS_ORIGINS'),
-      maxBodyBytes: read.int('HTTP_MAX_BODY_BYTES', 1_048_576, 1_024, 1_073_741_824),
-      playground: read.boolean('PLAYGROUND', true),
-    },
-    limits: {
-      maxCost: read.int('GRAPHQL_MAX_COST', 25_000, 1, 1_000_000_000),
-      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 10_000, 100, 10_000_000),
-    },
+    http: readHttpSettings(read),
+    limits: readQueryLimits(read),
+    schema: readSchemaExposure(read),
+    auth: readAuthSettings(read),
     store: {
       file: storeFile(read.string('DATA_DIR', 'data')),
       dataDir: read.string('DATA_DIR', 'data'),
