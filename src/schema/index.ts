@@ -1,17 +1,23 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { authChecker } from '../auth/roles';
 import { AccountResolver } from '../resolvers/account.resolver';
 import { MutationResolver } from '../resolvers/mutation.resolver';
 import { RECONCILIATION_RESOLVERS } from '../resolvers/reconciliation.resolver';
 import { SourceResolver } from '../resolvers/source.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
-/** The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars. */
+/**
+ * The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars; fields
+ * marked `@Authorized(...)` are checked against the request's actor.
+ */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver, ...RECONCILIATION_RESOLVERS],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    // `@Authorized('admin')` on a field lets only admins read it; see src/auth/roles.ts.
+    authChecker,
     validate: false,
   });
   // type-graphql offers no option for the root type's description; the playground shows it first.
