@@ -60,12 +60,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     mirror = new MirrorRefresher({ adapters, store: opened, logger, intervalMs, pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs });
     const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>() };
     const context = () => createContext(deps);
-    const httpServer = createServer();
+    const { timeouts, maxConnections } = config.http;
+    const httpServer = createServer({
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node checks the two timeouts above this often (30 s by default, which would let a slow client hold a socket that much longer).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    });
+    httpServer.maxConnections = maxConnections;
     // Stopping Apollo drains the HTTP server: requests in flight finish, then it closes.
-    graphql = createGraphQLServer(await createSchema(), logger, config.limits, [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
-    ]);
+    graphql = createGraphQLServer(
+      await createSchema(),
+      logger,
+      config.limits,
+      [ApolloServerPluginDrainHttpServer({ httpServer }), config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled()],
+      config.schema,
+    );
     await graphql.start();
     httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), ...config.http, logger }));
     const url = await listen(httpServer, config.port, config.host);

@@ -12,6 +12,9 @@ export interface DemoGateway extends App {
   simulators: RunningSimulators;
 }
 
+/** What the demo turns on unless the environment says otherwise: a playground that can explore the schema. */
+const DEMO_DEFAULTS: Env = { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SUGGESTIONS: 'true' };
+
 /**
  * Both configurations the demo reads from one environment, every problem of both reported at
  * once (a variable both read, such as RAINMAKER_MIN_PASSWORD_LENGTH, is named once).
@@ -43,7 +46,8 @@ export function simulatedSources(config: SimulatorConfig, env: Env): Source[] {
 /**
  * Starts what `npm start` runs: a simulator for every vendor without a base URL (unless
  * `SIMULATORS=none`), then the gateway, configured from `env` with the simulators' URLs and fresh
- * credentials laid over it, exactly as if they had been set by hand; then links the simulators'
+ * credentials laid over it, exactly as if they had been set by hand, with introspection and
+ * suggestions on unless `env` says otherwise; then links the simulators'
  * sample records in the gateway's identity store (the gateway already answers meanwhile; the
  * promise resolves once they are linked). `stop()` stops the gateway, then the simulators. Nothing
  * is left running when any step fails.
@@ -56,7 +60,7 @@ export async function startDemoGateway(env: Env, logger: Logger): Promise<DemoGa
     for (const [source, simulator] of Object.entries(simulators.simulators)) {
       logger.info({ source, url: simulator.url }, `${source} simulator listening`);
     }
-    app = await startApp(loadConfig({ ...env, ...simulatorEnv(simulators) }), logger);
+    app = await startApp(loadConfig({ ...DEMO_DEFAULTS, ...env, ...simulatorEnv(simulators) }), logger);
     await seedIdentityStore(app.store.identities, simulators);
     // Fields of a vendor that can only be listed are read from the gateway's mirror of it: fill it now.
     if (Object.keys(simulators.simulators).length > 0) await app.mirror.refresh();
