@@ -3,6 +3,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { GRAPHQL_PATH, createHttpHandler } from './http-server';
@@ -78,7 +79,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       config.schema,
     );
     await graphql.start();
-    httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), ...config.http, logger }));
+    const authenticate = createAuthenticator(config.auth, logger);
+    httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), http: config.http, limits: config.limits, authenticate, logger }));
     const url = await listen(httpServer, config.port, config.host);
     logger.info({ url, playground: config.http.playground, corsOrigins: config.http.corsOrigins }, 'GraphQL gateway listening');
     mirror.start();

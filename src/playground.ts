@@ -22,6 +22,8 @@ export interface PlaygroundAsset {
 
 /** What a first-time visitor sees in the editor: a query that returns seeded data at once. */
 const EXAMPLE_QUERY = `# The gateway's graph: one User across four vendor systems.
+# First put a token after "Bearer " in the Headers tab below (npm start logs an admin and a
+# viewer token), then press Ctrl-Shift-R to load the schema for the Docs pane.
 # Press the run button (or Ctrl-Enter); the Docs pane on the left describes every field.
 query UserEverywhere {
   user(email: "ada.lovelace0@example.com") {
@@ -36,12 +38,27 @@ query UserEverywhere {
 }
 `;
 
+/**
+ * The Headers tab as a first-time visitor finds it, open: every GraphQL request needs a token, so
+ * the line that carries it is there to complete. The visitor's own headers are not stored
+ * (GraphiQL's default), so a token does not outlive the tab.
+ */
+const DEFAULT_HEADERS = `{
+  "Authorization": "Bearer "
+}`;
+
 /** Boots GraphiQL against this gateway; a file, not an inline script, so the CSP can forbid those. */
 const BOOT_SCRIPT = `'use strict';
 (function () {
   var fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify('/graphql')} });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)}, isHeadersEditorEnabled: true }));
+  root.render(React.createElement(GraphiQL, {
+    fetcher: fetcher,
+    defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)},
+    isHeadersEditorEnabled: true,
+    defaultHeaders: ${JSON.stringify(DEFAULT_HEADERS)},
+    defaultEditorToolsVisibility: 'headers'
+  }));
 })();
 `;
 

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { mutationsForAdmins } from './auth/roles';
 import type { Context } from './context';
 import type { QueryLimits, SchemaExposure } from './edge-settings';
 import type { Logger } from './logger';
@@ -13,8 +14,8 @@ import { isVendorError } from './sources/errors';
  * The Apollo server, without listening (tests execute operations on it directly, or start it on
  * port 0). Stack traces never reach clients, and unexpected errors are logged and masked so no
  * URL, SQL or internal message leaks. Documents over the token limit are not parsed; before
- * anything resolves, operations over the shape limits (mutation fields, depth, aliases) are
- * refused, then those over the cost limit. Introspection
+ * anything resolves, a mutation from anyone but an admin is refused, then operations over the
+ * shape limits (mutation fields, depth, aliases), then those over the cost limit. Introspection
  * and "Did you mean" suggestions are as `exposure` says.
  */
 export function createGraphQLServer(
@@ -30,7 +31,7 @@ export function createGraphQLServer(
     introspection: exposure.introspection,
     hideSchemaDetailsFromClientErrors: !exposure.suggestions,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [operationShapeLimits(limits), queryCostLimit(schema, limits.maxCost), ...plugins],
+    plugins: [mutationsForAdmins(), operationShapeLimits(limits), queryCostLimit(schema, limits.maxCost), ...plugins],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
     // process before the datasources, simulators and database are closed.
     stopOnTerminationSignals: false,

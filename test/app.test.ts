@@ -14,7 +14,7 @@ import { UserManagementSource } from '../src/sources/user-management/client';
 import type { VendorPlacement } from '../src/sources/vendor-module';
 import { StartupError } from '../src/startup-error';
 import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
-import { post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
+import { TEST_API_KEY, TEST_AUTH_ENV, post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
 
 /** Every port free, nothing kept: what a test process gives the entries it runs. */
 const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
@@ -257,7 +257,7 @@ describe('startup failures', () => {
       const gatewayPort = `The gateway could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set PORT)\n`;
       const simulatorPort = `The USER_MANAGEMENT simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_USER_MANAGEMENT_PORT)\n`;
       const [production, demo, simulators] = await Promise.all([
-        refusedStart('src/index.ts', { PORT: String(busy.port) }),
+        refusedStart('src/index.ts', { PORT: String(busy.port), ...TEST_AUTH_ENV }),
         refusedStart('src/demo.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
         refusedStart('src/simulators/cli.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
       ]);
@@ -282,7 +282,7 @@ describe('the gateway process', () => {
   it('npm start (src/demo.ts) serves the seeded graph with its own simulators, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info' });
     try {
-      const answer = await post<{ user: { identities: { source: string }[] } | null }>(gateway.url, 'query($email: String) { user(email: $email) { identities { source } } }', {
+      const answer = await post<{ user: { identities: { source: string }[] } | null }>(gateway, 'query($email: String) { user(email: $email) { identities { source } } }', {
         email: 'ada.lovelace0@example.com',
       });
       expect(answer.errors).toBeUndefined();
@@ -301,9 +301,9 @@ describe('the gateway process', () => {
   });
 
   it('the production entry (src/index.ts) starts no simulator, whatever SIMULATORS says: a vendor without a base URL is not configured', async () => {
-    const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info', SIMULATORS: 'auto' }, { entry: 'src/index.ts' });
+    const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info', SIMULATORS: 'auto', ...TEST_AUTH_ENV }, { entry: 'src/index.ts', token: TEST_API_KEY });
     try {
-      const answer = await post<{ sources: { source: string; configured: boolean }[] }>(gateway.url, SOURCES_QUERY, {});
+      const answer = await post<{ sources: { source: string; configured: boolean }[] }>(gateway, SOURCES_QUERY, {});
       expect(answer.data?.sources.map(({ source, configured }) => [source, configured])).toEqual([
         ['RAINMAKER', false],
         ['ENGAGEMENT', false],
@@ -356,6 +356,7 @@ describe('the simulators alone (npm run simulators)', () => {
     expect(simulators.stderr().trim().split('\n').slice(-3)).toEqual(['The simulators are running; press Ctrl-C to stop them', 'stopping', 'stopped']);
   });
 
+  // Three processes started one after the other, each compiling the TypeScript it runs: a minute on a loaded machine.
   it('writes it to --env-file, owner-only, and a gateway started from it with SIMULATORS=none reaches all four vendors', async () => {
     const file = join(dir, 'sim.env');
     const simulators = await spawnSimulators(['--env-file', file], EPHEMERAL);
@@ -367,10 +368,15 @@ describe('the simulators alone (npm run simulators)', () => {
 
     // As the README has it: set -a; . ./sim.env; set +a; SIMULATORS=none npm start (and the production entry alike).
     for (const entry of ['src/demo.ts', 'src/index.ts'] as const) {
-      const gateway = await spawnGateway({ PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'info', SIMULATORS: 'none' }, { entry, envFile: file });
+      // The production entry needs a way to authenticate; the demo makes its own tokens.
+      const production = entry === 'src/index.ts';
+      const gateway = await spawnGateway(
+        { PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'info', SIMULATORS: 'none', ...(production ? TEST_AUTH_ENV : {}) },
+        { entry, envFile: file, ...(production ? { token: TEST_API_KEY } : {}) },
+      );
       processes.push(gateway);
       try {
-        const answer = await post<{ sources: { source: string; configured: boolean; reachable: boolean }[] }>(gateway.url, SOURCES_QUERY, {});
+        const answer = await post<{ sources: { source: string; configured: boolean; reachable: boolean }[] }>(gateway, SOURCES_QUERY, {});
         expect([entry, answer.data?.sources]).toEqual([
           entry,
           ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({ source, configured: true, reachable: true })),
@@ -385,5 +391,5 @@ describe('the simulators alone (npm run simulators)', () => {
     }
     simulators.process.kill('SIGTERM');
     expect(await simulators.exited).toBe(0);
-  });
+  }, 60_000);
 });

@@ -1,9 +1,8 @@
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { App } from '../src/app';
 import { eventually } from './helpers/eventually';
-import { bootGateway } from './helpers/gateway';
+import { bearer, bootGateway, type BootedGateway } from './helpers/gateway';
 
 /**
  * The gateway's HTTP front over real requests: the offline playground and its assets, CORS only
@@ -11,7 +10,7 @@ import { bootGateway } from './helpers/gateway';
  * stop that lets requests in flight finish.
  */
 describe('the HTTP front', () => {
-  let app: App;
+  let app: BootedGateway;
   let origin: string;
 
   beforeAll(async () => {
@@ -32,7 +31,7 @@ describe('the HTTP front', () => {
     });
   }
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(app.tokens?.admin), ...headers }, body });
   const QUERY = JSON.stringify({ query: '{ sources { source } }' });
 
   describe('the playground', () => {
@@ -149,7 +148,7 @@ describe('the HTTP front', () => {
     stopping.simulators.simulators.USER_MANAGEMENT!.setFault('usersByAccount', { latencyMs: 300 });
     const inFlight = fetch(stopping.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(stopping.tokens?.admin) },
       body: JSON.stringify({ query: '{ account(id: "1") { users(first: 1) { totalCount } } }' }),
     });
     // Stop once the vendor call is under way, i.e. the request is being resolved.
@@ -159,7 +158,7 @@ describe('the HTTP front', () => {
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { data: { account: { users: { totalCount: number } } } }).data.account.users.totalCount).toBeGreaterThan(0);
     await stopped;
-    await expect(fetch(stopping.url, { method: 'POST', body: QUERY, headers: { 'content-type': 'application/json' } })).rejects.toThrow();
+    await expect(fetch(stopping.url, { method: 'POST', body: QUERY, headers: { 'content-type': 'application/json', ...bearer(stopping.tokens?.admin) } })).rejects.toThrow();
   });
 
   it('names a busy gateway port and the variable that moves it, leaving nothing running', async () => {

@@ -1,6 +1,5 @@
 import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import type { App } from '../src/app';
 import {
   AccountWithUsersDocument,
   CreateUserDocument,
@@ -15,7 +14,7 @@ import {
   type UserDetailFieldsFragment,
 } from '../src/generated/operations';
 import { SEED_ACCOUNTS, seedPeople } from '../src/simulators/seed';
-import { bootGateway } from './helpers/gateway';
+import { asActor, bearer, bootGateway, type BootedGateway } from './helpers/gateway';
 
 /**
  * Every example operation in operations/ (what a front end would send), executed through the real
@@ -29,7 +28,7 @@ const INJECTION_PERMISSIONS: readonly InjectionPermission[] = ['ALL', 'HTTP_ONLY
 const ADA = seedPeople()[0]!;
 
 describe('the example operations', () => {
-  let app: App;
+  let app: BootedGateway;
 
   beforeAll(async () => {
     app = await bootGateway();
@@ -37,13 +36,13 @@ describe('the example operations', () => {
   afterAll(() => app.stop());
 
   /**
-   * Executes one typed document as a request would and returns its data, typed, after checking that
+   * Executes one typed document as an admin's request would and returns its data, typed, after checking that
    * there were no errors. The data goes through JSON as it does on the wire: in process, a DateTime
    * is still the Date object graphql-scalars serializes it to; clients (and the generated types) see
    * the ISO string JSON makes of it.
    */
   async function run<Data, Variables extends Record<string, unknown>>(document: TypedDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
-    const response = await app.graphql.executeOperation<Data, Variables>({ query: document, variables }, { contextValue: app.context() });
+    const response = await asActor('admin', () => app.graphql.executeOperation<Data, Variables>({ query: document, variables }, { contextValue: app.context() }));
     if (response.body.kind !== 'single') throw new Error(`expected a single result, got ${response.body.kind}`);
     const { errors, data } = response.body.singleResult;
     expect(errors).toBeUndefined();
@@ -119,7 +118,7 @@ describe('the example operations', () => {
     it('answers a client over HTTP exactly what the typed documents describe', async () => {
       const response = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...bearer(app.tokens?.admin) },
         body: JSON.stringify({ query: print(UserDetailDocument), variables: { id: ada.id } }),
       });
       const body = (await response.json()) as { data?: ResultOf<typeof UserDetailDocument>; errors?: unknown };

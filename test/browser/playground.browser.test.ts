@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import type { App } from '../../src/app';
-import { bootGateway } from '../helpers/gateway';
+import { bootGateway, type BootedGateway } from '../helpers/gateway';
 
 /**
  * The offline playground in a real headless Chromium: it renders, runs its example query against
@@ -12,7 +11,7 @@ import { bootGateway } from '../helpers/gateway';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 describe('the playground in a browser', () => {
-  let app: App;
+  let app: BootedGateway;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -29,8 +28,11 @@ describe('the playground in a browser', () => {
     await app?.stop();
   });
 
-  it('renders GraphiQL from this origin only and runs the example query', async () => {
+  it('renders GraphiQL from this origin only and runs the example query with a token in its Headers tab', async () => {
     const page = await browser.newPage();
+    // What a visitor's Headers tab holds once they pasted the admin token the demo logged (GraphiQL reads it from its storage).
+    const headers = JSON.stringify({ Authorization: `Bearer ${app.tokens!.admin}` });
+    await page.addInitScript(`localStorage.setItem('graphiql:headers', ${JSON.stringify(headers)});`);
     const origin = new URL(app.url).origin;
     const requested: string[] = [];
     const problems: string[] = [];

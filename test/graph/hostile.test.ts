@@ -1,4 +1,4 @@
-import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
+import { bearer, bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
  * Documents a careless or hostile client may send: each is refused with a clear error and a 4xx
@@ -20,7 +20,7 @@ describe('hostile GraphQL documents', () => {
   beforeEach(() => resetCounters(app));
 
   async function raw(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<Answer> {
-    const response = await fetch(app.url, { method, headers, body: method === 'GET' ? undefined : body });
+    const response = await fetch(app.url, { method, headers: { ...bearer(app.tokens?.admin), ...headers }, body: method === 'GET' ? undefined : body });
     const text = await response.text();
     return { status: response.status, ...(text.startsWith('{') ? (JSON.parse(text) as object) : { errors: [{ message: text }] }) };
   }
@@ -100,7 +100,7 @@ describe('hostile GraphQL documents', () => {
     expect(simple.status).toBe(400);
     const url = new URL(app.url);
     url.searchParams.set('query', 'mutation { deleteUser(input: { id: "x" }) { replayed } }');
-    const viaGet = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    const viaGet = await fetch(url, { headers: { 'apollo-require-preflight': 'true', ...bearer(app.tokens?.admin) } });
     expect(viaGet.status).toBe(405);
     await viaGet.text();
     expect(vendorCalls(app)).toEqual({});

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** An admin API key the production entry accepts when started with {@link TEST_AUTH_ENV}. */
+export const TEST_API_KEY = 'usergraph-test-admin-key-0123456789abcdef';
+/** What a production gateway process needs to start: a way to authenticate (the key above, as its hash). */
+export const TEST_AUTH_ENV = { AUTH_API_KEYS: `tests:admin:${createHash('sha256').update(TEST_API_KEY).digest('hex')}` };
 
 /** A gateway running as its own process, as `npm start` runs it (from source, not a build). */
 export interface GatewayProcess {
@@ -12,6 +18,8 @@ export interface GatewayProcess {
   /** Resolves with the signal or exit code once the process is gone. */
   exited: Promise<NodeJS.Signals | number | null>;
   process: ChildProcess;
+  /** The admin token requests carry: the one the demo logged, or the one given to {@link spawnGateway}. */
+  token: string | null;
 }
 
 export interface SpawnOptions {
@@ -19,6 +27,8 @@ export interface SpawnOptions {
   entry?: 'src/demo.ts' | 'src/index.ts';
   /** An env file read by the shell first, as a user does: `set -a; . FILE; set +a`. */
   envFile?: string;
+  /** The token to send, for a gateway that makes none (the production entry, with {@link TEST_AUTH_ENV}). */
+  token?: string;
 }
 
 /** Node running one of the project's TypeScript entries from source, through `sh` when an env file is to be sourced first. */
@@ -40,6 +50,7 @@ export function spawnGateway(env: Record<string, string>, options: SpawnOptions 
   let stderr = '';
   let partial = '';
   let url: string | null = null;
+  let token = options.token ?? null;
   // 'close', not 'exit': only then has every line the process wrote been read.
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
   return new Promise((resolve, reject) => {
@@ -52,7 +63,8 @@ export function spawnGateway(env: Record<string, string>, options: SpawnOptions 
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry['msg'] === 'GraphQL gateway listening') url = String(entry['url']);
-        if (entry['msg'] === 'usergraph is up; press Ctrl-C to stop' && url !== null) resolve({ url, logs, exited, process: child });
+        if (entry['role'] === 'admin' && String(entry['msg']).startsWith('Demo ADMIN token')) token = /: (\S+)$/.exec(String(entry['msg']))![1]!;
+        if (entry['msg'] === 'usergraph is up; press Ctrl-C to stop' && url !== null) resolve({ url, logs, exited, process: child, token });
       }
     });
     void exited.then((how) => reject(new Error(`the gateway exited (${how}) before listening:\n${stderr}`)));
@@ -105,8 +117,9 @@ export function runToExit(entry: string, args: readonly string[], env: Record<st
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** Sends one GraphQL request to a gateway process. */
-export async function post<Data>(url: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Data; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+/** Sends one GraphQL request to a gateway process, with its admin token. */
+export async function post<Data>(gateway: Pick<GatewayProcess, 'url' | 'token'>, query: string, variables: Record<string, unknown>): Promise<{ data?: Data; errors?: unknown[] }> {
+  const headers = { 'content-type': 'application/json', ...(gateway.token !== null ? { authorization: `Bearer ${gateway.token}` } : {}) };
+  const response = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return (await response.json()) as { data?: Data; errors?: unknown[] };
 }

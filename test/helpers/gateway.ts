@@ -1,6 +1,8 @@
 import type { ExecutionResult } from 'graphql';
 import type { App } from '../../src/app';
+import type { DemoTokens } from '../../src/auth/demo-tokens';
 import { createLogger, type Logger } from '../../src/logger';
+import { runInRequest, type Role } from '../../src/request-context';
 import { startDemoGateway, type DemoGateway } from '../../src/simulators/demo-gateway';
 
 /** The gateway and the simulators in front of it, as bootGateway starts them. */
@@ -26,18 +28,39 @@ export function bootGateway(env: Record<string, string> = {}, logger: Logger = c
   );
 }
 
-/** Sends one GraphQL request over HTTP, as a client would. */
+/** A gateway to send requests to: its URL and, for the demo, the tokens it made. */
+export type Reachable = Pick<App, 'url'> & { tokens?: Pick<DemoTokens, 'admin'> | null };
+
+/** The Authorization header carrying `token`, or no header for null. */
+export function bearer(token: string | null | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/**
+ * Sends one GraphQL request over HTTP, as a client would: with the demo's admin token unless
+ * `options.token` names another (null: no Authorization header at all).
+ */
 export async function graphql<Data = Record<string, unknown>>(
-  app: Pick<App, 'url'>,
+  app: Reachable,
   query: string,
   variables: Record<string, unknown> = {},
+  options: { token?: string | null } = {},
 ): Promise<ExecutionResult<Data> & { status: number }> {
+  const token = options.token === undefined ? app.tokens?.admin : options.token;
   const response = await fetch(app.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(token) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as ExecutionResult<Data>) };
+}
+
+/**
+ * Runs `fn` as a request of an actor with `role` would run: for operations executed in process
+ * (`app.graphql.executeOperation`), which do not pass through the HTTP front that authenticates.
+ */
+export function asActor<T>(role: Role, fn: () => T): T {
+  return runInRequest({ requestId: `test-${role}`, actor: { subject: `test-${role}`, role, method: 'jwt' }, clientAddress: null, carried: new Set(), vendorCallsLeft: null }, fn);
 }
 
 /** Clears every simulator's call log and faults, and the store's query count. */

@@ -7,7 +7,7 @@ import { RainMakerSimulator } from '../../src/simulators/rainmaker';
 import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
-import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
 
 /**
  * A gateway process is killed (SIGKILL) in the middle of a createUser fan-out: RainMaker and
@@ -80,6 +80,7 @@ describe('a gateway killed in the middle of createUser', () => {
       GREENARROW_PASSWORD: 'crash-test-greenarrow-secret',
       USER_MANAGEMENT_BASE_URL: um!,
       USER_MANAGEMENT_API_KEY: 'crash-test-user-management-key',
+      ...TEST_AUTH_ENV,
     };
   });
 
@@ -94,7 +95,7 @@ describe('a gateway killed in the middle of createUser', () => {
   });
 
   async function start(): Promise<GatewayProcess> {
-    const gateway = await spawnGateway(env, { entry: 'src/index.ts' });
+    const gateway = await spawnGateway(env, { entry: 'src/index.ts', token: TEST_API_KEY });
     running.push(gateway);
     return gateway;
   }
@@ -114,7 +115,7 @@ describe('a gateway killed in the middle of createUser', () => {
     store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
 
     // The client's request dies with the gateway; its outcome is what the journal says.
-    const lost = post<{ createUser: Payload }>(first.url, CREATE, { input: INPUT }).then(
+    const lost = post<{ createUser: Payload }>(first, CREATE, { input: INPUT }).then(
       () => 'answered',
       () => 'connection lost',
     );
@@ -165,7 +166,7 @@ describe('a gateway killed in the middle of createUser', () => {
     // what the interrupted attempt may have made: GreenArrow (by email) had nothing, so it is
     // created; user-management's account lists this person's record, which is adopted unsent.
     for (const simulator of simulators) simulator.resetCalls();
-    const replay = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
+    const replay = await post<{ createUser: Payload }>(second, CREATE, { input: INPUT });
     expect(replay.errors).toBeUndefined();
     const payload = replay.data!.createUser;
     const greenArrowId = String(records().GREENARROW[0]?.id);
@@ -200,7 +201,7 @@ describe('a gateway killed in the middle of createUser', () => {
 
     // A second replay answers from the journal alone.
     for (const simulator of simulators) simulator.resetCalls();
-    const again = await post<{ createUser: Payload }>(second.url, CREATE, { input: INPUT });
+    const again = await post<{ createUser: Payload }>(second, CREATE, { input: INPUT });
     expect(again.data!.createUser).toEqual(payload);
     expect(simulators.map((simulator) => simulator.calls())).toEqual([{}, {}, {}, {}]);
 

@@ -524,7 +524,7 @@ describe('the gateway restarted on the same data directory', () => {
     let payload: CreatePayload;
     try {
       gateway = await spawnGateway({ ...ports, HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-      const response = await post<{ createUser: CreatePayload }>(gateway.url, CREATE, { input: person(3) });
+      const response = await post<{ createUser: CreatePayload }>(gateway, CREATE, { input: person(3) });
       expect(response.errors).toBeUndefined();
       payload = response.data!.createUser;
       expect(payload.results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
