@@ -25,7 +25,7 @@ function forbidden(message: string): GraphQLError {
 export const authChecker: AuthCheckerFn = (_data, roles) => {
   const actor = currentRequest()?.actor;
   const allowed = roles.length === 0 ? actor != null : roles.some((role) => holds(actor, role as Role));
-  if (!allowed) throw forbidden(`Only ${roles.length === 0 ? 'an authenticated caller' : roles.join(' or ')} may read this field`);
+  if (!allowed) throw forbidden(`Only ${roles.length === 0 ? 'an authenticated caller' : roles.map((role) => (role === 'admin' ? 'an admin' : `a ${role}`)).join(' or ')} may read this field`);
   return true;
 };
 

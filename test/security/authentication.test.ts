@@ -140,6 +140,15 @@ describe('authentication at the HTTP edge', () => {
     expect(app.store.db.queryCount).toBe(0);
   });
 
+  it("keeps fields marked @Authorized('admin') to admins: a viewer gets FORBIDDEN on the field", async () => {
+    const query = '{ reconciliation(first: 1) { generatedAt } }';
+    const viewer = await withToken(await jwt({ sub: 'victor', role: 'viewer' }), query);
+    expect(viewer.status).toBe(403);
+    expect(viewer.json?.errors).toEqual([expect.objectContaining({ message: 'Only an admin may read this field', path: ['reconciliation'], extensions: { code: 'FORBIDDEN' } })]);
+    const admin = await withToken(await jwt({ sub: 'ada' }), query);
+    expect(admin.json?.errors).toBeUndefined();
+  });
+
   it('lets an admin mutate', async () => {
     const answer = await withToken(await jwt({ sub: 'ada' }), DELETE);
     expect(answer.status).toBe(200);

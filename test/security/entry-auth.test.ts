@@ -70,8 +70,8 @@ describe('the demo (npm start)', () => {
       const { admin, viewer, expiresAt } = app.tokens!;
       const tokenLines = lines.filter((line) => String(line['msg']).startsWith('Demo '));
       expect(tokenLines).toEqual([
-        expect.objectContaining({ role: 'admin', subject: 'demo-admin', msg: `Demo ADMIN token (may query and mutate; send it as "Authorization: Bearer <token>"): ${admin}` }),
-        expect.objectContaining({ role: 'viewer', subject: 'demo-viewer', msg: `Demo VIEWER token (may only query; send it as "Authorization: Bearer <token>"): ${viewer}` }),
+        expect.objectContaining({ role: 'admin', subject: 'demo-admin', msg: `Demo ADMIN token (may query and mutate; send it as Authorization: Bearer <token>): ${admin}` }),
+        expect.objectContaining({ role: 'viewer', subject: 'demo-viewer', msg: `Demo VIEWER token (may only query; send it as Authorization: Bearer <token>): ${viewer}` }),
       ]);
       // Valid for a working day, then dead; and dead anyway once the demo stops (its secret is never kept).
       expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(11 * 3600 * 1000);
