@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Source } from '../domain/types';
 import { placeholders, type Database, type SqlValue } from './database';
@@ -6,6 +6,9 @@ import { ConstraintViolationError, OperationNotFoundError, OperationNotPendingEr
 import { timeOrderedIds } from './ids';
 import { refusePasswordKeys } from './secrets';
 import { assertOneOf, assertSource, assertText, iso } from './values';
+import type { InputSecrets } from './input-fingerprint';
+
+export { canonicalJson, hashInput, inputSecrets, SCRYPT_PARAMETERS, type InputSecrets } from './input-fingerprint';
 
 export const OPERATION_STATES = ['PENDING', 'COMPLETED', 'INTERRUPTED', 'FAILED'] as const;
 /** PENDING while its process runs it; INTERRUPTED once that process is known dead. */
@@ -25,8 +28,10 @@ export interface Operation {
   id: string;
   idempotencyKey: string | null;
   mutation: string;
-  /** `hashInput()` of the mutation's input: compares inputs without storing them. */
+  /** `hashInput()` of the mutation's input without its secrets' values: compares inputs without storing them. */
   inputHash: string;
+  /** The slow, salted fingerprint of the input's secrets (`InputSecrets`), kept only for a keyed input with secrets. */
+  secretFingerprint: string | null;
   state: OperationState;
   /** The recorded response, as JSON values; null until the operation completes or fails. */
   payload: unknown;
@@ -60,6 +65,11 @@ export interface BeginInput {
   mutation: string;
   idempotencyKey?: string | null;
   inputHash: string;
+  /**
+   * The input's secrets (`inputSecrets()`), for the reuse check of a keyed operation: a replay
+   * must carry the same ones. Ignored without an idempotency key, where nothing is compared.
+   */
+  secrets?: InputSecrets | null;
 }
 
 /**
@@ -96,6 +106,7 @@ interface OperationRow {
   owner: string;
   created_at: string;
   updated_at: string;
+  secret_fingerprint: string | null;
 }
 
 interface StepRow {
@@ -109,7 +120,7 @@ interface StepRow {
   finished_at: string | null;
 }
 
-const OPERATION_COLUMNS = 'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at';
+const OPERATION_COLUMNS = 'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint';
 const STEP_COLUMNS = 'operation_id, source, action, state, external_id, error, started_at, finished_at';
 
 /** This process among all gateways sharing a database: `pid@host#nonce`; the nonce tells a restarted PID 1 apart. */
@@ -139,7 +150,8 @@ export function ownerIsAliveOnThisHost(owner: string): boolean {
 /**
  * The journal of mutations (issue 4): each operation and each of its vendor steps is written before
  * and after the vendor call, so a crash leaves a record of exactly which vendors were written.
- * It stores a keyed hash of the input, never the input, and refuses payloads naming a password.
+ * It stores a keyed hash of the input without its secrets and a slow fingerprint of the secrets
+ * (see input-fingerprint.ts), never the input, and refuses payloads naming a password.
  */
 export class Journal {
   readonly owner: string;
@@ -162,25 +174,32 @@ export class Journal {
 
   /**
    * Starts an operation, or finds the one its idempotency key already names. Atomic: of two
-   * concurrent begins with one key, exactly one gets STARTED.
+   * concurrent begins with one key, exactly one gets STARTED. A keyed input with secrets costs one
+   * slow fingerprint: made and stored when the key is new, compared when it is not.
    */
   async begin(input: BeginInput): Promise<BeginResult> {
     assertText(input.mutation, 'begin() mutation');
     assertText(input.inputHash, 'begin() inputHash');
     const key = input.idempotencyKey ?? null;
     if (key !== null) assertText(key, 'begin() idempotencyKey');
+    // Without a key nothing is ever compared, so no fingerprint is kept.
+    const secrets = key === null ? null : (input.secrets ?? null);
+    let fingerprint: string | null = null;
+    if (secrets !== null) {
+      const existing = await this.operationByKey(key!);
+      if (existing) return this.replayOrReused(existing, input, secrets);
+      fingerprint = await secrets.fingerprint();
+    }
     const now = this.shared.clock();
     const inserted = await this.db.query<OperationRow>(
-      `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6)
+      `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint)
+       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${OPERATION_COLUMNS}`,
-      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock')],
+      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock'), fingerprint],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
-    const existing = (await this.operationByKey(key!))!;
-    const same = existing.mutation === input.mutation && existing.inputHash === input.inputHash;
-    return { status: same ? 'REPLAY' : 'KEY_REUSED', operation: existing };
+    return this.replayOrReused((await this.operationByKey(key!))!, input, secrets);
   }
 
   /**
@@ -313,6 +332,18 @@ export class Journal {
     return rows.map(toStep);
   }
 
+  /** REPLAY when the key's operation is of the same mutation, input and secrets; KEY_REUSED otherwise. */
+  private async replayOrReused(existing: Operation, input: BeginInput, secrets: InputSecrets | null): Promise<BeginResult> {
+    const stored = existing.secretFingerprint;
+    if (existing.mutation !== input.mutation || existing.inputHash !== input.inputHash || (stored === null) !== (secrets === null)) {
+      return { status: 'KEY_REUSED', operation: existing };
+    }
+    if (stored === null || secrets === null) return { status: 'REPLAY', operation: existing };
+    const same = await secrets.matches(stored);
+    // The slow comparison gave the operation time to move on (its first run may have finished): answer it as it is now.
+    return { status: same ? 'REPLAY' : 'KEY_REUSED', operation: (await this.operation(existing.id)) ?? existing };
+  }
+
   private now(): string {
     return iso(this.shared.clock(), 'the journal clock');
   }
@@ -344,65 +375,6 @@ export class Journal {
   }
 }
 
-/**
- * The keyed hash the journal compares inputs by: HMAC-SHA256 over the input's canonical JSON. The
- * key (a server secret, at least 16 bytes) keeps a leaked database from testing guesses of a
- * password that was part of an input.
- */
-export function hashInput(secretKey: string | Buffer, input: unknown): string {
-  const keyLength = typeof secretKey === 'string' ? Buffer.byteLength(secretKey) : Buffer.isBuffer(secretKey) ? secretKey.length : -1;
-  if (keyLength < 16) throw new TypeError('hashInput() needs a secret key of at least 16 bytes');
-  return createHmac('sha256', secretKey).update(canonicalJson(input)).digest('hex');
-}
-
-/**
- * JSON with object keys sorted at every depth, so equal inputs hash equally whatever order their
- * fields came in. Follows JSON.stringify otherwise (toJSON, undefined members dropped).
- */
-export function canonicalJson(value: unknown): string {
-  const json = canonical(value, new Set());
-  if (json === undefined) throw new TypeError('canonicalJson() cannot encode undefined, a function or a symbol');
-  return json;
-}
-
-function canonical(value: unknown, ancestors: Set<object>): string | undefined {
-  let current = value;
-  if (current !== null && typeof current === 'object' && typeof (current as { toJSON?: unknown }).toJSON === 'function') {
-    current = (current as { toJSON: () => unknown }).toJSON();
-  }
-  switch (typeof current) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(current);
-    case 'number':
-      if (!Number.isFinite(current)) throw new TypeError(`canonicalJson() cannot encode ${current}`);
-      return JSON.stringify(current);
-    case 'bigint':
-      throw new TypeError('canonicalJson() cannot encode a bigint');
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-  }
-  if (current === null) return 'null';
-  const object = current as object;
-  if (ancestors.has(object)) throw new TypeError('canonicalJson() cannot encode a circular structure');
-  ancestors.add(object);
-  let json: string;
-  if (Array.isArray(object)) {
-    json = `[${object.map((item) => canonical(item, ancestors) ?? 'null').join(',')}]`;
-  } else {
-    const members: string[] = [];
-    for (const key of Object.keys(object).sort()) {
-      const member = canonical((object as Record<string, unknown>)[key], ancestors);
-      if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
-    }
-    json = `{${members.join(',')}}`;
-  }
-  ancestors.delete(object);
-  return json;
-}
-
 function toOperation(row: OperationRow): Operation {
   return {
     id: row.id,
@@ -414,6 +386,7 @@ function toOperation(row: OperationRow): Operation {
     owner: row.owner,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    secretFingerprint: row.secret_fingerprint,
   };
 }
 

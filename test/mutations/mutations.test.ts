@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Source } from '../../src/domain/types';
 import { createLogger } from '../../src/logger';
-import { hashInput } from '../../src/store';
+import { hashInput, inputSecrets } from '../../src/store';
 import { journalKeyFor } from '../../src/store/journal-key';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
@@ -386,7 +386,9 @@ describe('mutations', () => {
       const rest = person({ username: someoneElse.email.split('@')[0], sources: ['GREENARROW', 'USER_MANAGEMENT'] });
       // The journal as an interrupted first attempt left it: user-management started, outcome unknown.
       const journal = app.store.journal;
-      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey, inputHash: hashInput(journalKeyFor({ dataDir }), { mutation: 'createUser', input: { ...rest, onPartialFailure: 'ROLLBACK' } }) });
+      const recorded = { mutation: 'createUser', input: { ...rest, onPartialFailure: 'ROLLBACK' } };
+      const journalKey = journalKeyFor({ dataDir });
+      const { operation } = await journal.begin({ mutation: 'createUser', idempotencyKey, inputHash: hashInput(journalKey, recorded), secrets: inputSecrets(journalKey, recorded) });
       await journal.stepStarted(operation.id, 'USER_MANAGEMENT', 'create');
       expect(await journal.release(operation.id)).toBe(true);
 

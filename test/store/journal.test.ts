@@ -1,10 +1,12 @@
 import { fork } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   canonicalJson,
   hashInput,
+  inputSecrets,
   OperationNotFoundError,
   OperationNotPendingError,
   openStore,
@@ -21,9 +23,16 @@ describe('hashInput', () => {
     const hash = hashInput(SECRET, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] });
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(hashInput(SECRET, { sources: ['RAINMAKER'], password: 'pw-1', email: 'a@example.com' })).toBe(hash);
-    expect(hashInput(SECRET, { email: 'a@example.com', password: 'pw-2', sources: ['RAINMAKER'] })).not.toBe(hash);
+    expect(hashInput(SECRET, { email: 'b@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(hash);
     expect(hashInput(`${SECRET}-other`, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(hash);
     expect(hash).not.toContain('pw-1');
+  });
+
+  it('leaves every secret\'s value out: inputs differing only in a password hash alike, one without a password does not', () => {
+    const input = (password?: string) => ({ mutation: 'createUser', input: { email: 'a@example.com', password, nested: { newPassword: password } } });
+    const hash = hashInput(SECRET, input('pw-1'));
+    expect(hashInput(SECRET, input('a completely different password'))).toBe(hash);
+    expect(hashInput(SECRET, input(undefined))).not.toBe(hash);
   });
 
   it('refuses a short key', () => {
@@ -42,6 +51,36 @@ describe('hashInput', () => {
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
   });
 });
+
+describe('inputSecrets', () => {
+  const input = (password: string) => ({ mutation: 'changePassword', input: { id: 'usr_1', password } });
+
+  it('is null for an input without a secret', () => {
+    expect(inputSecrets(SECRET, { mutation: 'deleteUser', input: { id: 'usr_1' } })).toBeNull();
+    expect(() => inputSecrets('short', input('x'))).toThrow(/at least 16 bytes/);
+  });
+
+  it('fingerprints secrets with salted scrypt at OWASP\'s cost, matching only the same secrets under the same key', async () => {
+    const fingerprint = await inputSecrets(SECRET, input('pw-right-1'))!.fingerprint();
+    expect(fingerprint).toMatch(/^scrypt\$N=131072,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    // Salted: the same password never fingerprints alike twice.
+    expect(await inputSecrets(SECRET, input('pw-right-1'))!.fingerprint()).not.toBe(fingerprint);
+    await expect(inputSecrets(SECRET, input('pw-right-1'))!.matches(fingerprint)).resolves.toBe(true);
+    await expect(inputSecrets(SECRET, input('pw-wrong-2'))!.matches(fingerprint)).resolves.toBe(false);
+    await expect(inputSecrets(`${SECRET}-other`, input('pw-right-1'))!.matches(fingerprint)).resolves.toBe(false);
+    await expect(inputSecrets(SECRET, input('pw-right-1'))!.matches('not a fingerprint')).resolves.toBe(false);
+  });
+});
+
+/** Every fast hash of `secret` an attacker holding the database and its key could test guesses against, in the usual encodings. */
+function fastHashesOf(secret: string, key: string): string[] {
+  const digests = [
+    ...['md5', 'sha1', 'sha256', 'sha512'].map((algorithm) => createHash(algorithm).update(secret).digest()),
+    ...['sha256', 'sha512'].map((algorithm) => createHmac(algorithm, key).update(secret).digest()),
+    createHmac('sha256', key).update(JSON.stringify(secret)).digest(),
+  ];
+  return digests.flatMap((digest) => [digest.toString('hex'), digest.toString('base64'), digest.toString('base64url')]);
+}
 
 describe('Journal', () => {
   let store: Store;
@@ -72,6 +111,7 @@ describe('Journal', () => {
           owner: PROCESS_OWNER,
           createdAt: new Date(now),
           updatedAt: new Date(now),
+          secretFingerprint: null,
         },
       });
       expect(await journal.operation(result.operation.id)).toEqual(result.operation);
@@ -96,6 +136,32 @@ describe('Journal', () => {
         operation: first.operation,
       });
       await expect(journal.begin({ mutation: 'deleteUser', idempotencyKey: 'k1', inputHash: 'h1' })).resolves.toMatchObject({ status: 'KEY_REUSED' });
+    });
+
+    it('catches a key reused with another password, and replays the same one, keeping only a slow fingerprint', async () => {
+      const input = (password: string) => ({ mutation: 'changePassword', input: { id: 'usr_1', password } });
+      const begin = (password: string, idempotencyKey: string | null = 'pw-key') =>
+        journal.begin({ mutation: 'changePassword', idempotencyKey, inputHash: hashInput(SECRET, input(password)), secrets: inputSecrets(SECRET, input(password)) });
+      const first = await begin('First-Password-1');
+      expect(first.status).toBe('STARTED');
+      expect(first.operation.secretFingerprint).toMatch(/^scrypt\$/);
+      // The HMAC is the same for both passwords: only the fingerprint tells them apart.
+      expect(hashInput(SECRET, input('Other-Password-2'))).toBe(first.operation.inputHash);
+      await expect(begin('Other-Password-2')).resolves.toMatchObject({ status: 'KEY_REUSED', operation: { id: first.operation.id } });
+      await expect(begin('First-Password-1')).resolves.toMatchObject({ status: 'REPLAY', operation: { id: first.operation.id } });
+      // Without a key nothing is compared later, so no fingerprint is kept.
+      const unkeyed = await begin('First-Password-1', null);
+      expect(unkeyed.operation.secretFingerprint).toBeNull();
+
+      const rows = await store.db.query<Record<string, unknown>>('SELECT * FROM operations');
+      const stored = rows.flatMap((row) => Object.values(row)).filter((value): value is string => typeof value === 'string');
+      for (const password of ['First-Password-1', 'Other-Password-2']) {
+        const fast = fastHashesOf(password, SECRET);
+        for (const value of stored) {
+          expect(value).not.toContain(password);
+          for (const hash of fast) expect(value).not.toContain(hash);
+        }
+      }
     });
 
     it('lets exactly one of many concurrent begins with one key start', async () => {

@@ -16,7 +16,7 @@ import type { Logger } from '../../logger';
 import type { GatewayLookups, LinkedRecord } from '../../sources/adapter';
 import { isVendorError } from '../../sources/errors';
 import type { Adapters } from '../../sources/registry';
-import { hashInput, type Operation, type OperationStep, type Store } from '../../store';
+import { hashInput, inputSecrets, type Operation, type OperationStep, type Store } from '../../store';
 import { mirrorCreated } from '../seen-records';
 import { fanOut } from './fan-out';
 import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
@@ -24,7 +24,7 @@ import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpd
 export interface MutationDeps {
   adapters: Adapters;
   store: Store;
-  /** Key of the HMAC that lets the journal compare inputs without keeping them. */
+  /** Key of the HMAC that lets the journal compare inputs (and fingerprint their secrets) without keeping them. */
   journalKey: string;
   logger: Logger;
   /** Operations running in this process, by idempotency key: a concurrent replay waits on them. */
@@ -212,7 +212,13 @@ export class MutationService {
       return { userId, results: [], userErrors: [inputProblem(['idempotencyKey'], 'An idempotency key must not be empty')], replayed: false };
     }
     const { idempotencyKey: _key, ...rest } = command;
-    const begun = await journal.begin({ mutation, idempotencyKey: key, inputHash: hashInput(this.deps.journalKey, { mutation, input: rest }) });
+    const input = { mutation, input: rest };
+    const begun = await journal.begin({
+      mutation,
+      idempotencyKey: key,
+      inputHash: hashInput(this.deps.journalKey, input),
+      secrets: key === null ? null : inputSecrets(this.deps.journalKey, input),
+    });
 
     let operation: Operation = begun.operation;
     let previous: OperationStep[] = [];
