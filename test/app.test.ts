@@ -251,6 +251,7 @@ describe('startup failures', () => {
     return { code, stderr, fatal: stdout.split('\n').filter((line) => line.includes('"level":60')) };
   }
 
+  // Three processes at once, each compiling the TypeScript it runs: a minute on a loaded machine.
   it('stops a process on a busy port with one plain sentence on stderr, not a fatal log line with a stack trace', async () => {
     const busy = await occupyPort();
     try {
@@ -267,7 +268,7 @@ describe('startup failures', () => {
     } finally {
       await busy.release();
     }
-  });
+  }, 60_000);
 
   it('stops a process on a bad variable with the configuration message and exit code 2', async () => {
     const { code, stderr, fatal } = await refusedStart('src/index.ts', { PORT: 'http', RAINMAKER_MIN_PASSWORD_LENGTH: '0' });
