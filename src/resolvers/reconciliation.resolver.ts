@@ -29,7 +29,7 @@ export class ReconciliationResolver {
 /** The people the report names, as Users (null for one deleted since). */
 @Resolver(() => MissingRecord)
 export class MissingRecordResolver {
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'The person (null when deleted since).' })
   user(@Root() entry: MissingRecord, @Ctx() context: Context): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }
@@ -37,7 +37,7 @@ export class MissingRecordResolver {
 
 @Resolver(() => FieldDrift)
 export class FieldDriftResolver {
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, { nullable: true, description: 'The person whose records disagree (null when deleted since).' })
   user(@Root() entry: FieldDrift, @Ctx() context: Context): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }

@@ -19,7 +19,8 @@ export class Identity {
 
   @Field(() => Date, {
     nullable: true,
-    description: "When the gateway last read or wrote the vendor's values for this record; null if never.",
+    description:
+      "When the gateway last read or wrote the vendor's values for this record; null if never. A vendor that can only be listed (Engagement) is read from the gateway's mirror of it, so its fields are as of this time (the sync and the mirror's refresher renew it).",
   })
   syncedAt!: Date | null;
 }

@@ -16,7 +16,7 @@ export class MissingRecord {
 
 @ObjectType({ description: "One vendor record's value of a compared field." })
 export class SourceValue {
-  @Field(() => SourceEnum)
+  @Field(() => SourceEnum, { description: 'The vendor holding the record.' })
   source!: Source;
 
   @Field(() => ID, { description: "The vendor's id of the record." })
@@ -31,7 +31,7 @@ export class FieldDrift {
   /** Resolved into `user`. */
   userId!: string;
 
-  @Field(() => DriftFieldEnum)
+  @Field(() => DriftFieldEnum, { description: 'The field that disagrees.' })
   field!: DriftField;
 
   @Field(() => [SourceValue], { description: 'Every linked record holding the field, with its value, in source order.' })
@@ -40,7 +40,7 @@ export class FieldDrift {
 
 @ObjectType({ description: 'A vendor record the sync did not link, because linking it would have meant guessing.' })
 export class AmbiguousRecord {
-  @Field(() => SourceEnum)
+  @Field(() => SourceEnum, { description: 'The vendor holding the record.' })
   source!: Source;
 
   @Field(() => ID, { description: "The vendor's id of the record." })
@@ -52,7 +52,7 @@ export class AmbiguousRecord {
   @Field(() => String, { nullable: true, description: 'The mobile number the record holds (digits).' })
   phone!: string | null;
 
-  @Field(() => AmbiguityReasonEnum)
+  @Field(() => AmbiguityReasonEnum, { description: 'Why linking it would have meant guessing.' })
   reason!: Ambiguity['reason'];
 
   @Field(() => String, { nullable: true, description: 'MANY_PEOPLE: what matched them, `email` or `phone`.' })

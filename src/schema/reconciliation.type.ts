@@ -7,10 +7,10 @@ import { ListedByEnum } from './reconciliation-enums';
 
 @ObjectType({ description: 'What the reconciliation knows of one vendor: how it is read and how fresh that is.' })
 export class ReconciliationSource {
-  @Field(() => SourceEnum)
+  @Field(() => SourceEnum, { description: 'The vendor.' })
   source!: Source;
 
-  @Field(() => ListedByEnum)
+  @Field(() => ListedByEnum, { description: 'How the sync reads it.' })
   listedBy!: ListedBy;
 
   @Field(() => [ID], { description: 'ACCOUNTS: the accounts a sync has read completely.' })
@@ -31,10 +31,10 @@ export class ReconciliationSource {
 
 @ObjectType({ description: 'The reconciliation report: people missing at a vendor, fields that disagree between vendors, records not linked. Admins only.' })
 export class Reconciliation {
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the report was made (from the database; no vendor is asked).' })
   generatedAt!: Date;
 
-  @Field(() => [ReconciliationSource])
+  @Field(() => [ReconciliationSource], { description: 'Each configured vendor: how it is read, and when it last was completely.' })
   sources!: ReconciliationSource[];
 
   @Field(() => Int, { description: 'How many (person, vendor) pairs are missing in all.' })

@@ -14,6 +14,8 @@ export interface MirrorRefresherOptions {
   pagesPerSecond: number;
   /** How long its claim on a vendor lasts without renewal (it renews after every page). */
   leaseTtlMs: number;
+  /** Who holds the leases: this process (`PROCESS_OWNER`) unless a test plays two processes. */
+  holder?: string;
 }
 
 /**
@@ -49,6 +51,11 @@ export class MirrorRefresher {
     return this.running;
   }
 
+  /** Whether a round is scheduled or running: from `start()` (with anything to refresh) until `stop()` resolves. */
+  get active(): boolean {
+    return this.timer !== null || this.running !== null;
+  }
+
   /** Cancels the timer, interrupts a running round and waits for it. */
   async stop(): Promise<void> {
     this.stopping.abort();
@@ -76,7 +83,8 @@ export class MirrorRefresher {
     const outcomes: ScopeOutcome[] = [];
     for (const adapter of this.mirrored()) {
       if (this.stopping.signal.aborted) break;
-      const outcome = await this.importer.run(listingWalk(adapter), { pagesPerSecond, leaseTtlMs, holder: PROCESS_OWNER, signal: this.stopping.signal });
+      const holder = this.options.holder ?? PROCESS_OWNER;
+      const outcome = await this.importer.run(listingWalk(adapter), { pagesPerSecond, leaseTtlMs, holder, signal: this.stopping.signal });
       outcomes.push(outcome);
       const fields = { source: outcome.source, status: outcome.status, records: outcome.records, changes: outcome.changes, ambiguous: outcome.ambiguous };
       if (outcome.status === 'BUSY') logger.debug({ source: outcome.source }, 'another process is refreshing this mirror; skipped');

@@ -1,7 +1,7 @@
 import type { Source } from '../domain/types';
 import type { Logger } from '../logger';
 import type { RecordPage, VendorAdapter, VendorRecord } from '../sources/adapter';
-import { isVendorError } from '../sources/errors';
+import { VendorNotFoundError, isVendorError } from '../sources/errors';
 import { walkPages } from '../sources/page-walk';
 import { CheckpointStore, type Database, type LeaseStore, type SeenRecord, type Store } from '../store';
 import { identityTarget, linkInto, type LinkableRecord, type LinkOutcome, type LinkTarget } from './identity-linker';
@@ -102,9 +102,11 @@ export interface ScopeProgress {
 
 /**
  * How a walk ended. DONE: complete. INTERRUPTED: stopped on request, resumable. FAILED: the vendor
- * failed (or the lease was lost), resumable. BUSY: another process is walking it now.
+ * failed (or the lease was lost), resumable. BUSY: another process is walking it now. NOT_FOUND:
+ * the vendor has no such account (any more): what the gateway kept of it is forgotten, its links
+ * orphaned, and it is no longer an account the gateway knows.
  */
-export type ScopeStatus = 'DONE' | 'INTERRUPTED' | 'FAILED' | 'BUSY';
+export type ScopeStatus = 'DONE' | 'INTERRUPTED' | 'FAILED' | 'BUSY' | 'NOT_FOUND';
 
 export interface ScopeOutcome extends ScopeProgress {
   status: ScopeStatus;
@@ -203,6 +205,12 @@ export class RecordImporter {
     } catch (error) {
       if (!isVendorError(error) && !(error instanceof PaceStopped)) throw error;
       if (error instanceof PaceStopped) return { ...progress, status: 'INTERRUPTED', error: null };
+      if (error instanceof VendorNotFoundError && walk.kind === 'account') {
+        const swept = dryRun ? await this.wouldSweep(walk, { linked: 0, rows: 0 }) : await this.forget(walk);
+        progress.changes.recordsRemoved += swept.recordsRemoved;
+        progress.changes.linksOrphaned += swept.linksOrphaned;
+        return { ...progress, status: 'NOT_FOUND', error: { code: error.code, message: `${walk.source} has no account ${walk.scope}` } };
+      }
       this.deps.logger.warn({ source: walk.source, scope: walk.scope, code: error.code, vendorMessage: error.vendorMessage }, 'a walk of a vendor failed; the next run resumes it');
       return { ...progress, status: 'FAILED', error: { code: error.code, message: error.message } };
     } finally {
@@ -287,6 +295,13 @@ export class RecordImporter {
       await new CheckpointStore(tx).finish(walk.source, walk.scope, this.clock());
       return { recordsRemoved, linksOrphaned };
     });
+  }
+
+  /** An account the vendor no longer has: every record kept of it goes, its links are orphaned, its checkpoint forgotten. */
+  private async forget(walk: ScopeWalk): Promise<{ recordsRemoved: number; linksOrphaned: number }> {
+    const swept = await this.sweep(walk, new Date('9999-12-31T23:59:59.999Z'));
+    await new CheckpointStore(this.deps.store.db).remove(walk.source, walk.scope);
+    return swept;
   }
 
   /** What {@link sweep} would remove, from counts: what is kept now less what this walk saw of it. */

@@ -88,6 +88,12 @@ export class CheckpointStore {
     ]);
   }
 
+  /** Forgets a walk (an account that no longer exists). */
+  async remove(source: Source, scope: string): Promise<void> {
+    assertSource(source);
+    await this.db.run('DELETE FROM sync_checkpoints WHERE source = $1 AND scope = $2', [source, scope]);
+  }
+
   /** Marks the walk complete. */
   async finish(source: Source, scope: string, at: Date): Promise<void> {
     assertSource(source);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config';
 import { SOURCES, type Source } from '../domain/types';
@@ -110,7 +111,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`No vendor is configured: set ${SOURCES.map((source) => `${source}_BASE_URL`).join(', ')} and their credentials, as for the gateway.\n`);
     return EXIT_CODES.usage;
   }
-  const store = await openStore({ file: config.store.file, logger });
+  // A dry run against a database that does not exist yet reads an empty one, creating no file.
+  const file = args.dryRun && config.store.file !== ':memory:' && !existsSync(config.store.file) ? ':memory:' : config.store.file;
+  const store = await openStore({ file, logger });
   const stopping = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (stopping.signal.aborted) {

@@ -111,7 +111,7 @@ export class TerminalReporter implements SyncReporter {
   finished(outcome: ScopeOutcome): void {
     const state = outcome.status === 'FAILED' ? `failed: ${outcome.error?.code}` : outcome.status.toLowerCase();
     this.vendors.get(outcome.source)?.bar.update({ state });
-    if (outcome.status === 'FAILED') this.notes.push(`${outcome.source}${outcome.scope ? ` account ${outcome.scope}` : ''}: ${outcome.error?.message}`);
+    if (outcome.status === 'FAILED' || outcome.status === 'NOT_FOUND') this.notes.push(`${outcome.source}${outcome.scope ? ` account ${outcome.scope}` : ''}: ${outcome.error?.message}`);
   }
 
   end(result: SyncResult, report: ReconciliationReport, figures: RunFigures): void {

@@ -223,7 +223,8 @@ export class RainMakerSimulator extends Simulator {
   private readonly now: () => Date;
   private readonly maxSkewMs: number;
   private readonly seedOnReset: boolean;
-  private readonly population: number;
+  /** How many people the sample population has (the demo maps its phone-named users back to their emails with it). */
+  readonly population: number;
 
   constructor(options: RainMakerSimulatorOptions) {
     super({

@@ -7,7 +7,7 @@ import type { RainMakerSimulator } from '.';
  * or a phone number; a phone belongs to the sample person with that number, and so to their email.
  */
 export function linkableRecords(simulator: RainMakerSimulator) {
-  const emailOfPhone = new Map(seedPeople().map((person) => [person.phone, person.email]));
+  const emailOfPhone = new Map(seedPeople(simulator.population).map((person) => [person.phone, person.email]));
   return simulator.store.all().map((user) => {
     const isPhone = user.userName.startsWith('+');
     return {
