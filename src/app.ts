@@ -59,7 +59,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const opened = store;
     const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
     mirror = new MirrorRefresher({ adapters, store: opened, logger, intervalMs, pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs });
-    const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>() };
+    const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>(), inputBounds: config.inputBounds };
     const context = () => createContext(deps);
     const { timeouts, maxConnections } = config.http;
     const httpServer = createServer({

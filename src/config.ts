@@ -6,6 +6,7 @@ import { ConfigError, EnvReader, type Env } from './env';
 import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
 import { readTransport, type VendorPlacement } from './sources/vendor-module';
 import { readSyncSettings, type SyncSettings } from './sync/settings';
+import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
 
 export type { HttpSettings, QueryLimits, SchemaExposure };
 
@@ -30,6 +31,8 @@ export interface Config {
   vendors: VendorPlacements;
   /** How the sync and the mirror's refresher walk the vendors (src/sync/settings.ts). */
   sync: SyncSettings;
+  /** The lengths and characters mutation inputs are held to (src/services/writes/input-bounds.ts). */
+  inputBounds: InputBounds;
 }
 
 /** The database file inside the data directory; `:memory:` keeps nothing. */
@@ -81,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     vendors,
     sync: readSyncSettings(read),
+    inputBounds: readInputBounds(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

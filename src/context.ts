@@ -5,6 +5,7 @@ import { AccountDirectory } from './services/account-directory';
 import { ReconciliationService } from './services/reconciliation';
 import { HealthService } from './services/source-health';
 import { UserDirectory } from './services/user-directory';
+import type { InputBounds } from './services/writes/input-bounds';
 import { MutationService } from './services/writes/mutations';
 import type { Adapters } from './sources/registry';
 import type { Store } from './store';
@@ -27,6 +28,8 @@ export interface ContextDeps {
   logger: Logger;
   /** Mutations running in this process, by idempotency key. */
   inFlight: Map<string, Promise<RecordedOutcome>>;
+  /** The lengths and characters mutation inputs are held to. */
+  inputBounds?: InputBounds;
 }
 
 export function createContext(deps: ContextDeps): Context {

@@ -19,6 +19,7 @@ import type { Adapters } from '../../sources/registry';
 import { hashInput, inputSecrets, type Operation, type OperationStep, type Store } from '../../store';
 import { mirrorCreated } from '../seen-records';
 import { fanOut } from './fan-out';
+import { inputBoundProblems, type InputBounds } from './input-bounds';
 import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
 
 export interface MutationDeps {
@@ -29,6 +30,8 @@ export interface MutationDeps {
   logger: Logger;
   /** Operations running in this process, by idempotency key: a concurrent replay waits on them. */
   inFlight: Map<string, Promise<RecordedOutcome>>;
+  /** The lengths and characters inputs are held to; DEFAULT_INPUT_BOUNDS when not given. */
+  inputBounds?: InputBounds;
 }
 
 interface Job {
@@ -207,6 +210,12 @@ export class MutationService {
 
   private async execute(mutation: MutationName, command: { idempotencyKey?: string }, userId: string | null, job: Job): Promise<MutationOutcome> {
     const { journal } = this.deps.store;
+    // Before anything else, the journal included: an input out of bounds is not kept anywhere.
+    const outOfBounds = inputBoundProblems(command, this.deps.inputBounds);
+    if (outOfBounds.length > 0) {
+      const idProblem = outOfBounds.some((problem) => problem.field?.[1] === 'id');
+      return { userId: idProblem ? null : userId, results: [], userErrors: outOfBounds, replayed: false };
+    }
     const key = command.idempotencyKey ?? null;
     if (key !== null && key.trim() === '') {
       return { userId, results: [], userErrors: [inputProblem(['idempotencyKey'], 'An idempotency key must not be empty')], replayed: false };
