@@ -5,7 +5,7 @@ import { VendorNotFoundError, isVendorError } from '../sources/errors';
 import { walkPages } from '../sources/page-walk';
 import { CheckpointStore, type Database, type LeaseStore, type SeenRecord, type Store } from '../store';
 import { identityTarget, linkInto, type LinkableRecord, type LinkOutcome, type LinkTarget } from './identity-linker';
-import type { PlannedLinks } from './planned-links';
+import { PlannedLinks } from './planned-links';
 import { sameSeen, seenRecord } from './seen-records';
 
 /**
@@ -170,6 +170,8 @@ export class RecordImporter {
         runStartedAt = (await checkpoints.begin(walk.source, walk.scope, runStartedAt)).runStartedAt;
       }
       const seenBefore = { linked: 0, rows: 0 };
+      // A dry run of one walk alone plans on its own; a sync's walks share one plan.
+      const planned = dryRun ? (options.planned ?? new PlannedLinks(store.identities)) : null;
       const pace = new Pace(options.pagesPerSecond ?? 0, options.signal);
       // The first fetch asks for the resumed cursor; walkPages guards the cursors it is answered.
       const pages = walkPages(walk.source, 'listPage', async (cursor) => {
@@ -182,7 +184,7 @@ export class RecordImporter {
         const seenAt = this.clock();
         const cursor = { cursor: page.next, records: progress.records + page.items.length, total: page.total };
         const applied = dryRun
-          ? await this.apply(store.db, walk, page.items, seenAt, options.planned!, null)
+          ? await this.apply(store.db, walk, page.items, seenAt, planned!, null)
           : await store.db.transaction((tx) => this.apply(tx, walk, page.items, seenAt, identityTarget(store.identities.on(tx)), cursor));
         addChanges(progress.changes, applied.changes);
         progress.ambiguous += applied.ambiguous;
