@@ -61,7 +61,12 @@ export interface SimCall {
   status: number | null;
   startedAt: number;
   endedAt: number | null;
+  /** The trace context the call carried (W3C `traceparent`, `tracestate`), when it did; never a credential. */
+  traceHeaders: Record<string, string>;
 }
+
+/** The request headers a call log keeps: the trace context only, so a test can follow a trace to the vendor. */
+const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
 
 export interface SimulatorOptions {
   /** Vendor name, for messages. */
@@ -260,6 +265,7 @@ export class Simulator {
       status: null,
       startedAt: performance.now(),
       endedAt: null,
+      traceHeaders: Object.fromEntries(TRACE_HEADERS.flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : []))),
     };
     this.log.push(call);
     const send = (response: SimResponse) => {
