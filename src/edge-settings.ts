@@ -40,6 +40,11 @@ export interface QueryLimits {
   maxMutationFields: number;
   /** Vendor calls one operation may make; the vendor transport refuses the ones over it. */
   maxVendorCalls: number;
+  /**
+   * Milliseconds one GraphQL request may spend, from its arrival: the vendor transport sends no
+   * attempt and waits for no retry past it, so no request waits longer, whatever the vendors do.
+   */
+  requestBudgetMs: number;
   /** Longest `operationName`, in characters. */
   maxOperationNameLength: number;
   /** Longest GraphQL document, in characters. */
@@ -86,6 +91,7 @@ export function readQueryLimits(read: EnvReader): QueryLimits {
     maxAliases: read.int('GRAPHQL_MAX_ALIASES', 100, 0, 100_000),
     maxMutationFields: read.int('GRAPHQL_MAX_MUTATION_FIELDS', 1, 1, 1_000),
     maxVendorCalls: read.int('GRAPHQL_MAX_VENDOR_CALLS', 500, 1, 1_000_000),
+    requestBudgetMs: read.int('GRAPHQL_REQUEST_BUDGET_MS', 15_000, 100, 600_000),
     maxOperationNameLength: read.int('GRAPHQL_MAX_OPERATION_NAME_LENGTH', 100, 1, 10_000),
     maxQueryLength: read.int('GRAPHQL_MAX_QUERY_LENGTH', 262_144, 100, 100_000_000),
   };

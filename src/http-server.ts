@@ -20,7 +20,7 @@ export interface HttpHandlerOptions {
   /** A fresh context per GraphQL request. */
   context: () => Promise<Context>;
   http: HttpSettings;
-  limits: Pick<QueryLimits, 'maxVendorCalls' | 'maxOperationNameLength' | 'maxQueryLength' | 'maxTokens'>;
+  limits: Pick<QueryLimits, 'maxVendorCalls' | 'requestBudgetMs' | 'maxOperationNameLength' | 'maxQueryLength' | 'maxTokens'>;
   /** Who the Authorization header proves the caller is (src/auth/authenticator.ts). */
   authenticate: Authenticate;
   logger: Logger;
@@ -80,7 +80,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const scope: RequestScope = { requestId, actor: null, clientAddress: req.socket.remoteAddress ?? null, carried: new Set(), vendorCallsLeft: limits.maxVendorCalls };
+    const scope: RequestScope = { requestId, actor: null, clientAddress: req.socket.remoteAddress ?? null, carried: new Set(), vendorCallsLeft: limits.maxVendorCalls, deadlineAt: Date.now() + limits.requestBudgetMs };
     runInRequest(scope, () => {
       const started = { method: req.method, path: pathOf(req.url) };
       res.once(

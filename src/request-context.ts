@@ -1,8 +1,8 @@
 /**
  * What the gateway knows about the HTTP request it is serving, wherever in the call tree it is
  * asked: who asked (the authenticated actor), from where, under which request id, which values
- * the request carried (so that vendor text echoing them can be redacted before it is logged), and
- * how many vendor calls it may still make. Carried by AsyncLocalStorage, so the services and the
+ * the request carried (so that vendor text echoing them can be redacted before it is logged), how
+ * many vendor calls it may still make and by when it must be answered. Carried by AsyncLocalStorage, so the services and the
  * vendor transport need no extra parameter, and code running outside a request sees `undefined`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -28,6 +28,12 @@ export interface RequestScope {
   readonly carried: Set<string>;
   /** Vendor calls this request may still make; null for no limit. */
   vendorCallsLeft: number | null;
+  /**
+   * When the request's time budget ends (`Date.now()` milliseconds; GRAPHQL_REQUEST_BUDGET_MS after
+   * it arrived): the vendor transport sends no attempt, waits for no retry, slot or rate-limit
+   * token past it. Absent or null: no deadline (code run outside an HTTP request).
+   */
+  deadlineAt?: number | null;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -36,6 +36,7 @@ describe('the edge settings', () => {
       maxAliases: 100,
       maxMutationFields: 1,
       maxVendorCalls: 500,
+      requestBudgetMs: 15_000,
       maxOperationNameLength: 100,
       maxQueryLength: 262_144,
     });
