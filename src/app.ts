@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from './auth/authenticator';
@@ -12,12 +12,17 @@ import { playgroundLandingPage } from './playground';
 import { createSchema } from './schema';
 import { createGraphQLServer } from './server';
 import { listenFailure } from './startup-error';
-import { openStore, ownerIsAliveOnThisHost, type Store } from './store';
+import { openStore, ownerIsAliveOnThisHost, type Operation, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
 import type { RecordedOutcome } from './domain/commands';
 import { SOURCES } from './domain/types';
 import { createAdapters, type Adapters } from './sources/registry';
 import { MirrorRefresher } from './services/mirror-refresher';
+import { observeOperations } from './observability/graphql-observer';
+import { Readiness, VendorStates } from './observability/health';
+import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
+import { createTracing } from './observability/tracing';
+import { RequestDrain } from './shutdown';
 
 /**
  * The gateway: datasources for the vendor endpoints it is configured with, the store and the
@@ -34,54 +39,107 @@ export interface App {
   mirror: MirrorRefresher;
   /** A context as one request gets it, for executing operations in tests. */
   context(): Context;
+  /**
+   * Stops without losing anything: readiness fails and new requests are refused at once, the
+   * requests in flight finish (for up to SHUTDOWN_GRACE_MS), then the vendor pools and the
+   * database close. Operations still running when the grace runs out are journaled INTERRUPTED
+   * and their requests answered 503 before anything closes. Resolves within the grace plus the
+   * closing (at most {@link stopWithinMs} in all).
+   */
   stop(): Promise<void>;
+  /** The longest `stop()` takes: the grace, then closing (trace export included). */
+  readonly stopWithinMs: number;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+/** What only tests give the gateway. */
+export interface StartOptions {
+  /** Where finished spans go instead of the OTLP exporter: tracing is on with it, whatever the settings say. */
+  spanExporter?: SpanExporter;
+}
+
+/** The longest the last trace export may hold a stop up. */
+const TRACE_FLUSH_MS = 5_000;
+/** The closing after the grace: the pools, the database, the listener and the trace export. */
+const CLOSING_MS = TRACE_FLUSH_MS + 5_000;
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
+  const vendorSources = SOURCES.filter((source) => config.vendors[source].mode !== 'off');
+  const metrics = config.observability.metrics.enabled ? new GatewayMetrics({ vendors: vendorSources }) : null;
+  const tracing = createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
+  const vendorStates = new VendorStates(vendorSources);
   const adapters = createAdapters(config.vendors, { logger });
   for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
     const ready = adapters.get(source) !== null;
     logger.info({ source, placement, configured: ready }, `${source} datasource ${ready ? 'ready' : 'not configured'}`);
   }
+  const drain = new RequestDrain();
+  const graceMs = config.shutdown.graceMs;
   let store: Store | undefined;
   let graphql: ApolloServer<Context> | undefined;
   let mirror: MirrorRefresher | undefined;
+  let httpServer: Server | undefined;
   const stopAll = async () => {
-    await mirror?.stop();
+    drain.begin();
+    // No new connection; kept-alive ones that are idle close now, busy ones with their answer.
+    const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
+    const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop()]));
+    if (!finished && store) await giveUp(store);
     await graphql?.stop();
     await adapters.close();
     await store?.close();
+    httpServer?.closeAllConnections();
+    await closed;
+    if (tracing) await within(TRACE_FLUSH_MS, tracing.shutdown());
+  };
+  /**
+   * The grace ran out: this process's operations still running are journaled INTERRUPTED (never
+   * to be completed by a late answer), their requests are answered 503, and the database closes
+   * before the vendor pools, so that a call cut by closing a pool stays STARTED in the journal
+   * (it may have landed) instead of being recorded as failed.
+   */
+  const giveUp = async (opened: Store) => {
+    logger.warn({ graceMs, requestsInFlight: drain.inFlight }, 'SHUTDOWN_GRACE_MS ran out with requests in flight; interrupting them');
+    try {
+      const interrupted = await opened.journal.markInterrupted((owner) => owner !== opened.journal.owner);
+      await reportInterrupted(opened, interrupted, logger, metrics, 'shutdown');
+    } catch (error) {
+      logger.error({ err: error }, 'could not journal the operations in flight as interrupted; the next start will');
+    }
+    drain.interruptUnfinished();
+    await opened.close();
   };
   try {
     store = await openStore({ file: config.store.file, logger });
-    await reportInterrupted(store, logger);
+    await reportInterrupted(store, await store.journal.markInterrupted(ownerIsAliveOnThisHost), logger, metrics, 'startup');
     const opened = store;
     const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
     mirror = new MirrorRefresher({ adapters, store: opened, logger, intervalMs, pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs });
     const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>(), inputBounds: config.inputBounds };
     const context = () => createContext(deps);
     const { timeouts, maxConnections } = config.http;
-    const httpServer = createServer({
+    const server = createServer({
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
       // Node checks the two timeouts above this often (30 s by default, which would let a slow client hold a socket that much longer).
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     });
-    httpServer.maxConnections = maxConnections;
-    // Stopping Apollo drains the HTTP server: requests in flight finish, then it closes.
+    httpServer = server;
+    server.maxConnections = maxConnections;
     graphql = createGraphQLServer(
       await createSchema(),
       logger,
       config.limits,
-      [ApolloServerPluginDrainHttpServer({ httpServer }), config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled()],
+      [observeOperations({ metrics, tracing }), config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled()],
       config.schema,
     );
     await graphql.start();
     const authenticate = createAuthenticator(config.auth, logger);
-    httpServer.on('request', createHttpHandler({ graphql, context: async () => context(), http: config.http, limits: config.limits, authenticate, logger }));
-    const url = await listen(httpServer, config.port, config.host);
+    const readiness = new Readiness({ db: opened.db, vendors: vendorStates, requireVendors: config.observability.readiness.requireVendors, stopping: () => drain.stopping });
+    const operator = { readiness, metrics, tracing, drain };
+    server.on('request', createHttpHandler({ graphql, context: async () => context(), http: config.http, limits: config.limits, authenticate, logger, operator }));
+    const url = await listen(server, config.port, config.host);
     logger.info({ url, playground: config.http.playground, corsOrigins: config.http.corsOrigins }, 'GraphQL gateway listening');
     mirror.start();
     let stopped: Promise<void> | null = null;
@@ -96,6 +154,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         stopped ??= stopAll();
         return stopped;
       },
+      stopWithinMs: graceMs + CLOSING_MS,
     };
   } catch (error) {
     await stopAll();
@@ -117,12 +176,31 @@ async function listen(server: Server, port: number, host: string): Promise<strin
   return `http://${host.includes(':') ? `[${host}]` : host}:${bound}${GRAPHQL_PATH}`;
 }
 
+/** Stops accepting connections (idle kept-alive ones close too); resolves once every connection is gone. */
+function closeListener(server: Server): Promise<void> {
+  // Not listening (a startup that failed before it listened) ends at once, with an error that says so.
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Whether `work` settled within `ms`; it is not stopped when it did not. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Marks the operations of gateway processes that died mid-mutation INTERRUPTED, and tells the
- * operator, per operation, which vendor writes are known done and which may or may not have landed.
+ * Tells the operator, per operation marked INTERRUPTED (at startup: left by gateway processes that
+ * died mid-mutation; at shutdown: this process's, when the grace ran out), which vendor writes are
+ * known done and which may or may not have landed, and counts them in the metrics.
  */
-async function reportInterrupted(store: Store, logger: Logger): Promise<void> {
-  for (const operation of await store.journal.markInterrupted(ownerIsAliveOnThisHost)) {
+async function reportInterrupted(store: Store, operations: readonly Operation[], logger: Logger, metrics: GatewayMetrics | null, when: InterruptedWhen): Promise<void> {
+  for (const operation of operations) {
+    metrics?.operationInterrupted(operation.mutation, when);
     const steps = await store.journal.steps(operation.id);
     const { id, mutation, idempotencyKey } = operation;
     logger.warn(
@@ -131,9 +209,13 @@ async function reportInterrupted(store: Store, logger: Logger): Promise<void> {
         written: steps.filter((step) => step.state === 'SUCCEEDED').map(({ source, action, externalId }) => ({ source, action, externalId })),
         uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
       },
-      idempotencyKey === null
-        ? 'operation interrupted by an earlier stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
-        : 'operation interrupted by an earlier stop; replay its idempotency key to finish it',
+      when === 'startup'
+        ? idempotencyKey === null
+          ? 'operation interrupted by an earlier stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
+          : 'operation interrupted by an earlier stop; replay its idempotency key to finish it'
+        : idempotencyKey === null
+          ? 'operation interrupted by this stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
+          : 'operation interrupted by this stop; replay its idempotency key to finish it',
     );
   }
 }

@@ -3,6 +3,8 @@ import { SOURCES, type Source } from './domain/types';
 import { readAuthSettings, type AuthSettings } from './auth/settings';
 import { readHttpSettings, readQueryLimits, readSchemaExposure, type HttpSettings, type QueryLimits, type SchemaExposure } from './edge-settings';
 import { ConfigError, EnvReader, type Env } from './env';
+import { readObservabilitySettings, type ObservabilitySettings } from './observability/settings';
+import { readShutdownSettings, type ShutdownSettings } from './shutdown';
 import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
 import { readTransport, type VendorPlacement } from './sources/vendor-module';
 import { readSyncSettings, type SyncSettings } from './sync/settings';
@@ -19,6 +21,10 @@ export interface Config {
   schema: SchemaExposure;
   /** How callers authenticate (src/auth/settings.ts). */
   auth: AuthSettings;
+  /** Metrics, traces and readiness (src/observability/settings.ts). */
+  observability: ObservabilitySettings;
+  /** How long a stop waits for the requests in flight (src/shutdown.ts). */
+  shutdown: ShutdownSettings;
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
     file: string;
@@ -77,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
     limits: readQueryLimits(read),
     schema: readSchemaExposure(read),
     auth: readAuthSettings(read),
+    observability: readObservabilitySettings(read),
+    shutdown: readShutdownSettings(read),
     store: {
       file: storeFile(read.string('DATA_DIR', 'data')),
       dataDir: read.string('DATA_DIR', 'data'),

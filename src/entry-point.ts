@@ -11,6 +11,8 @@ export interface EntryLog {
 /** What an entry point starts: something that stops cleanly. */
 export interface Running {
   stop(): Promise<void>;
+  /** The longest `stop()` may take; past it the process exits with 1 all the same. */
+  readonly stopWithinMs?: number;
 }
 
 export interface EntryPoint<Settings> {
@@ -27,7 +29,8 @@ export interface EntryPoint<Settings> {
  * message on stderr and exits with 2; a startup problem the operator fixes (StartupError, such as a
  * busy port) prints its one sentence and exits with 1; any other startup failure is logged as fatal
  * and exits with 1. SIGINT or SIGTERM stops everything (once it has started, when it comes during
- * startup) and exits with 0, or with 1 when the stop failed; a second one ends the process at once.
+ * startup) and exits with 0, or with 1 when the stop failed or took longer than it said it would
+ * (`stopWithinMs`); a second one ends the process at once.
  */
 export function runEntryPoint<Settings>(entry: EntryPoint<Settings>): void {
   let settings: Settings & { log: EntryLog };
@@ -47,7 +50,16 @@ export function runEntryPoint<Settings>(entry: EntryPoint<Settings>): void {
     stopping = true;
     log.info({ signal }, 'stopping');
     started
-      .then((running) => running.stop())
+      .then((running) => {
+        if (running.stopWithinMs !== undefined) {
+          // The stop bounds itself; this only catches a stop that hangs all the same.
+          setTimeout(() => {
+            log.error({ stopWithinMs: running.stopWithinMs }, 'the stop took longer than it may; exiting');
+            process.exit(1);
+          }, running.stopWithinMs).unref();
+        }
+        return running.stop();
+      })
       .then(
         () => {
           log.info({}, 'stopped');

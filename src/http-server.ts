@@ -9,11 +9,29 @@ import { AuthError, type Authenticate } from './auth/authenticator';
 import type { Context } from './context';
 import type { HttpSettings, QueryLimits } from './edge-settings';
 import type { Logger } from './logger';
+import type { Readiness } from './observability/health';
+import type { GatewayMetrics } from './observability/metrics';
+import type { Tracing } from './observability/tracing';
 import { PLAYGROUND_CSP, PLAYGROUND_PATH, playgroundAsset } from './playground';
 import { runInRequest, type Actor, type RequestScope } from './request-context';
+import type { RequestDrain } from './shutdown';
 
 /** Where GraphQL is served. */
 export const GRAPHQL_PATH = '/graphql';
+/** Liveness and readiness, for Kubernetes' probes (and any load balancer's health check). */
+export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
+/** Prometheus's scrape endpoint (METRICS). */
+export const METRICS_PATH = '/metrics';
+
+/** What an operator reaches besides GraphQL, and the shutdown that refuses new requests. */
+export interface OperatorParts {
+  readiness: Readiness;
+  /** null when METRICS is off: /metrics answers 404. */
+  metrics: GatewayMetrics | null;
+  /** null when no trace exporter is configured: no span is made. */
+  tracing: Tracing | null;
+  drain: RequestDrain;
+}
 
 export interface HttpHandlerOptions {
   graphql: ApolloServer<Context>;
@@ -24,6 +42,7 @@ export interface HttpHandlerOptions {
   /** Who the Authorization header proves the caller is (src/auth/authenticator.ts). */
   authenticate: Authenticate;
   logger: Logger;
+  operator: OperatorParts;
 }
 
 /** A failure answered before GraphQL runs, in GraphQL's error shape. */
@@ -63,14 +82,17 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * request bodies (the standalone server reads 50 MB).
  *
  * Every request, in this order: gets a request id (the client's `x-request-id` when well formed),
- * sent back in `x-request-id` and written on every log line of the request; is refused unless its
- * Host is an allowed name (DNS rebinding); for GraphQL, must carry a valid token (the playground's
- * page excepted), stay within its token's rate limit and send a bounded, valid UTF-8 body. GraphQL
- * then runs inside the request's scope (who asked, from where, the values it carried, its
- * vendor-call budget).
+ * sent back in `x-request-id` and written on every log line of the request; /healthz and /readyz
+ * are answered at once (no Host check: a kubelet's probe names the pod's IP; no token; nothing they
+ * say is private); once shutdown has begun, anything else is refused with 503 SHUTTING_DOWN before
+ * it is read; is refused unless its Host is an allowed name (DNS rebinding); for GraphQL and
+ * /metrics, must carry a valid token (the playground's page excepted) and stay within its token's
+ * rate limit; GraphQL must send a bounded, valid UTF-8 body, and runs inside the request's scope
+ * (who asked, from where, the values it carried, its vendor-call budget) and, with tracing, in a
+ * server span whose parent is the request's W3C `traceparent`.
  */
 export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
-  const { http, limits, logger } = options;
+  const { http, limits, logger, operator } = options;
   const allowedOrigins = new Set(http.corsOrigins);
   const allowedHosts = http.allowedHosts === '*' ? null : new Set(http.allowedHosts);
   const limiter = new RateLimiterMemory({ points: http.rateLimit.requests, duration: http.rateLimit.windowS });
@@ -80,6 +102,18 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
+    const path = pathOf(req.url);
+    if (path === HEALTH_PATHS.live || path === HEALTH_PATHS.ready) {
+      health(req, res, path).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendError(res, error);
+        logger.error({ err: error, path }, 'unexpected error while answering a health probe');
+        sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+      });
+      return;
+    }
+    // Before anything is read or checked: a request that arrived after the signal does nothing at all.
+    if (operator.drain.stopping) return operator.drain.refuse(res, requestId);
+    const handled = operator.drain.track(res);
     const scope: RequestScope = { requestId, actor: null, clientAddress: req.socket.remoteAddress ?? null, carried: new Set(), vendorCallsLeft: limits.maxVendorCalls, deadlineAt: Date.now() + limits.requestBudgetMs };
     runInRequest(scope, () => {
       const started = { method: req.method, path: pathOf(req.url) };
@@ -97,7 +131,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
         if (!req.complete || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy();
         logger.error({ err: error, ...started }, 'unexpected error while answering an HTTP request');
         sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
-      });
+      }).finally(handled);
     });
   };
 
@@ -108,7 +142,12 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     }
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname === GRAPHQL_PATH) return graphql(req, res, method, url, scope);
+    if (url.pathname === GRAPHQL_PATH) {
+      const tracing = operator.tracing;
+      if (tracing === null) return graphql(req, res, method, url, scope);
+      return tracing.serve(req, res, { 'usergraph.request_id': scope.requestId }, () => graphql(req, res, method, url, scope));
+    }
+    if (url.pathname === METRICS_PATH && operator.metrics !== null) return metrics(req, res, method, scope, operator.metrics);
     if (http.playground && url.pathname.startsWith(PLAYGROUND_PATH) && (method === 'GET' || method === 'HEAD')) {
       return asset(req, res, url.pathname.slice(PLAYGROUND_PATH.length), method);
     }
@@ -158,6 +197,8 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     }
     const request: HTTPGraphQLRequest = { method, headers, search: url.search, body };
     const response = await options.graphql.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: options.context });
+    // A stop whose grace ran out has answered it already (503 SHUTDOWN_INTERRUPTED).
+    if (res.headersSent) return;
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Apollo's own cache hints would allow caching answers that depend on who asked.
     res.setHeader('cache-control', 'no-store');
@@ -169,6 +210,36 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /**
+   * /healthz: the process is alive and answering (200, always). /readyz: 200 when ready for
+   * traffic, 503 when not (shutdown begun, the database not answering, or a vendor's breaker open
+   * with READINESS_REQUIRES_VENDORS), with every check in the body.
+   */
+  async function health(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${path} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
+    let status = 200;
+    let body: object = { status: 'ok' };
+    if (path === HEALTH_PATHS.ready) {
+      const report = await operator.readiness.check();
+      status = report.ready ? 200 : 503;
+      body = { status: report.ready ? 'ready' : 'not ready', checks: report.checks };
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(method === 'HEAD' ? undefined : text);
+  }
+
+  /** Prometheus's scrape: any authenticated caller (a viewer's token is enough), within its rate limit. */
+  async function metrics(req: IncomingMessage, res: ServerResponse, method: string, scope: RequestScope, registry: GatewayMetrics): Promise<void> {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${METRICS_PATH} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
+    scope.actor = await authenticated(req, scope);
+    await withinRateLimit(rateKey(scope.actor, scope));
+    const text = await registry.render();
+    res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(method === 'HEAD' ? undefined : text);
   }
 
   /** The actor the Authorization header proves; a refusal is counted against the client's address. */
@@ -319,6 +390,8 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
 }
 
 function sendError(res: ServerResponse, error: HttpError): void {
+  // Answered already (a stop whose grace ran out): leave that answer alone.
+  if (res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,0 +1,216 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  createContextKey,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+  type Attributes,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Logger } from '../logger';
+import type { TracingSettings } from './settings';
+
+/** One vendor call attempt, as a span describes it. */
+export interface VendorAttemptInfo {
+  source: string;
+  route: string;
+  method: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
+}
+
+export interface TracingOptions {
+  logger: Logger;
+  /**
+   * Where finished spans go instead of the OTLP exporter (tests pass an in-memory exporter): each
+   * span is exported as it ends. With it, spans are made whatever the settings say.
+   */
+  exporter?: SpanExporter;
+}
+
+/** Marks a context whose span is a vendor call's, so the transport's later events can annotate it. */
+const VENDOR_SPAN = createContextKey('usergraph vendor call span');
+
+/**
+ * OpenTelemetry traces of the gateway: a server span per GraphQL request (child of the caller's
+ * W3C `traceparent` when it sent one), named after its operation by the Apollo plugin, and a
+ * client span per vendor call attempt below it, whose `traceparent` goes to the vendor.
+ *
+ * Nothing here is global: the provider, the context manager and the propagator belong to this
+ * object, so two gateways in one process (tests) trace apart and nothing is left registered after
+ * `shutdown()`. Built only when an exporter is configured ({@link createTracing} answers null
+ * otherwise), so a gateway without one makes no span at all.
+ */
+export class Tracing {
+  private readonly contextManager = new AsyncLocalStorageContextManager().enable();
+  private readonly propagator = new W3CTraceContextPropagator();
+  private readonly tracer: Tracer;
+  private stopped: Promise<void> | null = null;
+
+  constructor(
+    private readonly provider: BasicTracerProvider,
+    private readonly logger: Logger,
+    /** Runs once the provider has shut down: releases what the exporter held (its sockets). */
+    private readonly afterShutdown: () => void = () => undefined,
+  ) {
+    this.tracer = provider.getTracer('usergraph');
+  }
+
+  /**
+   * Runs `serve` in a server span for one HTTP request: its parent is the request's `traceparent`
+   * (and `tracestate`) when valid, a new trace otherwise. The span ends when `serve` settles, with
+   * the response's status code.
+   */
+  async serve<T>(req: IncomingMessage, res: ServerResponse, attributes: Attributes, serve: () => Promise<T>): Promise<T> {
+    const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const span = this.tracer.startSpan(
+      `${method} ${path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path, ...attributes } },
+      parent,
+    );
+    try {
+      return await this.contextManager.with(trace.setSpan(parent, span), serve);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode(error) });
+      throw error;
+    } finally {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+  }
+
+  /** The span of the request (or vendor call) being served here, if any. */
+  currentSpan(): Span | undefined {
+    return trace.getSpan(this.contextManager.active());
+  }
+
+  /**
+   * Runs one vendor call attempt in a client span, child of the current span, after writing its
+   * W3C `traceparent` (and `tracestate`) into `headers`, the headers the attempt sends.
+   */
+  async vendorAttempt<T>(info: VendorAttemptInfo, headers: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    const parent = this.contextManager.active();
+    const span = this.tracer.startSpan(
+      `${info.method} ${info.route}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'usergraph.vendor': info.source,
+          'usergraph.vendor.route': info.route,
+          'http.request.method': info.method,
+          ...(info.attempt > 1 ? { 'http.request.resend_count': info.attempt - 1 } : {}),
+        },
+      },
+      parent,
+    );
+    const context = trace.setSpan(parent, span).setValue(VENDOR_SPAN, span);
+    this.propagator.inject(context, headers, defaultTextMapSetter);
+    try {
+      return await this.contextManager.with(context, run);
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode(error) });
+      span.setAttribute('error.type', errorCode(error));
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Adds what the transport said of the attempt being made here (its status, its outcome) to its span. */
+  annotateVendorAttempt(attributes: Attributes): void {
+    const span = this.contextManager.active().getValue(VENDOR_SPAN) as Span | undefined;
+    span?.setAttributes(attributes);
+  }
+
+  /** Exports what is left (bounded by the exporter's own timeout) and stops; idempotent. */
+  shutdown(): Promise<void> {
+    this.stopped ??= this.provider
+      .shutdown()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'the trace exporter did not flush its last spans'))
+      .finally(() => {
+        this.contextManager.disable();
+        this.afterShutdown();
+      });
+    return this.stopped;
+  }
+}
+
+/**
+ * The gateway's tracing: with an injected exporter, spans go there as they end; with an OTLP
+ * endpoint configured, they are batched to it; with neither, null (no span is ever made).
+ */
+export function createTracing(settings: TracingSettings | null, options: TracingOptions): Tracing | null {
+  // The exporter's connections to the collector, destroyed after its last export (they would keep the process up).
+  const agents: (HttpAgent | HttpsAgent)[] = [];
+  // Made here rather than by the exporter, whose default loads node:http with a dynamic import (which jest's VM refuses).
+  const agentFor = (protocol: string) => {
+    const agent = protocol === 'http:' ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true });
+    agents.push(agent);
+    return agent;
+  };
+  let processor: SpanProcessor;
+  if (options.exporter) processor = new SimpleSpanProcessor(options.exporter);
+  else if (settings) processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.url, headers: settings.headers, httpAgentOptions: agentFor }));
+  else return null;
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings?.serviceName ?? 'usergraph' }),
+    sampler: sampler(settings?.sampler ?? { name: 'parentbased_always_on', ratio: 1 }),
+    spanProcessors: [processor],
+  });
+  if (settings) options.logger.info({ url: settings.url, serviceName: settings.serviceName, sampler: settings.sampler.name }, 'exporting traces over OTLP/HTTP');
+  return new Tracing(provider, options.logger, () => agents.forEach((agent) => agent.destroy()));
+}
+
+function sampler(settings: TracingSettings['sampler']): Sampler {
+  switch (settings.name) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(settings.ratio);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.ratio) });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+/** Node's headers as the propagator reads them (a repeated header is joined, as HTTP allows). */
+const headerGetter = {
+  keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
+  get: (carrier: IncomingHttpHeaders, key: string) => defaultTextMapGetter.get(carrier, key),
+};
+
+/** A stable word for a failure: the error's `code` (VENDOR_TIMEOUT, …) or its class name; never its message. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'unknown';
+}
