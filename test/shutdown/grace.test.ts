@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngagementSimulator } from '../../src/simulators/engagement';
+import type { Simulator } from '../../src/simulators/framework';
+import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
+import { RainMakerSimulator } from '../../src/simulators/rainmaker';
+import { UserManagementSimulator } from '../../src/simulators/user-management';
+import { openStore, type Store } from '../../src/store';
+import { eventually } from '../helpers/eventually';
+import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+
+/**
+ * A mutation that cannot finish within SHUTDOWN_GRACE_MS (one vendor never answers its create): the
+ * stop journals it INTERRUPTED, never COMPLETED; the hung vendor's step stays STARTED (it may have
+ * landed), not FAILED, though closing the pool cut the call; the client is answered 503
+ * SHUTDOWN_INTERRUPTED; the process exits 0 in bounded time; and a replay of the key after a
+ * restart finishes what was left.
+ */
+
+const KEY = 'grace-create-ada';
+const INPUT = { email: 'ada.grace@example.org', password: 'Grace-Test-Pass-9', firstName: 'Ada', lastName: 'Grace', country: 'India', accountId: '2', username: 'ada.grace', idempotencyKey: KEY };
+const CREATE = `mutation Create($input: CreateUserInput!) {
+  createUser(input: $input) { user { id } results { source status externalId } userErrors { code } replayed }
+}`;
+
+describe('a stop whose grace runs out', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-grace-'));
+  const rainmaker = new RainMakerSimulator({ credentials: { accessKeyId: 'AKIDGRACETEST', secretAccessKey: 'grace-test-rainmaker-secret' } });
+  const engagement = new EngagementSimulator({ username: 'engagement-admin', password: 'grace-test-engagement-secret' });
+  const greenarrow = new GreenArrowSimulator({ username: 'greenarrow-api', password: 'grace-test-greenarrow-secret' });
+  const userManagement = new UserManagementSimulator({ apiKey: 'grace-test-user-management-key' });
+  const simulators: Simulator[] = [rainmaker, engagement, greenarrow, userManagement];
+  const running: GatewayProcess[] = [];
+  let store: Store | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const [rm, eng, ga, um] = await Promise.all(simulators.map((simulator) => simulator.listen(0)));
+    env = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: join(dataDir, 'data'),
+      MIRROR_REFRESH_INTERVAL_S: '0',
+      SHUTDOWN_GRACE_MS: '1000',
+      // Long enough that only the stop ends the hung call.
+      VENDOR_TIMEOUT_MS: '120000',
+      RAINMAKER_BASE_URL: rm!,
+      RAINMAKER_ACCESS_KEY_ID: 'AKIDGRACETEST',
+      RAINMAKER_SECRET_ACCESS_KEY: 'grace-test-rainmaker-secret',
+      ENGAGEMENT_BASE_URL: eng!,
+      ENGAGEMENT_USERNAME: 'engagement-admin',
+      ENGAGEMENT_PASSWORD: 'grace-test-engagement-secret',
+      GREENARROW_BASE_URL: ga!,
+      GREENARROW_USERNAME: 'greenarrow-api',
+      GREENARROW_PASSWORD: 'grace-test-greenarrow-secret',
+      USER_MANAGEMENT_BASE_URL: um!,
+      USER_MANAGEMENT_API_KEY: 'grace-test-user-management-key',
+      ...TEST_AUTH_ENV,
+    };
+  });
+  afterAll(async () => {
+    for (const gateway of running) {
+      if (gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
+      await gateway.exited;
+    }
+    await store?.close();
+    await Promise.all(simulators.map((simulator) => simulator.close()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<GatewayProcess> {
+    const gateway = await spawnGateway(env, { entry: 'src/index.ts', token: TEST_API_KEY });
+    running.push(gateway);
+    return gateway;
+  }
+  const records = () => ({
+    RAINMAKER: rainmaker.store.all().filter((user) => user.userName === INPUT.email).length,
+    ENGAGEMENT: engagement.store.all().filter((member) => member.email === INPUT.email).length,
+    GREENARROW: greenarrow.store.all().filter((user) => user.email === INPUT.email).length,
+    USER_MANAGEMENT: userManagement.store.all().filter((user) => user.emailAddress === INPUT.email).length,
+  });
+
+  it('journals the mutation INTERRUPTED with the hung step uncertain, answers 503, exits 0, and a replay finishes it', async () => {
+    greenarrow.setFault('createUser', { hang: true });
+    const first = await start();
+    store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
+    const opened = store;
+
+    const answer = fetch(first.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
+      body: JSON.stringify({ query: CREATE, variables: { input: INPUT } }),
+    }).then(async (response) => ({ status: response.status, connection: response.headers.get('connection'), body: (await response.json()) as { errors?: { extensions?: { code?: string } }[] } }));
+    await eventually(async () => (await opened.journal.operationByKey(KEY)) !== null, 'the operation to be journaled');
+    const operation = (await opened.journal.operationByKey(KEY))!;
+    const states = async () => Object.fromEntries((await opened.journal.steps(operation.id)).map((step) => [step.source, step.state]));
+    await eventually(async () => {
+      const now = await states();
+      return now['RAINMAKER'] === 'SUCCEEDED' && now['ENGAGEMENT'] === 'SUCCEEDED' && now['USER_MANAGEMENT'] === 'SUCCEEDED' && now['GREENARROW'] === 'STARTED';
+    }, 'three vendors to be written and GreenArrow to hang');
+
+    first.process.kill('SIGTERM');
+    const answered = await answer;
+    expect(await first.exited).toBe(0);
+    expect(answered.status).toBe(503);
+    expect(answered.connection).toBe('close');
+    expect(answered.body.errors?.[0]?.extensions?.code).toBe('SHUTDOWN_INTERRUPTED');
+
+    expect(await opened.journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED', payload: null });
+    expect(await states()).toEqual({ ENGAGEMENT: 'SUCCEEDED', GREENARROW: 'STARTED', RAINMAKER: 'SUCCEEDED', USER_MANAGEMENT: 'SUCCEEDED' });
+    expect(records()).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 0, USER_MANAGEMENT: 1 });
+    const report = first.logs.find((line) => line['msg'] === 'operation interrupted by this stop; replay its idempotency key to finish it');
+    expect(report).toMatchObject({
+      operation: { id: operation.id, mutation: 'createUser', idempotencyKey: KEY },
+      written: expect.arrayContaining([expect.objectContaining({ source: 'RAINMAKER' }), expect.objectContaining({ source: 'ENGAGEMENT' }), expect.objectContaining({ source: 'USER_MANAGEMENT' })]),
+      uncertain: [{ source: 'GREENARROW', action: 'create' }],
+    });
+    expect(first.logs.at(-1)?.['msg']).toBe('stopped');
+
+    // The next start does not report it again (it is no dead process's), and its key finishes it.
+    greenarrow.clearFaults();
+    const second = await start();
+    const replay = await post<{ createUser: { results: { source: string; status: string }[]; userErrors: unknown[]; replayed: boolean } }>(second, CREATE, { input: INPUT });
+    expect(replay.data?.createUser.userErrors).toEqual([]);
+    expect(replay.data?.createUser.replayed).toBe(true);
+    expect(replay.data?.createUser.results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(records()).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
+    expect(await opened.journal.operation(operation.id)).toMatchObject({ state: 'COMPLETED' });
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 90_000);
+});
