@@ -2,6 +2,7 @@ import type { RecordedOutcome } from './domain/commands';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import { AccountDirectory } from './services/account-directory';
+import { AuditLog } from './services/audit-log';
 import { ReconciliationService } from './services/reconciliation';
 import { HealthService } from './services/source-health';
 import { UserDirectory } from './services/user-directory';
@@ -18,6 +19,7 @@ export interface Context {
   mutations: MutationService;
   health: HealthService;
   reconciliation: ReconciliationService;
+  audit: AuditLog;
 }
 
 /** What lives as long as the process and every request shares. */
@@ -41,5 +43,6 @@ export function createContext(deps: ContextDeps): Context {
     mutations: new MutationService(deps),
     health: new HealthService(deps.adapters),
     reconciliation: new ReconciliationService(deps.adapters, deps.store),
+    audit: new AuditLog(deps.store.journal),
   };
 }

@@ -144,6 +144,49 @@ export type MailClassInput = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Narrows `operations`; every given condition must hold. */
+export type OperationFilter = {
+  /** Only this mutation, e.g. `deleteUser`. */
+  mutation?: InputMaybe<Scalars['String']['input']>;
+  /** Only operations about this gateway user (deleted users included). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How a mutation ended, as the journal recorded it. */
+export type OperationState =
+  /** Ran to the end; see `results` for what each vendor did (some may have failed). */
+  | 'COMPLETED'
+  /** Refused before any vendor was written; see `userErrors`. */
+  | 'FAILED'
+  /** Its gateway stopped in the middle; replaying its idempotency key finishes it. See `steps`. */
+  | 'INTERRUPTED'
+  /** Running now, in this or another gateway process. */
+  | 'PENDING';
+
+/** What a vendor call of a mutation did. */
+export type OperationStepAction =
+  /** Deleted a record this mutation had created, to roll it back. */
+  | 'COMPENSATE'
+  /** Created the record. */
+  | 'CREATE'
+  /** Deleted the record. */
+  | 'DELETE'
+  /** Changed the record (profile, password or permissions). */
+  | 'UPDATE';
+
+/** What one vendor call of a mutation came to. */
+export type OperationStepState =
+  /** Undone by a rollback. */
+  | 'COMPENSATED'
+  /** The vendor refused it or could not be reached; see `errorCode`. */
+  | 'FAILED'
+  /** Not sent. */
+  | 'SKIPPED'
+  /** Sent, with no answer recorded: it may or may not have landed. */
+  | 'STARTED'
+  /** The vendor accepted it. */
+  | 'SUCCEEDED';
+
 /** What createUser does with the vendors that succeeded when another failed. */
 export type PartialFailurePolicy =
   /** Keep and link what was created; retry the failed vendors later. */

@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from '../auth/roles';
 import { AccountResolver } from '../resolvers/account.resolver';
 import { MutationResolver } from '../resolvers/mutation.resolver';
+import { OperationResolver } from '../resolvers/operation.resolver';
 import { RECONCILIATION_RESOLVERS } from '../resolvers/reconciliation.resolver';
 import { SourceResolver } from '../resolvers/source.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -14,7 +15,7 @@ import { UserResolver } from '../resolvers/user.resolver';
  */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver, ...RECONCILIATION_RESOLVERS],
+    resolvers: [UserResolver, AccountResolver, SourceResolver, MutationResolver, ...RECONCILIATION_RESOLVERS, OperationResolver],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // `@Authorized('admin')` on a field lets only admins read it; see src/auth/roles.ts.
     authChecker,

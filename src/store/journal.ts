@@ -23,6 +23,30 @@ export type FinishedStepState = (typeof FINISHED_STEP_STATES)[number];
 export const STEP_ACTIONS = ['create', 'update', 'delete', 'compensate'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
+/** Who asked for an operation: the request's authenticated actor. */
+export interface OperationActor {
+  /** The token's subject, or the API key's name. */
+  subject: string;
+  role: string;
+}
+
+/**
+ * The audit trail of an operation (issue 10): who asked, from where, under which request, about
+ * which user, and the names of the input fields it changes (never their values).
+ */
+export interface OperationAudit {
+  /** The gateway user the operation is about; a create's is known when it completes. */
+  userId?: string | null;
+  actor?: OperationActor | null;
+  clientAddress?: string | null;
+  requestId?: string | null;
+  /** Dotted paths of the input fields given (`email`, `permissions.api`, `password`): names only. */
+  fieldsChanged?: readonly string[];
+}
+
+/** What a field name may look like: a path of identifiers, so that no value can pass for a name. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** One mutation as the journal recorded it. */
 export interface Operation {
   id: string;
@@ -39,6 +63,14 @@ export interface Operation {
   owner: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The gateway user it is about, when known. */
+  userId: string | null;
+  /** Who asked; null when it ran outside an authenticated request. */
+  actor: OperationActor | null;
+  clientAddress: string | null;
+  requestId: string | null;
+  /** The input fields it changes, by name. */
+  fieldsChanged: string[];
 }
 
 /** What a failed step reports; stored as JSON, so never a vendor request or a secret. */
@@ -70,6 +102,7 @@ export interface BeginInput {
    * must carry the same ones. Ignored without an idempotency key, where nothing is compared.
    */
   secrets?: InputSecrets | null;
+  audit?: OperationAudit;
 }
 
 /**
@@ -107,6 +140,12 @@ interface OperationRow {
   created_at: string;
   updated_at: string;
   secret_fingerprint: string | null;
+  user_id: string | null;
+  actor_subject: string | null;
+  actor_role: string | null;
+  client_address: string | null;
+  request_id: string | null;
+  fields_changed: string | null;
 }
 
 interface StepRow {
@@ -120,7 +159,22 @@ interface StepRow {
   finished_at: string | null;
 }
 
-const OPERATION_COLUMNS = 'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint';
+const OPERATION_COLUMNS =
+  'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint, user_id, actor_subject, actor_role, client_address, request_id, fields_changed';
+
+/** Which operations a listing answers; every condition given must hold. */
+export interface OperationFilter {
+  /** Only operations about this gateway user. */
+  userId?: string;
+  /** Only this mutation (`deleteUser`). */
+  mutation?: string;
+}
+
+export interface OperationPageRequest extends OperationFilter {
+  first: number;
+  /** The id of the last operation of the previous page: the page holds older ones. */
+  before?: string;
+}
 const STEP_COLUMNS = 'operation_id, source, action, state, external_id, error, started_at, finished_at';
 
 /** This process among all gateways sharing a database: `pid@host#nonce`; the nonce tells a restarted PID 1 apart. */
@@ -190,13 +244,15 @@ export class Journal {
       if (existing) return this.replayOrReused(existing, input, secrets);
       fingerprint = await secrets.fingerprint();
     }
+    const audit = auditColumns(input.audit ?? {});
     const now = this.shared.clock();
     const inserted = await this.db.query<OperationRow>(
-      `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint)
-       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7)
+      `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint,
+                               user_id, actor_subject, actor_role, client_address, request_id, fields_changed)
+       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${OPERATION_COLUMNS}`,
-      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock'), fingerprint],
+      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock'), fingerprint, ...audit],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
     return this.replayOrReused((await this.operationByKey(key!))!, input, secrets);
@@ -250,14 +306,17 @@ export class Journal {
     return toStep(rows[0]!);
   }
 
-  /** Records the operation's response and marks it COMPLETED; only its PENDING owner may. */
-  async complete(operationId: string, payload: unknown): Promise<Operation> {
-    return this.finish(operationId, 'COMPLETED', payload);
+  /**
+   * Records the operation's response and marks it COMPLETED; only its PENDING owner may. `userId`
+   * records the user it was about when begin did not know it (a create's new user).
+   */
+  async complete(operationId: string, payload: unknown, userId: string | null = null): Promise<Operation> {
+    return this.finish(operationId, 'COMPLETED', payload, userId);
   }
 
   /** Records the operation's response and marks it FAILED; only its PENDING owner may. */
-  async fail(operationId: string, payload: unknown): Promise<Operation> {
-    return this.finish(operationId, 'FAILED', payload);
+  async fail(operationId: string, payload: unknown, userId: string | null = null): Promise<Operation> {
+    return this.finish(operationId, 'FAILED', payload, userId);
   }
 
   /**
@@ -322,6 +381,37 @@ export class Journal {
     return rows[0] ? toOperation(rows[0]) : null;
   }
 
+  /** A page of operations, newest first (by id, which follows creation time), and whether older ones follow. */
+  async page(request: OperationPageRequest): Promise<{ operations: Operation[]; hasNextPage: boolean }> {
+    if (!Number.isInteger(request.first) || request.first < 1) throw new TypeError(`page() first must be a positive integer, got ${request.first}`);
+    const { where, params } = operationConditions(request, request.before);
+    const rows = await this.db.query<OperationRow>(
+      `SELECT ${OPERATION_COLUMNS} FROM operations ${where} ORDER BY id DESC LIMIT ${request.first + 1}`,
+      params,
+    );
+    return { operations: rows.slice(0, request.first).map(toOperation), hasNextPage: rows.length > request.first };
+  }
+
+  /** How many operations meet the filter. */
+  async count(filter: OperationFilter = {}): Promise<number> {
+    const { where, params } = operationConditions(filter);
+    const rows = await this.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM operations ${where}`, params);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The steps of several operations in one query, by operation id, each in the order they started. */
+  async stepsOf(operationIds: readonly string[]): Promise<Map<string, OperationStep[]>> {
+    const byOperation = new Map<string, OperationStep[]>(operationIds.map((id) => [id, []]));
+    if (operationIds.length === 0) return byOperation;
+    operationIds.forEach((id) => assertText(id, 'stepsOf() operation id'));
+    const rows = await this.db.query<StepRow>(
+      `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id IN (${placeholders(operationIds.length)}) ORDER BY started_at, source, action`,
+      [...operationIds],
+    );
+    for (const row of rows) byOperation.get(row.operation_id)?.push(toStep(row));
+    return byOperation;
+  }
+
   /** The operation's steps in the order they started (to the millisecond; ties by source and action). */
   async steps(operationId: string): Promise<OperationStep[]> {
     assertText(operationId, 'steps() operationId');
@@ -348,15 +438,16 @@ export class Journal {
     return iso(this.shared.clock(), 'the journal clock');
   }
 
-  private async finish(operationId: string, state: 'COMPLETED' | 'FAILED', payload: unknown): Promise<Operation> {
+  private async finish(operationId: string, state: 'COMPLETED' | 'FAILED', payload: unknown, userId: string | null): Promise<Operation> {
     assertText(operationId, 'operationId');
+    if (userId !== null) assertText(userId, 'the user id of an operation');
     refusePasswordKeys(payload, 'a journal payload');
     const json = payload === undefined ? null : JSON.stringify(payload);
     const rows = await this.db.query<OperationRow>(
-      `UPDATE operations SET state = $1, payload = $2, updated_at = $3
+      `UPDATE operations SET state = $1, payload = $2, updated_at = $3, user_id = COALESCE(user_id, $6)
        WHERE id = $4 AND state = 'PENDING' AND owner = $5
        RETURNING ${OPERATION_COLUMNS}`,
-      [state, json, this.now(), operationId, this.owner],
+      [state, json, this.now(), operationId, this.owner, userId],
     );
     if (rows[0]) return toOperation(rows[0]);
     const existing = await this.operation(operationId);
@@ -375,6 +466,32 @@ export class Journal {
   }
 }
 
+/** The audit columns of an insert, in OPERATION_COLUMNS' order; a field name that is not a name is refused. */
+function auditColumns(audit: OperationAudit): SqlValue[] {
+  const fields = audit.fieldsChanged ?? [];
+  for (const field of fields) {
+    if (typeof field !== 'string' || !FIELD_NAME.test(field)) throw new TypeError(`an operation's changed fields are names like "permissions.api", got ${JSON.stringify(String(field)).slice(0, 40)}`);
+  }
+  for (const [value, what] of [[audit.userId, 'user id'], [audit.actor?.subject, 'actor subject'], [audit.actor?.role, 'actor role']] as const) {
+    if (value !== undefined && value !== null) assertText(value, `the ${what} of an operation`);
+  }
+  return [audit.userId ?? null, audit.actor?.subject ?? null, audit.actor?.role ?? null, audit.clientAddress ?? null, audit.requestId ?? null, JSON.stringify(fields)];
+}
+
+/** The WHERE clause of a filter (and of a page's start), with its parameters. */
+function operationConditions(filter: OperationFilter, before?: string): { where: string; params: SqlValue[] } {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (sql: (placeholder: string) => string, value: string) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (filter.userId !== undefined) add((p) => `user_id = ${p}`, filter.userId);
+  if (filter.mutation !== undefined) add((p) => `mutation = ${p}`, filter.mutation);
+  if (before !== undefined) add((p) => `id < ${p}`, before);
+  return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
+}
+
 function toOperation(row: OperationRow): Operation {
   return {
     id: row.id,
@@ -387,6 +504,11 @@ function toOperation(row: OperationRow): Operation {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     secretFingerprint: row.secret_fingerprint,
+    userId: row.user_id,
+    actor: row.actor_subject === null ? null : { subject: row.actor_subject, role: row.actor_role ?? '' },
+    clientAddress: row.client_address,
+    requestId: row.request_id,
+    fieldsChanged: row.fields_changed === null ? [] : (JSON.parse(row.fields_changed) as string[]),
   };
 }
 

@@ -112,6 +112,11 @@ describe('Journal', () => {
           createdAt: new Date(now),
           updatedAt: new Date(now),
           secretFingerprint: null,
+          userId: null,
+          actor: null,
+          clientAddress: null,
+          requestId: null,
+          fieldsChanged: [],
         },
       });
       expect(await journal.operation(result.operation.id)).toEqual(result.operation);
@@ -162,6 +167,48 @@ describe('Journal', () => {
           for (const hash of fast) expect(value).not.toContain(hash);
         }
       }
+    });
+
+    it('records who asked, from where, about whom and which fields, never values; a create\'s user when it completes', async () => {
+      const audit = { userId: 'usr_9', actor: { subject: 'ops-1', role: 'admin' }, clientAddress: '10.0.0.7', requestId: 'req-42', fieldsChanged: ['email', 'permissions.api', 'password'] };
+      const { operation } = await journal.begin({ mutation: 'updateUser', inputHash: 'h', audit });
+      expect(operation).toMatchObject(audit);
+      await journal.complete(operation.id, { userId: 'usr_9', results: [], userErrors: [] }, 'usr_other');
+      // The user it began about stays: a delete's user is gone from the payload but not from the trail.
+      expect(await journal.operation(operation.id)).toMatchObject({ userId: 'usr_9' });
+      const create = await journal.begin({ mutation: 'createUser', inputHash: 'h', audit: { ...audit, userId: null } });
+      await journal.fail(create.operation.id, { userId: null, results: [], userErrors: [] }, 'usr_new');
+      expect(await journal.operation(create.operation.id)).toMatchObject({ userId: 'usr_new', state: 'FAILED' });
+      await expect(journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { fieldsChanged: ['Secret-Value 1'] } })).rejects.toThrow(/names like/);
+      await expect(journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { actor: { subject: '', role: 'admin' } } })).rejects.toThrow(TypeError);
+    });
+
+    it('lists operations newest first, a page at a time, by user and mutation, with their steps', async () => {
+      const ids: string[] = [];
+      for (const [mutation, userId] of [['createUser', 'usr_a'], ['updateUser', 'usr_a'], ['deleteUser', 'usr_a'], ['deleteUser', 'usr_b']] as const) {
+        ids.push((await journal.begin({ mutation, inputHash: 'h', audit: { userId } })).operation.id);
+        now += 1_000;
+      }
+      await journal.stepStarted(ids[2]!, 'GREENARROW', 'delete');
+      await journal.stepFinished(ids[2]!, 'GREENARROW', 'delete', { state: 'FAILED', error: { code: 'VENDOR_TIMEOUT', message: 'GreenArrow did not answer in time' } });
+      await journal.stepStarted(ids[0]!, 'RAINMAKER', 'create');
+
+      const first = await journal.page({ first: 2 });
+      expect(first.operations.map((operation) => operation.id)).toEqual([ids[3], ids[2]]);
+      expect(first.hasNextPage).toBe(true);
+      const rest = await journal.page({ first: 2, before: ids[2] });
+      expect(rest).toMatchObject({ operations: [{ id: ids[1] }, { id: ids[0] }], hasNextPage: false });
+      expect((await journal.page({ first: 10, userId: 'usr_a', mutation: 'deleteUser' })).operations.map((operation) => operation.id)).toEqual([ids[2]]);
+      expect(await journal.count()).toBe(4);
+      expect(await journal.count({ userId: 'usr_a' })).toBe(3);
+      expect(await journal.count({ mutation: 'nothing' })).toBe(0);
+
+      const steps = await journal.stepsOf([ids[0]!, ids[2]!, ids[3]!]);
+      expect(steps.get(ids[0]!)).toEqual([expect.objectContaining({ source: 'RAINMAKER', state: 'STARTED' })]);
+      expect(steps.get(ids[2]!)).toEqual([expect.objectContaining({ source: 'GREENARROW', state: 'FAILED', error: expect.objectContaining({ code: 'VENDOR_TIMEOUT' }) })]);
+      expect(steps.get(ids[3]!)).toEqual([]);
+      expect(await journal.stepsOf([])).toEqual(new Map());
+      await expect(journal.page({ first: 0 })).rejects.toThrow(TypeError);
     });
 
     it('lets exactly one of many concurrent begins with one key start', async () => {

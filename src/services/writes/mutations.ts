@@ -18,6 +18,7 @@ import { isVendorError } from '../../sources/errors';
 import type { Adapters } from '../../sources/registry';
 import { hashInput, inputSecrets, type Operation, type OperationStep, type Store } from '../../store';
 import { mirrorCreated } from '../seen-records';
+import { auditFacts } from './audit-facts';
 import { fanOut } from './fan-out';
 import { inputBoundProblems, type InputBounds } from './input-bounds';
 import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
@@ -227,6 +228,7 @@ export class MutationService {
       idempotencyKey: key,
       inputHash: hashInput(this.deps.journalKey, input),
       secrets: key === null ? null : inputSecrets(this.deps.journalKey, input),
+      audit: auditFacts(command, userId),
     });
 
     let operation: Operation = begun.operation;
@@ -265,8 +267,9 @@ export class MutationService {
   private async run(operation: Operation, userId: string | null, job: Job, previous: OperationStep[]): Promise<RecordedOutcome> {
     const { store, logger, adapters } = this.deps;
     const finish = async (payload: RecordedOutcome, failed: boolean) => {
-      if (failed) await store.journal.fail(operation.id, payload);
-      else await store.journal.complete(operation.id, payload);
+      // A create's user is known only now; the journal keeps the one it began with otherwise (a deleted user's too).
+      if (failed) await store.journal.fail(operation.id, payload, payload.userId);
+      else await store.journal.complete(operation.id, payload, payload.userId);
       return payload;
     };
     let links: Links = {};
