@@ -28,27 +28,41 @@ export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimRespo
 /**
  * A fault on one route (or `*` for every route). Latency applies first; then a hang never answers
  * (`true`: before doing the work; `afterWork`: the vendor does the work, then never answers, as when
- * a connection dies after the vendor committed); then `status` answers that status (with the
- * vendor's error shape) with the given probability, without doing the work; `malformed` does the
- * work, then answers 200 with a broken body (`json`: not JSON at all; `shape`: JSON that does not
- * fit the vendor's contract). `repeatPageToken` makes a paged listing answer, as its next page
- * token, the token it was asked for (a first page answers one that reads it again), as a vendor
- * with a stuck cursor would: a client that follows tokens without a guard walks for ever. Only a
- * route registered as `paged` can enact it, since only the vendor knows its tokens. `echo` makes
- * the injected `status` quote the request body in the vendor's error message, as a vendor that
- * repeats what it was sent (a password included) would.
+ * a connection dies after the vendor committed); a `reset` drops the connection with a TCP reset
+ * instead of answering (`true`: before the work; `afterWork`: after it); then `status` answers that
+ * status (with the vendor's error shape) with the given probability, without doing the work, and
+ * with `retryAfter`, a `Retry-After` header of that many seconds; `malformed` does the work, then
+ * answers 200 with a broken body (`json`: not JSON at all; `shape`: JSON that does not fit the
+ * vendor's contract); `oversizedBytes` does the work, then answers 200 with a JSON body of that many
+ * bytes, streamed without a Content-Length; `contentType` answers what the route answers under
+ * that Content-Type instead of JSON's; `slowBodyMs` sends the headers at once and then the body one
+ * byte every that many milliseconds. `times` makes the fault last that many calls of its route (or
+ * of every route, for `*`), after which it is gone and the route answers normally again.
+ * `repeatPageToken` makes a paged listing answer, as its next page token, the token it was asked
+ * for (a first page answers one that reads it again), as a vendor with a stuck cursor would: a
+ * client that follows tokens without a guard walks for ever. Only a route registered as `paged` can
+ * enact it, since only the vendor knows its tokens. `echo` makes the injected `status` quote the
+ * request body in the vendor's error message, as a vendor that repeats what it was sent (a password
+ * included) would.
  */
 export const faultSchema = z
   .object({
     latencyMs: z.number().int().min(0).optional(),
     hang: z.union([z.boolean(), z.literal('afterWork')]).optional(),
+    reset: z.union([z.boolean(), z.literal('afterWork')]).optional(),
     status: z.number().int().min(100).max(599).optional(),
     probability: z.number().min(0).max(1).optional(),
+    retryAfter: z.number().int().min(0).optional(),
     malformed: z.enum(['json', 'shape']).optional(),
+    oversizedBytes: z.number().int().min(16).optional(),
+    contentType: z.string().min(1).max(200).optional(),
+    slowBodyMs: z.number().int().min(1).optional(),
+    times: z.number().int().min(1).optional(),
     repeatPageToken: z.boolean().optional(),
     echo: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((fault) => fault.retryAfter === undefined || fault.status !== undefined, { message: 'retryAfter goes with a status (429 or 503)', path: ['retryAfter'] });
 export type Fault = z.infer<typeof faultSchema>;
 
 /** One call as the simulator saw it; start and end times let tests prove calls overlapped. */
@@ -105,6 +119,9 @@ export interface RouteOptions {
 
 const UNMATCHED = '(unmatched)';
 
+/** What an oversized answer is made of, 64 KiB at a time, so the simulator itself holds no large answer. */
+const PADDING = Buffer.alloc(65_536, 'x');
+
 /**
  * A small HTTP server for one vendor: named routes with `:param` segments, a call log per route,
  * fault injection, and optionally a state file that outlives the process. Binds to loopback only.
@@ -112,7 +129,8 @@ const UNMATCHED = '(unmatched)';
 export class Simulator {
   readonly name: string;
   private readonly routes: Route[] = [];
-  private readonly faults = new Map<string, Fault>();
+  /** Faults by route name (or `*`), with how many calls each still lasts (null: until cleared). */
+  private readonly faults = new Map<string, { fault: Fault; callsLeft: number | null }>();
   private readonly log: SimCall[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | null = null;
@@ -247,7 +265,7 @@ export class Simulator {
       const paged = this.routes.filter((candidate) => candidate.paged).map((candidate) => candidate.name);
       throw new TypeError(`${this.name}: route "${route}" is not a paged listing, so it cannot repeatPageToken (paged routes: ${paged.join(', ') || 'none'})`);
     }
-    this.faults.set(route, parsed);
+    this.faults.set(route, { fault: parsed, callsLeft: parsed.times ?? null });
   }
 
   clearFaults(): void {
@@ -268,6 +286,11 @@ export class Simulator {
       traceHeaders: Object.fromEntries(TRACE_HEADERS.flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : []))),
     };
     this.log.push(call);
+    // A TCP reset instead of an answer, as a crashed vendor process or a middlebox would give.
+    const reset = () => {
+      call.endedAt = performance.now();
+      req.socket.resetAndDestroy();
+    };
     const send = (response: SimResponse) => {
       call.status = response.status;
       call.endedAt = performance.now();
@@ -282,9 +305,10 @@ export class Simulator {
     try {
       const rawBody = await readBody(req, this.options.maxBodyBytes ?? 1_048_576);
       if (rawBody === null) return send(this.options.errorResponse(413, 'Request body too large'));
-      const fault = match ? (this.faults.get(match.route.name) ?? this.faults.get('*')) : undefined;
+      const fault = match ? this.takeFault(match.route.name) : undefined;
       if (fault?.latencyMs) await this.sleep(fault.latencyMs);
       if (fault?.hang === true) return; // never answer; close() drops the socket
+      if (fault?.reset === true) return reset();
       if (!match) return send(this.options.errorResponse(404, `No route for ${req.method} ${url.pathname}`));
       const request: SimRequest = {
         method: req.method ?? 'GET',
@@ -300,7 +324,9 @@ export class Simulator {
       const random = this.options.random ?? Math.random;
       if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {
         const echoed = fault.echo ? `: could not accept ${rawBody}` : '';
-        return send(this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})${echoed}`));
+        const failure = this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})${echoed}`);
+        if (fault.retryAfter !== undefined) failure.headers = { ...failure.headers, 'retry-after': String(fault.retryAfter) };
+        return send(failure);
       }
       let response: SimResponse;
       try {
@@ -310,12 +336,59 @@ export class Simulator {
         if (match.route.method !== 'GET') this.saveState();
       }
       if (fault?.hang === 'afterWork') return;
+      if (fault?.reset === 'afterWork') return reset();
       if (fault?.malformed === 'json') return send({ status: 200, raw: '{"truncated": ' });
       if (fault?.malformed === 'shape') return send({ status: 200, body: { unexpected: 'shape' } });
+      if (fault?.oversizedBytes !== undefined) return await this.sendOversized(res, fault.oversizedBytes, call);
+      if (fault?.contentType !== undefined) response = { ...response, headers: { ...response.headers, 'content-type': fault.contentType } };
+      if (fault?.slowBodyMs !== undefined) return await this.sendSlowly(res, response, fault.slowBodyMs, call);
       send(response);
     } catch (error) {
       send(this.options.errorResponse(500, `Simulator failure: ${error instanceof Error ? error.message : String(error)}`));
     }
+  }
+
+  /** The fault a call to `route` meets, counting it against the fault's `times`. */
+  private takeFault(route: string): Fault | undefined {
+    const key = this.faults.has(route) ? route : this.faults.has('*') ? '*' : null;
+    if (key === null) return undefined;
+    const entry = this.faults.get(key)!;
+    if (entry.callsLeft !== null) {
+      entry.callsLeft -= 1;
+      if (entry.callsLeft <= 0) this.faults.delete(key);
+    }
+    return entry.fault;
+  }
+
+  /** 200 with a JSON body of `bytes` bytes, streamed in chunks without a Content-Length, until done or the client hangs up. */
+  private async sendOversized(res: ServerResponse, bytes: number, call: SimCall): Promise<void> {
+    call.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    const head = '{"padding":"';
+    const tail = '"}';
+    res.write(head);
+    let left = bytes - head.length - tail.length;
+    while (left > 0 && !res.destroyed) {
+      const chunk = left >= PADDING.length ? PADDING : PADDING.subarray(0, left);
+      left -= chunk.length;
+      if (!res.write(chunk)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+    }
+    if (!res.destroyed) res.end(tail);
+    call.endedAt = performance.now();
+  }
+
+  /** The headers at once, then the body one byte every `intervalMs`, until done or the client hangs up. */
+  private async sendSlowly(res: ServerResponse, response: SimResponse, intervalMs: number, call: SimCall): Promise<void> {
+    call.status = response.status;
+    const body = Buffer.from(response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body)));
+    res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', ...response.headers });
+    res.flushHeaders();
+    for (let index = 0; index < body.length && !res.destroyed; index += 1) {
+      res.write(body.subarray(index, index + 1));
+      await this.sleep(intervalMs);
+    }
+    if (!res.destroyed) res.end();
+    call.endedAt = performance.now();
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
