@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Source } from '../domain/types';
+import type { CircuitState } from '../sources/observer';
+import { CircuitStateEnum } from './circuit-state.enum';
 import { SourceEnum } from './enums';
 
 @ObjectType({ description: 'The last failure the gateway saw from a vendor.' })
@@ -22,7 +24,10 @@ export class SourceStatus {
   @Field({ description: 'Whether the gateway has a base URL and credentials for it.' })
   configured!: boolean;
 
-  @Field({ description: 'Whether the vendor answered HTTP just now (any status counts: it is reachable).' })
+  @Field({
+    description:
+      'Whether the vendor answered a probe just now without a server failure (a 5xx or 429 answer, a timeout or a refused connection is not reachable). False, with no probe sent, while its circuit is open or it asked for a pause (Retry-After).',
+  })
   reachable!: boolean;
 
   @Field(() => Int, { nullable: true, description: 'Latency of the last completed vendor call, in milliseconds.' })
@@ -33,4 +38,7 @@ export class SourceStatus {
 
   @Field(() => Date, { nullable: true, description: 'When the vendor last answered without a server error.' })
   lastSuccessAt!: Date | null;
+
+  @Field(() => CircuitStateEnum, { nullable: true, description: 'The circuit breaker in front of the vendor; null when the vendor is not configured.' })
+  circuit!: CircuitState | null;
 }

@@ -2,9 +2,11 @@ import { SOURCES, type Source } from '../domain/types';
 import type { Health } from '../sources/adapter';
 import type { Adapters } from '../sources/registry';
 
-export interface SourceHealth extends Health {
+export interface SourceHealth extends Omit<Health, 'circuit'> {
   source: Source;
   configured: boolean;
+  /** The vendor's circuit breaker; null when the vendor is not configured (it has none). */
+  circuit: Health['circuit'] | null;
 }
 
 /**
@@ -27,7 +29,7 @@ export class HealthService {
     const settled = await Promise.allSettled(
       SOURCES.map(async (source): Promise<SourceHealth> => {
         const adapter = this.adapters.get(source);
-        if (!adapter) return { source, configured: false, reachable: false, latencyMs: null, lastError: null, lastSuccessAt: null };
+        if (!adapter) return { source, configured: false, reachable: false, latencyMs: null, lastError: null, lastSuccessAt: null, circuit: null };
         return { source, configured: true, ...(await adapter.health()) };
       }),
     );

@@ -5,7 +5,7 @@
 import { inputProblem, type Problem } from '../domain/commands';
 import type { Source } from '../domain/types';
 import type { Health, StepPlan, WriteStep } from './adapter';
-import { VendorConflictError, VendorNotFoundError, VendorTimeoutError, VendorUnavailableError, type VendorError } from './errors';
+import { VendorConflictError, VendorNotFoundError, VendorTimeoutError, VendorUnavailableError, isVendorError, type VendorError } from './errors';
 import type { VendorHttp } from './http';
 
 /** A problem in a vendor's own validation, named by the domain path of the field (dots between parts). */
@@ -54,7 +54,10 @@ export function describeVendorFailure(
   let message: string;
   switch (error.code) {
     case 'VENDOR_TIMEOUT':
-      message = `${vendor} did not answer in time, so it is not known whether it could ${doing}`;
+      message =
+        error.unsent === undefined
+          ? `${vendor} did not answer in time, so it is not known whether it could ${doing}`
+          : `${vendor} was not asked to ${doing}: this request ran out of time first`;
       break;
     case 'VENDOR_UNAVAILABLE':
       message = `${vendor} could not be reached or failed, so it could not ${doing}; try again later`;
@@ -80,12 +83,19 @@ export function describeVendorFailure(
     case 'VENDOR_CALL_BUDGET_EXCEEDED':
       message = `${vendor} was not asked to ${doing}: this request has used all the vendor calls it may make`;
       break;
+    case 'VENDOR_BUSY':
+      message = `${vendor} was not asked to ${doing}: the gateway's connections to it are all busy; try again shortly`;
+      break;
   }
   return { field: null, message, code: error.code, source };
 }
 
-/** Whether a write failed in a way that leaves its outcome unknown: the request may have landed. */
+/**
+ * Whether a write failed in a way that leaves its outcome unknown: the request may have landed.
+ * Never when the transport knows it was not sent (`unsent`: refused, or no connection made).
+ */
 export function outcomeUnknown(error: unknown): boolean {
+  if (isVendorError(error) && error.unsent !== undefined) return false;
   if (error instanceof VendorTimeoutError) return true;
   // No status means the connection failed; a 5xx status is an answer, and the vendor says it failed.
   return error instanceof VendorUnavailableError && error.status === undefined;
@@ -100,11 +110,11 @@ export async function ignoringNotFound(call: Promise<unknown>): Promise<void> {
   }
 }
 
-/** Health from a transport's probe and what it has seen. */
+/** Health from a transport's probe (which sends nothing while the breaker is open), what it has seen, and its breaker. */
 export async function transportHealth(http: VendorHttp): Promise<Health> {
   const reachable = await http.probe();
   const { lastLatencyMs, lastError, lastSuccessAt } = http.health;
-  return { reachable, latencyMs: lastLatencyMs, lastError, lastSuccessAt };
+  return { reachable, latencyMs: lastLatencyMs, lastError, lastSuccessAt, circuit: http.circuit };
 }
 
 /** Emails compare ignoring case and surrounding space, as every vendor here treats them. */

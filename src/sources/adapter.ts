@@ -17,6 +17,7 @@ import type {
 import type { Permissions, Source, Subscriptions } from '../domain/types';
 import type { VendorError } from './errors';
 import type { VendorHealth } from './http';
+import type { CircuitState } from './observer';
 
 /** A person's readable fields, as one vendor's record (or what was last seen of it) tells them. */
 export interface UserView {
@@ -139,10 +140,13 @@ export interface ReadScope {
 }
 
 export interface Health {
+  /** The vendor answered a probe just now without a server failure (a 5xx or 429 is no answer); false while its breaker is open. */
   reachable: boolean;
   latencyMs: number | null;
   lastError: VendorHealth['lastError'];
   lastSuccessAt: Date | null;
+  /** The vendor's circuit breaker. */
+  circuit: CircuitState;
 }
 
 export interface VendorAdapter {

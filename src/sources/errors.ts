@@ -10,7 +10,18 @@ export type VendorErrorCode =
   | 'VENDOR_TIMEOUT'
   | 'VENDOR_BAD_RESPONSE'
   | 'VENDOR_NOT_CONFIGURED'
-  | 'VENDOR_CALL_BUDGET_EXCEEDED';
+  | 'VENDOR_CALL_BUDGET_EXCEEDED'
+  | 'VENDOR_BUSY';
+
+/**
+ * Why a request never reached the vendor, when the transport knows it did not: nothing can have
+ * happened there, so even a create may be sent again. `circuit-open`: the vendor's breaker is open
+ * (or its half-open trial is running); `retry-after`: inside a window the vendor asked for with
+ * Retry-After; `busy`: no free slot or rate-limit token in time; `time-budget`: the GraphQL
+ * request's time budget is spent; `call-budget`: its vendor-call budget is; `no-connection`: the
+ * connection could not be made (refused, connect timeout, unknown host).
+ */
+export type UnsentReason = 'circuit-open' | 'retry-after' | 'busy' | 'time-budget' | 'call-budget' | 'no-connection';
 
 export interface VendorErrorDetails {
   /** HTTP status the vendor answered with, when it answered at all. */
@@ -23,6 +34,8 @@ export interface VendorErrorDetails {
   vendorMessage?: string;
   /** The vendor's own machine-readable code, when it has one (GreenArrow's `error_code`). */
   vendorCode?: string;
+  /** Set when the request is known never to have reached the vendor (see {@link UnsentReason}). */
+  unsent?: UnsentReason;
   cause?: unknown;
 }
 
@@ -40,6 +53,8 @@ export abstract class VendorError extends Error {
   readonly status?: number;
   /** The vendor's own machine-readable code; the message shows it only when it looks like one. */
   readonly vendorCode?: string;
+  /** Why the request never reached the vendor, when that is known; undefined when it may have. */
+  readonly unsent?: UnsentReason;
   // Private, behind a getter: a logged `err` (pino's serializer copies enumerable fields) never carries it.
   #vendorMessage: string | undefined;
 
@@ -50,6 +65,7 @@ export abstract class VendorError extends Error {
     this.status = details.status;
     this.#vendorMessage = details.vendorMessage;
     this.vendorCode = details.vendorCode;
+    this.unsent = details.unsent;
   }
 
   /** The vendor's own words, redacted by the transport; for the log only, never for a client or the database. */
@@ -95,13 +111,20 @@ export class VendorRejectedError extends VendorError {
   readonly retryable = false;
 }
 
-/** The vendor could not be reached, or answered with a server failure (5xx, 429). */
+/**
+ * The vendor could not be reached, or answered with a server failure (5xx, 429); or the transport
+ * did not send the call because the vendor is known to be down (its breaker is open) or asked for
+ * a pause (Retry-After): see {@link VendorError.unsent}.
+ */
 export class VendorUnavailableError extends VendorError {
   readonly code = 'VENDOR_UNAVAILABLE';
   readonly retryable = true;
 }
 
-/** The vendor did not answer within the configured timeout. */
+/**
+ * The vendor did not answer within the configured timeout, or within what was left of the GraphQL
+ * request's time budget; with `unsent: 'time-budget'`, the budget was spent before the call went.
+ */
 export class VendorTimeoutError extends VendorError {
   readonly code = 'VENDOR_TIMEOUT';
   readonly retryable = true;
@@ -126,6 +149,24 @@ export class VendorNotConfiguredError extends VendorError {
 export class VendorCallBudgetExceededError extends VendorError {
   readonly code = 'VENDOR_CALL_BUDGET_EXCEEDED';
   readonly retryable = false;
+
+  constructor(source: Source, message: string, details: VendorErrorDetails = {}) {
+    super(source, message, { unsent: 'call-budget', ...details });
+  }
+}
+
+/**
+ * The vendor's transport had no room for the call: every connection busy and the queue full, or
+ * its outbound rate limit would have made the call wait past what the request could. Not sent;
+ * retryable, since the crowd passes.
+ */
+export class VendorBusyError extends VendorError {
+  readonly code = 'VENDOR_BUSY';
+  readonly retryable = true;
+
+  constructor(source: Source, message: string, details: VendorErrorDetails = {}) {
+    super(source, message, { unsent: 'busy', ...details });
+  }
 }
 
 export function isVendorError(error: unknown): error is VendorError {

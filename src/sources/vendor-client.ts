@@ -14,6 +14,7 @@ import {
   type VendorErrorDetails,
 } from './errors';
 import { VendorHttp, type Authorizer, type VendorHttpOptions, type VendorRequest, type VendorResponse } from './http';
+import type { VendorObserver } from './observer';
 import { walkPages } from './page-walk';
 
 /** What every datasource is given besides its settings. */
@@ -21,10 +22,12 @@ export interface VendorClientDeps {
   logger: Logger;
   /** Injected transport (tests, a shared agent); defaults to a keep-alive pool of its own. */
   dispatcher?: Dispatcher;
+  /** Who watches the vendor calls (metrics, traces; see src/sources/observer.ts); nobody by default. */
+  observer?: Partial<VendorObserver>;
 }
 
 /** The part of every vendor's settings that its transport needs. */
-export type EndpointSettings = Pick<VendorHttpOptions, 'baseUrl' | 'timeoutMs' | 'retries' | 'connections'>;
+export type EndpointSettings = Pick<VendorHttpOptions, 'baseUrl' | 'timeoutMs' | 'retries' | 'connections' | 'resilience'>;
 
 export interface VendorClientConfig {
   source: Source;
@@ -54,7 +57,7 @@ export interface FailureFacts {
 type VendorErrorClass = new (source: Source, message: string, details: VendorErrorDetails & { existingId?: string }) => VendorError;
 
 /** Failures an operator must look at (credentials, outages, broken answers); the others are the request's own. */
-const OPERATOR_FAILURES = new Set<VendorErrorCode>(['VENDOR_UNAUTHORIZED', 'VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'VENDOR_BAD_RESPONSE']);
+const OPERATOR_FAILURES = new Set<VendorErrorCode>(['VENDOR_UNAUTHORIZED', 'VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'VENDOR_BAD_RESPONSE', 'VENDOR_BUSY']);
 
 /** A vendor's own error code is shown in a message only when it looks like a code, not like words. */
 const VENDOR_CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -91,9 +94,11 @@ export abstract class VendorClient<Hint = void> {
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       connections: settings.connections,
+      resilience: settings.resilience,
       authorize: config.authorize(),
       credentials: config.credentials,
       logger: deps.logger,
+      observer: deps.observer,
       dispatcher: deps.dispatcher,
     });
   }

@@ -6,13 +6,19 @@
 import type { Source } from '../domain/types';
 import type { EnvReader } from '../env';
 import type { VendorAdapter } from './adapter';
+import { DEFAULT_RESILIENCE, RESILIENCE_BOUNDS, type ResiliencePolicy } from './resilience';
 import type { VendorClientDeps } from './vendor-client';
 
 /** Settings every vendor transport takes, whether it talks to a simulator or the real vendor. */
 export interface TransportSettings {
+  /** Deadline of one attempt, from sending to the last byte. */
   timeoutMs: number;
+  /** Extra attempts for a call that may be retried. */
   retries: number;
+  /** Keep-alive connections, and calls in flight at once. */
   connections: number;
+  /** The rest of the resilience policy; {@link readTransport} reads all of it, a test may give part (the rest takes its default). */
+  resilience?: Partial<ResiliencePolicy>;
 }
 
 /** Where a vendor is: an endpoint from the environment (`<PREFIX>_BASE_URL` and credentials), or nowhere (not configured). */
@@ -43,14 +49,37 @@ export interface VendorModule<Tuning extends TransportSettings, Endpoint extends
   createAdapter(tuning: Tuning, endpoint: Endpoint, deps: VendorClientDeps): VendorAdapter;
 }
 
+/** The variable suffix of each resilience setting: `VENDOR_<SUFFIX>` for every vendor, `<SOURCE>_<SUFFIX>` for one. */
+export const RESILIENCE_VARIABLES: Readonly<Record<keyof ResiliencePolicy, string>> = {
+  connectTimeoutMs: 'CONNECT_TIMEOUT_MS',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  bodyTimeoutMs: 'BODY_TIMEOUT_MS',
+  retryBaseDelayMs: 'RETRY_BASE_DELAY_MS',
+  retryMaxDelayMs: 'RETRY_MAX_DELAY_MS',
+  retryWindowMs: 'RETRY_WINDOW_MS',
+  retryAfterMaxMs: 'RETRY_AFTER_MAX_MS',
+  breakerThreshold: 'BREAKER_THRESHOLD',
+  breakerHalfOpenMs: 'BREAKER_HALF_OPEN_MS',
+  queue: 'QUEUE',
+  rateLimitPerSecond: 'RATE_LIMIT_RPS',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
+};
+
 /**
- * The transport settings of a vendor: `<SOURCE>_TIMEOUT_MS`, else `VENDOR_TIMEOUT_MS`; the retries
- * and the connection pool are the same for every vendor.
+ * The transport settings of a vendor. Each is `VENDOR_<NAME>` for every vendor, overridden for one
+ * by `<SOURCE>_<NAME>`: `TIMEOUT_MS`, `RETRIES`, `CONNECTIONS` and the resilience policy's
+ * ({@link RESILIENCE_VARIABLES}; defaults in DEFAULT_RESILIENCE).
  */
 export function readTransport(read: EnvReader, source: Source): TransportSettings {
+  const perVendor = (name: string, fallback: number, [min, max]: readonly [number, number]) =>
+    read.int(`${source}_${name}`, read.int(`VENDOR_${name}`, fallback, min, max), min, max);
+  const resilience = Object.fromEntries(
+    (Object.keys(RESILIENCE_VARIABLES) as (keyof ResiliencePolicy)[]).map((key) => [key, perVendor(RESILIENCE_VARIABLES[key], DEFAULT_RESILIENCE[key], RESILIENCE_BOUNDS[key])]),
+  ) as unknown as ResiliencePolicy;
   return {
-    timeoutMs: read.int(`${source}_TIMEOUT_MS`, read.int('VENDOR_TIMEOUT_MS', 5_000, 1, 600_000), 1, 600_000),
-    retries: read.int('VENDOR_RETRIES', 2, 0, 10),
-    connections: read.int('VENDOR_CONNECTIONS', 16, 1, 1_024),
+    timeoutMs: perVendor('TIMEOUT_MS', 5_000, [1, 600_000]),
+    retries: perVendor('RETRIES', 2, [0, 10]),
+    connections: perVendor('CONNECTIONS', 16, [1, 1_024]),
+    resilience,
   };
 }

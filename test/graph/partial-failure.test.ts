@@ -35,7 +35,8 @@ describe('a failing vendor nulls only its own fields', () => {
   let app: BootedGateway;
 
   beforeAll(async () => {
-    app = await bootGateway({ VENDOR_TIMEOUT_MS: '1500', VENDOR_RETRIES: '0' });
+    // Each case fails a vendor on purpose; its breaker (test/resilience/breaker.test.ts) would still be open for the next case.
+    app = await bootGateway({ VENDOR_TIMEOUT_MS: '1500', VENDOR_RETRIES: '0', VENDOR_BREAKER_THRESHOLD: '1000' });
   });
   afterAll(() => app.stop());
   beforeEach(() => resetCounters(app));

@@ -40,7 +40,7 @@ describe('RainMaker source against its simulator', () => {
   let source: RainMakerSource;
 
   function settings(overrides: Partial<RainMakerSettings> = {}): RainMakerSettings {
-    return { baseUrl: sim.url, ...CREDENTIALS, ...SCOPE, apiVersion: 'v1', timeoutMs: 2_000, retries: 2, connections: 4, ...overrides };
+    return { baseUrl: sim.url, ...CREDENTIALS, ...SCOPE, apiVersion: 'v1', timeoutMs: 2_000, retries: 2, connections: 4, resilience: { breakerThreshold: 1_000 }, ...overrides };
   }
 
   function client(overrides: Partial<RainMakerSettings> = {}, deps: Partial<RainMakerDeps> = {}): RainMakerSource {

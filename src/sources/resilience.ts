@@ -1,0 +1,117 @@
+/**
+ * The pieces of a vendor's resilience policy that are not cockatiel's: the settings and their
+ * defaults, reading a Retry-After header, and an outbound rate limit. `VendorHttp` composes them
+ * with cockatiel's retry, circuit breaker, bulkhead and timeout.
+ */
+
+/** How one vendor's transport protects the gateway from it (and it from the gateway). */
+export interface ResiliencePolicy {
+  /** Longest wait for a TCP connection to open. */
+  connectTimeoutMs: number;
+  /** Longest wait for the answer's headers once the request is sent. */
+  headersTimeoutMs: number;
+  /** Longest silence between two chunks of an answer's body. */
+  bodyTimeoutMs: number;
+  /** First retry's backoff (decorrelated jitter around it, doubling per retry). */
+  retryBaseDelayMs: number;
+  /** Longest backoff before one retry. */
+  retryMaxDelayMs: number;
+  /** Retries of one call end this long after its first attempt began, however many are left. */
+  retryWindowMs: number;
+  /** Longest Retry-After window honoured; a vendor asking for more is paused this long. */
+  retryAfterMaxMs: number;
+  /** Consecutive failures (5xx, timeouts, connection failures) that open the vendor's breaker. */
+  breakerThreshold: number;
+  /** How long an open breaker refuses every call before letting one trial through. */
+  breakerHalfOpenMs: number;
+  /** Calls that may wait for one of the vendor's connections; one more is refused with VENDOR_BUSY. */
+  queue: number;
+  /** Calls a second the gateway sends the vendor at most (bursts of as many); 0 for no limit. */
+  rateLimitPerSecond: number;
+  /** Largest answer read; a larger one is cut off unread (VENDOR_BAD_RESPONSE). */
+  maxResponseBytes: number;
+}
+
+/** The defaults, which the README's settings table documents. */
+export const DEFAULT_RESILIENCE: Readonly<ResiliencePolicy> = {
+  connectTimeoutMs: 2_000,
+  headersTimeoutMs: 5_000,
+  bodyTimeoutMs: 5_000,
+  retryBaseDelayMs: 100,
+  retryMaxDelayMs: 1_000,
+  retryWindowMs: 3_000,
+  retryAfterMaxMs: 60_000,
+  breakerThreshold: 5,
+  breakerHalfOpenMs: 10_000,
+  queue: 64,
+  rateLimitPerSecond: 0,
+  maxResponseBytes: 8 * 1024 * 1024,
+};
+
+/** Each setting's bounds, for the environment reader and the transport's own checks. */
+export const RESILIENCE_BOUNDS: Readonly<Record<keyof ResiliencePolicy, readonly [min: number, max: number]>> = {
+  connectTimeoutMs: [1, 600_000],
+  headersTimeoutMs: [1, 600_000],
+  bodyTimeoutMs: [1, 600_000],
+  retryBaseDelayMs: [1, 60_000],
+  retryMaxDelayMs: [1, 600_000],
+  retryWindowMs: [0, 600_000],
+  retryAfterMaxMs: [0, 3_600_000],
+  breakerThreshold: [1, 1_000_000],
+  breakerHalfOpenMs: [1, 3_600_000],
+  queue: [0, 1_000_000],
+  rateLimitPerSecond: [0, 1_000_000],
+  maxResponseBytes: [1_024, 1_073_741_824],
+};
+
+/** The policy with every setting left out taken from the defaults; a value out of bounds is a TypeError naming it. */
+export function resiliencePolicy(owner: string, given: Partial<ResiliencePolicy> = {}): ResiliencePolicy {
+  const policy = { ...DEFAULT_RESILIENCE, ...given };
+  for (const [name, [min, max]] of Object.entries(RESILIENCE_BOUNDS) as [keyof ResiliencePolicy, readonly [number, number]][]) {
+    const value = policy[name];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new TypeError(`${owner}: resilience.${name} must be an integer from ${min} to ${max}, got ${value}`);
+    }
+  }
+  return policy;
+}
+
+/**
+ * Milliseconds a Retry-After header asks for, from `now`: delay-seconds or an HTTP date (RFC 9110
+ * 10.2.3); null when there is none or it cannot be read. A date in the past asks for nothing (0).
+ */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === '') return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * An outbound rate limit as the generic cell rate algorithm keeps it: calls are spaced
+ * `1000 / perSecond` ms apart on average, with bursts of up to `perSecond` calls. A call learns at
+ * once how long it must wait for its turn, so one that could not wait that long is refused without
+ * taking a turn from the others.
+ */
+export class OutboundRateLimit {
+  private readonly intervalMs: number;
+  private readonly burstMs: number;
+  /** When the next call would be on time if no burst were allowed (the algorithm's one state). */
+  private theoreticalAt = 0;
+
+  constructor(perSecond: number) {
+    if (!(perSecond > 0)) throw new TypeError(`OutboundRateLimit: perSecond must be positive, got ${perSecond}`);
+    this.intervalMs = 1_000 / perSecond;
+    this.burstMs = this.intervalMs * (Math.max(1, Math.floor(perSecond)) - 1);
+  }
+
+  /** Takes a turn and answers how long to wait for it, or null (no turn taken) when that is over `maxWaitMs`. */
+  reserve(now: number, maxWaitMs: number): number | null {
+    const due = Math.max(this.theoreticalAt, now);
+    const waitMs = Math.max(0, due - this.burstMs - now);
+    if (waitMs > maxWaitMs) return null;
+    this.theoreticalAt = due + this.intervalMs;
+    return waitMs;
+  }
+}
