@@ -371,7 +371,7 @@ export class Simulator {
     while (left > 0 && !res.destroyed) {
       const chunk = left >= PADDING.length ? PADDING : PADDING.subarray(0, left);
       left -= chunk.length;
-      if (!res.write(chunk)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+      if (!res.write(chunk)) await drained(res);
     }
     if (!res.destroyed) res.end(tail);
     call.endedAt = performance.now();
@@ -418,6 +418,19 @@ export class Simulator {
       this.timers.add(timer);
     });
   }
+}
+
+/** Resolves once `res` can take more, or is gone; leaves no listener behind either way. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function splitPath(path: string): string[] {
