@@ -5,7 +5,7 @@
 import { inputProblem, type Problem } from '../domain/commands';
 import type { Source } from '../domain/types';
 import type { Health, StepPlan, WriteStep } from './adapter';
-import { VendorConflictError, VendorNotFoundError, VendorTimeoutError, VendorUnavailableError, isVendorError, type VendorError } from './errors';
+import { VendorBadResponseError, VendorConflictError, VendorNotFoundError, VendorTimeoutError, VendorUnavailableError, isVendorError, type VendorError } from './errors';
 import type { VendorHttp } from './http';
 
 /** A problem in a vendor's own validation, named by the domain path of the field (dots between parts). */
@@ -92,11 +92,13 @@ export function describeVendorFailure(
 
 /**
  * Whether a write failed in a way that leaves its outcome unknown: the request may have landed.
- * Never when the transport knows it was not sent (`unsent`: refused, or no connection made).
+ * Never when the transport knows it was not sent (`unsent`: refused, or no connection made). An
+ * answer the gateway cannot read (not JSON, too large, not the contract's shape) came after the
+ * vendor did whatever it did, so it too leaves the outcome unknown.
  */
 export function outcomeUnknown(error: unknown): boolean {
   if (isVendorError(error) && error.unsent !== undefined) return false;
-  if (error instanceof VendorTimeoutError) return true;
+  if (error instanceof VendorTimeoutError || error instanceof VendorBadResponseError) return true;
   // No status means the connection failed; a 5xx status is an answer, and the vendor says it failed.
   return error instanceof VendorUnavailableError && error.status === undefined;
 }
