@@ -2,12 +2,13 @@
  * Jest runs the TypeScript through ts-jest without type checking (`npm run typecheck` does that once).
  * Browser tests (`*.browser.test.ts`) need Chromium: `npm run test:browser` runs them, not `npm test`.
  * Scale tests (`*.scale.test.ts`: vendors of 10,000 people, about 30 s) run with `npm run test:scale`.
+ * Load tests (`*.load.test.ts`: 2,000 requests with a vendor hung, about 40 s) run with `npm run test:load`.
  */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '\\.scale\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '\\.scale\\.test\\.ts$', '\\.load\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
