@@ -1,9 +1,11 @@
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Source } from '../../src/domain/types';
 import { createLogger } from '../../src/logger';
+import { journalKeyFor } from '../../src/store/journal-key';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**
@@ -15,7 +17,9 @@ import { bootGateway, graphql, resetCounters, type BootedGateway } from '../help
 const CREATE_PASSWORD = 'Echoed-Create-Secret-1';
 const CHANGE_PASSWORD = 'Echoed-Change-Secret-2';
 const ROLLBACK_PASSWORD = 'Echoed-Rollback-Secret-3';
-const PASSWORDS = [CREATE_PASSWORD, CHANGE_PASSWORD, ROLLBACK_PASSWORD];
+const KEYED_PASSWORD = 'Keyed-Fingerprinted-Secret-4';
+const OTHER_KEYED_PASSWORD = 'Keyed-Other-Secret-5';
+const PASSWORDS = [CREATE_PASSWORD, CHANGE_PASSWORD, ROLLBACK_PASSWORD, KEYED_PASSWORD, OTHER_KEYED_PASSWORD];
 /** The simulators' wording of an injected failure: vendor text that must stay in the log. */
 const VENDOR_WORDS = 'Injected failure';
 
@@ -132,6 +136,18 @@ describe('a vendor that echoes the password', () => {
     }
   });
 
+  it('catches a key reused with another password, though the journal keeps no fast hash of either', async () => {
+    const created = await send(CREATE, person({ email: `echo.keyed${counter}@example.org` }));
+    const input = { id: created.user!.id, idempotencyKey: 'keyed-password-1' };
+    expect((await send(PASSWORD, { ...input, password: KEYED_PASSWORD })).userErrors).toEqual([]);
+    const reused = await send(PASSWORD, { ...input, password: OTHER_KEYED_PASSWORD });
+    expect(reused.userErrors).toEqual([expect.objectContaining({ field: ['input', 'idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' })]);
+    expect(reused.results).toEqual([]);
+    expect((await send(PASSWORD, { ...input, password: KEYED_PASSWORD })).replayed).toBe(true);
+    const [row] = await app.store.db.query<{ input_hash: string; secret_fingerprint: string }>('SELECT input_hash, secret_fingerprint FROM operations WHERE idempotency_key = $1', ['keyed-password-1']);
+    expect(row!.secret_fingerprint).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);
+  });
+
   // Declared last, so it runs after every mutation above has answered, logged and journaled.
   it('leaves the password in no answer, no database file and no log line, and the vendor\'s words only in the log', () => {
     const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
@@ -145,5 +161,11 @@ describe('a vendor that echoes the password', () => {
     }
     expect(answers.join('\n')).not.toContain(VENDOR_WORDS);
     expect(files.join('\n')).not.toContain(VENDOR_WORDS);
+    // Nor a fast hash of it that a guess could be tested against, with or without the journal key beside the database.
+    const key = journalKeyFor({ dataDir });
+    for (const password of PASSWORDS) {
+      const digests = [createHash('sha256').update(password).digest(), createHash('sha1').update(password).digest(), createHmac('sha256', key).update(password).digest()];
+      for (const digest of digests) for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(files.join('\n')).not.toContain(digest.toString(encoding));
+    }
   });
 });
