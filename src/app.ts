@@ -22,6 +22,7 @@ import { observeOperations } from './observability/graphql-observer';
 import { Readiness, VendorStates } from './observability/health';
 import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
 import { createTracing } from './observability/tracing';
+import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './shutdown';
 
 /**
@@ -67,7 +68,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const metrics = config.observability.metrics.enabled ? new GatewayMetrics({ vendors: vendorSources }) : null;
   const tracing = createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
   const vendorStates = new VendorStates(vendorSources);
-  const adapters = createAdapters(config.vendors, { logger });
+  const adapters = createAdapters(config.vendors, { logger, observer: createVendorObserver({ metrics, tracing, vendors: vendorStates }) });
   for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
     const ready = adapters.get(source) !== null;

@@ -10,12 +10,11 @@ export function breakerStateWord(state: unknown): string {
 }
 
 /**
- * What the vendor transport last told about each configured vendor: its breaker state and how many
- * calls wait for it. Kept from the transport's events, so a probe asks no vendor anything.
+ * What the vendor transport last told about each configured vendor's breaker, kept from its
+ * events, so a probe asks no vendor anything.
  */
 export class VendorStates {
   private readonly breakers = new Map<string, string>();
-  private readonly queues = new Map<string, number>();
 
   constructor(readonly vendors: readonly string[]) {
     for (const vendor of vendors) this.breakers.set(vendor, 'closed');
@@ -25,16 +24,8 @@ export class VendorStates {
     this.breakers.set(vendor, state);
   }
 
-  queueChanged(vendor: string, depth: number): void {
-    this.queues.set(vendor, depth);
-  }
-
   breaker(vendor: string): string {
     return this.breakers.get(vendor) ?? 'closed';
-  }
-
-  queueDepth(vendor: string): number {
-    return this.queues.get(vendor) ?? 0;
   }
 }
 

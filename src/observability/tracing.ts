@@ -2,7 +2,6 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  createContextKey,
   defaultTextMapGetter,
   defaultTextMapSetter,
   trace,
@@ -49,9 +48,6 @@ export interface TracingOptions {
   exporter?: SpanExporter;
 }
 
-/** Marks a context whose span is a vendor call's, so the transport's later events can annotate it. */
-const VENDOR_SPAN = createContextKey('usergraph vendor call span');
-
 /**
  * OpenTelemetry traces of the gateway: a server span per GraphQL request (child of the caller's
  * W3C `traceparent` when it sent one), named after its operation by the Apollo plugin, and a
@@ -80,7 +76,7 @@ export class Tracing {
   /**
    * Runs `serve` in a server span for one HTTP request: its parent is the request's `traceparent`
    * (and `tracestate`) when valid, a new trace otherwise. The span ends when `serve` settles, with
-   * the response's status code.
+   * the response's status code (or the `status` of what `serve` threw), failed from 500 on.
    */
   async serve<T>(req: IncomingMessage, res: ServerResponse, attributes: Attributes, serve: () => Promise<T>): Promise<T> {
     const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
@@ -91,14 +87,19 @@ export class Tracing {
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path, ...attributes } },
       parent,
     );
+    let status = 500;
     try {
-      return await this.contextManager.with(trace.setSpan(parent, span), serve);
+      const result = await this.contextManager.with(trace.setSpan(parent, span), serve);
+      status = res.statusCode;
+      return result;
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode(error) });
+      // A refusal the HTTP front answers itself (401, 413, 429, …) carries its status.
+      status = statusOf(error) ?? 500;
+      if (status >= 500) span.setAttribute('error.type', errorCode(error));
       throw error;
     } finally {
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
   }
@@ -110,7 +111,8 @@ export class Tracing {
 
   /**
    * Runs one vendor call attempt in a client span, child of the current span, after writing its
-   * W3C `traceparent` (and `tracestate`) into `headers`, the headers the attempt sends.
+   * W3C `traceparent` (and `tracestate`) into `headers`, the headers the attempt sends. The span
+   * gets the HTTP status the attempt answers with (a number, or an object's `status`) or fails with.
    */
   async vendorAttempt<T>(info: VendorAttemptInfo, headers: Record<string, string>, run: () => Promise<T>): Promise<T> {
     const parent = this.contextManager.active();
@@ -127,23 +129,22 @@ export class Tracing {
       },
       parent,
     );
-    const context = trace.setSpan(parent, span).setValue(VENDOR_SPAN, span);
+    const context = trace.setSpan(parent, span);
     this.propagator.inject(context, headers, defaultTextMapSetter);
     try {
-      return await this.contextManager.with(context, run);
+      const result = await this.contextManager.with(context, run);
+      const status = statusOf(result);
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      return result;
     } catch (error) {
+      const status = statusOf(error);
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode(error) });
       span.setAttribute('error.type', errorCode(error));
       throw error;
     } finally {
       span.end();
     }
-  }
-
-  /** Adds what the transport said of the attempt being made here (its status, its outcome) to its span. */
-  annotateVendorAttempt(attributes: Attributes): void {
-    const span = this.contextManager.active().getValue(VENDOR_SPAN) as Span | undefined;
-    span?.setAttributes(attributes);
   }
 
   /** Exports what is left (bounded by the exporter's own timeout) and stops; idempotent. */
@@ -207,6 +208,13 @@ const headerGetter = {
   keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
   get: (carrier: IncomingHttpHeaders, key: string) => defaultTextMapGetter.get(carrier, key),
 };
+
+/** The HTTP status a vendor attempt ended with: its result when a number, or the result's (or error's) `status`. */
+function statusOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const status = (value as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
 
 /** A stable word for a failure: the error's `code` (VENDOR_TIMEOUT, …) or its class name; never its message. */
 function errorCode(error: unknown): string {

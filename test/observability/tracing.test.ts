@@ -9,6 +9,7 @@ import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway } from '../helpers/gateway-process';
 import { eventually } from '../helpers/eventually';
+import { bearer, bootGateway, resetCounters } from '../helpers/gateway';
 
 /**
  * OpenTelemetry traces over real HTTP: one GraphQL request makes one server span named after its
@@ -66,6 +67,27 @@ describe('traces', () => {
     });
   });
 
+  it('makes a client span per vendor call below it, and the vendor gets its traceparent', async () => {
+    await (await send({ traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` })).json();
+    await eventually(() => serverSpans().length === 1, 'the server span to end');
+    const [operation] = serverSpans() as [ReadableSpan];
+    const vendorSpans = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
+    const calls = Object.entries(simulators.simulators).flatMap(([source, simulator]) => simulator.callLog().map((call) => ({ source, call })));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(vendorSpans).toHaveLength(calls.length);
+    for (const span of vendorSpans) {
+      expect(span.spanContext().traceId).toBe(TRACE_ID);
+      expect(span.parentSpanContext?.spanId).toBe(operation.spanContext().spanId);
+      expect(span.attributes).toMatchObject({ 'http.response.status_code': 200 });
+    }
+    // Each call the vendors saw carried the traceparent of its own span, in the caller's trace.
+    const bySpan = new Map(vendorSpans.map((span) => [`00-${TRACE_ID}-${span.spanContext().spanId}-01`, span]));
+    for (const { source, call } of calls) {
+      const span = bySpan.get(call.traceHeaders['traceparent'] ?? '');
+      expect([source, call.route, span?.attributes['usergraph.vendor'], span?.attributes['usergraph.vendor.route'], span?.name]).toEqual([source, call.route, source, call.route, `${call.method} ${call.route}`]);
+    }
+  });
+
   it('starts a new trace when the caller sent no traceparent, or one that is malformed', async () => {
     for (const headers of [{}, { traceparent: 'not-a-trace-parent' }] as Record<string, string>[]) {
       exporter.reset();
@@ -78,12 +100,41 @@ describe('traces', () => {
     }
   });
 
+  it('records the status of a request refused before GraphQL ran', async () => {
+    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ sources { source } }"' });
+    expect(response.status).toBe(400);
+    await eventually(() => serverSpans().length === 1, 'the server span to end');
+    const [refused] = serverSpans() as [ReadableSpan];
+    expect(refused.attributes['http.response.status_code']).toBe(400);
+    expect(refused.status.code).toBe(0);
+  });
+
   it('marks a request that failed as a whole', async () => {
     const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ nothing }' }) });
     expect(response.status).toBe(400);
     await eventually(() => serverSpans().length === 1, 'the server span to end');
     const [failed] = serverSpans() as [ReadableSpan];
     expect(failed.attributes).toMatchObject({ 'usergraph.graphql.outcome': 'error', 'usergraph.graphql.error_codes': ['GRAPHQL_VALIDATION_FAILED'], 'http.response.status_code': 400 });
+  });
+});
+
+describe('without a trace exporter', () => {
+  it('makes no span and sends the vendors no traceparent, even when the caller sent one', async () => {
+    const app = await bootGateway();
+    try {
+      resetCounters(app);
+      const response = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, ...bearer(app.tokens!.admin) },
+        body: JSON.stringify({ query: QUERY }),
+      });
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      const calls = Object.values(app.simulators.simulators).flatMap((simulator) => simulator.callLog());
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.map((call) => call.traceHeaders)).toEqual(calls.map(() => ({})));
+    } finally {
+      await app.stop();
+    }
   });
 });
 
