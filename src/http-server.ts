@@ -76,7 +76,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The gateway's HTTP front: GraphQL at /graphql (Apollo's `executeHTTPGraphQLRequest`), the
- * playground's assets under /playground/, a redirect from /, and a JSON 404 elsewhere. It exists
+ * playground's assets under /playground/, the probes at /healthz and /readyz, Prometheus's
+ * /metrics (METRICS), a redirect from /, and a JSON 404 elsewhere. It exists
  * instead of Apollo's standalone server to answer CORS only for configured origins (the standalone
  * server allows every origin, so any web page could drive a gateway on localhost) and to bound
  * request bodies (the standalone server reads 50 MB).
