@@ -162,12 +162,18 @@ export abstract class VendorClient<Hint = void> {
     return new ErrorClass(this.source, `${route} answered HTTP ${response.status}${shownCode}`, { status: response.status, vendorMessage, vendorCode, existingId });
   }
 
-  /** One log line per failed call: warn for what an operator must fix, info for what the request itself caused. */
+  /**
+   * One log line per failed call: warn for what an operator must fix, info for what the request
+   * itself caused, debug for a call the transport refused without sending (an open breaker, a
+   * Retry-After pause, no free slot, no time left): the breaker's opening and the pause were logged
+   * once at warn, and a line per refused call would flood the log for as long as a vendor is down.
+   */
   private logFailure(request: VendorRequest, error: unknown): void {
     if (!isVendorError(error)) return;
-    const level = OPERATOR_FAILURES.has(error.code) ? 'warn' : 'info';
+    const refused = error.unsent !== undefined && error.unsent !== 'no-connection';
+    const level = refused ? 'debug' : OPERATOR_FAILURES.has(error.code) ? 'warn' : 'info';
     this.logger[level](
-      { source: this.source, route: request.route, method: request.method, code: error.code, status: error.status, vendorCode: error.vendorCode && this.http.redactVendorText(error.vendorCode, request), vendorMessage: error.vendorMessage },
+      { source: this.source, route: request.route, method: request.method, code: error.code, status: error.status, unsent: error.unsent, vendorCode: error.vendorCode && this.http.redactVendorText(error.vendorCode, request), vendorMessage: error.vendorMessage },
       'vendor call failed',
     );
   }
