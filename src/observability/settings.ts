@@ -51,7 +51,10 @@ function readTracing(read: EnvReader): TracingSettings | null {
   return url === undefined ? null : { url, headers, serviceName, sampler };
 }
 
-/** An http(s) URL without credentials in it (they go in the headers variable, which is never logged). */
+/**
+ * An http(s) URL without credentials in it (they go in the headers variable, which is never
+ * logged). Messages never repeat the value, which may hold a credential.
+ */
 function collectorUrl(read: EnvReader, name: string): string | undefined {
   const value = read.raw(name);
   if (value === undefined) return undefined;
@@ -59,15 +62,15 @@ function collectorUrl(read: EnvReader, name: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    read.problems.push(`${name}: expected an http(s) URL of an OTLP collector, got "${value}"`);
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    read.problems.push(`${name}: expected an http(s) URL of an OTLP collector (OTLP/HTTP), got "${value}"`);
+    read.problems.push(`${name}: expected the http(s) URL of an OTLP collector, such as http://collector:4318`);
     return undefined;
   }
   if (url.username !== '' || url.password !== '') {
     read.problems.push(`${name}: credentials do not belong in the URL; send them with OTEL_EXPORTER_OTLP_HEADERS`);
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    read.problems.push(`${name}: expected an http(s) URL (OTLP/HTTP; gRPC is not supported), got a ${url.protocol} URL`);
     return undefined;
   }
   return value;
