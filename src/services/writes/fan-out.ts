@@ -84,7 +84,7 @@ async function runOrRecover(step: WriteStep, resuming: boolean, logger: Logger):
     if (!(step.findCreated && outcomeUnknown(error))) throw error;
     let found: string | null;
     try {
-      found = await step.findCreated();
+      found = await outsideBudget(() => step.findCreated!());
     } catch (lookupError) {
       logger.warn({ source: step.source, err: lookupError }, 'a create that timed out could not be looked up; its record may exist');
       throw error;
@@ -118,12 +118,14 @@ async function undo(step: WriteStep, externalId: string, options: FanOutOptions,
 }
 
 /**
- * Runs an undo free of the request's vendor-call budget: a person left half-created at the
- * vendors is worse than a few calls over it, and there is at most one undo per create.
+ * Runs an undo, or the look-up of what a timed-out create made, free of the request's budgets (its
+ * vendor calls and its time): a person left half-created at the vendors is worse than a few calls
+ * or seconds over them, there is at most one of each per create, and each attempt is still bounded
+ * by the vendor's own timeout.
  */
-function outsideBudget<T>(undoCall: () => Promise<T>): Promise<T> {
+function outsideBudget<T>(call: () => Promise<T>): Promise<T> {
   const scope = currentRequest();
-  return scope ? runInRequest({ ...scope, vendorCallsLeft: null }, undoCall) : undoCall();
+  return scope ? runInRequest({ ...scope, vendorCallsLeft: null, deadlineAt: null }, call) : call();
 }
 
 /** A failure as results and the journal carry it, in the adapter's words; anything else is logged and masked. */
