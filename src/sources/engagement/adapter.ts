@@ -1,15 +1,11 @@
 import {
   inputProblem,
-  type ChangePasswordCommand,
   type CreateUserCommand,
-  type PermissionsChange,
   type Problem,
-  type UpdateUserCommand,
 } from '../../domain/commands';
 import type {
   AdapterCapabilities,
   GatewayLookups,
-  Health,
   LinkedRecord,
   RecordPage,
   RememberedValues,
@@ -20,8 +16,8 @@ import type {
   WriteStep,
   ViewField,
 } from '../adapter';
-import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
-import type { VendorError } from '../errors';
+import { ignoringNotFound, inputProblems, sameEmail, write } from '../adapter-support';
+import { AdapterBase } from '../adapter-base';
 import { walkPages } from '../page-walk';
 import type { EngagementSource } from './client';
 import { normalizeMobileNumber, type CreateRules } from './contract';
@@ -38,7 +34,7 @@ const NAME = 'Engagement';
  * (the sync and the gateway's refresher walk it with `listPage`) and requests read the mirror;
  * only a create that timed out walks it again, to find what it may have made.
  */
-export class EngagementAdapter implements VendorAdapter {
+export class EngagementAdapter extends AdapterBase<EngagementSource> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -64,11 +60,14 @@ export class EngagementAdapter implements VendorAdapter {
     active: 'fallback',
   } as const;
   readonly remembers: readonly ViewField[] = ['subscriptions'];
+  protected readonly conflict = { field: ['email'], message: 'a member with this email address or mobile number already exists' };
 
   constructor(
-    private readonly client: EngagementSource,
+    client: EngagementSource,
     private readonly rules: CreateRules,
-  ) {}
+  ) {
+    super(client);
+  }
 
   /** The voice flag is write-only at the vendor: what the gateway last sent stands in for it. */
   view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
@@ -164,21 +163,6 @@ export class EngagementAdapter implements VendorAdapter {
     return { active: true, voiceSubscription: command.subscriptions?.voice ?? false };
   }
 
-  planUpdate(command: UpdateUserCommand): StepPlan {
-    const held = Object.keys(command.changes).filter((field) => (this.capabilities.holds as readonly string[]).includes(field));
-    return held.length === 0
-      ? skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`)
-      : skip('NOT_SUPPORTED', `${NAME} cannot change ${held.join(', ')}: it has no update; it keeps the old value`);
-  }
-
-  planChangePassword(_command: ChangePasswordCommand): StepPlan {
-    return skip('NOT_SUPPORTED', `${NAME} keeps no passwords`);
-  }
-
-  planSetPermissions(_permissions: PermissionsChange): StepPlan {
-    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
-  }
-
   planDelete(record: LinkedRecord): StepPlan {
     const step: WriteStep = {
       source: SOURCE,
@@ -186,18 +170,6 @@ export class EngagementAdapter implements VendorAdapter {
       run: async () => (await ignoringNotFound(this.client.deleteMember(record.externalId)), record.externalId),
     };
     return write(step);
-  }
-
-  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
-    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['email'], message: 'a member with this email address or mobile number already exists' });
-  }
-
-  health(): Promise<Health> {
-    return transportHealth(this.client.http);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
   }
 
   /** The listing, page by page, as records. */

@@ -8,9 +8,10 @@ import type {
 } from '../../domain/commands';
 import { inputProblem } from '../../domain/commands';
 import type { MailClassRef, PermissionsInput } from '../../domain/types';
-import type { AdapterCapabilities, Health, LinkedRecord, ReadScope, RecordPage, StepPlan, VendorAdapter, VendorRecord, UserView, ViewField, WriteStep } from '../adapter';
-import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
-import { VendorNotFoundError, type VendorError } from '../errors';
+import type { AdapterCapabilities, LinkedRecord, ReadScope, RecordPage, StepPlan, VendorAdapter, VendorRecord, UserView, ViewField } from '../adapter';
+import { ignoringNotFound, inputProblems, sameEmail, skip, write } from '../adapter-support';
+import { AdapterBase } from '../adapter-base';
+import { VendorNotFoundError } from '../errors';
 import { walkPages } from '../page-walk';
 import type { GreenArrowSource } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
@@ -24,7 +25,7 @@ const NAME = 'GreenArrow';
  * one by one (by id or email) and by a paged listing. The email address is its unique key, and the
  * only profile field it keeps.
  */
-export class GreenArrowAdapter implements VendorAdapter {
+export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -40,10 +41,13 @@ export class GreenArrowAdapter implements VendorAdapter {
   };
   readonly fields = { permissions: 'primary' } as const;
   readonly remembers: readonly ViewField[] = [];
+  protected readonly conflict = { field: ['email'], message: 'another user already has this email address' };
   /** The listing's size as last seen, to weigh single reads against a walk; unknown at first. */
   private knownTotal: number | null = null;
 
-  constructor(private readonly client: GreenArrowSource) {}
+  constructor(client: GreenArrowSource) {
+    super(client);
+  }
 
   view(record: VendorRecord | null): UserView {
     return record?.view ?? {};
@@ -142,19 +146,19 @@ export class GreenArrowAdapter implements VendorAdapter {
     );
   }
 
-  planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
+  override planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
     const email = command.changes.email;
     if (email === undefined) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
     const update = { email };
     return write(this.step('update', record, () => this.client.updateUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
   }
 
-  planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+  override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
     const update = { password: command.password };
     return write(this.step('password', record, () => this.client.updateUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
   }
 
-  planSetPermissions(permissions: PermissionsChange, record: LinkedRecord): StepPlan {
+  override planSetPermissions(permissions: PermissionsChange, record: LinkedRecord): StepPlan {
     const update = { permissions: permissionsInput(permissions) };
     const problems = inputProblems(SOURCE, NAME, updateInputProblems(update));
     if (Object.keys(update.permissions).length === 0) problems.push(inputProblem(['permissions'], 'Give at least one permission to set'));
@@ -165,24 +169,8 @@ export class GreenArrowAdapter implements VendorAdapter {
     return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
   }
 
-  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
-    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['email'], message: 'another user already has this email address' });
-  }
-
-  health(): Promise<Health> {
-    return transportHealth(this.client.http);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
-  }
-
   private listUsers(cursor: string | null) {
     return this.client.listUsers(cursor === null ? {} : { pageToken: cursor });
-  }
-
-  private step(action: WriteStep['action'], record: LinkedRecord, call: () => Promise<unknown>): WriteStep {
-    return { source: SOURCE, action, run: async () => (await call(), record.externalId) };
   }
 
   /** EMAIL_TAKEN when GreenArrow holds this address for a user other than `self`. */

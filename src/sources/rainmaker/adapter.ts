@@ -1,7 +1,8 @@
-import { inputProblem, type ChangePasswordCommand, type CreateUserCommand, type PermissionsChange, type Problem, type UpdateUserCommand } from '../../domain/commands';
-import type { AdapterCapabilities, Health, LinkedRecord, RememberedValues, StepPlan, UserView, VendorAdapter, VendorRecord, ViewField, WriteStep } from '../adapter';
-import { describeVendorFailure, ignoringNotFound, skip, transportHealth, write } from '../adapter-support';
-import { VendorConflictError, type VendorError } from '../errors';
+import { inputProblem, type ChangePasswordCommand, type CreateUserCommand, type Problem } from '../../domain/commands';
+import type { AdapterCapabilities, LinkedRecord, RememberedValues, StepPlan, UserView, VendorAdapter, VendorRecord, ViewField } from '../adapter';
+import { ignoringNotFound, skip, write } from '../adapter-support';
+import { AdapterBase } from '../adapter-base';
+import { VendorConflictError } from '../errors';
 import type { RainMakerSource } from './client';
 import { DEFAULT_LOCALE, localeProblem, normalizeLocale, normalizeUserName, passwordProblem, userNameProblem, type RainMakerRules } from './contract';
 
@@ -13,7 +14,7 @@ const NAME = 'RainMaker';
  * E.164 number), with a password and a locale. It can create, change a password and delete, and
  * nothing else: there is no read, so what the gateway shows of it is what it last sent.
  */
-export class RainMakerAdapter implements VendorAdapter {
+export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -29,11 +30,14 @@ export class RainMakerAdapter implements VendorAdapter {
   };
   readonly fields = { locale: 'primary' } as const;
   readonly remembers: readonly ViewField[] = [];
+  protected readonly conflict = { field: ['email'], message: 'a user with this user name already exists' };
 
   constructor(
-    private readonly client: RainMakerSource,
+    client: RainMakerSource,
     private readonly rules: RainMakerRules,
-  ) {}
+  ) {
+    super(client);
+  }
 
   /** The locale the gateway sent; RainMaker's placeholder for "the admin's default" is no locale. */
   view(_record: VendorRecord | null, remembered: RememberedValues | null): UserView {
@@ -82,41 +86,15 @@ export class RainMakerAdapter implements VendorAdapter {
     );
   }
 
-  planUpdate(command: UpdateUserCommand): StepPlan {
-    const held = Object.keys(command.changes).filter((field) => (this.capabilities.holds as readonly string[]).includes(field));
-    return held.length === 0
-      ? skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`)
-      : skip('NOT_SUPPORTED', `${NAME} cannot change ${held.join(', ')} after the user is created; it keeps the old value`);
-  }
-
-  planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+  override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
     const problems: Problem[] = [];
     const issue = passwordProblem(command.password, this.rules);
     if (issue) problems.push(inputProblem(['password'], `${NAME}: ${issue}`, SOURCE));
     return write(this.step('password', record, () => this.client.updatePassword(record.externalId, command.password)), problems);
   }
 
-  planSetPermissions(_permissions: PermissionsChange): StepPlan {
-    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
-  }
-
   planDelete(record: LinkedRecord): StepPlan {
     return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
   }
 
-  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
-    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['email'], message: 'a user with this user name already exists' });
-  }
-
-  health(): Promise<Health> {
-    return transportHealth(this.client.http);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
-  }
-
-  private step(action: WriteStep['action'], record: LinkedRecord, call: () => Promise<unknown>): WriteStep {
-    return { source: SOURCE, action, run: async () => (await call(), record.externalId) };
-  }
 }

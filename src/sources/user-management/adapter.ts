@@ -2,25 +2,23 @@ import {
   inputProblem,
   type ChangePasswordCommand,
   type CreateUserCommand,
-  type PermissionsChange,
   type Problem,
   type UpdateUserCommand,
 } from '../../domain/commands';
 import type {
   AdapterCapabilities,
   GatewayLookups,
-  Health,
   LinkedRecord,
   RememberedValues,
   StepPlan,
   UserView,
   VendorAdapter,
   VendorRecord,
-  WriteStep,
   ViewField,
 } from '../adapter';
-import { describeVendorFailure, ignoringNotFound, inputProblems, sameEmail, skip, transportHealth, write } from '../adapter-support';
-import { VendorNotFoundError, type VendorError } from '../errors';
+import { ignoringNotFound, inputProblems, sameEmail, skip, write } from '../adapter-support';
+import { AdapterBase } from '../adapter-base';
+import { VendorNotFoundError } from '../errors';
 import type { UserManagementSource } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
 import type { ManagedUser, ManagedUserUpdateInput } from './types';
@@ -33,7 +31,7 @@ const NAME = 'User-management';
  * default account, readable one by one and by account (there is no listing of everyone). Usernames
  * are unique; it is the only vendor that can change a profile after creation.
  */
-export class UserManagementAdapter implements VendorAdapter {
+export class UserManagementAdapter extends AdapterBase<UserManagementSource> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -49,8 +47,11 @@ export class UserManagementAdapter implements VendorAdapter {
   };
   readonly fields = { username: 'primary', displayName: 'primary', active: 'primary', accountId: 'primary' } as const;
   readonly remembers: readonly ViewField[] = [];
+  protected readonly conflict = { field: ['username'], message: 'another user already has this username or email address' };
 
-  constructor(private readonly client: UserManagementSource) {}
+  constructor(client: UserManagementSource) {
+    super(client);
+  }
 
   view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
     if (record) return record.view;
@@ -126,35 +127,19 @@ export class UserManagementAdapter implements VendorAdapter {
     return { username: command.username ?? null, active: true };
   }
 
-  planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
+  override planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
     const update: ManagedUserUpdateInput = { ...command.changes };
     if (Object.keys(update).length === 0) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
     return write(this.step('update', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
   }
 
-  planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+  override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
     const update = { password: command.password };
     return write(this.step('password', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
   }
 
-  planSetPermissions(_permissions: PermissionsChange): StepPlan {
-    return skip('NOT_SUPPORTED', `${NAME} has no permissions`);
-  }
-
   planDelete(record: LinkedRecord): StepPlan {
     return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
-  }
-
-  describeFailure(error: VendorError, action: WriteStep['action']): Problem {
-    return describeVendorFailure(SOURCE, NAME, error, action, { field: ['username'], message: 'another user already has this username or email address' });
-  }
-
-  health(): Promise<Health> {
-    return transportHealth(this.client.http);
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
   }
 
   private async membersOrNull(accountId: string): Promise<ManagedUser[] | null> {
@@ -166,9 +151,6 @@ export class UserManagementAdapter implements VendorAdapter {
     }
   }
 
-  private step(action: WriteStep['action'], record: LinkedRecord, call: () => Promise<unknown>): WriteStep {
-    return { source: SOURCE, action, run: async () => (await call(), record.externalId) };
-  }
 }
 
 function toRecord(user: ManagedUser): VendorRecord {
