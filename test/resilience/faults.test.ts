@@ -178,14 +178,31 @@ describe('createUser under each fault: a create is never sent twice', () => {
     });
   });
 
-  it('RainMaker, which cannot be read, looks for a create whose answer was lost by sending it again: the only second create, refused as a duplicate when the first landed', async () => {
+  it('RainMaker, which cannot be read, finds a create whose answer was lost by setting the password it sent, never by sending the create again', async () => {
     await withGateway(async (app) => {
       const rainMaker = app.simulators.simulators.RAINMAKER!;
       rainMaker.setFault('createUser', { reset: 'afterWork', times: 1 });
-      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, { input: person() });
+      const input = person();
+      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, { input });
       expect(result.data!.createUser.results.map((entry) => entry.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-      expect(rainMaker.callLog('createUser').map((call) => call.status)).toEqual([null, 400]);
-      report.push('createUser, reset after the work at RAINMAKER: the adapter resends the create to find it (RainMaker has no read): 2 creates, the second answered 400 "already exists", one record');
+      expect(rainMaker.calls('createUser')).toBe(1);
+      expect(rainMaker.callLog('updatePassword').map((call) => call.status)).toEqual([200]);
+      expect(rainMaker.store.has(input['email'] as string)).toBe(true);
+      report.push('createUser, reset after the work at RAINMAKER: one create; the adapter finds the record by setting the password it sent (RainMaker has no read), and adopts it');
+    });
+  });
+
+  it('RainMaker: a create lost before it landed is found missing (unknown user) and everything is rolled back', async () => {
+    await withGateway(async (app) => {
+      const rainMaker = app.simulators.simulators.RAINMAKER!;
+      rainMaker.setFault('createUser', { reset: true, times: 1 });
+      const input = person();
+      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, { input });
+      const statuses = Object.fromEntries(result.data!.createUser.results.map((entry) => [entry.source, entry.status]));
+      expect(statuses).toEqual({ RAINMAKER: 'FAILED', ENGAGEMENT: 'ROLLED_BACK', GREENARROW: 'ROLLED_BACK', USER_MANAGEMENT: 'ROLLED_BACK' });
+      expect(rainMaker.calls('createUser')).toBe(1);
+      expect(rainMaker.callLog('updatePassword').map((call) => call.status)).toEqual([404]);
+      expect(rainMaker.store.has(input['email'] as string)).toBe(false);
     });
   });
 });

@@ -2,7 +2,7 @@ import { inputProblem, type ChangePasswordCommand, type CreateUserCommand, type 
 import type { AdapterCapabilities, LinkedRecord, RememberedValues, StepPlan, UserView, VendorAdapter, VendorRecord, ViewField } from '../adapter';
 import { ignoringNotFound, skip, write } from '../adapter-support';
 import { AdapterBase } from '../adapter-base';
-import { VendorConflictError } from '../errors';
+import { VendorNotFoundError } from '../errors';
 import type { RainMakerSource } from './client';
 import { DEFAULT_LOCALE, localeProblem, normalizeLocale, normalizeUserName, passwordProblem, userNameProblem, type RainMakerRules } from './contract';
 
@@ -63,23 +63,29 @@ export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements Ve
     if (localeIssue) problems.push(inputProblem(['locale'], `${NAME}: ${localeIssue}`, SOURCE));
     if (userName === undefined) return skip('NOT_SUPPORTED', `${NAME} needs an email address or a phone number`);
     const externalId = normalizeUserName(userName);
-    const create = async (adoptConflict: boolean): Promise<string> => {
+    const password = command.password ?? '';
+    // RainMaker has no read, and a create is never sent twice. To learn whether one landed, the
+    // gateway asks it to set the password it has just sent: an unknown user means the create never
+    // landed; otherwise the record is there, and setting the same password again changes nothing.
+    const findCreated = async (): Promise<string | null> => {
       try {
-        await this.client.createUser({ userName, password: command.password ?? '', locale: command.locale });
+        await this.client.updatePassword(externalId, password);
+        return externalId;
       } catch (error) {
-        // The user name is the key: "already exists" after an attempt that may have landed is that attempt.
-        if (!(adoptConflict && error instanceof VendorConflictError)) throw error;
+        if (error instanceof VendorNotFoundError) return null;
+        throw error;
       }
-      return externalId;
     };
     return write(
       {
         source: SOURCE,
         action: 'create',
-        run: (resuming) => create(resuming),
-        // No read exists, so the create is sent again: the user name makes it safe, and
-        // "already exists" proves the first one landed.
-        findCreated: () => create(true),
+        run: async (resuming) => {
+          // An interrupted attempt may have landed: look before creating again.
+          if (!(resuming && (await findCreated()) !== null)) await this.client.createUser({ userName, password, locale: command.locale });
+          return externalId;
+        },
+        findCreated,
         undo: (id) => ignoringNotFound(this.client.deleteUser(id)),
       },
       problems,
