@@ -123,3 +123,21 @@ export async function transportHealth(http: VendorHttp): Promise<Health> {
 export function sameEmail(a: string | null | undefined, b: string | null | undefined): boolean {
   return a != null && b != null && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
+
+/**
+ * One read per id, at most `concurrency` in flight, results in key order (an Error where a read
+ * failed). A batch of a hundred single reads sent at once would fill the vendor's queue and turn
+ * its own tail into VENDOR_BUSY; this way it takes its turns like everyone else.
+ */
+export async function readEach<T>(ids: readonly string[], concurrency: number, read: (id: string) => Promise<T>): Promise<(T | Error)[]> {
+  const results = new Array<T | Error>(ids.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const index = next++;
+      results[index] = await read(ids[index]!).catch((error: Error) => error);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, worker));
+  return results;
+}

@@ -237,6 +237,11 @@ export class VendorHttp {
   /** Rate-limit waits in progress, cleared by close. */
   private readonly waits = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
 
+  /** Calls this vendor takes at once; a batch of single reads sends no more than this together. */
+  get concurrency(): number {
+    return this.options.connections;
+  }
+
   constructor(private readonly options: VendorHttpOptions) {
     const owner = `VendorHttp(${options.source})`;
     if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {

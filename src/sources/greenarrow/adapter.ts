@@ -9,7 +9,7 @@ import type {
 import { inputProblem } from '../../domain/commands';
 import type { MailClassRef, PermissionsInput } from '../../domain/types';
 import type { AdapterCapabilities, LinkedRecord, ReadScope, RecordPage, StepPlan, VendorAdapter, VendorRecord, UserView, ViewField } from '../adapter';
-import { ignoringNotFound, inputProblems, sameEmail, skip, write } from '../adapter-support';
+import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../adapter-support';
 import { AdapterBase } from '../adapter-base';
 import { VendorNotFoundError } from '../errors';
 import { walkPages } from '../page-walk';
@@ -60,7 +60,7 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
   async readMany(ids: readonly string[], scope: ReadScope): Promise<(VendorRecord | Error)[]> {
     const expectedPages = this.knownTotal === null ? 1 : Math.max(1, Math.ceil(this.knownTotal / this.client.pageSize));
     if (ids.length <= expectedPages) {
-      return Promise.all(ids.map((id) => this.client.getUser(id).then(toRecord, (error: Error) => error)));
+      return readEach(ids, this.client.http.concurrency, async (id) => toRecord(await this.client.getUser(id)));
     }
     const wanted = new Set(ids);
     const found = new Map<string, VendorRecord>();

@@ -16,7 +16,7 @@ import type {
   VendorRecord,
   ViewField,
 } from '../adapter';
-import { ignoringNotFound, inputProblems, sameEmail, skip, write } from '../adapter-support';
+import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../adapter-support';
 import { AdapterBase } from '../adapter-base';
 import { VendorNotFoundError } from '../errors';
 import type { UserManagementSource } from './client';
@@ -61,7 +61,7 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
 
   /** The API has no batch read: one `getUser` per id. */
   readMany(ids: readonly string[]): Promise<(VendorRecord | Error)[]> {
-    return Promise.all(ids.map((id) => this.client.getUser(id).then(toRecord, (error: Error) => error)));
+    return readEach(ids, this.client.http.concurrency, async (id) => toRecord(await this.client.getUser(id)));
   }
 
   async accountMembers(accountId: string): Promise<VendorRecord[]> {
