@@ -1,13 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngagementSimulator } from '../../src/simulators/engagement';
-import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
-import { RainMakerSimulator } from '../../src/simulators/rainmaker';
-import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
  * A gateway process is killed (SIGKILL) in the middle of a createUser fan-out: RainMaker and
@@ -51,17 +48,13 @@ interface Payload {
 
 describe('a gateway killed in the middle of createUser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-crash-'));
-  const rainmaker = new RainMakerSimulator({ credentials: { accessKeyId: 'AKIDCRASHTEST', secretAccessKey: 'crash-test-rainmaker-secret' } });
-  const engagement = new EngagementSimulator({ username: 'engagement-admin', password: 'crash-test-engagement-secret' });
-  const greenarrow = new GreenArrowSimulator({ username: 'greenarrow-api', password: 'crash-test-greenarrow-secret' });
-  const userManagement = new UserManagementSimulator({ apiKey: 'crash-test-user-management-key' });
-  const simulators = [rainmaker, engagement, greenarrow, userManagement];
+  let vendors: TestVendors;
   const running: GatewayProcess[] = [];
   let env: Record<string, string>;
   let store: Store | undefined;
 
   beforeAll(async () => {
-    const [rm, eng, ga, um] = await Promise.all(simulators.map((simulator) => simulator.listen(0)));
+    vendors = await startTestVendors();
     env = {
       HOST: '127.0.0.1',
       PORT: '0',
@@ -69,18 +62,8 @@ describe('a gateway killed in the middle of createUser', () => {
       LOG_LEVEL: 'info',
       // Long enough that only the kill ends the hung calls.
       VENDOR_TIMEOUT_MS: '120000',
-      RAINMAKER_BASE_URL: rm!,
-      RAINMAKER_ACCESS_KEY_ID: 'AKIDCRASHTEST',
-      RAINMAKER_SECRET_ACCESS_KEY: 'crash-test-rainmaker-secret',
-      ENGAGEMENT_BASE_URL: eng!,
-      ENGAGEMENT_USERNAME: 'engagement-admin',
-      ENGAGEMENT_PASSWORD: 'crash-test-engagement-secret',
-      GREENARROW_BASE_URL: ga!,
-      GREENARROW_USERNAME: 'greenarrow-api',
-      GREENARROW_PASSWORD: 'crash-test-greenarrow-secret',
-      USER_MANAGEMENT_BASE_URL: um!,
-      USER_MANAGEMENT_API_KEY: 'crash-test-user-management-key',
       ...TEST_AUTH_ENV,
+      ...vendors.env,
     };
   });
 
@@ -90,7 +73,7 @@ describe('a gateway killed in the middle of createUser', () => {
       await gateway.exited;
     }
     await store?.close();
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await vendors?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -102,15 +85,15 @@ describe('a gateway killed in the middle of createUser', () => {
   const journalSteps = async (operation: Operation) =>
     (await store!.journal.steps(operation.id)).map((step: OperationStep) => [step.source, step.action, step.state, step.externalId]);
   const records = () => ({
-    RAINMAKER: rainmaker.store.all().filter((user) => user.userName === INPUT.email),
-    ENGAGEMENT: engagement.store.all().filter((member) => member.email === INPUT.email),
-    GREENARROW: greenarrow.store.all().filter((user) => user.email === INPUT.email),
-    USER_MANAGEMENT: userManagement.store.all().filter((user) => user.emailAddress === INPUT.email),
+    RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === INPUT.email),
+    ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === INPUT.email),
+    GREENARROW: vendors.simulators.GREENARROW.store.all().filter((user) => user.email === INPUT.email),
+    USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === INPUT.email),
   });
 
   it('journals the vendors written, resumes only the missing ones on replay, and ends with one record per vendor', async () => {
-    greenarrow.setFault('createUser', { hang: true });
-    userManagement.setFault('addUser', { hang: 'afterWork' });
+    vendors.simulators.GREENARROW.setFault('createUser', { hang: true });
+    vendors.simulators.USER_MANAGEMENT.setFault('addUser', { hang: 'afterWork' });
     const first = await start();
     store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
 
@@ -146,7 +129,7 @@ describe('a gateway killed in the middle of createUser', () => {
     expect(await journalSteps(operation)).toHaveLength(4);
 
     // Restart: the new process marks the dead one's operation interrupted and says what it wrote.
-    for (const simulator of simulators) simulator.clearFaults();
+    for (const simulator of Object.values(vendors.simulators)) simulator.clearFaults();
     const second = await start();
     expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED' });
     const warning = second.logs.find((entry) => entry['msg'] === 'operation interrupted by an earlier stop; replay its idempotency key to finish it');
@@ -166,7 +149,7 @@ describe('a gateway killed in the middle of createUser', () => {
     // Replay: RainMaker and Engagement are not called again; each uncertain step first looks for
     // what the interrupted attempt may have made: GreenArrow (by email) had nothing, so it is
     // created; user-management's account lists this person's record, which is adopted unsent.
-    for (const simulator of simulators) simulator.resetCalls();
+    for (const simulator of Object.values(vendors.simulators)) simulator.resetCalls();
     const replay = await post<{ createUser: Payload }>(second, CREATE, { input: INPUT });
     expect(replay.errors).toBeUndefined();
     const payload = replay.data!.createUser;
@@ -179,7 +162,7 @@ describe('a gateway killed in the middle of createUser', () => {
       { source: 'GREENARROW', status: 'SUCCEEDED', externalId: greenArrowId, retryable: false, error: null },
       { source: 'USER_MANAGEMENT', status: 'SUCCEEDED', externalId: userManagementId, retryable: false, error: null },
     ]);
-    expect([rainmaker.calls(), engagement.calls(), greenarrow.calls(), userManagement.calls()]).toEqual([{}, {}, { getUser: 1, createUser: 1 }, { usersByAccount: 1 }]);
+    expect([vendors.simulators.RAINMAKER.calls(), vendors.simulators.ENGAGEMENT.calls(), vendors.simulators.GREENARROW.calls(), vendors.simulators.USER_MANAGEMENT.calls()]).toEqual([{}, {}, { getUser: 1, createUser: 1 }, { usersByAccount: 1 }]);
 
     const held = records();
     for (const [source, found] of Object.entries(held)) expect([source, found.length]).toEqual([source, 1]);
@@ -201,10 +184,10 @@ describe('a gateway killed in the middle of createUser', () => {
     );
 
     // A second replay answers from the journal alone.
-    for (const simulator of simulators) simulator.resetCalls();
+    for (const simulator of Object.values(vendors.simulators)) simulator.resetCalls();
     const again = await post<{ createUser: Payload }>(second, CREATE, { input: INPUT });
     expect(again.data!.createUser).toEqual(payload);
-    expect(simulators.map((simulator) => simulator.calls())).toEqual([{}, {}, {}, {}]);
+    expect(Object.values(vendors.simulators).map((simulator) => simulator.calls())).toEqual([{}, {}, {}, {}]);
 
     second.process.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -1,14 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngagementSimulator } from '../../src/simulators/engagement';
-import type { Simulator } from '../../src/simulators/framework';
-import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
-import { RainMakerSimulator } from '../../src/simulators/rainmaker';
-import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { openStore, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
  * A mutation that cannot finish within SHUTDOWN_GRACE_MS (one vendor never answers its create): the
@@ -26,17 +22,13 @@ const CREATE = `mutation Create($input: CreateUserInput!) {
 
 describe('a stop whose grace runs out', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-grace-'));
-  const rainmaker = new RainMakerSimulator({ credentials: { accessKeyId: 'AKIDGRACETEST', secretAccessKey: 'grace-test-rainmaker-secret' } });
-  const engagement = new EngagementSimulator({ username: 'engagement-admin', password: 'grace-test-engagement-secret' });
-  const greenarrow = new GreenArrowSimulator({ username: 'greenarrow-api', password: 'grace-test-greenarrow-secret' });
-  const userManagement = new UserManagementSimulator({ apiKey: 'grace-test-user-management-key' });
-  const simulators: Simulator[] = [rainmaker, engagement, greenarrow, userManagement];
+  let vendors: TestVendors;
   const running: GatewayProcess[] = [];
   let store: Store | undefined;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const [rm, eng, ga, um] = await Promise.all(simulators.map((simulator) => simulator.listen(0)));
+    vendors = await startTestVendors();
     env = {
       HOST: '127.0.0.1',
       PORT: '0',
@@ -45,18 +37,8 @@ describe('a stop whose grace runs out', () => {
       SHUTDOWN_GRACE_MS: '1000',
       // Long enough that only the stop ends the hung call.
       VENDOR_TIMEOUT_MS: '120000',
-      RAINMAKER_BASE_URL: rm!,
-      RAINMAKER_ACCESS_KEY_ID: 'AKIDGRACETEST',
-      RAINMAKER_SECRET_ACCESS_KEY: 'grace-test-rainmaker-secret',
-      ENGAGEMENT_BASE_URL: eng!,
-      ENGAGEMENT_USERNAME: 'engagement-admin',
-      ENGAGEMENT_PASSWORD: 'grace-test-engagement-secret',
-      GREENARROW_BASE_URL: ga!,
-      GREENARROW_USERNAME: 'greenarrow-api',
-      GREENARROW_PASSWORD: 'grace-test-greenarrow-secret',
-      USER_MANAGEMENT_BASE_URL: um!,
-      USER_MANAGEMENT_API_KEY: 'grace-test-user-management-key',
       ...TEST_AUTH_ENV,
+      ...vendors.env,
     };
   });
   afterAll(async () => {
@@ -65,7 +47,7 @@ describe('a stop whose grace runs out', () => {
       await gateway.exited;
     }
     await store?.close();
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await vendors?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -75,14 +57,14 @@ describe('a stop whose grace runs out', () => {
     return gateway;
   }
   const records = () => ({
-    RAINMAKER: rainmaker.store.all().filter((user) => user.userName === INPUT.email).length,
-    ENGAGEMENT: engagement.store.all().filter((member) => member.email === INPUT.email).length,
-    GREENARROW: greenarrow.store.all().filter((user) => user.email === INPUT.email).length,
-    USER_MANAGEMENT: userManagement.store.all().filter((user) => user.emailAddress === INPUT.email).length,
+    RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === INPUT.email).length,
+    ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === INPUT.email).length,
+    GREENARROW: vendors.simulators.GREENARROW.store.all().filter((user) => user.email === INPUT.email).length,
+    USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === INPUT.email).length,
   });
 
   it('journals the mutation INTERRUPTED with the hung step uncertain, answers 503, exits 0, and a replay finishes it', async () => {
-    greenarrow.setFault('createUser', { hang: true });
+    vendors.simulators.GREENARROW.setFault('createUser', { hang: true });
     const first = await start();
     store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
     const opened = store;
@@ -119,7 +101,7 @@ describe('a stop whose grace runs out', () => {
     expect(first.logs.at(-1)?.['msg']).toBe('stopped');
 
     // The next start does not report it again (it is no dead process's), and its key finishes it.
-    greenarrow.clearFaults();
+    vendors.simulators.GREENARROW.clearFaults();
     const second = await start();
     const replay = await post<{ createUser: { results: { source: string; status: string }[]; userErrors: unknown[]; replayed: boolean } }>(second, CREATE, { input: INPUT });
     expect(replay.data?.createUser.userErrors).toEqual([]);

@@ -3,14 +3,10 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { EngagementSimulator } from '../../src/simulators/engagement';
-import type { Simulator } from '../../src/simulators/framework';
-import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
-import { RainMakerSimulator } from '../../src/simulators/rainmaker';
-import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
 import { TEST_API_KEY, TEST_AUTH_ENV, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 import { openSocket } from '../helpers/raw-http';
 
 /**
@@ -129,11 +125,7 @@ function rawCreate(host: string, email: string, requestId: string): string {
 
 describe('SIGTERM during a burst of createUser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-sigterm-'));
-  const rainmaker = new RainMakerSimulator({ credentials: { accessKeyId: 'AKIDSIGTERMTEST', secretAccessKey: 'sigterm-test-rainmaker-secret' } });
-  const engagement = new EngagementSimulator({ username: 'engagement-admin', password: 'sigterm-test-engagement-secret' });
-  const greenarrow = new GreenArrowSimulator({ username: 'greenarrow-api', password: 'sigterm-test-greenarrow-secret' });
-  const userManagement = new UserManagementSimulator({ apiKey: 'sigterm-test-user-management-key' });
-  const simulators: Simulator[] = [rainmaker, engagement, greenarrow, userManagement];
+  let vendors: TestVendors;
   let gateway: GatewayProcess | undefined;
   let store: Store | undefined;
   const pools: Pool[] = [];
@@ -145,28 +137,29 @@ describe('SIGTERM during a burst of createUser', () => {
     for (const socket of sockets) socket.destroy();
     await Promise.all(pools.map((pool) => pool.destroy()));
     await store?.close();
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await vendors?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Who holds a record for `email`, by vendor, with its id. */
   function holders(email: string): Record<string, string[]> {
     const found: Record<string, string[]> = {
-      RAINMAKER: rainmaker.store.all().filter((user) => user.userName === email).map((user) => user.userName),
-      ENGAGEMENT: engagement.store.all().filter((member) => member.email === email).map((member) => String(member.id)),
-      GREENARROW: greenarrow.store.all().filter((user) => user.email === email).map((user) => String(user.id)),
-      USER_MANAGEMENT: userManagement.store.all().filter((user) => user.emailAddress === email).map((user) => String(user.id)),
+      RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === email).map((user) => user.userName),
+      ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === email).map((member) => String(member.id)),
+      GREENARROW: vendors.simulators.GREENARROW.store.all().filter((user) => user.email === email).map((user) => String(user.id)),
+      USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === email).map((user) => String(user.id)),
     };
     return Object.fromEntries(Object.entries(found).filter(([, ids]) => ids.length > 0));
   }
 
   it('answers every request with its true outcome or refuses it before any vendor call, and the journal and the vendors agree', async () => {
-    const [rm, eng, ga, um] = await Promise.all(simulators.map((simulator) => simulator.listen(0)));
+    vendors = await startTestVendors();
+    const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = vendors.simulators;
     for (const [simulator, route] of [
-      [rainmaker, 'createUser'],
-      [engagement, 'createMember'],
-      [greenarrow, 'createUser'],
-      [userManagement, 'addUser'],
+      [RAINMAKER, 'createUser'],
+      [ENGAGEMENT, 'createMember'],
+      [GREENARROW, 'createUser'],
+      [USER_MANAGEMENT, 'addUser'],
     ] as const) {
       simulator.setFault(route, { latencyMs: CREATE_LATENCY_MS });
     }
@@ -178,18 +171,8 @@ describe('SIGTERM during a burst of createUser', () => {
         // Every vendor call is logged with the request id of the request that made it.
         LOG_LEVEL: 'debug',
         MIRROR_REFRESH_INTERVAL_S: '0',
-        RAINMAKER_BASE_URL: rm!,
-        RAINMAKER_ACCESS_KEY_ID: 'AKIDSIGTERMTEST',
-        RAINMAKER_SECRET_ACCESS_KEY: 'sigterm-test-rainmaker-secret',
-        ENGAGEMENT_BASE_URL: eng!,
-        ENGAGEMENT_USERNAME: 'engagement-admin',
-        ENGAGEMENT_PASSWORD: 'sigterm-test-engagement-secret',
-        GREENARROW_BASE_URL: ga!,
-        GREENARROW_USERNAME: 'greenarrow-api',
-        GREENARROW_PASSWORD: 'sigterm-test-greenarrow-secret',
-        USER_MANAGEMENT_BASE_URL: um!,
-        USER_MANAGEMENT_API_KEY: 'sigterm-test-user-management-key',
         ...TEST_AUTH_ENV,
+        ...vendors.env,
       },
       { entry: 'src/index.ts', token: TEST_API_KEY },
     );
