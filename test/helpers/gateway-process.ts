@@ -123,3 +123,26 @@ export async function post<Data>(gateway: Pick<GatewayProcess, 'url' | 'token'>,
   const response = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return (await response.json()) as { data?: Data; errors?: unknown[] };
 }
+
+/**
+ * The production gateway processes one test starts in turn (a first run, a restart) against one
+ * environment, with the test's admin API key; `killAll()` ends whatever is still running.
+ */
+export class GatewayProcesses {
+  readonly started: GatewayProcess[] = [];
+
+  constructor(private readonly env: () => Record<string, string>) {}
+
+  async start(): Promise<GatewayProcess> {
+    const gateway = await spawnGateway(this.env(), { entry: 'src/index.ts', token: TEST_API_KEY });
+    this.started.push(gateway);
+    return gateway;
+  }
+
+  async killAll(): Promise<void> {
+    for (const gateway of this.started) {
+      if (gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
+      await gateway.exited;
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Operation, type OperationStep, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
-import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { TEST_AUTH_ENV, post, GatewayProcesses } from '../helpers/gateway-process';
 import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
@@ -49,7 +49,6 @@ interface Payload {
 describe('a gateway killed in the middle of createUser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-crash-'));
   let vendors: TestVendors;
-  const running: GatewayProcess[] = [];
   let env: Record<string, string>;
   let store: Store | undefined;
 
@@ -68,20 +67,14 @@ describe('a gateway killed in the middle of createUser', () => {
   });
 
   afterAll(async () => {
-    for (const gateway of running) {
-      if (gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
-      await gateway.exited;
-    }
+    await gateways.killAll();
     await store?.close();
     await vendors?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<GatewayProcess> {
-    const gateway = await spawnGateway(env, { entry: 'src/index.ts', token: TEST_API_KEY });
-    running.push(gateway);
-    return gateway;
-  }
+  const gateways = new GatewayProcesses(() => env);
+  const start = () => gateways.start();
   const journalSteps = async (operation: Operation) =>
     (await store!.journal.steps(operation.id)).map((step: OperationStep) => [step.source, step.action, step.state, step.externalId]);
   const records = () => ({
@@ -200,7 +193,7 @@ describe('a gateway killed in the middle of createUser', () => {
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name));
     expect(files.length).toBeGreaterThan(0);
-    const lines = running.flatMap((gateway) => gateway.logs.map((entry) => JSON.stringify(entry)));
+    const lines = gateways.started.flatMap((gateway) => gateway.logs.map((entry) => JSON.stringify(entry)));
     expect(lines.length).toBeGreaterThan(0);
     for (const secret of secrets) {
       for (const file of files) expect([file, readFileSync(file).includes(secret)]).toEqual([file, false]);

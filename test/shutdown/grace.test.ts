@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
-import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { TEST_API_KEY, TEST_AUTH_ENV, post, GatewayProcesses } from '../helpers/gateway-process';
 import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
@@ -23,7 +23,6 @@ const CREATE = `mutation Create($input: CreateUserInput!) {
 describe('a stop whose grace runs out', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-grace-'));
   let vendors: TestVendors;
-  const running: GatewayProcess[] = [];
   let store: Store | undefined;
   let env: Record<string, string>;
 
@@ -42,20 +41,14 @@ describe('a stop whose grace runs out', () => {
     };
   });
   afterAll(async () => {
-    for (const gateway of running) {
-      if (gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
-      await gateway.exited;
-    }
+    await gateways.killAll();
     await store?.close();
     await vendors?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<GatewayProcess> {
-    const gateway = await spawnGateway(env, { entry: 'src/index.ts', token: TEST_API_KEY });
-    running.push(gateway);
-    return gateway;
-  }
+  const gateways = new GatewayProcesses(() => env);
+  const start = () => gateways.start();
   const records = () => ({
     RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === INPUT.email).length,
     ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === INPUT.email).length,
