@@ -1,44 +1,82 @@
 /**
- * The layering rules of src/, checked by `npm run check:layers` (dependency-cruiser). Data flows one
- * way (resolver → loader/service → source → vendor), and only the demo entry knows simulators exist:
- *  - services and sources speak in domain types, never in GraphQL classes or resolvers;
- *  - a source never calls back into the services that orchestrate it;
- *  - resolvers reach the database and the vendors only through loaders and services;
- *  - nothing the production entry (src/index.ts) reaches imports src/simulators/ (src/demo.ts, the
- *    simulators themselves, tests and scripts may);
- *  - no circular imports.
- * Type-only imports count too: a service typed by a GraphQL class still depends on it.
+ * The layering of src/, checked by `npm run check:layers` (dependency-cruiser). Each folder is one
+ * role; data flows one way, from the edge down to the vendors and the store:
+ *
+ *   entries (index, demo, cli/) → app, config → edge/ → graphql/ → services/ → loaders/ → sync/
+ *     → vendors/, store/ → domain/, platform/
+ *
+ * with auth/ and observability/ beside the layers that use them, and simulators/ reached only by
+ * the demo entry, its command and tests. Type-only imports count too: a service typed by a GraphQL
+ * class still depends on it.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
+      name: 'no-folder-cycle',
+      comment:
+        'A folder imports a folder that imports it back (directly or round a longer loop): one of them is in the wrong room, or a piece of it belongs lower down.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'no-import-up',
+      comment:
+        "A folder's own files assemble its subfolders; a subfolder never imports them back (what both need lives in a subfolder of its own, such as vendors/kit/).",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/[^/]+/' },
+      to: { path: '^src/$1/[^/]+$' },
+    },
+    {
+      name: 'no-import-up-two',
+      comment: 'The same one level further down.',
+      severity: 'error',
+      from: { path: '^src/([^/]+/[^/]+)/[^/]+/' },
+      to: { path: '^src/$1/[^/]+$' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle of imports between modules: one of them should not depend on the other.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
       name: 'services-not-graphql',
       comment: 'src/services/ takes and returns domain commands and outcomes; GraphQL types and resolvers stay above it.',
       severity: 'error',
-      from: { path: '^src/services/' },
-      to: { path: '^src/(schema|resolvers)/' },
+      from: { path: '^src/(services|loaders|sync|store|domain)/' },
+      to: { path: '^src/(graphql|edge)/' },
     },
     {
-      name: 'sources-not-graphql',
-      comment: 'src/sources/ maps vendor wire formats to domain types; it knows nothing of GraphQL.',
+      name: 'vendors-below-services',
+      comment: 'src/vendors/ maps vendor wire formats to domain types; it knows nothing of GraphQL, the services or sync that call it.',
       severity: 'error',
-      from: { path: '^src/sources/' },
-      to: { path: '^src/(schema|resolvers)/' },
-    },
-    {
-      name: 'sources-not-services',
-      comment: 'Sources are called by services, never the other way round.',
-      severity: 'error',
-      from: { path: '^src/sources/' },
-      to: { path: '^src/services/' },
+      from: { path: '^src/vendors/' },
+      to: { path: '^src/(graphql|edge|services|loaders|sync|observability|auth)/' },
     },
     {
       name: 'resolvers-through-services',
       comment: 'Resolvers get loaders and services only: the database and the vendors are reached through them.',
       severity: 'error',
-      from: { path: '^src/resolvers/' },
-      to: { path: '^src/(store|sources)/' },
+      from: { path: '^src/graphql/.+\\.resolver\\.ts$' },
+      to: { path: '^src/(store|vendors)/' },
+    },
+    {
+      name: 'platform-at-the-bottom',
+      comment: 'src/platform/ (environment, logging, redaction, request context) and src/domain/ are used by every layer and use none.',
+      severity: 'error',
+      from: { path: '^src/(platform|domain)/' },
+      to: { path: '^src/(?!platform/|domain/)' },
+    },
+    {
+      name: 'entries-not-imported',
+      comment: 'The composition root (app.ts, config.ts) and the entries are at the top: no folder imports them, but the commands in cli/.',
+      severity: 'error',
+      from: { path: '^src/(?!cli/)[^/]+/' },
+      to: { path: '^src/[^/]+\\.ts$' },
     },
     {
       name: 'production-without-simulators',
@@ -46,13 +84,6 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/index\\.ts$' },
       to: { path: '^src/simulators/', reachable: true },
-    },
-    {
-      name: 'no-circular',
-      comment: 'A cycle of imports: one of its modules should not depend on the other.',
-      severity: 'error',
-      from: { path: '^src/' },
-      to: { circular: true },
     },
   ],
   options: {

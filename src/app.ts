@@ -5,25 +5,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config';
-import { createContext, type Context } from './context';
-import { GRAPHQL_PATH, createHttpHandler } from './http-server';
-import type { Logger } from './logger';
-import { playgroundLandingPage } from './playground';
-import { createSchema } from './schema';
-import { createGraphQLServer } from './server';
-import { listenFailure } from './startup-error';
+import { createContext, type Context } from './services/request-services';
+import { GRAPHQL_PATH, createHttpHandler } from './edge/http-server';
+import type { Logger } from './platform/logger';
+import { playgroundLandingPage } from './edge/playground';
+import { createSchema } from './graphql/schema';
+import { createGraphQLServer } from './graphql/server';
+import { listenFailure } from './platform/startup-error';
 import { openStore, ownerIsAliveOnThisHost, type Operation, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
 import type { RecordedOutcome } from './domain/commands';
 import { SOURCES } from './domain/types';
-import { createAdapters, type Adapters } from './sources/registry';
-import { MirrorRefresher } from './services/mirror-refresher';
+import { createAdapters, type Adapters } from './vendors/registry';
+import { MirrorRefresher } from './sync/mirror-refresher';
 import { observeOperations } from './observability/graphql-observer';
 import { Readiness, VendorStates } from './observability/health';
 import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
 import { createTracing } from './observability/tracing';
 import { createVendorObserver } from './observability/vendor-observer';
-import { RequestDrain } from './shutdown';
+import { RequestDrain } from './edge/shutdown';
 
 /**
  * The gateway: datasources for the vendor endpoints it is configured with, the store and the

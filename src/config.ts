@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { SOURCES, type Source } from './domain/types';
 import { readAuthSettings, type AuthSettings } from './auth/settings';
-import { readHttpSettings, readQueryLimits, readSchemaExposure, type HttpSettings, type QueryLimits, type SchemaExposure } from './edge-settings';
-import { ConfigError, EnvReader, type Env } from './env';
+import { readHttpSettings, type HttpSettings } from './edge/settings';
+import { readQueryLimits, readSchemaExposure, type QueryLimits, type SchemaExposure } from './graphql/settings';
+import { ConfigError, EnvReader, type Env } from './platform/env';
 import { readObservabilitySettings, type ObservabilitySettings } from './observability/settings';
-import { readShutdownSettings, type ShutdownSettings } from './shutdown';
-import { VENDOR_MODULES, type EndpointOf, type TuningOf, type VendorPlacements, type VendorTunings } from './sources/registry';
-import { readTransport, type VendorPlacement } from './sources/vendor-module';
+import { readShutdownSettings, type ShutdownSettings } from './edge/shutdown';
+import { readVendorPlacements, readVendorTunings, type VendorPlacements } from './vendors/registry';
 import { readSyncSettings, type SyncSettings } from './sync/settings';
 import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
 
@@ -23,7 +22,7 @@ export interface Config {
   auth: AuthSettings;
   /** Metrics, traces and readiness (src/observability/settings.ts). */
   observability: ObservabilitySettings;
-  /** How long a stop waits for the requests in flight (src/shutdown.ts). */
+  /** How long a stop waits for the requests in flight (src/edge/shutdown.ts). */
   shutdown: ShutdownSettings;
   store: {
     /** SQLite database file, or `:memory:` (nothing kept; for tests). */
@@ -46,34 +45,12 @@ function storeFile(dataDir: string): string {
   return dataDir === ':memory:' ? ':memory:' : join(dataDir, 'usergraph.db');
 }
 
-/**
- * How every vendor is talked to and the rules of its tenant, from the environment, each read by
- * the vendor's own module. The gateway's configuration and the simulators' read these with this
- * one function, so the two agree.
- */
-export function readVendorTunings(read: EnvReader): VendorTunings {
-  return Object.fromEntries(SOURCES.map((source) => [source, VENDOR_MODULES[source].readTuning(read, readTransport(read, source))])) as VendorTunings;
-}
-
-/**
- * The endpoint a gateway is given, as the variables it reads it from: `<SOURCE>_BASE_URL` and the
- * vendor's credential variables. The inverse of what {@link loadConfig} reads; it holds secrets.
- */
-export function endpointEnv<S extends Source>(source: S, endpoint: EndpointOf<S>): Record<string, string> {
-  return { [`${source}_BASE_URL`]: endpoint.baseUrl, ...VENDOR_MODULES[source].credentialEnv(endpoint) };
-}
-
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
   const tunings = readVendorTunings(read);
 
-  /** A vendor with a base URL is talked to there, with the credentials that must come with it; without one it is off. */
-  function place<S extends Source>(source: S, tuning: TuningOf<S>): VendorPlacement<TuningOf<S>, EndpointOf<S>> {
-    const baseUrl = read.url(`${source}_BASE_URL`);
-    return baseUrl === undefined ? { mode: 'off', tuning } : { mode: 'remote', tuning, endpoint: VENDOR_MODULES[source].readEndpoint(read, baseUrl) };
-  }
-  const vendors = Object.fromEntries(SOURCES.map((source) => [source, place(source, tunings[source])])) as VendorPlacements;
+  const vendors = readVendorPlacements(read, tunings);
 
   const config: Config = {
     host: read.string('HOST', '127.0.0.1'),

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { startApp } from './app';
 import { requireAuthentication } from './auth/settings';
 import { loadConfig } from './config';
-import { runEntryPoint } from './entry-point';
-import { createLogger } from './logger';
+import { runEntryPoint } from './platform/entry-point';
+import { createLogger } from './platform/logger';
 
 /**
  * The production entry: the gateway in front of the vendor endpoints the environment names. It

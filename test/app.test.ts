@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../src/config';
-import { createLogger, type Logger } from '../src/logger';
+import { createLogger, type Logger } from '../src/platform/logger';
 import { simulatorEnv } from '../src/simulators';
 import { GreenArrowSimulator } from '../src/simulators/greenarrow';
-import { EngagementSource } from '../src/sources/engagement/client';
-import { GreenArrowSource } from '../src/sources/greenarrow/client';
-import { RainMakerSource } from '../src/sources/rainmaker/client';
-import { UserManagementSource } from '../src/sources/user-management/client';
-import type { VendorPlacement } from '../src/sources/vendor-module';
-import { StartupError } from '../src/startup-error';
+import { EngagementSource } from '../src/vendors/engagement/client';
+import { GreenArrowSource } from '../src/vendors/greenarrow/client';
+import { RainMakerSource } from '../src/vendors/rainmaker/client';
+import { UserManagementSource } from '../src/vendors/user-management/client';
+import type { VendorPlacement } from '../src/vendors/kit/module';
+import { StartupError } from '../src/platform/startup-error';
 import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
 
@@ -260,7 +260,7 @@ describe('startup failures', () => {
       const [production, demo, simulators] = await Promise.all([
         refusedStart('src/index.ts', { PORT: String(busy.port), ...TEST_AUTH_ENV }),
         refusedStart('src/demo.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
-        refusedStart('src/simulators/cli.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
+        refusedStart('src/cli/simulators.ts', { SIM_USER_MANAGEMENT_PORT: String(busy.port) }),
       ]);
       expect(production).toEqual({ code: 1, stderr: gatewayPort, fatal: [] });
       expect(demo).toEqual({ code: 1, stderr: simulatorPort, fatal: [] });

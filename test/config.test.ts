@@ -1,5 +1,5 @@
 import { loadConfig } from '../src/config';
-import { ConfigError, type Env } from '../src/env';
+import { ConfigError, type Env } from '../src/platform/env';
 import { loadSimulatorConfig } from '../src/simulators/config';
 
 function problemsOf(env: Env, load: (env: Env) => unknown = loadConfig): string[] {

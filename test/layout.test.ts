@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { SOURCES } from '../src/domain/types';
 import { SIMULATOR_MODULES } from '../src/simulators/registry';
-import { VENDOR_MODULES } from '../src/sources/registry';
+import { VENDOR_MODULES } from '../src/vendors/registry';
 
 /**
  * Issue 9, acceptance 3: outside a vendor's folders and the registries, no code names a particular
@@ -16,14 +16,14 @@ import { VENDOR_MODULES } from '../src/sources/registry';
 
 const ROOT = join(__dirname, '..');
 
-/** Each vendor's folder name, under src/sources/ and src/simulators/. */
+/** Each vendor's folder name, under src/vendors/ and src/simulators/. */
 const VENDOR_FOLDERS = ['rainmaker', 'engagement', 'greenarrow', 'user-management'];
 /** A vendor's name in any spelling: RAINMAKER, RainMaker, rainMaker, USER_MANAGEMENT, user-management, userManagement. */
 const VENDOR_NAME = /rainmaker|engagement|greenarrow|user[-_]?management/i;
 
 /** Where naming a vendor is the point: its own folders, the two registries, and code generated from the schema. */
 const FREE = new RegExp(
-  `^src/(sources|simulators)/(${VENDOR_FOLDERS.join('|')})/|^src/sources/registry\\.ts$|^src/simulators/registry\\.ts$|^src/generated/`,
+  `^src/(vendors|simulators)/(${VENDOR_FOLDERS.join('|')})/|^src/vendors/registry\\.ts$|^src/simulators/registry\\.ts$|^src/generated/`,
 );
 
 /**
@@ -33,9 +33,9 @@ const FREE = new RegExp(
  */
 const ALLOWED: readonly { file: string; within: string; why: string }[] = [
   { file: 'src/domain/types.ts', within: 'SOURCES', why: 'the vendor list itself' },
-  { file: 'src/schema/enums.ts', within: 'SourceEnum', why: 'the vendor list as the GraphQL enum clients see' },
+  { file: 'src/graphql/common/enums.ts', within: 'SourceEnum', why: 'the vendor list as the GraphQL enum clients see' },
   {
-    file: 'src/simulators/seed.ts',
+    file: 'src/simulators/kit/seed.ts',
     within: 'in',
     why: "which vendors hold each sample person (SeedPerson.in); each vendor's simulator seeds its own, and tests pick sample people by it",
   },
@@ -126,6 +126,11 @@ describe('the layout', () => {
     const code = "if (sources.includes('RAINMAKER')) start(new GreenArrowSimulator()); // RainMaker first\nlog('GreenArrow answered');";
     const names = vendorNames(ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true)).map(({ name }) => name);
     expect(names).toEqual(['RAINMAKER', 'GreenArrowSimulator']);
+  });
+
+  it('keeps only the entries and the composition root directly in src/', () => {
+    const loose = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+    expect(loose).toEqual(['app.ts', 'config.ts', 'demo.ts', 'index.ts']);
   });
 
   it('registers a vendor module and a simulator module for every vendor, under its own source', () => {

@@ -13,7 +13,7 @@ import {
   type Source,
   type UserDetailFieldsFragment,
 } from '../src/generated/operations';
-import { SEED_ACCOUNTS, seedPeople } from '../src/simulators/seed';
+import { SEED_ACCOUNTS, seedPeople } from '../src/simulators/kit/seed';
 import { asActor, bearer, bootGateway, type BootedGateway } from './helpers/gateway';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Logger } from '../logger';
-import type { Actor, Role } from '../request-context';
+import type { Logger } from '../platform/logger';
+import type { Actor, Role } from '../platform/request-context';
 import type { AuthSettings, JwtSettings } from './settings';
 
 /** Why a request is refused before GraphQL runs: a stable code, the HTTP status, and what the client should read. */

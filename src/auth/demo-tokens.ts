@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Env } from '../env';
-import type { Role } from '../request-context';
+import type { Env } from '../platform/env';
+import type { Role } from '../platform/request-context';
 import { AUTH_SOURCE_VARIABLES, type JwtSettings } from './settings';
 
 /** Who the demo's tokens are issued by. */

@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { AuthCheckerFn } from 'type-graphql';
-import { currentRequest, type Actor, type Role } from '../request-context';
+import { currentRequest, type Actor, type Role } from '../platform/request-context';
 
 /** Whether `actor` holds `role`: an admin holds every role. */
 export function holds(actor: Actor | null | undefined, role: Role): boolean {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
-import { ConfigError, type EnvReader } from '../env';
-import type { Role } from '../request-context';
+import { ConfigError, type EnvReader } from '../platform/env';
+import type { Role } from '../platform/request-context';
 
 /** Algorithms a JWT may be signed with: the HMAC ones need AUTH_JWT_SECRET, the others a JWKS. */
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;

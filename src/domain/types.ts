@@ -1,6 +1,6 @@
 /**
  * Vendor-neutral domain types. Datasources map vendor JSON into these with pure functions;
- * nothing outside `src/sources/<vendor>/` ever sees a vendor's wire format.
+ * nothing outside `src/vendors/<vendor>/` ever sees a vendor's wire format.
  */
 
 /** The four vendor systems the gateway federates. Values are the GraphQL enum's values. */

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Source } from '../domain/types';
-import type { ReadScope, VendorRecord } from '../sources/adapter';
-import type { Adapters } from '../sources/registry';
+import type { ReadScope, VendorRecord } from '../vendors/kit/adapter';
+import type { Adapters } from '../vendors/registry';
 import { MAX_VALUES_PER_LIST, type IdentityStore, type VendorRecordStore } from '../store';
-import { decodeRecord, isMirrored } from '../services/seen-records';
+import { decodeRecord, isMirrored } from '../sync/seen-records';
 import { CallMemo } from './memo';
 import { createStoreLoaders, type StoreLoaders } from './store.loaders';
 

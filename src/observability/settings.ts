@@ -2,7 +2,7 @@
  * What an operator sees, from the environment: the Prometheus endpoint, the OpenTelemetry trace
  * exporter (the standard OTEL_* variables) and what readiness waits for.
  */
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../platform/env';
 
 /** Where spans go and how many are kept; null in {@link ObservabilitySettings} when no endpoint is set. */
 export interface TracingSettings {

@@ -27,7 +27,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { TracingSettings } from './settings';
 
 /** One vendor call attempt, as a span describes it. */

@@ -1,10 +1,10 @@
-import type { AttemptInfo, AttemptOutcome, CircuitState, RetryInfo, VendorObserver } from '../sources/observer';
+import type { AttemptInfo, AttemptOutcome, CircuitState, RetryInfo, VendorObserver } from '../vendors/transport/observer';
 import { breakerStateWord, type VendorStates } from './health';
 import type { GatewayMetrics } from './metrics';
 import type { Tracing } from './tracing';
 
 /**
- * What the operator's side hears from the vendor transport (src/sources/observer.ts): each attempt
+ * What the operator's side hears from the vendor transport (src/vendors/transport/observer.ts): each attempt
  * sent gets a client span and carries its `traceparent` (with tracing), each attempt's end, each
  * retry, breaker change and queue change feeds the Prometheus metrics (when on), and the breaker
  * states feed readiness. Label values are the transport's own (`source`, route names, outcomes).

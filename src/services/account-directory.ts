@@ -1,10 +1,10 @@
 import type { Loaders } from '../loaders';
-import type { VendorRecord } from '../sources/adapter';
-import { VendorNotFoundError } from '../sources/errors';
-import type { Adapters } from '../sources/registry';
+import type { VendorRecord } from '../vendors/kit/adapter';
+import { VendorNotFoundError } from '../vendors/transport/errors';
+import type { Adapters } from '../vendors/registry';
 import type { Store } from '../store';
-import { linkRecords } from './identity-linker';
-import { seenRecord } from './seen-records';
+import { linkRecords } from '../sync/identity-linker';
+import { seenRecord } from '../sync/seen-records';
 
 /**
  * Accounts, as the vendor that keeps them has them: an account exists when its member listing

@@ -1,6 +1,6 @@
 import { SOURCES, type Source } from '../domain/types';
-import type { Health } from '../sources/adapter';
-import type { Adapters } from '../sources/registry';
+import type { Health } from '../vendors/kit/adapter';
+import type { Adapters } from '../vendors/registry';
 
 export interface SourceHealth extends Omit<Health, 'circuit'> {
   source: Source;

@@ -1,11 +1,11 @@
 import type { Source } from '../domain/types';
 import type { Loaders } from '../loaders';
-import type { UserView, VendorAdapter, VendorRecord, ViewField } from '../sources/adapter';
-import { isVendorError } from '../sources/errors';
-import type { Adapters } from '../sources/registry';
+import type { UserView, VendorAdapter, VendorRecord, ViewField } from '../vendors/kit/adapter';
+import { isVendorError } from '../vendors/transport/errors';
+import type { Adapters } from '../vendors/registry';
 import { normalizeEmail, type Identity, type Store, type StoredUser, type UserFilter } from '../store';
-import { linkRecords } from './identity-linker';
-import { seenRecord } from './seen-records';
+import { linkRecords } from '../sync/identity-linker';
+import { seenRecord } from '../sync/seen-records';
 
 /** A person as the gateway itself keeps them: the root of every User the graph answers. */
 export type { StoredUser as GatewayUser };

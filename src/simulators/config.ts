@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { readVendorTunings } from '../config';
+import { readVendorTunings } from '../vendors/registry';
 import { SOURCES, type Source } from '../domain/types';
-import { ConfigError, EnvReader, type Env } from '../env';
-import type { VendorTunings } from '../sources/registry';
-import { faultSchema, type Fault } from './framework';
+import { ConfigError, EnvReader, type Env } from '../platform/env';
+import type { VendorTunings } from '../vendors/registry';
+import { faultSchema, type Fault } from './kit/framework';
 import { simulatorModule } from './registry';
-import { MAX_POPULATION, SEED_PEOPLE_COUNT } from './seed';
+import { MAX_POPULATION, SEED_PEOPLE_COUNT } from './kit/seed';
 
 /** How the simulators run: what the demo entry and `npm run simulators` read from the environment. */
 export interface SimulatorConfig {

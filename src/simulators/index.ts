@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { endpointEnv } from '../config';
+import { endpointEnv } from '../vendors/registry';
 import { SOURCES, type Source } from '../domain/types';
-import { ConfigError } from '../env';
-import type { EndpointOf } from '../sources/registry';
-import { listenFailure } from '../startup-error';
+import { ConfigError } from '../platform/env';
+import type { EndpointOf } from '../vendors/registry';
+import { listenFailure } from '../platform/startup-error';
 import type { SimulatorConfig } from './config';
-import type { Simulator } from './framework';
+import type { Simulator } from './kit/framework';
 import { simulatorModule, type SimulatorOf } from './registry';
 
 /** The simulators started for this process, their endpoints, and a stop. */

@@ -4,10 +4,10 @@
  */
 import type { Source } from '../domain/types';
 import { engagementSimulator } from './engagement/module';
-import type { Simulator } from './framework';
+import type { Simulator } from './kit/framework';
 import { greenArrowSimulator } from './greenarrow/module';
 import { rainMakerSimulator } from './rainmaker/module';
-import type { SimulatorModule } from './simulator-module';
+import type { SimulatorModule } from './kit/module';
 import { userManagementSimulator } from './user-management/module';
 
 /**

@@ -1,5 +1,5 @@
 import type { Source } from '../domain/types';
-import { linkRecords, type LinkableRecord } from '../services/identity-linker';
+import { linkRecords, type LinkableRecord } from '../sync/identity-linker';
 import type { IdentityStore } from '../store';
 import type { RunningSimulators } from '.';
 import { SIMULATOR_MODULES, simulatorModule } from './registry';

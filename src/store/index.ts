@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../logger';
+import { silentLogger, type Logger } from '../platform/logger';
 import type { Database } from './database';
 import { IdentityStore } from './identity-store';
 import { Journal, type JournalOptions } from './journal';

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { silentLogger, type Logger } from '../logger';
+import { silentLogger, type Logger } from '../platform/logger';
 import type { Database, RunResult, SqlValue } from './database';
 import { ConstraintViolationError, DatabaseClosedError, DatabaseError, type ConstraintKind } from './errors';
 

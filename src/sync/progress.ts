@@ -1,7 +1,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { Source } from '../domain/types';
-import type { ScopeOutcome, ScopeProgress, ScopeWalk } from '../services/record-import';
-import type { ReconciliationReport } from '../services/reconciliation';
+import type { ScopeOutcome, ScopeProgress, ScopeWalk } from './record-import';
+import type { ReconciliationReport } from './reconciliation';
 import type { SyncObserver, SyncPlan, SyncResult } from './run-sync';
 
 /** How the sync speaks: bars on a terminal, JSON lines otherwise. */

@@ -1,8 +1,8 @@
 import type { Source } from '../domain/types';
-import type { Logger } from '../logger';
-import { PlannedLinks } from '../services/planned-links';
-import { NO_CHANGES, RecordImporter, accountWalk, changeCount, listingWalk, type ImportChanges, type ScopeOutcome, type ScopeProgress, type ScopeWalk } from '../services/record-import';
-import type { Adapters } from '../sources/registry';
+import type { Logger } from '../platform/logger';
+import { PlannedLinks } from './planned-links';
+import { NO_CHANGES, RecordImporter, accountWalk, changeCount, listingWalk, type ImportChanges, type ScopeOutcome, type ScopeProgress, type ScopeWalk } from './record-import';
+import type { Adapters } from '../vendors/registry';
 import { CheckpointStore, LeaseStore, PROCESS_OWNER, ownerIsAliveOnThisHost, type Store } from '../store';
 
 /** What a sync reads, and what it cannot. */

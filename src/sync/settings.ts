@@ -1,4 +1,4 @@
-import type { EnvReader } from '../env';
+import type { EnvReader } from '../platform/env';
 
 /** How the sync command and the gateway's mirror refresher walk the vendors' listings. */
 export interface SyncSettings {

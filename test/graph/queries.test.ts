@@ -1,5 +1,5 @@
 import { isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
-import { createSchema } from '../../src/schema';
+import { createSchema } from '../../src/graphql/schema';
 import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 
 interface Page {

@@ -81,12 +81,12 @@ export interface SimulatorsProcess {
 }
 
 /**
- * Starts src/simulators/cli.ts with `args` and exactly `env` (plus PATH), and waits until it said
+ * Starts src/cli/simulators.ts with `args` and exactly `env` (plus PATH), and waits until it said
  * the simulators are running (stderr) and what it says before that arrived on stdout: two pipes,
  * read in either order.
  */
 export function spawnSimulators(args: readonly string[], env: Record<string, string>): Promise<SimulatorsProcess> {
-  const child = spawnEntry('src/simulators/cli.ts', args, env);
+  const child = spawnEntry('src/cli/simulators.ts', args, env);
   let stdout = '';
   let stderr = '';
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));

@@ -1,9 +1,9 @@
 import type { ExecutionResult } from 'graphql';
 import type { App } from '../../src/app';
 import type { DemoTokens } from '../../src/auth/demo-tokens';
-import { createLogger, type Logger } from '../../src/logger';
-import { runInRequest, type Role } from '../../src/request-context';
-import { startDemoGateway, type DemoGateway } from '../../src/simulators/demo-gateway';
+import { createLogger, type Logger } from '../../src/platform/logger';
+import { runInRequest, type Role } from '../../src/platform/request-context';
+import { startDemoGateway, type DemoGateway } from '../../src/demo';
 
 /** The gateway and the simulators in front of it, as bootGateway starts them. */
 export type BootedGateway = DemoGateway;

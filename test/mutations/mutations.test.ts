@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Source } from '../../src/domain/types';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { hashInput, inputSecrets } from '../../src/store';
 import { journalKeyFor } from '../../src/store/journal-key';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';

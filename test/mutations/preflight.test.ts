@@ -1,5 +1,5 @@
 import type { Source } from '../../src/domain/types';
-import { seedPeople } from '../../src/simulators/seed';
+import { seedPeople } from '../../src/simulators/kit/seed';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { bearer, bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 import { closedByServer, openSocket, rawRequest } from '../helpers/raw-http';
 import { eventually } from '../helpers/eventually';

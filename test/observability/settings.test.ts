@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { ConfigError } from '../../src/env';
+import { ConfigError } from '../../src/platform/env';
 
 /** The observability and shutdown settings: defaults, the standard OTEL_* variables, and refusals that name the variable. */
 describe('observability and shutdown settings', () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/platform/logger';
 import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src/simulators';
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway } from '../helpers/gateway-process';

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Source } from '../../src/domain/types';
-import type { Fault } from '../../src/simulators/framework';
+import type { Fault } from '../../src/simulators/kit/framework';
 import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, vendorCalls, type BootedGateway } from '../helpers/gateway';
 

@@ -10,7 +10,7 @@
  */
 import { Writable } from 'node:stream';
 import { Pool } from 'undici';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { eventually } from '../helpers/eventually';
 import { bootGateway } from '../helpers/gateway';
 

@@ -1,12 +1,12 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { silentLogger } from '../../src/logger';
-import { runInRequest, type RequestScope } from '../../src/request-context';
-import type { VendorError } from '../../src/sources/errors';
-import { VendorHttp, type VendorHttpOptions } from '../../src/sources/http';
-import type { AttemptOutcome, CircuitState, RetryInfo } from '../../src/sources/observer';
-import { OutboundRateLimit, retryAfterMs } from '../../src/sources/resilience';
-import { Simulator } from '../../src/simulators/framework';
+import { silentLogger } from '../../src/platform/logger';
+import { runInRequest, type RequestScope } from '../../src/platform/request-context';
+import type { VendorError } from '../../src/vendors/transport/errors';
+import { VendorHttp, type VendorHttpOptions } from '../../src/vendors/transport/http';
+import type { AttemptOutcome, CircuitState, RetryInfo } from '../../src/vendors/transport/observer';
+import { OutboundRateLimit, retryAfterMs } from '../../src/vendors/transport/resilience';
+import { Simulator } from '../../src/simulators/kit/framework';
 import { eventually } from '../helpers/eventually';
 
 /**

@@ -8,7 +8,7 @@ import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type JWTPayload, typ
 import { startApp, type App } from '../../src/app';
 import { roleFrom } from '../../src/auth/authenticator';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 import { errorCodes, rawRequest } from '../helpers/raw-http';
 

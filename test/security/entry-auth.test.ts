@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { bootGateway, graphql } from '../helpers/gateway';
 import { post, runToExit, spawnGateway } from '../helpers/gateway-process';
 

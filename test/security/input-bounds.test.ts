@@ -1,4 +1,4 @@
-import { EnvReader } from '../../src/env';
+import { EnvReader } from '../../src/platform/env';
 import { DEFAULT_INPUT_BOUNDS, inputBoundProblems, readInputBounds } from '../../src/services/writes/input-bounds';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**

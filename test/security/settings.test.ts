@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireAuthentication } from '../../src/auth/settings';
 import { loadConfig } from '../../src/config';
-import { ConfigError, type Env } from '../../src/env';
+import { ConfigError, type Env } from '../../src/platform/env';
 
 /** The edge's and authentication's settings: every default, and a message naming the variable for each bad value. */
 function problemsOf(env: Env): string[] {

@@ -1,5 +1,5 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { runInRequest, type RequestScope } from '../../src/request-context';
+import { runInRequest, type RequestScope } from '../../src/platform/request-context';
 import { bootGateway, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**

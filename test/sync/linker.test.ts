@@ -1,6 +1,6 @@
-import { linkRecords } from '../../src/services/identity-linker';
-import { PlannedLinks } from '../../src/services/planned-links';
-import { linkInto } from '../../src/services/identity-linker';
+import { linkRecords } from '../../src/sync/identity-linker';
+import { PlannedLinks } from '../../src/sync/planned-links';
+import { linkInto } from '../../src/sync/identity-linker';
 import { openStore, type Store } from '../../src/store';
 
 /**

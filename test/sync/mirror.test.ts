@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
-import { MirrorRefresher } from '../../src/services/mirror-refresher';
+import { silentLogger } from '../../src/platform/logger';
+import { MirrorRefresher } from '../../src/sync/mirror-refresher';
 import { simulatorEnv } from '../../src/simulators';
-import { seedPeople } from '../../src/simulators/seed';
-import { createAdapters, type Adapters } from '../../src/sources/registry';
+import { seedPeople } from '../../src/simulators/kit/seed';
+import { createAdapters, type Adapters } from '../../src/vendors/registry';
 import { CheckpointStore, openStore, type Store } from '../../src/store';
 import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';

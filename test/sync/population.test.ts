@@ -1,6 +1,6 @@
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { startSimulators, type RunningSimulators } from '../../src/simulators';
-import { GENERATED_ACCOUNT_SIZE, SEED_PEOPLE_COUNT, seedAccounts, seedPeople } from '../../src/simulators/seed';
+import { GENERATED_ACCOUNT_SIZE, SEED_PEOPLE_COUNT, seedAccounts, seedPeople } from '../../src/simulators/kit/seed';
 
 /**
  * SIM_POPULATION: the simulators seeded with a population of any size, generated from the index

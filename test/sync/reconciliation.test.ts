@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { App } from '../../src/app';
-import { endpointEnv } from '../../src/config';
+import { endpointEnv } from '../../src/vendors/registry';
 import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src/simulators';
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { UserManagementSimulator } from '../../src/simulators/user-management';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Source } from '../../src/domain/types';
 import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src/simulators';
 import { loadSimulatorConfig } from '../../src/simulators/config';
-import { seedAccounts } from '../../src/simulators/seed';
+import { seedAccounts } from '../../src/simulators/kit/seed';
 import type { Checkpoint } from '../../src/store';
 import { CheckpointStore } from '../../src/store';
 import { eventually } from '../helpers/eventually';

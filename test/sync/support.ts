@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/platform/logger';
 import { openSqliteDatabase, type Database } from '../../src/store';
 
 /** What the sync tests share: the command as a child process, a gateway in process, a scratch directory. */
@@ -30,11 +30,11 @@ export interface SyncRun {
 }
 
 /**
- * Starts `npm run sync` as the project runs it from source (src/sync/cli.ts through
+ * Starts `npm run sync` as the project runs it from source (src/cli/sync.ts through
  * test/support/register-ts.js), with exactly `env` (plus PATH), stdout a pipe: JSON lines.
  */
 export function startSync(env: Record<string, string>, args: readonly string[] = []): SyncRun {
-  const child = spawn(process.execPath, ['-r', './test/support/register-ts.js', '--', 'src/sync/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['-r', './test/support/register-ts.js', '--', 'src/cli/sync.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

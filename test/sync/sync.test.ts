@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../../src/app';
-import { SEED_ACCOUNTS, seedPeople } from '../../src/simulators/seed';
+import { SEED_ACCOUNTS, seedPeople } from '../../src/simulators/kit/seed';
 import { spawnSimulators, type SimulatorsProcess } from '../helpers/gateway-process';
 import { noChanges, query, runSync, scratchDir, startGateway } from './support';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src/simulators';
 import { loadSimulatorConfig } from '../../src/simulators/config';
-import { GENERATED_ACCOUNT_SIZE, seedAccounts, seedPeople } from '../../src/simulators/seed';
+import { GENERATED_ACCOUNT_SIZE, seedAccounts, seedPeople } from '../../src/simulators/kit/seed';
 import { query, runSync, scratchDir, startGateway } from './support';
 
 /**

@@ -2,7 +2,7 @@
  * What the journal records of who asked for a mutation (issue 10's audit trail): the request's
  * actor, address and id, the user it is about, and the input fields it changes, by name only.
  */
-import { currentRequest } from '../../request-context';
+import { currentRequest } from '../../platform/request-context';
 import type { OperationAudit } from '../../store';
 
 /** Command keys that choose how or where to write, not what: they change no field. */

@@ -1,11 +1,11 @@
 import type { PartialFailurePolicy, Problem, SourceOutcome } from '../../domain/commands';
 import { SOURCES, type Source } from '../../domain/types';
-import type { Logger } from '../../logger';
-import { currentRequest, runInRequest } from '../../request-context';
-import type { WriteStep } from '../../sources/adapter';
-import { outcomeUnknown } from '../../sources/adapter-support';
-import { isVendorError } from '../../sources/errors';
-import type { Adapters } from '../../sources/registry';
+import type { Logger } from '../../platform/logger';
+import { currentRequest, runInRequest } from '../../platform/request-context';
+import type { WriteStep } from '../../vendors/kit/adapter';
+import { outcomeUnknown } from '../../vendors/kit/adapter-support';
+import { isVendorError } from '../../vendors/transport/errors';
+import type { Adapters } from '../../vendors/registry';
 import type { Journal, OperationStep, StepAction as JournalAction } from '../../store';
 
 /** Everything decided before the first vendor call. */

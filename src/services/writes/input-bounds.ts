@@ -5,7 +5,7 @@
  * for ever. Problems name the field and a stable code, never the value.
  */
 import { inputProblem, type Problem } from '../../domain/commands';
-import type { EnvReader } from '../../env';
+import type { EnvReader } from '../../platform/env';
 
 /** The configurable bounds, in characters (Unicode code points). */
 export interface InputBounds {

@@ -12,12 +12,12 @@ import {
   type SourceOutcome,
   type UpdateUserCommand,
 } from '../../domain/commands';
-import type { Logger } from '../../logger';
-import type { GatewayLookups, LinkedRecord } from '../../sources/adapter';
-import { isVendorError } from '../../sources/errors';
-import type { Adapters } from '../../sources/registry';
+import type { Logger } from '../../platform/logger';
+import type { GatewayLookups, LinkedRecord } from '../../vendors/kit/adapter';
+import { isVendorError } from '../../vendors/transport/errors';
+import type { Adapters } from '../../vendors/registry';
 import { hashInput, inputSecrets, type Operation, type OperationStep, type Store } from '../../store';
-import { mirrorCreated } from '../seen-records';
+import { mirrorCreated } from '../../sync/seen-records';
 import { auditFacts } from './audit-facts';
 import { fanOut } from './fan-out';
 import { inputBoundProblems, type InputBounds } from './input-bounds';

@@ -13,8 +13,8 @@ import {
   type UpdateUserCommand,
 } from '../../domain/commands';
 import type { Source } from '../../domain/types';
-import type { LinkedRecord, StepPlan, VendorAdapter } from '../../sources/adapter';
-import type { Adapters } from '../../sources/registry';
+import type { LinkedRecord, StepPlan, VendorAdapter } from '../../vendors/kit/adapter';
+import type { Adapters } from '../../vendors/registry';
 import type { WritePlan } from './fan-out';
 
 /** A plan, the input problems found on the way, and the reads still to check before writing. */

@@ -20,11 +20,11 @@ import {
   type CreateRules,
   type DateFormat,
   type ErrorBody,
-} from '../../sources/engagement/contract';
-import { parseBasicAuthorization } from '../../sources/basic-auth';
-import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../seed';
-import { parseState, recordId } from '../state-file';
+} from '../../vendors/engagement/contract';
+import { parseBasicAuthorization } from '../../vendors/kit/basic-auth';
+import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
+import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../kit/seed';
+import { parseState, recordId } from '../kit/state-file';
 
 /** A member as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface AudienceMemberSeed {

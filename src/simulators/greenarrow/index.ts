@@ -24,14 +24,14 @@ import {
   type WirePagination,
   type WirePermissions,
   type WireUser,
-} from '../../sources/greenarrow/contract';
-import { basicCredentialProblems, parseBasicAuthorization } from '../../sources/basic-auth';
-import { toWireAccess, toWireInjection } from '../../sources/greenarrow/mapper';
-import { positiveIntegerProblem } from '../../sources/setting-rules';
-import type { FieldProblem } from '../../sources/validation';
-import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_MAIL_CLASSES, SEED_PEOPLE_COUNT, seedPeople } from '../seed';
-import { parseState, recordId, saltedPasswordFields } from '../state-file';
+} from '../../vendors/greenarrow/contract';
+import { basicCredentialProblems, parseBasicAuthorization } from '../../vendors/kit/basic-auth';
+import { toWireAccess, toWireInjection } from '../../vendors/greenarrow/mapper';
+import { positiveIntegerProblem } from '../../vendors/kit/setting-rules';
+import type { FieldProblem } from '../../vendors/kit/validation';
+import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
+import { SEED_MAIL_CLASSES, SEED_PEOPLE_COUNT, seedPeople } from '../kit/seed';
+import { parseState, recordId, saltedPasswordFields } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface GreenArrowUserSeed {

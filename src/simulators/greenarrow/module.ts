@@ -1,4 +1,4 @@
-import { freshSecret, type SimulatorModule } from '../simulator-module';
+import { freshSecret, type SimulatorModule } from '../kit/module';
 import { GreenArrowSimulator } from '.';
 import { linkableRecords } from './linkable-records';
 

@@ -18,11 +18,11 @@ import {
   validateUpdatePassword,
   type AckResponse,
   type RainMakerRules,
-} from '../../sources/rainmaker/contract';
-import { verifySigV4 } from '../../sources/rainmaker/sigv4';
-import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../seed';
-import { parseState, saltedPasswordFields } from '../state-file';
+} from '../../vendors/rainmaker/contract';
+import { verifySigV4 } from '../../vendors/rainmaker/sigv4';
+import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
+import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../kit/seed';
+import { parseState, saltedPasswordFields } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation of the password. */
 export interface RainMakerUserSeed {

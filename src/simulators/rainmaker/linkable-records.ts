@@ -1,4 +1,4 @@
-import { seedPeople } from '../seed';
+import { seedPeople } from '../kit/seed';
 import type { RainMakerSimulator } from '.';
 
 /**

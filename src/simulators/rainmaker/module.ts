@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freshSecret, type SimulatorModule } from '../simulator-module';
+import { freshSecret, type SimulatorModule } from '../kit/module';
 import { RainMakerSimulator } from '.';
 import { linkableRecords } from './linkable-records';
 

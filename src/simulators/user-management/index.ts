@@ -14,10 +14,10 @@ import {
   type ErrorBody,
   type ModifyUserCommand,
   type UserResponse,
-} from '../../sources/user-management/contract';
-import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../framework';
-import { SEED_PEOPLE_COUNT, seedAccounts, seedPeople, type SeedAccount } from '../seed';
-import { parseState, recordId, saltedPasswordFields } from '../state-file';
+} from '../../vendors/user-management/contract';
+import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
+import { SEED_PEOPLE_COUNT, seedAccounts, seedPeople, type SeedAccount } from '../kit/seed';
+import { parseState, recordId, saltedPasswordFields } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface UserSeed {

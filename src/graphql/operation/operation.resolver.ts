@@ -1,0 +1,34 @@
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../services/request-services';
+import { connectionCost } from '../plugins/query-cost';
+import { OperationConnection } from './operation-connection.type';
+import { OperationFilter } from './operation-filter.input';
+import { connection, decodeCursor, pageSize } from '../relay/connection';
+
+const OPERATIONS = 'operations';
+
+/** The audit trail, for admins: recent mutations from the journal, through the audit log service. */
+@Resolver()
+export class OperationResolver {
+  @Authorized('admin')
+  @Query(() => OperationConnection, {
+    description: 'Recent mutations, newest first, a page at a time (Relay): who asked, from where, the fields changed and where each landed. Admins only.',
+    complexity: connectionCost,
+  })
+  async operations(
+    @Ctx() context: Context,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string | null,
+    @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions every returned operation meets.' }) filter?: OperationFilter | null,
+  ): Promise<OperationConnection> {
+    const size = pageSize(first);
+    const afterId = after == null ? undefined : decodeCursor(OPERATIONS, after);
+    const criteria = { userId: filter?.userId ?? undefined, mutation: filter?.mutation ?? undefined };
+    const page = await context.audit.page({ first: size, after: afterId, filter: criteria });
+    return connection(
+      OPERATIONS,
+      page.entries.map((entry) => ({ node: entry, position: entry.id })),
+      { hasNextPage: size === 0 ? page.totalCount > 0 : page.hasNextPage, hasPreviousPage: afterId !== undefined, totalCount: page.totalCount },
+    ) as unknown as OperationConnection;
+  }
+}

@@ -1,0 +1,42 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../relay/connection';
+
+/**
+ * What a connection field (`users(first:)`) costs: its selection once per node it may return, so
+ * `users(first: 500) { nodes { account { users(first: 500) { ... } } } }` is priced as the 250,000
+ * nodes it could resolve, not as a handful of fields. Set as the field's `complexity`.
+ */
+export function connectionCost({ args, childComplexity }: ComplexityEstimatorArgs): number {
+  const first = typeof args['first'] === 'number' ? args['first'] : DEFAULT_PAGE_SIZE;
+  return 1 + Math.max(first, 1) * childComplexity;
+}
+
+/**
+ * Refuses, before anything resolves, an operation whose estimated cost is over `maxCost`: every
+ * field costs 1 unless it declares a `complexity` (connections do, above). The error says the cost
+ * and the limit, so a client can narrow the request.
+ */
+export function queryCostLimit(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, operationName: request.operationName, variables: request.variables, estimators });
+          } catch {
+            // Variables that do not fit their types: execution refuses them with a precise error.
+            return;
+          }
+          if (cost <= maxCost) return;
+          throw new GraphQLError(`This operation may cost ${cost}, over the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested connections`, {
+            extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}

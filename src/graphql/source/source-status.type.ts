@@ -1,0 +1,44 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import type { Source } from '../../domain/types';
+import type { CircuitState } from '../../vendors/transport/observer';
+import { CircuitStateEnum } from './circuit-state.enum';
+import { SourceEnum } from '../common/enums';
+
+@ObjectType({ description: 'The last failure the gateway saw from a vendor.' })
+export class SourceError {
+  @Field({ description: 'Stable error code, e.g. VENDOR_TIMEOUT.' })
+  code!: string;
+
+  @Field({ description: 'What happened, in the vendor’s words where it gave any.' })
+  message!: string;
+
+  @Field(() => Date, { description: 'When it happened.' })
+  at!: Date;
+}
+
+@ObjectType({ description: 'Health of one vendor as this gateway instance sees it.' })
+export class SourceStatus {
+  @Field(() => SourceEnum, { description: 'The vendor.' })
+  source!: Source;
+
+  @Field({ description: 'Whether the gateway has a base URL and credentials for it.' })
+  configured!: boolean;
+
+  @Field({
+    description:
+      'Whether the vendor answered a probe just now without a server failure (a 5xx or 429 answer, a timeout or a refused connection is not reachable). False, with no probe sent, while its circuit is open or it asked for a pause (Retry-After).',
+  })
+  reachable!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Latency of the last completed vendor call, in milliseconds.' })
+  latencyMs!: number | null;
+
+  @Field(() => SourceError, { nullable: true, description: 'The last failure, if any since startup.' })
+  lastError!: SourceError | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the vendor last answered without a server error.' })
+  lastSuccessAt!: Date | null;
+
+  @Field(() => CircuitStateEnum, { nullable: true, description: 'The circuit breaker in front of the vendor; null when the vendor is not configured.' })
+  circuit!: CircuitState | null;
+}

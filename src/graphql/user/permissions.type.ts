@@ -1,0 +1,30 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { AccessLevel, InjectionPermission } from '../../domain/types';
+import { AccessLevelEnum, InjectionPermissionEnum } from '../common/enums';
+
+@ObjectType({ description: 'A GreenArrow mail class a user can be forced to send with.' })
+export class MailClass {
+  @Field(() => ID, { description: "GreenArrow's id of the mail class." })
+  id!: string;
+
+  @Field({ description: 'Name of the mail class.' })
+  name!: string;
+}
+
+@ObjectType({ description: "A user's GreenArrow Engine permissions." })
+export class Permissions {
+  @Field(() => InjectionPermissionEnum, { description: 'How the user may inject mail.' })
+  injection!: InjectionPermission;
+
+  @Field(() => AccessLevelEnum, { description: 'Access to the GreenArrow API.' })
+  api!: AccessLevel;
+
+  @Field(() => AccessLevelEnum, { description: 'Access to the GreenArrow web UI.' })
+  ui!: AccessLevel;
+
+  @Field({ description: 'Whether the GreenArrow user is disabled.' })
+  disabled!: boolean;
+
+  @Field(() => MailClass, { nullable: true, description: 'The mail class the user is forced to use, if any.' })
+  mailClass!: MailClass | null;
+}

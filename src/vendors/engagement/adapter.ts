@@ -1,0 +1,204 @@
+import {
+  inputProblem,
+  type CreateUserCommand,
+  type Problem,
+} from '../../domain/commands';
+import type {
+  AdapterCapabilities,
+  GatewayLookups,
+  LinkedRecord,
+  RecordPage,
+  RememberedValues,
+  StepPlan,
+  UserView,
+  VendorAdapter,
+  VendorRecord,
+  WriteStep,
+  ViewField,
+} from '../kit/adapter';
+import { ignoringNotFound, inputProblems, sameEmail, write } from '../kit/adapter-support';
+import { AdapterBase } from '../kit/adapter-base';
+import { walkPages } from '../kit/page-walk';
+import type { EngagementSource } from './client';
+import { normalizeMobileNumber, type CreateRules } from './contract';
+import { createInputProblems } from './mapper';
+import type { EngagementCreateInput, EngagementMember } from './types';
+
+const SOURCE = 'ENGAGEMENT';
+const NAME = 'Engagement';
+
+/**
+ * Engagement Services in the gateway: the messaging audience (names, country, mobile number,
+ * channel subscriptions). It can create, list and delete, and nothing else: no read by id, no
+ * update, no password. Its listing is the only way to find a member, so the gateway mirrors it
+ * (the sync and the gateway's refresher walk it with `listPage`) and requests read the mirror;
+ * only a create that timed out walks it again, to find what it may have made.
+ */
+export class EngagementAdapter extends AdapterBase<EngagementSource> implements VendorAdapter {
+  readonly source = SOURCE;
+  readonly displayName = NAME;
+  readonly capabilities: AdapterCapabilities = {
+    create: true,
+    password: false,
+    permissions: false,
+    holds: ['email', 'phone', 'firstName', 'lastName', 'country', 'state', 'active'],
+    updates: [],
+    readOne: false,
+    list: true,
+    findByEmail: false,
+    accounts: false,
+  };
+  readonly fields = {
+    phone: 'primary',
+    firstName: 'primary',
+    lastName: 'primary',
+    country: 'primary',
+    state: 'primary',
+    lastActiveAt: 'primary',
+    subscriptions: 'primary',
+    displayName: 'fallback',
+    active: 'fallback',
+  } as const;
+  readonly remembers: readonly ViewField[] = ['subscriptions'];
+  protected readonly conflict = { field: ['email'], message: 'a member with this email address or mobile number already exists' };
+
+  constructor(
+    client: EngagementSource,
+    private readonly rules: CreateRules,
+  ) {
+    super(client);
+  }
+
+  /** The voice flag is write-only at the vendor: what the gateway last sent stands in for it. */
+  view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
+    if (record === null) {
+      const active = remembered?.['active'];
+      return typeof active === 'boolean' ? { active } : {};
+    }
+    const subscriptions = record.view.subscriptions;
+    if (subscriptions && subscriptions.voice === null) {
+      const voice = remembered?.['voiceSubscription'];
+      return { ...record.view, subscriptions: { ...subscriptions, voice: typeof voice === 'boolean' ? voice : false } };
+    }
+    return record.view;
+  }
+
+  async listPage(cursor: string | null): Promise<RecordPage> {
+    const page = await this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+    return { records: page.items.map(toRecord), next: page.next, total: page.total };
+  }
+
+  /**
+   * The email address and the mobile number must be free. Only the listing could tell, so the
+   * gateway's mirror of it answers; a member added since its last refresh is refused by the
+   * vendor itself, as a conflict.
+   */
+  async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
+    const email = command.email?.trim().toLowerCase() || null;
+    const mobile = command.phone ? normalizeMobileNumber(command.phone) : null;
+    if (email === null && mobile === null) return [];
+    const holders = await gateway.mirroredHolders(SOURCE, { email, phone: mobile });
+    const problems: Problem[] = [];
+    if (holders.email.length > 0) problems.push(inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'));
+    if (holders.phone.length > 0) problems.push(inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'));
+    return problems;
+  }
+
+  /** The member a create made, as the listing shows one: active, no last activity, the voice flag unknown. */
+  createdRecord(command: CreateUserCommand, externalId: string): VendorRecord {
+    const mobile = command.phone ? normalizeMobileNumber(command.phone) : null;
+    return toRecord({
+      externalId,
+      firstName: command.firstName ?? '',
+      lastName: command.lastName ?? '',
+      email: command.email ?? '',
+      phone: mobile === null ? null : `+${mobile}`,
+      country: command.country ?? '',
+      state: command.state ?? null,
+      active: true,
+      subscriptions: { email: command.subscriptions?.email ?? false, sms: command.subscriptions?.sms ?? false, voice: null },
+      createdAt: null,
+      updatedAt: null,
+      lastActiveAt: null,
+    });
+  }
+
+  planCreate(command: CreateUserCommand): StepPlan {
+    const member: EngagementCreateInput = {
+      firstName: command.firstName ?? '',
+      lastName: command.lastName ?? '',
+      country: command.country ?? '',
+      email: command.email ?? '',
+      state: command.state,
+      phone: command.phone,
+      subscriptions: {
+        email: command.subscriptions?.email ?? false,
+        sms: command.subscriptions?.sms ?? false,
+        voice: command.subscriptions?.voice ?? false,
+      },
+    };
+    const findCreated = async (): Promise<string | null> => {
+      for await (const page of this.pages()) {
+        const mine = page.find((record) => sameEmail(record.email, member.email));
+        if (mine) return mine.externalId;
+      }
+      return null;
+    };
+    return write(
+      {
+        source: SOURCE,
+        action: 'create',
+        run: async (resuming) => {
+          const earlier = resuming ? await findCreated() : null;
+          return earlier ?? (await this.client.createMember(member)).externalId;
+        },
+        findCreated,
+        undo: (id) => ignoringNotFound(this.client.deleteMember(id)),
+      },
+      inputProblems(SOURCE, NAME, createInputProblems(member, this.rules)),
+    );
+  }
+
+  rememberCreated(command: CreateUserCommand): RememberedValues {
+    return { active: true, voiceSubscription: command.subscriptions?.voice ?? false };
+  }
+
+  planDelete(record: LinkedRecord): StepPlan {
+    const step: WriteStep = {
+      source: SOURCE,
+      action: 'delete',
+      run: async () => (await ignoringNotFound(this.client.deleteMember(record.externalId)), record.externalId),
+    };
+    return write(step);
+  }
+
+  /** The listing, page by page, as records. */
+  private async *pages(): AsyncGenerator<VendorRecord[]> {
+    const fetchPage = (cursor: string | null) => this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+    for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http)) yield page.items.map(toRecord);
+  }
+}
+
+function toRecord(member: EngagementMember): VendorRecord {
+  const displayName = `${member.firstName} ${member.lastName}`.trim();
+  return {
+    source: SOURCE,
+    externalId: member.externalId,
+    email: member.email,
+    phone: member.phone,
+    username: null,
+    view: {
+      phone: member.phone,
+      firstName: member.firstName,
+      lastName: member.lastName,
+      country: member.country,
+      state: member.state,
+      lastActiveAt: member.lastActiveAt,
+      subscriptions: member.subscriptions as UserView['subscriptions'],
+      displayName: displayName === '' ? null : displayName,
+      active: member.active,
+    },
+    // The listing has no voice flag: nothing is remembered of it here, so a stored one survives.
+    remember: { active: member.active },
+  };
+}

@@ -1,0 +1,166 @@
+import {
+  inputProblem,
+  type ChangePasswordCommand,
+  type CreateUserCommand,
+  type Problem,
+  type UpdateUserCommand,
+} from '../../domain/commands';
+import type {
+  AdapterCapabilities,
+  GatewayLookups,
+  LinkedRecord,
+  RememberedValues,
+  StepPlan,
+  UserView,
+  VendorAdapter,
+  VendorRecord,
+  ViewField,
+} from '../kit/adapter';
+import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-support';
+import { AdapterBase } from '../kit/adapter-base';
+import { VendorNotFoundError } from '../transport/errors';
+import type { UserManagementSource } from './client';
+import { createInputProblems, updateInputProblems } from './mapper';
+import type { ManagedUser, ManagedUserUpdateInput } from './types';
+
+const SOURCE = 'USER_MANAGEMENT';
+const NAME = 'User-management';
+
+/**
+ * The in-house user-management API in the gateway: users with a username, a contact name and a
+ * default account, readable one by one and by account (there is no listing of everyone). Usernames
+ * are unique; it is the only vendor that can change a profile after creation.
+ */
+export class UserManagementAdapter extends AdapterBase<UserManagementSource> implements VendorAdapter {
+  readonly source = SOURCE;
+  readonly displayName = NAME;
+  readonly capabilities: AdapterCapabilities = {
+    create: true,
+    password: true,
+    permissions: false,
+    holds: ['email', 'username', 'displayName', 'accountId', 'active'],
+    updates: ['email', 'username', 'displayName', 'accountId', 'active'],
+    readOne: true,
+    list: false,
+    findByEmail: false,
+    accounts: true,
+  };
+  readonly fields = { username: 'primary', displayName: 'primary', active: 'primary', accountId: 'primary' } as const;
+  readonly remembers: readonly ViewField[] = [];
+  protected readonly conflict = { field: ['username'], message: 'another user already has this username or email address' };
+
+  constructor(client: UserManagementSource) {
+    super(client);
+  }
+
+  view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
+    if (record) return record.view;
+    const active = remembered?.['active'];
+    return typeof active === 'boolean' ? { active } : {};
+  }
+
+  /** The API has no batch read: one `getUser` per id. */
+  readMany(ids: readonly string[]): Promise<(VendorRecord | Error)[]> {
+    return readEach(ids, this.client.http.concurrency, async (id) => toRecord(await this.client.getUser(id)));
+  }
+
+  async accountMembers(accountId: string): Promise<VendorRecord[]> {
+    return (await this.client.usersByAccount(accountId)).map(toRecord);
+  }
+
+  /** The account must exist (its listing answers), and no one the account lists or the gateway knows may hold the username. */
+  async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
+    if (!command.accountId) return [];
+    const [members, owner] = await Promise.all([
+      this.membersOrNull(command.accountId),
+      command.username ? gateway.usernameOwner(SOURCE, command.username) : null,
+    ]);
+    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${command.accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
+    const username = command.username?.toLowerCase();
+    if (username && (owner !== null || members.some((member) => member.username.toLowerCase() === username))) {
+      return [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')];
+    }
+    return [];
+  }
+
+  /** A new account must exist; a new username must be free in the account the user will be in. */
+  async preflightUpdate(command: UpdateUserCommand, record: LinkedRecord): Promise<Problem[]> {
+    const { accountId, username } = command.changes;
+    if (accountId === undefined && username === undefined) return [];
+    const targetAccount = accountId ?? (await this.client.getUser(record.externalId)).accountId;
+    const members = await this.membersOrNull(targetAccount);
+    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${targetAccount}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
+    const taken = username !== undefined && members.some((member) => member.externalId !== record.externalId && member.username.toLowerCase() === username.toLowerCase());
+    return taken ? [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')] : [];
+  }
+
+  planCreate(command: CreateUserCommand): StepPlan {
+    const fullName = [command.firstName, command.lastName].filter(Boolean).join(' ');
+    const user = {
+      displayName: command.displayName ?? (fullName || command.email || ''),
+      email: command.email ?? '',
+      accountId: command.accountId ?? '',
+      username: command.username ?? '',
+      password: command.password ?? '',
+    };
+    const findCreated = async (): Promise<string | null> => {
+      const members = await this.membersOrNull(user.accountId);
+      const mine = members?.find((member) => member.username.toLowerCase() === user.username.toLowerCase() && sameEmail(member.email, user.email));
+      return mine?.externalId ?? null;
+    };
+    return write(
+      {
+        source: SOURCE,
+        action: 'create',
+        run: async (resuming) => {
+          const earlier = resuming ? await findCreated() : null;
+          return earlier ?? (await this.client.addUser(user)).externalId;
+        },
+        findCreated,
+        undo: (id) => ignoringNotFound(this.client.deleteUser(id)),
+      },
+      inputProblems(SOURCE, NAME, createInputProblems(user)),
+    );
+  }
+
+  rememberCreated(command: CreateUserCommand): RememberedValues {
+    return { username: command.username ?? null, active: true };
+  }
+
+  override planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
+    const update: ManagedUserUpdateInput = { ...command.changes };
+    if (Object.keys(update).length === 0) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
+    return write(this.step('update', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+  }
+
+  override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
+    const update = { password: command.password };
+    return write(this.step('password', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+  }
+
+  planDelete(record: LinkedRecord): StepPlan {
+    return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
+  }
+
+  private async membersOrNull(accountId: string): Promise<ManagedUser[] | null> {
+    try {
+      return await this.client.usersByAccount(accountId);
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return null;
+      throw error;
+    }
+  }
+
+}
+
+function toRecord(user: ManagedUser): VendorRecord {
+  return {
+    source: SOURCE,
+    externalId: user.externalId,
+    email: user.email,
+    phone: null,
+    username: user.username,
+    view: { username: user.username, displayName: user.displayName, active: user.active, accountId: user.accountId },
+    remember: { username: user.username, active: user.active },
+  };
+}
