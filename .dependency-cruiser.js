@@ -45,14 +45,16 @@ module.exports = {
     },
     {
       name: 'services-not-graphql',
-      comment: 'src/services/ takes and returns domain commands and outcomes; GraphQL types and resolvers stay above it.',
+      comment:
+        'src/services/ takes and returns domain commands and outcomes; GraphQL types and resolvers stay above it.',
       severity: 'error',
       from: { path: '^src/(services|loaders|sync|store|domain)/' },
       to: { path: '^src/(graphql|edge)/' },
     },
     {
       name: 'vendors-below-services',
-      comment: 'src/vendors/ maps vendor wire formats to domain types; it knows nothing of GraphQL, the services or sync that call it.',
+      comment:
+        'src/vendors/ maps vendor wire formats to domain types; it knows nothing of GraphQL, the services or sync that call it.',
       severity: 'error',
       from: { path: '^src/vendors/' },
       to: { path: '^src/(graphql|edge|services|loaders|sync|observability|auth)/' },
@@ -66,21 +68,24 @@ module.exports = {
     },
     {
       name: 'platform-at-the-bottom',
-      comment: 'src/platform/ (environment, logging, redaction, request context) and src/domain/ are used by every layer and use none.',
+      comment:
+        'src/platform/ (environment, logging, redaction, request context) and src/domain/ are used by every layer and use none.',
       severity: 'error',
       from: { path: '^src/(platform|domain)/' },
       to: { path: '^src/(?!platform/|domain/)' },
     },
     {
       name: 'entries-not-imported',
-      comment: 'The composition root (app.ts, config.ts) and the entries are at the top: no folder imports them, but the commands in cli/.',
+      comment:
+        'The composition root (app.ts, config.ts) and the entries are at the top: no folder imports them, but the commands in cli/.',
       severity: 'error',
       from: { path: '^src/(?!cli/)[^/]+/' },
       to: { path: '^src/[^/]+\\.ts$' },
     },
     {
       name: 'production-without-simulators',
-      comment: 'The production entry connects to the vendor endpoints it is given; only src/demo.ts wires simulators in.',
+      comment:
+        'The production entry connects to the vendor endpoints it is given; only src/demo.ts wires simulators in.',
       severity: 'error',
       from: { path: '^src/index\\.ts$' },
       to: { path: '^src/simulators/', reachable: true },

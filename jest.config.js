@@ -8,7 +8,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '\\.scale\\.test\\.ts$', '\\.load\\.test\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '\\.browser\\.test\\.ts$',
+    '\\.scale\\.test\\.ts$',
+    '\\.load\\.test\\.ts$',
+  ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },

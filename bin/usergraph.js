@@ -24,7 +24,9 @@ if (!Object.hasOwn(COMMANDS, command)) {
   process.exit(2);
 }
 // The build writes tsc's own messages; a failed one ends here with its code.
-const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], { stdio: ['ignore', 'inherit', 'inherit'] });
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.js')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 process.argv = [process.argv[0], COMMANDS[command], ...args];
 require(COMMANDS[command]);

@@ -16,7 +16,10 @@ async function main() {
   const made = [];
   const compared = [];
   for (let run = 0; run < runs; run += 1) {
-    const secrets = inputSecrets(key, { mutation: 'changePassword', input: { id: 'usr_bench', password: `Bench-Password-${run}` } });
+    const secrets = inputSecrets(key, {
+      mutation: 'changePassword',
+      input: { id: 'usr_bench', password: `Bench-Password-${run}` },
+    });
     let started = process.hrtime.bigint();
     const stored = await secrets.fingerprint();
     made.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -25,7 +28,9 @@ async function main() {
     compared.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(0);
-  console.log(`scrypt N=${SCRYPT_PARAMETERS.N} r=${SCRYPT_PARAMETERS.r} p=${SCRYPT_PARAMETERS.p}, ${runs} runs: fingerprint (new key) median ${median(made)} ms, compare (replay) median ${median(compared)} ms`);
+  console.log(
+    `scrypt N=${SCRYPT_PARAMETERS.N} r=${SCRYPT_PARAMETERS.r} p=${SCRYPT_PARAMETERS.p}, ${runs} runs: fingerprint (new key) median ${median(made)} ms, compare (replay) median ${median(compared)} ms`,
+  );
 }
 
 main().catch((error) => {

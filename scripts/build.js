@@ -45,9 +45,13 @@ if (!force && previous === current && existsSync(join(dist, 'src', 'index.js')))
 // A stale stamp must not survive a failed compile, or the next start would skip the build.
 rmSync(stampFile, { force: true });
 const tsc = require.resolve('typescript/bin/tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', buildInfo], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', buildInfo],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stampFile, current);

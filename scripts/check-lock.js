@@ -27,12 +27,20 @@ for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   if (typeof wanted !== 'string' || semver.satisfies(supported, wanted)) continue;
   const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
   if (entry.dev) devOnly.add(`${name}@${entry.version} (node ${wanted})`);
-  else faults.push(`${path}@${entry.version}: production dependency needs node ${wanted}, the project supports ${manifest.engines.node}`);
+  else
+    faults.push(
+      `${path}@${entry.version}: production dependency needs node ${wanted}, the project supports ${manifest.engines.node}`,
+    );
 }
 
-if (devOnly.size > 0) console.log(`note: ${devOnly.size} development-only packages want a newer Node (harmless: only the codegen CLI's loaders for remote schemas use them, and codegen.yml reads local files): ${[...devOnly].join(', ')}`);
+if (devOnly.size > 0)
+  console.log(
+    `note: ${devOnly.size} development-only packages want a newer Node (harmless: only the codegen CLI's loaders for remote schemas use them, and codegen.yml reads local files): ${[...devOnly].join(', ')}`,
+  );
 if (faults.length > 0) {
   console.error(`package-lock.json has ${faults.length} fault(s):\n  ${faults.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`package-lock.json: ${Object.keys(lock.packages).length - 1} entries, every one with a version; production dependencies all run on node ${supported}`);
+console.log(
+  `package-lock.json: ${Object.keys(lock.packages).length - 1} entries, every one with a version; production dependencies all run on node ${supported}`,
+);

@@ -68,7 +68,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const metrics = config.observability.metrics.enabled ? new GatewayMetrics({ vendors: vendorSources }) : null;
   const tracing = createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
   const vendorStates = new VendorStates(vendorSources);
-  const adapters = createAdapters(config.vendors, { logger, observer: createVendorObserver({ metrics, tracing, vendors: vendorStates }) });
+  const adapters = createAdapters(config.vendors, {
+    logger,
+    observer: createVendorObserver({ metrics, tracing, vendors: vendorStates }),
+  });
   for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
     const ready = adapters.get(source) !== null;
@@ -100,7 +103,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
    * (it may have landed) instead of being recorded as failed.
    */
   const giveUp = async (opened: Store) => {
-    logger.warn({ graceMs, requestsInFlight: drain.inFlight }, 'SHUTDOWN_GRACE_MS ran out with requests in flight; interrupting them');
+    logger.warn(
+      { graceMs, requestsInFlight: drain.inFlight },
+      'SHUTDOWN_GRACE_MS ran out with requests in flight; interrupting them',
+    );
     try {
       const interrupted = await opened.journal.markInterrupted((owner) => owner !== opened.journal.owner);
       await reportInterrupted(opened, interrupted, logger, metrics, 'shutdown');
@@ -112,11 +118,31 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   };
   try {
     store = await openStore({ file: config.store.file, logger });
-    await reportInterrupted(store, await store.journal.markInterrupted(ownerIsAliveOnThisHost), logger, metrics, 'startup');
+    await reportInterrupted(
+      store,
+      await store.journal.markInterrupted(ownerIsAliveOnThisHost),
+      logger,
+      metrics,
+      'startup',
+    );
     const opened = store;
     const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
-    mirror = new MirrorRefresher({ adapters, store: opened, logger, intervalMs, pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs });
-    const deps = { adapters, store: opened, journalKey: journalKeyFor(config.store), logger, inFlight: new Map<string, Promise<RecordedOutcome>>(), inputBounds: config.inputBounds };
+    mirror = new MirrorRefresher({
+      adapters,
+      store: opened,
+      logger,
+      intervalMs,
+      pagesPerSecond,
+      leaseTtlMs: config.sync.leaseTtlMs,
+    });
+    const deps = {
+      adapters,
+      store: opened,
+      journalKey: journalKeyFor(config.store),
+      logger,
+      inFlight: new Map<string, Promise<RecordedOutcome>>(),
+      inputBounds: config.inputBounds,
+    };
     const context = () => createContext(deps);
     const { timeouts, maxConnections } = config.http;
     const server = createServer({
@@ -132,16 +158,38 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await createSchema(),
       logger,
       config.limits,
-      [observeOperations({ metrics, tracing }), config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled()],
+      [
+        observeOperations({ metrics, tracing }),
+        config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
+      ],
       config.schema,
     );
     await graphql.start();
     const authenticate = createAuthenticator(config.auth, logger);
-    const readiness = new Readiness({ db: opened.db, vendors: vendorStates, requireVendors: config.observability.readiness.requireVendors, stopping: () => drain.stopping });
+    const readiness = new Readiness({
+      db: opened.db,
+      vendors: vendorStates,
+      requireVendors: config.observability.readiness.requireVendors,
+      stopping: () => drain.stopping,
+    });
     const operator = { readiness, metrics, tracing, drain };
-    server.on('request', createHttpHandler({ graphql, context: async () => context(), http: config.http, limits: config.limits, authenticate, logger, operator }));
+    server.on(
+      'request',
+      createHttpHandler({
+        graphql,
+        context: async () => context(),
+        http: config.http,
+        limits: config.limits,
+        authenticate,
+        logger,
+        operator,
+      }),
+    );
     const url = await listen(server, config.port, config.host);
-    logger.info({ url, playground: config.http.playground, corsOrigins: config.http.corsOrigins }, 'GraphQL gateway listening');
+    logger.info(
+      { url, playground: config.http.playground, corsOrigins: config.http.corsOrigins },
+      'GraphQL gateway listening',
+    );
     mirror.start();
     let stopped: Promise<void> | null = null;
     return {
@@ -166,7 +214,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 /** Listens on host:port and answers the GraphQL URL; a busy port is a StartupError naming PORT. */
 async function listen(server: Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) => reject(listenFailure('The gateway', { host, port }, { host: 'HOST', port: 'PORT' }, error));
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(listenFailure('The gateway', { host, port }, { host: 'HOST', port: 'PORT' }, error));
     server.once('error', failed);
     server.listen(port, host, () => {
       server.off('error', failed);
@@ -199,7 +248,13 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
  * died mid-mutation; at shutdown: this process's, when the grace ran out), which vendor writes are
  * known done and which may or may not have landed, and counts them in the metrics.
  */
-async function reportInterrupted(store: Store, operations: readonly Operation[], logger: Logger, metrics: GatewayMetrics | null, when: InterruptedWhen): Promise<void> {
+async function reportInterrupted(
+  store: Store,
+  operations: readonly Operation[],
+  logger: Logger,
+  metrics: GatewayMetrics | null,
+  when: InterruptedWhen,
+): Promise<void> {
   for (const operation of operations) {
     metrics?.operationInterrupted(operation.mutation, when);
     const steps = await store.journal.steps(operation.id);
@@ -207,7 +262,9 @@ async function reportInterrupted(store: Store, operations: readonly Operation[],
     logger.warn(
       {
         operation: { id, mutation, idempotencyKey },
-        written: steps.filter((step) => step.state === 'SUCCEEDED').map(({ source, action, externalId }) => ({ source, action, externalId })),
+        written: steps
+          .filter((step) => step.state === 'SUCCEEDED')
+          .map(({ source, action, externalId }) => ({ source, action, externalId })),
         uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
       },
       when === 'startup'

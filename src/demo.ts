@@ -47,8 +47,14 @@ export function loadDemoConfig(env: Env): { gateway: Config; simulators: Simulat
  */
 function logDemoTokens(tokens: DemoTokens, logger: Logger): void {
   const expiresAt = tokens.expiresAt.toISOString();
-  logger.info({ role: 'admin', subject: 'demo-admin', expiresAt }, `Demo ADMIN token (may query and mutate; send it as Authorization: Bearer <token>): ${tokens.admin}`);
-  logger.info({ role: 'viewer', subject: 'demo-viewer', expiresAt }, `Demo VIEWER token (may only query; send it as Authorization: Bearer <token>): ${tokens.viewer}`);
+  logger.info(
+    { role: 'admin', subject: 'demo-admin', expiresAt },
+    `Demo ADMIN token (may query and mutate; send it as Authorization: Bearer <token>): ${tokens.admin}`,
+  );
+  logger.info(
+    { role: 'viewer', subject: 'demo-viewer', expiresAt },
+    `Demo VIEWER token (may only query; send it as Authorization: Bearer <token>): ${tokens.viewer}`,
+  );
 }
 
 /** The vendors the demo simulates: with `SIMULATORS=auto`, every vendor the environment gives no base URL. */

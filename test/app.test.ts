@@ -14,10 +14,26 @@ import { UserManagementSource } from '../src/vendors/user-management/client';
 import type { VendorPlacement } from '../src/vendors/kit/module';
 import { StartupError } from '../src/platform/startup-error';
 import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
-import { TEST_API_KEY, TEST_AUTH_ENV, post, runToExit, spawnGateway, spawnSimulators, type GatewayProcess, type SimulatorsProcess } from './helpers/gateway-process';
+import {
+  TEST_API_KEY,
+  TEST_AUTH_ENV,
+  post,
+  runToExit,
+  spawnGateway,
+  spawnSimulators,
+  type GatewayProcess,
+  type SimulatorsProcess,
+} from './helpers/gateway-process';
 
 /** Every port free, nothing kept: what a test process gives the entries it runs. */
-const EPHEMERAL = { PORT: '0', DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
+const EPHEMERAL = {
+  PORT: '0',
+  DATA_DIR: ':memory:',
+  SIM_RAINMAKER_PORT: '0',
+  SIM_ENGAGEMENT_PORT: '0',
+  SIM_GREENARROW_PORT: '0',
+  SIM_USER_MANAGEMENT_PORT: '0',
+};
 const SOURCES_QUERY = '{ sources { source configured reachable } }';
 
 function capturingLogger(lines: string[]) {
@@ -76,8 +92,12 @@ describe('the app npm start runs', () => {
 
   it('starts one simulator per vendor, each reachable with the endpoint the gateway is given', async () => {
     const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
-    await expect(RAINMAKER.createUser({ userName: 'new.person@example.com', password: 'Str0ng-Passw0rd' })).resolves.toMatchObject({ message: expect.any(String) });
-    await expect(RAINMAKER.deleteUser('new.person@example.com')).resolves.toMatchObject({ message: expect.any(String) });
+    await expect(
+      RAINMAKER.createUser({ userName: 'new.person@example.com', password: 'Str0ng-Passw0rd' }),
+    ).resolves.toMatchObject({ message: expect.any(String) });
+    await expect(RAINMAKER.deleteUser('new.person@example.com')).resolves.toMatchObject({
+      message: expect.any(String),
+    });
     expect((await ENGAGEMENT.listMembers({ start: 0, pageSize: 5 })).total).toBe(24);
     expect((await GREENARROW.listUsers({})).total).toBe(app.simulators.simulators.GREENARROW!.store.size);
     const acme = await USER_MANAGEMENT.usersByAccount('1');
@@ -95,7 +115,10 @@ describe('the app npm start runs', () => {
 
   it('applies the faults given in SIM_FAULTS', async () => {
     const [someone] = app.simulators.simulators.GREENARROW!.store.all();
-    await expect(sources.GREENARROW.getUser(String(someone!.id))).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 503 });
+    await expect(sources.GREENARROW.getUser(String(someone!.id))).rejects.toMatchObject({
+      code: 'VENDOR_UNAVAILABLE',
+      status: 503,
+    });
   });
 
   it('stops idempotently', async () => {
@@ -114,7 +137,13 @@ describe('the app npm start runs', () => {
     };
     const impostors = datasourcesOf(loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors, logger);
     const errors: unknown[] = [];
-    const failing = async (call: Promise<unknown>) => errors.push(await call.then(() => new Error('unexpected success'), (error: unknown) => error));
+    const failing = async (call: Promise<unknown>) =>
+      errors.push(
+        await call.then(
+          () => new Error('unexpected success'),
+          (error: unknown) => error,
+        ),
+      );
     try {
       // Refused credentials, at every vendor.
       await failing(impostors.RAINMAKER.createUser({ userName: 'x@example.com', password: 'Str0ng-Passw0rd' }));
@@ -125,10 +154,26 @@ describe('the app npm start runs', () => {
       const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
       const taken = simulators.ENGAGEMENT!.store.all()[0]!;
       await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'India', email: taken.email }));
-      await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'USA', email: 'no-state@example.com' }));
+      await failing(
+        ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'USA', email: 'no-state@example.com' }),
+      );
       await failing(RAINMAKER.updatePassword('nobody@example.com', 'Str0ng-Passw0rd'));
-      await failing(GREENARROW.createUser({ email: 'weak@example.com', password: '', permissions: { injection: 'ALL', api: 'FULL', ui: 'FULL' } }));
-      await failing(USER_MANAGEMENT.addUser({ displayName: 'X', email: 'x@example.com', accountId: '999', username: 'x', password: 'Str0ng-Passw0rd' }));
+      await failing(
+        GREENARROW.createUser({
+          email: 'weak@example.com',
+          password: '',
+          permissions: { injection: 'ALL', api: 'FULL', ui: 'FULL' },
+        }),
+      );
+      await failing(
+        USER_MANAGEMENT.addUser({
+          displayName: 'X',
+          email: 'x@example.com',
+          accountId: '999',
+          username: 'x',
+          password: 'Str0ng-Passw0rd',
+        }),
+      );
       // Transport failures: a hang, a malformed body, a server error.
       simulators.USER_MANAGEMENT!.setFault('usersByAccount', { hang: true });
       await failing(USER_MANAGEMENT.usersByAccount('1'));
@@ -163,7 +208,9 @@ describe('the app npm start runs', () => {
       ...Object.values(wrong),
       'Str0ng-Passw0rd',
     ];
-    const errorText = errors.map((error) => `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`).join('\n');
+    const errorText = errors
+      .map((error) => `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`)
+      .join('\n');
     const everything = `${errorText}\n${lines.join('')}`;
     expect(lines.length).toBeGreaterThan(10);
     for (const credential of credentials) expect(everything).not.toContain(credential);
@@ -183,10 +230,17 @@ describe('which vendors the demo simulates', () => {
   it('only those without a base URL: a vendor given one is reached there, as the gateway would reach the real one', async () => {
     const outside = new GreenArrowSimulator({ username: 'outside-api', password: 'outside-greenarrow-secret' });
     const url = await outside.listen(0);
-    const app = await bootGateway({ GREENARROW_BASE_URL: url, GREENARROW_USERNAME: 'outside-api', GREENARROW_PASSWORD: 'outside-greenarrow-secret' });
+    const app = await bootGateway({
+      GREENARROW_BASE_URL: url,
+      GREENARROW_USERNAME: 'outside-api',
+      GREENARROW_PASSWORD: 'outside-greenarrow-secret',
+    });
     try {
       expect(Object.keys(app.simulators.simulators)).toEqual(['RAINMAKER', 'ENGAGEMENT', 'USER_MANAGEMENT']);
-      const answer = await graphql<{ sources: { source: string; reachable: boolean }[] }>(app, '{ sources { source reachable } }');
+      const answer = await graphql<{ sources: { source: string; reachable: boolean }[] }>(
+        app,
+        '{ sources { source reachable } }',
+      );
       expect(answer.data?.sources).toEqual(SOURCE_LIST.map((source) => ({ source, reachable: true })));
       expect(outside.calls()).not.toEqual({});
     } finally {
@@ -199,7 +253,10 @@ describe('which vendors the demo simulates', () => {
     const app = await bootGateway({ SIMULATORS: 'none' });
     try {
       expect(app.simulators.simulators).toEqual({});
-      const answer = await graphql<{ sources: { source: string; configured: boolean }[] }>(app, '{ sources { source configured } }');
+      const answer = await graphql<{ sources: { source: string; configured: boolean }[] }>(
+        app,
+        '{ sources { source configured } }',
+      );
       expect(answer.data?.sources).toEqual(SOURCE_LIST.map((source) => ({ source, configured: false })));
     } finally {
       await app.stop();
@@ -208,18 +265,33 @@ describe('which vendors the demo simulates', () => {
 });
 
 describe('the tenant rules', () => {
-  it('are configuration the simulators share with the gateway: Engagement\'s USA names, RainMaker\'s password length', async () => {
+  it("are configuration the simulators share with the gateway: Engagement's USA names, RainMaker's password length", async () => {
     const app = await bootGateway({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12' });
     const logger = createLogger({ level: 'silent' });
-    const config = loadConfig({ ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA', RAINMAKER_MIN_PASSWORD_LENGTH: '12', ...simulatorEnv(app.simulators) });
+    const config = loadConfig({
+      ENGAGEMENT_USA_COUNTRY_NAMES: 'U.S.A.,USA',
+      RAINMAKER_MIN_PASSWORD_LENGTH: '12',
+      ...simulatorEnv(app.simulators),
+    });
     const sources = datasourcesOf(config.vendors, logger);
     try {
       expect(config.vendors.ENGAGEMENT.tuning.rules.usaCountryNames).toEqual(['U.S.A.', 'USA']);
-      await expect(sources.ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'u.s.a.', email: 'stateless@example.com' })).rejects.toMatchObject({
+      await expect(
+        sources.ENGAGEMENT.createMember({
+          firstName: 'A',
+          lastName: 'B',
+          country: 'u.s.a.',
+          email: 'stateless@example.com',
+        }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
       });
-      await expect(sources.RAINMAKER.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
-      await expect(sources.RAINMAKER.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' })).resolves.toBeDefined();
+      await expect(
+        sources.RAINMAKER.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' }),
+      ).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
+      await expect(
+        sources.RAINMAKER.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' }),
+      ).resolves.toBeDefined();
     } finally {
       await sources.close();
       await app.stop();
@@ -233,7 +305,9 @@ describe('startup failures', () => {
     try {
       const failure = bootGateway({ SIM_GREENARROW_PORT: String(busy.port) });
       await expect(failure).rejects.toThrow(StartupError);
-      await expect(failure).rejects.toThrow(`The GREENARROW simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_GREENARROW_PORT)`);
+      await expect(failure).rejects.toThrow(
+        `The GREENARROW simulator could not listen on 127.0.0.1:${busy.port}: port ${busy.port} is in use (set SIM_GREENARROW_PORT)`,
+      );
     } finally {
       await busy.release();
     }
@@ -271,7 +345,10 @@ describe('startup failures', () => {
   }, 60_000);
 
   it('stops a process on a bad variable with the configuration message and exit code 2', async () => {
-    const { code, stderr, fatal } = await refusedStart('src/index.ts', { PORT: 'http', RAINMAKER_MIN_PASSWORD_LENGTH: '0' });
+    const { code, stderr, fatal } = await refusedStart('src/index.ts', {
+      PORT: 'http',
+      RAINMAKER_MIN_PASSWORD_LENGTH: '0',
+    });
     expect({ code, fatal }).toEqual({ code: 2, fatal: [] });
     expect(stderr).toBe(
       'Invalid configuration:\n  - RAINMAKER_MIN_PASSWORD_LENGTH: expected an integer from 1 to 256, got "0"\n  - PORT: expected an integer from 0 to 65535, got "http"\n',
@@ -283,12 +360,20 @@ describe('the gateway process', () => {
   it('npm start (src/demo.ts) serves the seeded graph with its own simulators, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info' });
     try {
-      const answer = await post<{ user: { identities: { source: string }[] } | null }>(gateway, 'query($email: String) { user(email: $email) { identities { source } } }', {
-        email: 'ada.lovelace0@example.com',
-      });
+      const answer = await post<{ user: { identities: { source: string }[] } | null }>(
+        gateway,
+        'query($email: String) { user(email: $email) { identities { source } } }',
+        {
+          email: 'ada.lovelace0@example.com',
+        },
+      );
       expect(answer.errors).toBeUndefined();
       expect(answer.data?.user?.identities).toHaveLength(4);
-      expect(gateway.logs.filter((entry) => String(entry['msg']).endsWith('simulator listening')).map((entry) => entry['url'])).toEqual([
+      expect(
+        gateway.logs
+          .filter((entry) => String(entry['msg']).endsWith('simulator listening'))
+          .map((entry) => entry['url']),
+      ).toEqual([
         expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
@@ -302,7 +387,10 @@ describe('the gateway process', () => {
   });
 
   it('the production entry (src/index.ts) starts no simulator, whatever SIMULATORS says: a vendor without a base URL is not configured', async () => {
-    const gateway = await spawnGateway({ ...EPHEMERAL, LOG_LEVEL: 'info', SIMULATORS: 'auto', ...TEST_AUTH_ENV }, { entry: 'src/index.ts', token: TEST_API_KEY });
+    const gateway = await spawnGateway(
+      { ...EPHEMERAL, LOG_LEVEL: 'info', SIMULATORS: 'auto', ...TEST_AUTH_ENV },
+      { entry: 'src/index.ts', token: TEST_API_KEY },
+    );
     try {
       const answer = await post<{ sources: { source: string; configured: boolean }[] }>(gateway, SOURCES_QUERY, {});
       expect(answer.data?.sources.map(({ source, configured }) => [source, configured])).toEqual([
@@ -344,7 +432,13 @@ describe('the simulators alone (npm run simulators)', () => {
     'USER_MANAGEMENT_API_KEY',
   ];
   /** `NAME=value` lines as a map. */
-  const parse = (text: string) => Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const parse = (text: string) =>
+    Object.fromEntries(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
 
   it('prints the environment a gateway needs (base URLs and fresh credentials) and stops cleanly on Ctrl-C', async () => {
     const simulators = await spawnSimulators([], EPHEMERAL);
@@ -354,7 +448,11 @@ describe('the simulators alone (npm run simulators)', () => {
     const env = parse(simulators.stdout());
     expect(Object.keys(env)).toEqual(VARIABLES);
     expect(env['GREENARROW_BASE_URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(simulators.stderr().trim().split('\n').slice(-3)).toEqual(['The simulators are running; press Ctrl-C to stop them', 'stopping', 'stopped']);
+    expect(simulators.stderr().trim().split('\n').slice(-3)).toEqual([
+      'The simulators are running; press Ctrl-C to stop them',
+      'stopping',
+      'stopped',
+    ]);
   });
 
   // Three processes started one after the other, each compiling the TypeScript it runs: a minute on a loaded machine.
@@ -372,15 +470,29 @@ describe('the simulators alone (npm run simulators)', () => {
       // The production entry needs a way to authenticate; the demo makes its own tokens.
       const production = entry === 'src/index.ts';
       const gateway = await spawnGateway(
-        { PORT: '0', DATA_DIR: ':memory:', LOG_LEVEL: 'info', SIMULATORS: 'none', ...(production ? TEST_AUTH_ENV : {}) },
+        {
+          PORT: '0',
+          DATA_DIR: ':memory:',
+          LOG_LEVEL: 'info',
+          SIMULATORS: 'none',
+          ...(production ? TEST_AUTH_ENV : {}),
+        },
         { entry, envFile: file, ...(production ? { token: TEST_API_KEY } : {}) },
       );
       processes.push(gateway);
       try {
-        const answer = await post<{ sources: { source: string; configured: boolean; reachable: boolean }[] }>(gateway, SOURCES_QUERY, {});
+        const answer = await post<{ sources: { source: string; configured: boolean; reachable: boolean }[] }>(
+          gateway,
+          SOURCES_QUERY,
+          {},
+        );
         expect([entry, answer.data?.sources]).toEqual([
           entry,
-          ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({ source, configured: true, reachable: true })),
+          ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({
+            source,
+            configured: true,
+            reachable: true,
+          })),
         ]);
         expect(gateway.logs.filter((entry) => String(entry['msg']).endsWith('simulator listening'))).toEqual([]);
       } finally {
@@ -388,7 +500,13 @@ describe('the simulators alone (npm run simulators)', () => {
       }
       expect(await gateway.exited).toBe(0);
       const logged = JSON.stringify(gateway.logs);
-      for (const name of ['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY']) expect(logged).not.toContain(env[name]);
+      for (const name of [
+        'RAINMAKER_SECRET_ACCESS_KEY',
+        'ENGAGEMENT_PASSWORD',
+        'GREENARROW_PASSWORD',
+        'USER_MANAGEMENT_API_KEY',
+      ])
+        expect(logged).not.toContain(env[name]);
     }
     simulators.process.kill('SIGTERM');
     expect(await simulators.exited).toBe(0);

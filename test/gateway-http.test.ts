@@ -20,7 +20,10 @@ describe('the HTTP front', () => {
   afterAll(() => app.stop());
 
   /** A GET that leaves the body as it came over the wire. */
-  function rawGet(path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  function rawGet(
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
       get(`${origin}${path}`, { headers }, (response) => {
         const chunks: Buffer[] = [];
@@ -31,7 +34,11 @@ describe('the HTTP front', () => {
     });
   }
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(app.tokens?.admin), ...headers }, body });
+    fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(app.tokens?.admin), ...headers },
+      body,
+    });
   const QUERY = JSON.stringify({ query: '{ sources { source } }' });
 
   describe('the playground', () => {
@@ -79,10 +86,18 @@ describe('the HTTP front', () => {
     });
 
     it('serves nothing else under /playground/, and no path out of it', async () => {
-      for (const path of ['/playground/package.json', '/playground/../package.json', '/playground/%2e%2e/package.json', '/playground/graphiql.min.js.map', '/playground/']) {
+      for (const path of [
+        '/playground/package.json',
+        '/playground/../package.json',
+        '/playground/%2e%2e/package.json',
+        '/playground/graphiql.min.js.map',
+        '/playground/',
+      ]) {
         const response = await fetch(`${origin}${path}`);
         expect([path, response.status]).toEqual([path, 404]);
-        expect(await response.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'NOT_FOUND' } }] });
+        expect(await response.json()).toEqual({
+          errors: [{ message: expect.any(String), extensions: { code: 'NOT_FOUND' } }],
+        });
       }
     });
 
@@ -101,7 +116,11 @@ describe('the HTTP front', () => {
       await answer.text();
       const preflight = await fetch(app.url, {
         method: 'OPTIONS',
-        headers: { origin: 'https://admin.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: 'https://admin.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
@@ -112,7 +131,10 @@ describe('the HTTP front', () => {
       const answer = await post(QUERY, { origin: 'https://evil.example' });
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
       await answer.text();
-      const preflight = await fetch(app.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(app.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
@@ -124,22 +146,32 @@ describe('the HTTP front', () => {
       const big = JSON.stringify({ query: `{ sources { source } } # ${'x'.repeat(5_000)}` });
       const answer = await post(big);
       expect(answer.status).toBe(413);
-      expect(await answer.json()).toEqual({ errors: [{ message: 'The request body is over 4096 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      expect(await answer.json()).toEqual({
+        errors: [{ message: 'The request body is over 4096 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
     });
 
     it('answers a body that is not JSON with 400, and a charset other than UTF-8 with 415', async () => {
       const broken = await post('{"query": "{ sources');
       expect(broken.status).toBe(400);
-      expect(await broken.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      expect(await broken.json()).toEqual({
+        errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      });
       const latin1 = await post(QUERY, { 'content-type': 'application/json; charset=latin1' });
       expect(latin1.status).toBe(415);
       await latin1.text();
     });
 
     it('answers any other path with a JSON 404 that says where GraphQL is', async () => {
-      const answer = await fetch(`${origin}/api`, { method: 'POST', body: QUERY, headers: { 'content-type': 'application/json' } });
+      const answer = await fetch(`${origin}/api`, {
+        method: 'POST',
+        body: QUERY,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(answer.status).toBe(404);
-      expect(await answer.json()).toEqual({ errors: [{ message: 'Nothing here: GraphQL is served at /graphql', extensions: { code: 'NOT_FOUND' } }] });
+      expect(await answer.json()).toEqual({
+        errors: [{ message: 'Nothing here: GraphQL is served at /graphql', extensions: { code: 'NOT_FOUND' } }],
+      });
     });
   });
 
@@ -152,13 +184,24 @@ describe('the HTTP front', () => {
       body: JSON.stringify({ query: '{ account(id: "1") { users(first: 1) { totalCount } } }' }),
     });
     // Stop once the vendor call is under way, i.e. the request is being resolved.
-    await eventually(() => stopping.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') > 0, 'the vendor call to start');
+    await eventually(
+      () => stopping.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') > 0,
+      'the vendor call to start',
+    );
     const stopped = stopping.stop();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
-    expect(((await answer.json()) as { data: { account: { users: { totalCount: number } } } }).data.account.users.totalCount).toBeGreaterThan(0);
+    expect(
+      ((await answer.json()) as { data: { account: { users: { totalCount: number } } } }).data.account.users.totalCount,
+    ).toBeGreaterThan(0);
     await stopped;
-    await expect(fetch(stopping.url, { method: 'POST', body: QUERY, headers: { 'content-type': 'application/json', ...bearer(stopping.tokens?.admin) } })).rejects.toThrow();
+    await expect(
+      fetch(stopping.url, {
+        method: 'POST',
+        body: QUERY,
+        headers: { 'content-type': 'application/json', ...bearer(stopping.tokens?.admin) },
+      }),
+    ).rejects.toThrow();
   });
 
   it('names a busy gateway port and the variable that moves it, leaving nothing running', async () => {
@@ -166,7 +209,9 @@ describe('the HTTP front', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      await expect(bootGateway({ PORT: String(port) })).rejects.toThrow(`The gateway could not listen on 127.0.0.1:${port}: port ${port} is in use (set PORT)`);
+      await expect(bootGateway({ PORT: String(port) })).rejects.toThrow(
+        `The gateway could not listen on 127.0.0.1:${port}: port ${port} is in use (set PORT)`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

@@ -73,7 +73,8 @@ function contextOf(node: ts.Node): string[] {
   for (let parent = node.parent; parent !== undefined; parent = parent.parent) {
     const name = (parent as { name?: ts.Node }).name;
     if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name))) names.push(name.text);
-    if (ts.isCallExpression(parent) && parent.arguments[0] !== undefined && ts.isIdentifier(parent.arguments[0])) names.push(parent.arguments[0].text);
+    if (ts.isCallExpression(parent) && parent.arguments[0] !== undefined && ts.isIdentifier(parent.arguments[0]))
+      names.push(parent.arguments[0].text);
   }
   return names;
 }
@@ -107,13 +108,16 @@ function vendorNamings(): Naming[] {
   return namings;
 }
 
-const allowanceFor = (naming: Naming) => ALLOWED.find((allowed) => allowed.file === naming.file && naming.context.includes(allowed.within));
+const allowanceFor = (naming: Naming) =>
+  ALLOWED.find((allowed) => allowed.file === naming.file && naming.context.includes(allowed.within));
 
 describe('the layout', () => {
   const namings = vendorNamings();
 
   it('names no particular vendor outside its folders, the registries and the allowed declarations', () => {
-    const offending = namings.filter((naming) => allowanceFor(naming) === undefined).map(({ file, line, name, source }) => `${file}:${line}: ${name} in: ${source}`);
+    const offending = namings
+      .filter((naming) => allowanceFor(naming) === undefined)
+      .map(({ file, line, name, source }) => `${file}:${line}: ${name} in: ${source}`);
     expect(offending).toEqual([]);
   });
 
@@ -123,13 +127,19 @@ describe('the layout', () => {
   });
 
   it('finds what it looks for: code that names a vendor, not comments or messages', () => {
-    const code = "if (sources.includes('RAINMAKER')) start(new GreenArrowSimulator()); // RainMaker first\nlog('GreenArrow answered');";
-    const names = vendorNames(ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true)).map(({ name }) => name);
+    const code =
+      "if (sources.includes('RAINMAKER')) start(new GreenArrowSimulator()); // RainMaker first\nlog('GreenArrow answered');";
+    const names = vendorNames(ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true)).map(
+      ({ name }) => name,
+    );
     expect(names).toEqual(['RAINMAKER', 'GreenArrowSimulator']);
   });
 
   it('keeps only the entries and the composition root directly in src/', () => {
-    const loose = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+    const loose = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort();
     expect(loose).toEqual(['app.ts', 'config.ts', 'demo.ts', 'index.ts']);
   });
 

@@ -41,8 +41,13 @@ describe('the example operations', () => {
    * is still the Date object graphql-scalars serializes it to; clients (and the generated types) see
    * the ISO string JSON makes of it.
    */
-  async function run<Data, Variables extends Record<string, unknown>>(document: TypedDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
-    const response = await asActor('admin', () => app.graphql.executeOperation<Data, Variables>({ query: document, variables }, { contextValue: app.context() }));
+  async function run<Data, Variables extends Record<string, unknown>>(
+    document: TypedDocumentNode<Data, Variables>,
+    variables: Variables,
+  ): Promise<Data> {
+    const response = await asActor('admin', () =>
+      app.graphql.executeOperation<Data, Variables>({ query: document, variables }, { contextValue: app.context() }),
+    );
     if (response.body.kind !== 'single') throw new Error(`expected a single result, got ${response.body.kind}`);
     const { errors, data } = response.body.singleResult;
     expect(errors).toBeUndefined();
@@ -56,7 +61,8 @@ describe('the example operations', () => {
     for (const status of sources) {
       expect(status).toMatchObject({ configured: true, reachable: true, lastError: null });
       if (status.latencyMs !== null) expect(status.latencyMs).toBeGreaterThanOrEqual(0);
-      if (status.lastSuccessAt !== null) expect(new Date(status.lastSuccessAt).toISOString()).toBe(status.lastSuccessAt);
+      if (status.lastSuccessAt !== null)
+        expect(new Date(status.lastSuccessAt).toISOString()).toBe(status.lastSuccessAt);
     }
   });
 
@@ -96,7 +102,13 @@ describe('the example operations', () => {
         locale: profile.locale,
         active: true,
         account: { id: SEED_ACCOUNTS[0]!.id },
-        permissions: { api: 'READ_ONLY', ui: 'FULL', injection: 'ALL', disabled: false, mailClass: { id: '1', name: 'transactional' } },
+        permissions: {
+          api: 'READ_ONLY',
+          ui: 'FULL',
+          injection: 'ALL',
+          disabled: false,
+          mailClass: { id: '1', name: 'transactional' },
+        },
         subscriptions: { email: true, sms: true, voice: true },
       };
       expect(profile).toEqual(expected);
@@ -146,7 +158,12 @@ describe('the example operations', () => {
     it('pages through account "1" five users at a time, each with permissions and identities', async () => {
       const first = await page(null);
       expect(first.edges).toHaveLength(5);
-      expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0]!.cursor, endCursor: first.edges[4]!.cursor });
+      expect(first.pageInfo).toMatchObject({
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: first.edges[0]!.cursor,
+        endCursor: first.edges[4]!.cursor,
+      });
 
       const second = await page(first.pageInfo.endCursor);
       expect(second.pageInfo.hasPreviousPage).toBe(true);
@@ -209,7 +226,9 @@ describe('the example operations', () => {
       const { createUser } = await run(CreateUserDocument, { input });
       expect(createUser.userErrors).toEqual([]);
       expect(createUser.replayed).toBe(false);
-      expect(createUser.results.map((result) => [result.source, result.status, result.retryable, result.error])).toEqual([
+      expect(
+        createUser.results.map((result) => [result.source, result.status, result.retryable, result.error]),
+      ).toEqual([
         ['RAINMAKER', 'SUCCEEDED', false, null],
         ['ENGAGEMENT', 'SUCCEEDED', false, null],
         ['GREENARROW', 'SUCCEEDED', false, null],
@@ -218,12 +237,22 @@ describe('the example operations', () => {
       const user = createUser.user!;
       expect(user).toMatchObject({ email: input.email, displayName: 'Grace Typed' });
 
-      const { setPermissions } = await run(SetPermissionsDocument, { input: { id: user.id, permissions: { ui: 'FULL', mailClass: { name: 'transactional' } } } });
+      const { setPermissions } = await run(SetPermissionsDocument, {
+        input: { id: user.id, permissions: { ui: 'FULL', mailClass: { name: 'transactional' } } },
+      });
       expect(setPermissions.userErrors).toEqual([]);
-      expect(setPermissions.results.map((result) => [result.source, result.status])).toEqual([['GREENARROW', 'SUCCEEDED']]);
+      expect(setPermissions.results.map((result) => [result.source, result.status])).toEqual([
+        ['GREENARROW', 'SUCCEEDED'],
+      ]);
       expect(setPermissions.user).toEqual({
         id: user.id,
-        permissions: { api: 'READ_ONLY', ui: 'FULL', injection: 'NONE', disabled: false, mailClass: { id: '1', name: 'transactional' } },
+        permissions: {
+          api: 'READ_ONLY',
+          ui: 'FULL',
+          injection: 'NONE',
+          disabled: false,
+          mailClass: { id: '1', name: 'transactional' },
+        },
       });
 
       const replay = await run(CreateUserDocument, { input });
@@ -237,7 +266,8 @@ describe('the example operations', () => {
       const expected = seedPeople().filter((person) => person.email.includes('lovelace') && person.in.greenarrow);
       expect(users.totalCount).toBe(expected.length);
       expect(users.edges.map((edge) => edge.node.email).sort()).toEqual(expected.map((person) => person.email).sort());
-      for (const { node } of users.edges) expect(node.identities.map((identity) => identity.source)).toContain('GREENARROW');
+      for (const { node } of users.edges)
+        expect(node.identities.map((identity) => identity.source)).toContain('GREENARROW');
       expect(users.pageInfo.hasNextPage).toBe(false);
     });
 

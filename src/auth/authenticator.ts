@@ -38,7 +38,8 @@ const MAX_SUBJECT_LENGTH = 256;
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-const unauthenticated = (message: string, bearerError?: 'invalid_token' | 'invalid_request') => new AuthError('UNAUTHENTICATED', 401, message, bearerError);
+const unauthenticated = (message: string, bearerError?: 'invalid_token' | 'invalid_request') =>
+  new AuthError('UNAUTHENTICATED', 401, message, bearerError);
 
 /**
  * The gateway's authentication, built once from the settings. With `AUTH=off` every request is the
@@ -55,9 +56,11 @@ export function createAuthenticator(settings: AuthSettings, logger: Logger): Aut
   const verifyJwt = jwtVerifier(settings.jwt, logger);
   const apiKeys = settings.apiKeys;
   return async (authorization) => {
-    if (authorization === undefined || authorization.trim() === '') throw unauthenticated('Authentication required: send Authorization: Bearer <token>');
+    if (authorization === undefined || authorization.trim() === '')
+      throw unauthenticated('Authentication required: send Authorization: Bearer <token>');
     // The playground's Headers tab starts as "Bearer " with the token still to be pasted.
-    if (/^bearer$/i.test(authorization.trim())) throw unauthenticated('Authentication required: put a token after "Bearer " in the Authorization header');
+    if (/^bearer$/i.test(authorization.trim()))
+      throw unauthenticated('Authentication required: put a token after "Bearer " in the Authorization header');
     const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
     if (!match) throw unauthenticated('The Authorization header is not "Bearer <token>"', 'invalid_request');
     const token = match[1]!;
@@ -65,7 +68,8 @@ export function createAuthenticator(settings: AuthSettings, logger: Logger): Aut
       if (!verifyJwt) throw unauthenticated('This gateway accepts no JWTs; use an API key', 'invalid_token');
       return verifyJwt(token);
     }
-    if (apiKeys.length === 0) throw unauthenticated('The token is not a JWT, and this gateway accepts no API keys', 'invalid_token');
+    if (apiKeys.length === 0)
+      throw unauthenticated('The token is not a JWT, and this gateway accepts no API keys', 'invalid_token');
     return apiKeyActor(apiKeys, token);
   };
 }
@@ -86,7 +90,8 @@ function apiKeyActor(entries: AuthSettings['apiKeys'], key: string): Actor {
 function jwtVerifier(settings: JwtSettings, logger: Logger): ((token: string) => Promise<Actor>) | null {
   const secret = settings.secret !== undefined ? new TextEncoder().encode(settings.secret) : undefined;
   let jwks: JWTVerifyGetKey | undefined;
-  if (settings.jwksUrl !== undefined) jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  if (settings.jwksUrl !== undefined)
+    jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
   else if (settings.jwks !== undefined) jwks = createLocalJWKSet(settings.jwks);
   if (secret === undefined && jwks === undefined) return null;
 
@@ -115,9 +120,15 @@ function jwtVerifier(settings: JwtSettings, logger: Logger): ((token: string) =>
       throw jwtFailure(error, logger);
     }
     const subject = payload.sub!;
-    if (subject.length > MAX_SUBJECT_LENGTH) throw unauthenticated(`The token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`, 'invalid_token');
+    if (subject.length > MAX_SUBJECT_LENGTH)
+      throw unauthenticated(`The token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`, 'invalid_token');
     const role = roleFrom(payload, settings.roleClaim);
-    if (role === null) throw new AuthError('FORBIDDEN', 403, `The token grants neither the viewer nor the admin role (claim "${settings.roleClaim}")`);
+    if (role === null)
+      throw new AuthError(
+        'FORBIDDEN',
+        403,
+        `The token grants neither the viewer nor the admin role (claim "${settings.roleClaim}")`,
+      );
     return { subject, role, method: 'jwt' };
   };
 }
@@ -125,8 +136,14 @@ function jwtVerifier(settings: JwtSettings, logger: Logger): ((token: string) =>
 /** `admin` or `viewer` from the role claim (a string or a list of strings, at a dotted path); admin wins. */
 export function roleFrom(payload: JWTPayload, claim: string): Role | null {
   let value: unknown = payload;
-  for (const part of claim.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-  const roles = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  for (const part of claim.split('.'))
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  const roles =
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((item): item is string => typeof item === 'string')
+        : [];
   if (roles.includes('admin')) return 'admin';
   if (roles.includes('viewer')) return 'viewer';
   return null;
@@ -143,10 +160,18 @@ function jwtFailure(error: unknown, logger: Logger): AuthError {
     if (claim === 'nbf') return unauthenticated('The token is not valid yet', 'invalid_token');
     return unauthenticated(`The token's "${claim}" claim is not valid`, 'invalid_token');
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated("The token's signature does not verify", 'invalid_token');
-  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated("The token's signing algorithm is not accepted here", 'invalid_token');
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return unauthenticated('No known key signed the token', 'invalid_token');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported || error instanceof errors.JWKInvalid) {
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated("The token's signature does not verify", 'invalid_token');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return unauthenticated("The token's signing algorithm is not accepted here", 'invalid_token');
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return unauthenticated('No known key signed the token', 'invalid_token');
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported ||
+    error instanceof errors.JWKInvalid
+  ) {
     return unauthenticated('The token is malformed', 'invalid_token');
   }
   // The key set could not be fetched or read: the identity provider's fault, not the client's.

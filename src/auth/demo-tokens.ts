@@ -29,12 +29,17 @@ export interface DemoTokens {
 export function demoAuthEnv(env: Env): Env {
   if (env['AUTH']?.trim().toLowerCase() === 'off') return {};
   if (AUTH_SOURCE_VARIABLES.some((name) => (env[name] ?? '').trim() !== '')) return {};
-  return { AUTH_JWT_SECRET: randomBytes(32).toString('base64url'), AUTH_JWT_ISSUER: DEMO_ISSUER, AUTH_JWT_ALGORITHMS: 'HS256' };
+  return {
+    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUTH_JWT_ISSUER: DEMO_ISSUER,
+    AUTH_JWT_ALGORITHMS: 'HS256',
+  };
 }
 
 /** Signs the demo's two tokens with the configured secret, for the configured audience and role claim. */
 export async function mintDemoTokens(settings: JwtSettings, now: Date = new Date()): Promise<DemoTokens> {
-  if (settings.secret === undefined) throw new TypeError('mintDemoTokens: the settings have no AUTH_JWT_SECRET to sign with');
+  if (settings.secret === undefined)
+    throw new TypeError('mintDemoTokens: the settings have no AUTH_JWT_SECRET to sign with');
   const key = new TextEncoder().encode(settings.secret);
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = issuedAt + DEMO_TOKEN_LIFETIME_S;

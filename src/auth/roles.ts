@@ -25,7 +25,10 @@ function forbidden(message: string): GraphQLError {
 export const authChecker: AuthCheckerFn = (_data, roles) => {
   const actor = currentRequest()?.actor;
   const allowed = roles.length === 0 ? actor != null : roles.some((role) => holds(actor, role as Role));
-  if (!allowed) throw forbidden(`Only ${roles.length === 0 ? 'an authenticated caller' : roles.map((role) => (role === 'admin' ? 'an admin' : `a ${role}`)).join(' or ')} may read this field`);
+  if (!allowed)
+    throw forbidden(
+      `Only ${roles.length === 0 ? 'an authenticated caller' : roles.map((role) => (role === 'admin' ? 'an admin' : `a ${role}`)).join(' or ')} may read this field`,
+    );
   return true;
 };
 
@@ -40,7 +43,10 @@ export function mutationsForAdmins(): ApolloServerPlugin {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== 'mutation') return;
           const actor = currentRequest()?.actor;
-          if (!holds(actor, 'admin')) throw forbidden(`Only an admin may run mutations${actor ? `; this caller has the ${actor.role} role` : ''}`);
+          if (!holds(actor, 'admin'))
+            throw forbidden(
+              `Only an admin may run mutations${actor ? `; this caller has the ${actor.role} role` : ''}`,
+            );
         },
       };
     },

@@ -10,7 +10,18 @@ import type { Role } from '../platform/request-context';
 
 /** Algorithms a JWT may be signed with: the HMAC ones need AUTH_JWT_SECRET, the others a JWKS. */
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 /** The shortest HS256 secret accepted: 32 characters, 256 bits when they are random bytes. */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -74,10 +85,14 @@ export function readAuthSettings(read: EnvReader): AuthSettings {
   const secret = read.secret('AUTH_JWT_SECRET', MIN_JWT_SECRET_LENGTH);
   const jwksUrl = read.url('AUTH_JWKS_URL');
   const jwks = readJwksFile(read, 'AUTH_JWKS_FILE');
-  if (jwksUrl !== undefined && jwks !== undefined) read.problems.push('AUTH_JWKS_URL, AUTH_JWKS_FILE: set one of them, not both');
+  if (jwksUrl !== undefined && jwks !== undefined)
+    read.problems.push('AUTH_JWKS_URL, AUTH_JWKS_FILE: set one of them, not both');
   const hasJwks = jwksUrl !== undefined || jwks !== undefined;
   const issuer = read.raw('AUTH_JWT_ISSUER');
-  if (hasJwks && issuer === undefined) read.problems.push('AUTH_JWT_ISSUER: required with AUTH_JWKS_URL or AUTH_JWKS_FILE (the identity provider signs tokens for others too)');
+  if (hasJwks && issuer === undefined)
+    read.problems.push(
+      'AUTH_JWT_ISSUER: required with AUTH_JWKS_URL or AUTH_JWKS_FILE (the identity provider signs tokens for others too)',
+    );
 
   const defaultAlgorithms = [...(secret !== undefined ? ['HS256'] : []), ...(hasJwks ? ['RS256', 'ES256'] : [])];
   const algorithms = [...read.list('AUTH_JWT_ALGORITHMS', defaultAlgorithms, 'algorithms such as HS256, RS256, ES256')];
@@ -87,12 +102,17 @@ export function readAuthSettings(read: EnvReader): AuthSettings {
     } else if ((ASYMMETRIC_ALGORITHMS as readonly string[]).includes(algorithm)) {
       if (!hasJwks) read.problems.push(`AUTH_JWT_ALGORITHMS: ${algorithm} needs AUTH_JWKS_URL or AUTH_JWKS_FILE`);
     } else {
-      read.problems.push(`AUTH_JWT_ALGORITHMS: expected some of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}, got "${algorithm}"`);
+      read.problems.push(
+        `AUTH_JWT_ALGORITHMS: expected some of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}, got "${algorithm}"`,
+      );
     }
   }
 
   const roleClaim = read.string('AUTH_ROLE_CLAIM', 'role');
-  if (!/^[A-Za-z_][\w:/-]*(\.[A-Za-z_][\w:/-]*)*$/.test(roleClaim)) read.problems.push(`AUTH_ROLE_CLAIM: expected a claim name or a dotted path such as realm_access.roles, got "${roleClaim}"`);
+  if (!/^[A-Za-z_][\w:/-]*(\.[A-Za-z_][\w:/-]*)*$/.test(roleClaim))
+    read.problems.push(
+      `AUTH_ROLE_CLAIM: expected a claim name or a dotted path such as realm_access.roles, got "${roleClaim}"`,
+    );
 
   return {
     mode,
@@ -116,10 +136,15 @@ function readApiKeys(read: EnvReader, name: string): ApiKeyEntry[] {
   if (value === undefined) return [];
   const entries: ApiKeyEntry[] = [];
   const names = new Set<string>();
-  for (const [index, item] of value.split(',').map((part) => part.trim()).entries()) {
+  for (const [index, item] of value
+    .split(',')
+    .map((part) => part.trim())
+    .entries()) {
     const match = /^([A-Za-z0-9._-]{1,64}):(viewer|admin):([0-9a-fA-F]{64})$/.exec(item);
     if (!match) {
-      read.problems.push(`${name}: entry ${index + 1} is not name:role:sha256hex (a name of letters, digits, ".", "_" or "-"; role viewer or admin; the key's SHA-256 as 64 hex digits)`);
+      read.problems.push(
+        `${name}: entry ${index + 1} is not name:role:sha256hex (a name of letters, digits, ".", "_" or "-"; role viewer or admin; the key's SHA-256 as 64 hex digits)`,
+      );
       continue;
     }
     const [, keyName, role, hex] = match;
@@ -138,11 +163,17 @@ function readJwksFile(read: EnvReader, name: string): JSONWebKeySet | undefined 
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    read.problems.push(`${name}: cannot read a JSON key set from "${path}" (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})`);
+    read.problems.push(
+      `${name}: cannot read a JSON key set from "${path}" (${(error as NodeJS.ErrnoException).code ?? 'not JSON'})`,
+    );
     return undefined;
   }
   const keys = (parsed as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === 'object' && key !== null && typeof (key as { kty?: unknown }).kty === 'string')) {
+  if (
+    !Array.isArray(keys) ||
+    keys.length === 0 ||
+    !keys.every((key) => typeof key === 'object' && key !== null && typeof (key as { kty?: unknown }).kty === 'string')
+  ) {
     read.problems.push(`${name}: expected a JSON Web Key Set, { "keys": [ { "kty": ... }, ... ] }, in "${path}"`);
     return undefined;
   }

@@ -31,9 +31,12 @@ function parseArguments(args: readonly string[]): { envFile: string | null } {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     }
-    const value = arg === '--env-file' ? args[++i] : arg.startsWith('--env-file=') ? arg.slice('--env-file='.length) : undefined;
+    const value =
+      arg === '--env-file' ? args[++i] : arg.startsWith('--env-file=') ? arg.slice('--env-file='.length) : undefined;
     if (value === undefined || value === '' || envFile !== null) {
-      process.stderr.write(`${arg === '--env-file' || arg.startsWith('--env-file=') ? `${arg} needs one file name` : `unknown argument ${JSON.stringify(arg)}`}\n${USAGE}\n`);
+      process.stderr.write(
+        `${arg === '--env-file' || arg.startsWith('--env-file=') ? `${arg} needs one file name` : `unknown argument ${JSON.stringify(arg)}`}\n${USAGE}\n`,
+      );
       process.exit(2);
     }
     envFile = value;
@@ -64,7 +67,9 @@ function writePrivateFile(file: string, text: string): void {
       closeSync(fd);
     }
   } catch (error) {
-    throw new StartupError(`The environment file ${file} could not be written: ${(error as Error).message}`, { cause: error });
+    throw new StartupError(`The environment file ${file} could not be written: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -87,7 +92,8 @@ runEntryPoint({
   },
   async start({ config, envFile, log }) {
     const running = await startSimulators(config);
-    for (const [source, simulator] of Object.entries(running.simulators)) log.info({}, `${source} simulator listening on ${simulator.url}`);
+    for (const [source, simulator] of Object.entries(running.simulators))
+      log.info({}, `${source} simulator listening on ${simulator.url}`);
     const text = envFileText(simulatorEnv(running));
     try {
       if (envFile === null) process.stdout.write(text);

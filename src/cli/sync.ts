@@ -67,16 +67,23 @@ function parseArguments(args: readonly string[]): Arguments | 'help' {
         break;
       case '--source': {
         const source = value().toUpperCase();
-        if (!(SOURCES as readonly string[]).includes(source)) throw new UsageError(`--source: expected one of ${SOURCES.join(', ')}, got "${source}"`);
+        if (!(SOURCES as readonly string[]).includes(source))
+          throw new UsageError(`--source: expected one of ${SOURCES.join(', ')}, got "${source}"`);
         parsed.sources.push(source as Source);
         break;
       }
       case '--accounts':
-        parsed.accounts.push(...value().split(',').map((id) => id.trim()).filter((id) => id !== ''));
+        parsed.accounts.push(
+          ...value()
+            .split(',')
+            .map((id) => id.trim())
+            .filter((id) => id !== ''),
+        );
         break;
       case '--report-limit': {
         const limit = Number(value());
-        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--report-limit: expected an integer from 1 to 10000');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+          throw new UsageError('--report-limit: expected an integer from 1 to 10000');
         parsed.reportLimit = limit;
         break;
       }
@@ -108,11 +115,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: 2, sync: true }) });
   const adapters = createAdapters(config.vendors, { logger });
   if (adapters.all().length === 0) {
-    process.stderr.write(`No vendor is configured: set ${SOURCES.map((source) => `${source}_BASE_URL`).join(', ')} and their credentials, as for the gateway.\n`);
+    process.stderr.write(
+      `No vendor is configured: set ${SOURCES.map((source) => `${source}_BASE_URL`).join(', ')} and their credentials, as for the gateway.\n`,
+    );
     return EXIT_CODES.usage;
   }
   // A dry run against a database that does not exist yet reads an empty one, creating no file.
-  const file = args.dryRun && config.store.file !== ':memory:' && !existsSync(config.store.file) ? ':memory:' : config.store.file;
+  const file =
+    args.dryRun && config.store.file !== ':memory:' && !existsSync(config.store.file) ? ':memory:' : config.store.file;
   const store = await openStore({ file, logger });
   const stopping = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
@@ -120,24 +130,38 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${signal} again: stopping now; the next run resumes from the last finished page\n`);
       process.exit(EXIT_CODES.interrupted);
     }
-    process.stderr.write(`${signal}: stopping after the page in hand; run the sync again to resume (${signal} again to stop at once)\n`);
+    process.stderr.write(
+      `${signal}: stopping after the page in hand; run the sync again to resume (${signal} again to stop at once)\n`,
+    );
     stopping.abort();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
     const plan = await planSync(adapters, store, [...config.sync.accountIds, ...args.accounts], args.sources);
-    const reporter: SyncReporter = args.json || !process.stdout.isTTY ? new JsonLinesReporter() : new TerminalReporter();
+    const reporter: SyncReporter =
+      args.json || !process.stdout.isTTY ? new JsonLinesReporter() : new TerminalReporter();
     reporter.begin(plan, args.dryRun);
     const result = await runSync(
       { store, logger },
       plan,
-      { dryRun: args.dryRun, pagesPerSecond: config.sync.pagesPerSecond, leaseTtlMs: config.sync.leaseTtlMs, signal: stopping.signal },
+      {
+        dryRun: args.dryRun,
+        pagesPerSecond: config.sync.pagesPerSecond,
+        leaseTtlMs: config.sync.leaseTtlMs,
+        signal: stopping.signal,
+      },
       reporter,
     );
     const report = await new ReconciliationService(adapters, store).report(args.reportLimit);
-    const exitCode = { DONE: EXIT_CODES.done, FAILED: EXIT_CODES.failed, INTERRUPTED: EXIT_CODES.interrupted }[result.status];
-    reporter.end(result, report, { elapsedMs: Math.round(performance.now() - started), maxRssKb: process.resourceUsage().maxRSS, exitCode });
+    const exitCode = { DONE: EXIT_CODES.done, FAILED: EXIT_CODES.failed, INTERRUPTED: EXIT_CODES.interrupted }[
+      result.status
+    ];
+    reporter.end(result, report, {
+      elapsedMs: Math.round(performance.now() - started),
+      maxRssKb: process.resourceUsage().maxRSS,
+      exitCode,
+    });
     return exitCode;
   } finally {
     process.off('SIGINT', stop);

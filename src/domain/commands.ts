@@ -6,7 +6,19 @@
 import type { AccessLevel, InjectionPermission, Source, Subscriptions } from './types';
 
 /** Profile fields a person has across the vendors; which vendor holds which is the adapters' business. */
-export const PROFILE_FIELDS = ['email', 'phone', 'username', 'displayName', 'firstName', 'lastName', 'country', 'state', 'locale', 'accountId', 'active'] as const;
+export const PROFILE_FIELDS = [
+  'email',
+  'phone',
+  'username',
+  'displayName',
+  'firstName',
+  'lastName',
+  'country',
+  'state',
+  'locale',
+  'accountId',
+  'active',
+] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 export interface Profile {
@@ -118,6 +130,11 @@ export interface MutationOutcome extends RecordedOutcome {
 }
 
 /** A problem with one input field; `field` is relative to the input object. */
-export function inputProblem(field: string[], message: string, source: Source | null = null, code = 'INVALID_INPUT'): Problem {
+export function inputProblem(
+  field: string[],
+  message: string,
+  source: Source | null = null,
+  code = 'INVALID_INPUT',
+): Problem {
   return { field: ['input', ...field], message, code, source };
 }

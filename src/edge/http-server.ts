@@ -39,7 +39,10 @@ export interface HttpHandlerOptions {
   /** A fresh context per GraphQL request. */
   context: () => Promise<Context>;
   http: HttpSettings;
-  limits: Pick<QueryLimits, 'maxVendorCalls' | 'requestBudgetMs' | 'maxOperationNameLength' | 'maxQueryLength' | 'maxTokens'>;
+  limits: Pick<
+    QueryLimits,
+    'maxVendorCalls' | 'requestBudgetMs' | 'maxOperationNameLength' | 'maxQueryLength' | 'maxTokens'
+  >;
   /** Who the Authorization header proves the caller is (src/auth/authenticator.ts). */
   authenticate: Authenticate;
   logger: Logger;
@@ -116,40 +119,57 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     // Before anything is read or checked: a request that arrived after the signal does nothing at all.
     if (operator.drain.stopping) return operator.drain.refuse(res, requestId);
     const handled = operator.drain.track(res);
-    const scope: RequestScope = { requestId, actor: null, clientAddress: req.socket.remoteAddress ?? null, carried: new Set(), vendorCallsLeft: limits.maxVendorCalls, deadlineAt: Date.now() + limits.requestBudgetMs };
+    const scope: RequestScope = {
+      requestId,
+      actor: null,
+      clientAddress: req.socket.remoteAddress ?? null,
+      carried: new Set(),
+      vendorCallsLeft: limits.maxVendorCalls,
+      deadlineAt: Date.now() + limits.requestBudgetMs,
+    };
     runInRequest(scope, () => {
       const started = { method: req.method, path: pathOf(req.url) };
       res.once(
         'close',
         AsyncResource.bind(() => {
-          if (res.writableFinished) logger.debug({ ...started, status: res.statusCode, actor: scope.actor }, 'request answered');
+          if (res.writableFinished)
+            logger.debug({ ...started, status: res.statusCode, actor: scope.actor }, 'request answered');
           // Not an error of ours: the client went away (or was too slow and timed out) before the answer was complete.
           else logger.info({ ...started, clientAborted: true }, 'the connection closed before the answer was complete');
         }),
       );
-      handle(req, res, scope).catch((error: unknown) => {
-        if (error instanceof HttpError) return sendError(res, error);
-        // The body never fully arrived: the client went away or was too slow (the 'close' listener logs it).
-        if (!req.complete || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy();
-        logger.error({ err: error, ...started }, 'unexpected error while answering an HTTP request');
-        sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
-      }).finally(handled);
+      handle(req, res, scope)
+        .catch((error: unknown) => {
+          if (error instanceof HttpError) return sendError(res, error);
+          // The body never fully arrived: the client went away or was too slow (the 'close' listener logs it).
+          if (!req.complete || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy();
+          logger.error({ err: error, ...started }, 'unexpected error while answering an HTTP request');
+          sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+        })
+        .finally(handled);
     });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const host = hostName(req.headers.host);
     if (allowedHosts !== null && (host === null || !allowedHosts.has(host))) {
-      throw new HttpError(421, 'This gateway does not answer for that host name (set ALLOWED_HOSTS)', 'HOST_NOT_ALLOWED');
+      throw new HttpError(
+        421,
+        'This gateway does not answer for that host name (set ALLOWED_HOSTS)',
+        'HOST_NOT_ALLOWED',
+      );
     }
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname === GRAPHQL_PATH) {
       const tracing = operator.tracing;
       if (tracing === null) return graphql(req, res, method, url, scope);
-      return tracing.serve(req, res, { 'usergraph.request_id': scope.requestId }, () => graphql(req, res, method, url, scope));
+      return tracing.serve(req, res, { 'usergraph.request_id': scope.requestId }, () =>
+        graphql(req, res, method, url, scope),
+      );
     }
-    if (url.pathname === METRICS_PATH && operator.metrics !== null) return metrics(req, res, method, scope, operator.metrics);
+    if (url.pathname === METRICS_PATH && operator.metrics !== null)
+      return metrics(req, res, method, scope, operator.metrics);
     if (http.playground && url.pathname.startsWith(PLAYGROUND_PATH) && (method === 'GET' || method === 'HEAD')) {
       return asset(req, res, url.pathname.slice(PLAYGROUND_PATH.length), method);
     }
@@ -160,7 +180,13 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     throw new HttpError(404, `Nothing here: GraphQL is served at ${GRAPHQL_PATH}`, 'NOT_FOUND');
   }
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, method: string, url: URL, scope: RequestScope): Promise<void> {
+  async function graphql(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+    scope: RequestScope,
+  ): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && allowedOrigins.has(origin)) {
       res.setHeader('access-control-allow-origin', origin);
@@ -171,14 +197,21 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       // A preflight: browsers only go on when the origin was allowed above.
       if (res.hasHeader('access-control-allow-origin')) {
         res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-        res.setHeader('access-control-allow-headers', 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id');
+        res.setHeader(
+          'access-control-allow-headers',
+          'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+        );
         res.setHeader('access-control-max-age', '600');
       }
       res.writeHead(204).end();
       return;
     }
     // The playground's page (a browser's GET with no operation) is for anyone; it runs nothing.
-    const pageOnly = method === 'GET' && !url.searchParams.has('query') && !url.searchParams.has('extensions') && /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+    const pageOnly =
+      method === 'GET' &&
+      !url.searchParams.has('query') &&
+      !url.searchParams.has('extensions') &&
+      /\btext\/html\b/.test(String(req.headers.accept ?? ''));
     if (!pageOnly) {
       scope.actor = await authenticated(req, scope);
       await withinRateLimit(rateKey(scope.actor, scope));
@@ -186,10 +219,18 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const body = await readJsonBody(req, http.maxBodyBytes);
     const operation = requestedOperation(body, url.searchParams);
     if (operation.name !== undefined && operation.name.length > limits.maxOperationNameLength) {
-      throw new HttpError(400, `operationName is longer than ${limits.maxOperationNameLength} characters`, 'OPERATION_NAME_TOO_LONG');
+      throw new HttpError(
+        400,
+        `operationName is longer than ${limits.maxOperationNameLength} characters`,
+        'OPERATION_NAME_TOO_LONG',
+      );
     }
     if (operation.query !== undefined && operation.query.length > limits.maxQueryLength) {
-      throw new HttpError(400, `The GraphQL document is longer than ${limits.maxQueryLength} characters`, 'QUERY_TOO_LONG');
+      throw new HttpError(
+        400,
+        `The GraphQL document is longer than ${limits.maxQueryLength} characters`,
+        'QUERY_TOO_LONG',
+      );
     }
     collectCarried(scope.carried, operation, limits.maxTokens);
 
@@ -198,13 +239,17 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const request: HTTPGraphQLRequest = { method, headers, search: url.search, body };
-    const response = await options.graphql.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: options.context });
+    const response = await options.graphql.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: options.context,
+    });
     // A stop whose grace ran out has answered it already (503 SHUTDOWN_INTERRUPTED).
     if (res.headersSent) return;
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Apollo's own cache hints would allow caching answers that depend on who asked.
     res.setHeader('cache-control', 'no-store');
-    if (response.headers.get('content-type')?.startsWith('text/html')) res.setHeader('content-security-policy', PLAYGROUND_CSP);
+    if (response.headers.get('content-type')?.startsWith('text/html'))
+      res.setHeader('content-security-policy', PLAYGROUND_CSP);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -221,7 +266,8 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
    */
   async function health(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${path} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD')
+      throw new HttpError(405, `${path} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
     let status = 200;
     let body: object = { status: 'ok' };
     if (path === HEALTH_PATHS.ready) {
@@ -230,13 +276,25 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       body = { status: report.ready ? 'ready' : 'not ready', checks: report.checks };
     }
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(method === 'HEAD' ? undefined : text);
   }
 
   /** Prometheus's scrape: any authenticated caller (a viewer's token is enough), within its rate limit. */
-  async function metrics(req: IncomingMessage, res: ServerResponse, method: string, scope: RequestScope, registry: GatewayMetrics): Promise<void> {
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${METRICS_PATH} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
+  async function metrics(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    scope: RequestScope,
+    registry: GatewayMetrics,
+  ): Promise<void> {
+    if (method !== 'GET' && method !== 'HEAD')
+      throw new HttpError(405, `${METRICS_PATH} answers GET and HEAD only`, 'METHOD_NOT_ALLOWED', {
+        allow: 'GET, HEAD',
+      });
     scope.actor = await authenticated(req, scope);
     await withinRateLimit(rateKey(scope.actor, scope));
     const text = await registry.render();
@@ -252,7 +310,12 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       if (!(error instanceof AuthError)) throw error;
       // Guessing tokens costs the address its rate limit like any other request.
       await withinRateLimit(rateKey(null, scope));
-      throw new HttpError(error.status, error.message, error.code, error.status === 401 ? { 'www-authenticate': error.challenge } : {});
+      throw new HttpError(
+        error.status,
+        error.message,
+        error.code,
+        error.status === 401 ? { 'www-authenticate': error.challenge } : {},
+      );
     }
   }
 
@@ -328,7 +391,11 @@ function requestedOperation(body: unknown, params: URLSearchParams): RequestedOp
   } catch {
     // Apollo refuses it with its own message.
   }
-  return { ...(params.has('query') ? { query: params.get('query')! } : {}), ...(params.has('operationName') ? { name: params.get('operationName')! } : {}), variables: parsed };
+  return {
+    ...(params.has('query') ? { query: params.get('query')! } : {}),
+    ...(params.has('operationName') ? { name: params.get('operationName')! } : {}),
+    variables: parsed,
+  };
 }
 
 /**
@@ -346,8 +413,13 @@ function collectCarried(carried: Set<string>, operation: RequestedOperation, max
   if (operation.query === undefined) return;
   try {
     const lexer = new Lexer(new Source(operation.query));
-    for (let count = 0, token = lexer.advance(); token.kind !== TokenKind.EOF && count < maxTokens; token = lexer.advance(), count += 1) {
-      if ((token.kind === TokenKind.STRING || token.kind === TokenKind.BLOCK_STRING) && token.value !== undefined) carried.add(token.value);
+    for (
+      let count = 0, token = lexer.advance();
+      token.kind !== TokenKind.EOF && count < maxTokens;
+      token = lexer.advance(), count += 1
+    ) {
+      if ((token.kind === TokenKind.STRING || token.kind === TokenKind.BLOCK_STRING) && token.value !== undefined)
+        carried.add(token.value);
     }
   } catch {
     // A syntax error: the parser refuses the document; what was read so far is kept.
@@ -399,5 +471,7 @@ function sendError(res: ServerResponse, error: HttpError): void {
     return;
   }
   res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', ...error.headers });
-  res.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] }));
+  res.end(
+    JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] }),
+  );
 }

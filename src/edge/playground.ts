@@ -99,7 +99,10 @@ export const PLAYGROUND_CSP = [
 ].join('; ');
 
 const JS = 'text/javascript; charset=utf-8';
-const SOURCES: Record<string, { module: string; file: string; contentType: string } | { text: string; contentType: string }> = {
+const SOURCES: Record<
+  string,
+  { module: string; file: string; contentType: string } | { text: string; contentType: string }
+> = {
   'graphiql.min.js': { module: 'graphiql', file: 'graphiql.min.js', contentType: JS },
   'graphiql.min.css': { module: 'graphiql', file: 'graphiql.min.css', contentType: 'text/css; charset=utf-8' },
   'react.production.min.js': { module: 'react', file: 'umd/react.production.min.js', contentType: JS },
@@ -119,7 +122,10 @@ export function playgroundAsset(name: string): PlaygroundAsset | undefined {
   if (!asset) {
     const source = SOURCES[name]!;
     // Through package.json: the packages' `exports` hide their UMD files from require.resolve.
-    const body = 'text' in source ? Buffer.from(source.text) : readFileSync(join(dirname(require.resolve(`${source.module}/package.json`)), source.file));
+    const body =
+      'text' in source
+        ? Buffer.from(source.text)
+        : readFileSync(join(dirname(require.resolve(`${source.module}/package.json`)), source.file));
     asset = { contentType: source.contentType, body, gzipped: gzipSync(body) };
     loaded.set(name, asset);
   }

@@ -35,7 +35,10 @@ export function readHttpSettings(read: EnvReader): HttpSettings {
     requestMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 300_000),
     keepAliveMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 300_000),
   };
-  if (timeouts.headersMs > timeouts.requestMs) read.problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  if (timeouts.headersMs > timeouts.requestMs)
+    read.problems.push(
+      'HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    );
   return {
     corsOrigins: read.origins('CORS_ORIGINS'),
     maxBodyBytes: read.int('HTTP_MAX_BODY_BYTES', 1_048_576, 1_024, 1_073_741_824),
@@ -52,12 +55,21 @@ export function readHttpSettings(read: EnvReader): HttpSettings {
 
 /** Host names without ports, lower-cased; an IPv6 address in brackets; `*` alone for any host. */
 function readAllowedHosts(read: EnvReader, name: string): readonly string[] | '*' {
-  const hosts = read.list(name, LOOPBACK_HOSTS, 'host names without a port (e.g. gateway.example.com, localhost), or * for any');
+  const hosts = read.list(
+    name,
+    LOOPBACK_HOSTS,
+    'host names without a port (e.g. gateway.example.com, localhost), or * for any',
+  );
   if (hosts.length === 1 && hosts[0] === '*') return '*';
-  const valid = hosts.map((host) => host.toLowerCase()).filter((host) => {
-    const ok = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/.test(host);
-    if (!ok) read.problems.push(`${name}: expected host names without a port (an IPv6 address in brackets), or * alone, got "${host}"`);
-    return ok;
-  });
+  const valid = hosts
+    .map((host) => host.toLowerCase())
+    .filter((host) => {
+      const ok = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/.test(host);
+      if (!ok)
+        read.problems.push(
+          `${name}: expected host names without a port (an IPv6 address in brackets), or * alone, got "${host}"`,
+        );
+      return ok;
+    });
   return valid;
 }

@@ -60,7 +60,8 @@ export class RequestDrain {
    * handed to its socket must be sent before the connections are closed.
    */
   track(res: ServerResponse): () => void {
-    if (this.stoppingNow) throw new TypeError('RequestDrain.track: shutdown has begun; refuse the request instead (RequestDrain.refuse)');
+    if (this.stoppingNow)
+      throw new TypeError('RequestDrain.track: shutdown has begun; refuse the request instead (RequestDrain.refuse)');
     this.open.add(res);
     let pending = 2;
     const one = () => {
@@ -121,7 +122,15 @@ export class RequestDrain {
   }
 }
 
-function answer(res: ServerResponse, refusal: { status: number; code: string; message: string }, requestId: string): void {
-  res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'retry-after': '1' });
+function answer(
+  res: ServerResponse,
+  refusal: { status: number; code: string; message: string },
+  requestId: string,
+): void {
+  res.writeHead(refusal.status, {
+    'content-type': 'application/json; charset=utf-8',
+    connection: 'close',
+    'retry-after': '1',
+  });
   res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code, requestId } }] }));
 }

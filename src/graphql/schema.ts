@@ -15,7 +15,15 @@ import { UserResolver } from './user/user.resolver';
  */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, AccountResolver, UserAccountResolver, SourceResolver, MutationResolver, ...RECONCILIATION_RESOLVERS, OperationResolver],
+    resolvers: [
+      UserResolver,
+      AccountResolver,
+      UserAccountResolver,
+      SourceResolver,
+      MutationResolver,
+      ...RECONCILIATION_RESOLVERS,
+      OperationResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // `@Authorized('admin')` on a field lets only admins read it; see src/auth/roles.ts.
     authChecker,

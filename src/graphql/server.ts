@@ -46,12 +46,20 @@ export function createGraphQLServer(
       const cause = unwrapResolverError(error);
       // A vendor that failed nulls its own fields only, with a stable code and the vendor named.
       if (isVendorError(cause)) {
-        return { ...formatted, message: cause.message, extensions: { code: cause.code, source: cause.source, retryable: cause.retryable } };
+        return {
+          ...formatted,
+          message: cause.message,
+          extensions: { code: cause.code, source: cause.source, retryable: cause.retryable },
+        };
       }
       // The client gets the request id to quote; the log line (which carries the same id) gets the error.
       const requestId = currentRequest()?.requestId;
       logger.error({ err: cause, path: formatted.path }, 'unexpected error while resolving');
-      return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId !== undefined ? { requestId } : {}) } };
+      return {
+        ...formatted,
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId !== undefined ? { requestId } : {}) },
+      };
     },
   });
 }
@@ -91,10 +99,14 @@ export function withoutSubmittedValues(message: string, inner: string | undefine
 function expectation(inner: string | undefined): string {
   if (inner === undefined) return 'it does not fit its type.';
   const schemaOnly =
-    /^Field "[_A-Za-z][_0-9A-Za-z]*" of required type "[^"]+" was not provided\.$/.exec(inner) ?? /^Exactly one key must be specified for OneOf type "[^"]+"\.$/.exec(inner);
+    /^Field "[_A-Za-z][_0-9A-Za-z]*" of required type "[^"]+" was not provided\.$/.exec(inner) ??
+    /^Exactly one key must be specified for OneOf type "[^"]+"\.$/.exec(inner);
   if (schemaOnly) return schemaOnly[0];
   const unknown = /^Field "(.*)" is not defined by type "([_A-Za-z][_0-9A-Za-z]*)"\./s.exec(inner);
-  if (unknown) return NAME.test(unknown[1]!) ? `Field "${unknown[1]}" is not defined by type "${unknown[2]}".` : `a field is not defined by type "${unknown[2]}".`;
+  if (unknown)
+    return NAME.test(unknown[1]!)
+      ? `Field "${unknown[1]}" is not defined by type "${unknown[2]}".`
+      : `a field is not defined by type "${unknown[2]}".`;
   const type =
     /^Expected (?:non-nullable )?type "([^"]+)"/.exec(inner)?.[1] ??
     /^Enum "([_A-Za-z][_0-9A-Za-z]*)" cannot represent/.exec(inner)?.[1] ??

@@ -53,5 +53,8 @@ export function readQueryLimits(read: EnvReader): QueryLimits {
 
 /** Off unless switched on: the demo switches both on, a deployed gateway keeps its schema to its clients. */
 export function readSchemaExposure(read: EnvReader): SchemaExposure {
-  return { introspection: read.boolean('GRAPHQL_INTROSPECTION', false), suggestions: read.boolean('GRAPHQL_SUGGESTIONS', false) };
+  return {
+    introspection: read.boolean('GRAPHQL_INTROSPECTION', false),
+    suggestions: read.boolean('GRAPHQL_SUGGESTIONS', false),
+  };
 }

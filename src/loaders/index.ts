@@ -37,9 +37,14 @@ export function createLoaders(adapters: Adapters, store: LoaderStore): Loaders {
     }
     const readMany = adapter.readMany?.bind(adapter);
     if (readMany === undefined) continue;
-    const loader: DataLoader<string, VendorRecord | null> = new DataLoader<string, VendorRecord | null>((ids) => readMany(ids, scope));
+    const loader: DataLoader<string, VendorRecord | null> = new DataLoader<string, VendorRecord | null>((ids) =>
+      readMany(ids, scope),
+    );
     // Records a batch saw besides the ones asked for (a listing walk sees many) need no call of their own.
-    const scope: ReadScope = { memo: (key, call) => memo.run(key, call), seen: (record) => void loader.prime(record.externalId, record) };
+    const scope: ReadScope = {
+      memo: (key, call) => memo.run(key, call),
+      seen: (record) => void loader.prime(record.externalId, record),
+    };
     records.set(adapter.source, loader);
   }
   const accountMembers = new DataLoader<string, VendorRecord[]>((accountIds) =>
@@ -56,7 +61,11 @@ export function createLoaders(adapters: Adapters, store: LoaderStore): Loaders {
       }),
     ),
   );
-  return { store: createStoreLoaders(store.identities), records: (source) => records.get(source) ?? null, accountMembers };
+  return {
+    store: createStoreLoaders(store.identities),
+    records: (source) => records.get(source) ?? null,
+    accountMembers,
+  };
 }
 
 /** A mirrored vendor's records as the gateway last saw them. */

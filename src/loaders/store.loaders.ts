@@ -31,10 +31,12 @@ export function createStoreLoaders(store: IdentityStore): StoreLoaders {
       async (records) => {
         // One query per vendor present in the batch (in practice a batch names one vendor).
         const bySource = new Map<Source, string[]>();
-        for (const { source, externalId } of records) bySource.set(source, [...(bySource.get(source) ?? []), externalId]);
+        for (const { source, externalId } of records)
+          bySource.set(source, [...(bySource.get(source) ?? []), externalId]);
         const found = new Map<string, string>();
         for (const [source, externalIds] of bySource) {
-          for (const [externalId, userId] of await store.userIdsByExternalIds(source, externalIds)) found.set(`${source}:${externalId}`, userId);
+          for (const [externalId, userId] of await store.userIdsByExternalIds(source, externalIds))
+            found.set(`${source}:${externalId}`, userId);
         }
         return records.map(({ source, externalId }) => found.get(`${source}:${externalId}`) ?? null);
       },

@@ -9,7 +9,10 @@ import type { Tracing } from './tracing';
  * the request's server span after its operation (`mutation CreateUser`) with its outcome and error
  * codes. Either part may be off.
  */
-export function observeOperations<Context extends object>(parts: { metrics: GatewayMetrics | null; tracing: Tracing | null }): ApolloServerPlugin<Context> {
+export function observeOperations<Context extends object>(parts: {
+  metrics: GatewayMetrics | null;
+  tracing: Tracing | null;
+}): ApolloServerPlugin<Context> {
   const { metrics, tracing } = parts;
   return {
     async requestDidStart() {
@@ -32,7 +35,10 @@ export function observeOperations<Context extends object>(parts: { metrics: Gate
           metrics?.operationFinished({ name, type, outcome, seconds: (performance.now() - started) / 1000 });
           if (span) {
             const codes = [...new Set(errors.map((error) => String(error.extensions?.['code'] ?? 'UNKNOWN')))];
-            span.setAttributes({ 'usergraph.graphql.outcome': outcome, ...(codes.length > 0 ? { 'usergraph.graphql.error_codes': codes } : {}) });
+            span.setAttributes({
+              'usergraph.graphql.outcome': outcome,
+              ...(codes.length > 0 ? { 'usergraph.graphql.error_codes': codes } : {}),
+            });
             if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: codes[0] });
           }
         },

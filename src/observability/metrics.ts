@@ -147,7 +147,11 @@ export class GatewayMetrics {
   }
 
   operationFinished(observation: OperationObservation): void {
-    const labels = { operation: this.operationLabel(observation.name), type: observation.type, outcome: observation.outcome };
+    const labels = {
+      operation: this.operationLabel(observation.name),
+      type: observation.type,
+      outcome: observation.outcome,
+    };
     this.operations.inc(labels);
     this.operationSeconds.observe(labels, observation.seconds);
   }
@@ -169,7 +173,8 @@ export class GatewayMetrics {
 
   /** Sets the vendor's current breaker state to 1 and every other state to 0. */
   breakerChanged(vendor: string, state: string): void {
-    for (const known of new Set<string>([...BREAKER_STATES, state])) this.breaker.set({ vendor, state: known }, known === state ? 1 : 0);
+    for (const known of new Set<string>([...BREAKER_STATES, state]))
+      this.breaker.set({ vendor, state: known }, known === state ? 1 : 0);
   }
 
   queueChanged(vendor: string, depth: number, active: number): void {

@@ -16,7 +16,14 @@ export interface TracingSettings {
   sampler: { name: SamplerName; ratio: number };
 }
 
-export const SAMPLER_NAMES = ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'always_on', 'always_off', 'traceidratio'] as const;
+export const SAMPLER_NAMES = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface ObservabilitySettings {
@@ -46,7 +53,10 @@ function readTracing(read: EnvReader): TracingSettings | null {
     name: read.oneOf('OTEL_TRACES_SAMPLER', 'parentbased_always_on', SAMPLER_NAMES),
     ratio: ratio(read, 'OTEL_TRACES_SAMPLER_ARG'),
   };
-  const headers = { ...collectorHeaders(read, 'OTEL_EXPORTER_OTLP_HEADERS'), ...collectorHeaders(read, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') };
+  const headers = {
+    ...collectorHeaders(read, 'OTEL_EXPORTER_OTLP_HEADERS'),
+    ...collectorHeaders(read, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+  };
   const serviceName = read.string('OTEL_SERVICE_NAME', 'usergraph');
   return url === undefined ? null : { url, headers, serviceName, sampler };
 }
@@ -70,7 +80,9 @@ function collectorUrl(read: EnvReader, name: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    read.problems.push(`${name}: expected an http(s) URL (OTLP/HTTP; gRPC is not supported), got a ${url.protocol} URL`);
+    read.problems.push(
+      `${name}: expected an http(s) URL (OTLP/HTTP; gRPC is not supported), got a ${url.protocol} URL`,
+    );
     return undefined;
   }
   return value;

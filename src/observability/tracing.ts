@@ -78,7 +78,12 @@ export class Tracing {
    * (and `tracestate`) when valid, a new trace otherwise. The span ends when `serve` settles, with
    * the response's status code (or the `status` of what `serve` threw), failed from 500 on.
    */
-  async serve<T>(req: IncomingMessage, res: ServerResponse, attributes: Attributes, serve: () => Promise<T>): Promise<T> {
+  async serve<T>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    attributes: Attributes,
+    serve: () => Promise<T>,
+  ): Promise<T> {
     const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = (req.url ?? '/').split('?')[0]!;
@@ -175,14 +180,21 @@ export function createTracing(settings: TracingSettings | null, options: Tracing
   };
   let processor: SpanProcessor;
   if (options.exporter) processor = new SimpleSpanProcessor(options.exporter);
-  else if (settings) processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.url, headers: settings.headers, httpAgentOptions: agentFor }));
+  else if (settings)
+    processor = new BatchSpanProcessor(
+      new OTLPTraceExporter({ url: settings.url, headers: settings.headers, httpAgentOptions: agentFor }),
+    );
   else return null;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings?.serviceName ?? 'usergraph' }),
     sampler: sampler(settings?.sampler ?? { name: 'parentbased_always_on', ratio: 1 }),
     spanProcessors: [processor],
   });
-  if (settings) options.logger.info({ url: settings.url, serviceName: settings.serviceName, sampler: settings.sampler.name }, 'exporting traces over OTLP/HTTP');
+  if (settings)
+    options.logger.info(
+      { url: settings.url, serviceName: settings.serviceName, sampler: settings.sampler.name },
+      'exporting traces over OTLP/HTTP',
+    );
   return new Tracing(provider, options.logger, () => agents.forEach((agent) => agent.destroy()));
 }
 

@@ -1,4 +1,10 @@
-import type { AttemptInfo, AttemptOutcome, CircuitState, RetryInfo, VendorObserver } from '../vendors/transport/observer';
+import type {
+  AttemptInfo,
+  AttemptOutcome,
+  CircuitState,
+  RetryInfo,
+  VendorObserver,
+} from '../vendors/transport/observer';
 import { breakerStateWord, type VendorStates } from './health';
 import type { GatewayMetrics } from './metrics';
 import type { Tracing } from './tracing';
@@ -9,10 +15,15 @@ import type { Tracing } from './tracing';
  * retry, breaker change and queue change feeds the Prometheus metrics (when on), and the breaker
  * states feed readiness. Label values are the transport's own (`source`, route names, outcomes).
  */
-export function createVendorObserver(parts: { metrics: GatewayMetrics | null; tracing: Tracing | null; vendors: VendorStates }): VendorObserver {
+export function createVendorObserver(parts: {
+  metrics: GatewayMetrics | null;
+  tracing: Tracing | null;
+  vendors: VendorStates;
+}): VendorObserver {
   const { metrics, tracing, vendors } = parts;
   return {
-    attempt: <T>(info: AttemptInfo, headers: Record<string, string>, run: () => Promise<T>) => (tracing ? tracing.vendorAttempt(info, headers, run) : run()),
+    attempt: <T>(info: AttemptInfo, headers: Record<string, string>, run: () => Promise<T>) =>
+      tracing ? tracing.vendorAttempt(info, headers, run) : run(),
     finished(outcome: AttemptOutcome) {
       metrics?.vendorCallFinished(outcome);
     },

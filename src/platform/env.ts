@@ -99,15 +99,22 @@ export class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return [];
     const origins: string[] = [];
-    for (const item of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    for (const item of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')) {
       let origin: string | null = null;
       try {
         const parsed = new URL(item);
-        if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === item.replace(/\/$/, '')) origin = parsed.origin;
+        if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === item.replace(/\/$/, ''))
+          origin = parsed.origin;
       } catch {
         // reported below
       }
-      if (origin === null) this.problems.push(`${name}: expected origins such as https://admin.example.com (scheme, host and port only), got "${item}"`);
+      if (origin === null)
+        this.problems.push(
+          `${name}: expected origins such as https://admin.example.com (scheme, host and port only), got "${item}"`,
+        );
       else origins.push(origin);
     }
     return origins;
@@ -137,7 +144,9 @@ export class EnvReader {
   pathPrefix(name: string, fallback: string): string {
     const value = this.env[name]?.trim() ?? fallback;
     if (value !== '' && !/^\/[A-Za-z0-9._~\-/]*[^/]$/.test(value)) {
-      this.problems.push(`${name}: expected a path starting with "/" and not ending with one (or empty), got "${value}"`);
+      this.problems.push(
+        `${name}: expected a path starting with "/" and not ending with one (or empty), got "${value}"`,
+      );
       return fallback;
     }
     return value;

@@ -41,7 +41,9 @@ export class AccountDirectory {
    */
   async usersOf(members: readonly VendorRecord[]): Promise<(string | null)[]> {
     const source = this.adapters.accounts().source;
-    const known = await this.loaders.store.userIdByRecord.loadMany(members.map((member) => ({ source, externalId: member.externalId })));
+    const known = await this.loaders.store.userIdByRecord.loadMany(
+      members.map((member) => ({ source, externalId: member.externalId })),
+    );
     const unlinked = members.filter((_, index) => typeof known[index] !== 'string');
     const linked =
       unlinked.length === 0
@@ -51,15 +53,36 @@ export class AccountDirectory {
             const outcome = await linkRecords(
               identities,
               source,
-              unlinked.map((member) => ({ externalId: member.externalId, email: member.email, phone: member.phone, username: member.username, values: member.remember })),
+              unlinked.map((member) => ({
+                externalId: member.externalId,
+                email: member.email,
+                phone: member.phone,
+                username: member.username,
+                values: member.remember,
+              })),
               at,
             );
             const keyless = new Set(outcome.keyless);
-            const seen = await records.byExternalIds(source, unlinked.map((member) => member.externalId));
+            const seen = await records.byExternalIds(
+              source,
+              unlinked.map((member) => member.externalId),
+            );
             const scope = (member: VendorRecord) => seen.get(member.externalId)?.scope ?? member.view.accountId ?? '';
-            await records.save(unlinked.map((member) => seenRecord(member, scope(member), at, outcome.ambiguous.get(member.externalId) ?? null, keyless.has(member.externalId))));
+            await records.save(
+              unlinked.map((member) =>
+                seenRecord(
+                  member,
+                  scope(member),
+                  at,
+                  outcome.ambiguous.get(member.externalId) ?? null,
+                  keyless.has(member.externalId),
+                ),
+              ),
+            );
             return outcome.userIds;
           });
-    return members.map((member, index) => (typeof known[index] === 'string' ? (known[index] as string) : (linked.get(member.externalId) ?? null)));
+    return members.map((member, index) =>
+      typeof known[index] === 'string' ? (known[index] as string) : (linked.get(member.externalId) ?? null),
+    );
   }
 }

@@ -5,7 +5,16 @@
  */
 import type { Problem, RecordedOutcome, SourceOutcome } from '../domain/commands';
 import type { Source } from '../domain/types';
-import type { Journal, Operation, OperationActor, OperationFilter, OperationState, OperationStep, StepAction, StepState } from '../store';
+import type {
+  Journal,
+  Operation,
+  OperationActor,
+  OperationFilter,
+  OperationState,
+  OperationStep,
+  StepAction,
+  StepState,
+} from '../store';
 
 /** One vendor call of an operation, as the journal recorded it. */
 export interface AuditStep {
@@ -58,11 +67,17 @@ export class AuditLog {
 
   async page(request: AuditPageRequest): Promise<AuditPage> {
     const [page, totalCount] = await Promise.all([
-      request.first === 0 ? { operations: [], hasNextPage: false } : this.journal.page({ ...request.filter, first: request.first, before: request.after }),
+      request.first === 0
+        ? { operations: [], hasNextPage: false }
+        : this.journal.page({ ...request.filter, first: request.first, before: request.after }),
       this.journal.count(request.filter),
     ]);
     const steps = await this.journal.stepsOf(page.operations.map((operation) => operation.id));
-    return { entries: page.operations.map((operation) => entryOf(operation, steps.get(operation.id) ?? [])), hasNextPage: page.hasNextPage, totalCount };
+    return {
+      entries: page.operations.map((operation) => entryOf(operation, steps.get(operation.id) ?? [])),
+      hasNextPage: page.hasNextPage,
+      totalCount,
+    };
   }
 }
 

@@ -29,7 +29,16 @@ export class HealthService {
     const settled = await Promise.allSettled(
       SOURCES.map(async (source): Promise<SourceHealth> => {
         const adapter = this.adapters.get(source);
-        if (!adapter) return { source, configured: false, reachable: false, latencyMs: null, lastError: null, lastSuccessAt: null, circuit: null };
+        if (!adapter)
+          return {
+            source,
+            configured: false,
+            reachable: false,
+            latencyMs: null,
+            lastError: null,
+            lastSuccessAt: null,
+            circuit: null,
+          };
         return { source, configured: true, ...(await adapter.health()) };
       }),
     );

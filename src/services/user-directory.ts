@@ -78,12 +78,18 @@ export class UserDirectory {
    * vendor, in order of preference, whose record gives a value. What a vendor cannot read back is
    * answered from what the gateway last saw there.
    */
-  async field<F extends ViewField>(user: StoredUser, field: F, options: FieldOptions = {}): Promise<NonNullable<UserView[F]> | null> {
+  async field<F extends ViewField>(
+    user: StoredUser,
+    field: F,
+    options: FieldOptions = {},
+  ): Promise<NonNullable<UserView[F]> | null> {
     if (field === 'phone' && user.phone !== null) return user.phone as NonNullable<UserView[F]>;
     const identities = await this.identitiesOf(user.id);
     for (const adapter of this.adapters.providersOf(field)) {
       // An ORPHANED link's record is gone at the vendor: nothing to read there.
-      const identity = identities.find((candidate) => candidate.source === adapter.source && candidate.status !== 'ORPHANED');
+      const identity = identities.find(
+        (candidate) => candidate.source === adapter.source && candidate.status !== 'ORPHANED',
+      );
       if (!identity) continue;
       const value = await this.valueAt(adapter, user.id, identity.externalId, field, options);
       if (value !== undefined && value !== null) return value as NonNullable<UserView[F]>;
@@ -91,7 +97,13 @@ export class UserDirectory {
     return null;
   }
 
-  private async valueAt(adapter: VendorAdapter, userId: string, externalId: string, field: ViewField, options: FieldOptions): Promise<unknown> {
+  private async valueAt(
+    adapter: VendorAdapter,
+    userId: string,
+    externalId: string,
+    field: ViewField,
+    options: FieldOptions,
+  ): Promise<unknown> {
     let record: VendorRecord | null = null;
     try {
       record = (await this.loaders.records(adapter.source)?.load(externalId)) ?? null;
@@ -112,7 +124,12 @@ export class UserDirectory {
       if (record === null) continue;
       const at = new Date();
       const userId = await this.store.transaction(async ({ identities, records }) => {
-        const { userIds, ambiguous } = await linkRecords(identities, adapter.source, [{ ...record, values: record.remember }], at);
+        const { userIds, ambiguous } = await linkRecords(
+          identities,
+          adapter.source,
+          [{ ...record, values: record.remember }],
+          at,
+        );
         await records.save([seenRecord(record, '', at, ambiguous.get(record.externalId) ?? null)]);
         return userIds.get(record.externalId) ?? null;
       });

@@ -37,7 +37,9 @@ const FAULTS_EXAMPLE = '{"GREENARROW": {"getUser": {"latencyMs": 50}}}';
 /** Builds the simulators' configuration from the environment; throws ConfigError naming every bad variable. */
 export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   const read = new EnvReader(env);
-  const ports = Object.fromEntries(SOURCES.map((source) => [source, read.int(`SIM_${source}_PORT`, simulatorModule(source).defaultPort, 0, 65_535)])) as Record<Source, number>;
+  const ports = Object.fromEntries(
+    SOURCES.map((source) => [source, read.int(`SIM_${source}_PORT`, simulatorModule(source).defaultPort, 0, 65_535)]),
+  ) as Record<Source, number>;
   const config: SimulatorConfig = {
     mode: read.oneOf('SIMULATORS', 'auto', ['auto', 'none'] as const),
     host: read.string('SIM_HOST', '127.0.0.1'),
@@ -65,6 +67,8 @@ function readFaults(read: EnvReader): SimulatorConfig['faults'] {
   const parsed = faultsSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  read.problems.push(`SIM_FAULTS: ${issue.message} at ${issue.path.join('.') || 'top level'}; expected ${FAULTS_EXAMPLE}`);
+  read.problems.push(
+    `SIM_FAULTS: ${issue.message} at ${issue.path.join('.') || 'top level'}; expected ${FAULTS_EXAMPLE}`,
+  );
   return {};
 }

@@ -33,8 +33,15 @@ export function simulatorStateFile(dataDir: string, simulator: Simulator): strin
  * starting point of a simulator without one. Nothing is left listening if any of them fails to
  * start; a busy port is a StartupError naming the variable that moves it.
  */
-export async function startSimulators(config: SimulatorConfig, sources: readonly Source[] = SOURCES): Promise<RunningSimulators> {
-  const running: RunningSimulators = { simulators: {}, endpoints: {}, close: () => closeAll(Object.values(running.simulators)) };
+export async function startSimulators(
+  config: SimulatorConfig,
+  sources: readonly Source[] = SOURCES,
+): Promise<RunningSimulators> {
+  const running: RunningSimulators = {
+    simulators: {},
+    endpoints: {},
+    close: () => closeAll(Object.values(running.simulators)),
+  };
   const listen = async (source: Source, simulator: Simulator): Promise<string> => {
     const stateFile = simulatorStateFile(config.dataDir, simulator);
     if (stateFile !== null) simulator.persistTo(stateFile);
@@ -55,7 +62,10 @@ export async function startSimulators(config: SimulatorConfig, sources: readonly
   };
   /** Generic in the source, so the module, the tuning, the simulator and the endpoint are one vendor's. */
   const start = async <S extends Source>(source: S): Promise<void> => {
-    const { simulator, endpoint } = simulatorModule(source).create(config.vendors[source], { seed: config.seed, population: config.population });
+    const { simulator, endpoint } = simulatorModule(source).create(config.vendors[source], {
+      seed: config.seed,
+      population: config.population,
+    });
     // Seen through this vendor's key alone: TypeScript relates a generic key to its own property only on a type mapped over that key.
     const simulators: { [K in S]?: SimulatorOf<K> } = running.simulators;
     const endpoints: { [K in S]?: EndpointOf<K> } = running.endpoints;
@@ -78,7 +88,8 @@ export async function startSimulators(config: SimulatorConfig, sources: readonly
  * URL and credentials, under the names the gateway's configuration reads. It holds secrets.
  */
 export function simulatorEnv(running: RunningSimulators): Record<string, string> {
-  const envOf = <S extends Source>(source: S, endpoint: EndpointOf<S> | undefined) => (endpoint === undefined ? {} : endpointEnv(source, endpoint));
+  const envOf = <S extends Source>(source: S, endpoint: EndpointOf<S> | undefined) =>
+    endpoint === undefined ? {} : endpointEnv(source, endpoint);
   return Object.assign({}, ...SOURCES.map((source) => envOf(source, running.endpoints[source])));
 }
 

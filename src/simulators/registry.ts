@@ -15,11 +15,18 @@ import { userManagementSimulator } from './user-management/module';
  * vendor to name an email creates its gateway user, so a fixed order gives the sample users the
  * same ids on every start.
  */
-export const SIMULATOR_MODULES = [userManagementSimulator, engagementSimulator, greenArrowSimulator, rainMakerSimulator] as const;
+export const SIMULATOR_MODULES = [
+  userManagementSimulator,
+  engagementSimulator,
+  greenArrowSimulator,
+  rainMakerSimulator,
+] as const;
 
 /** A vendor's simulator class, e.g. for `running.simulators[source].store`. */
 export type SimulatorOf<S extends Source> =
-  Extract<(typeof SIMULATOR_MODULES)[number], { source: S }> extends SimulatorModule<S, infer Sim extends Simulator> ? Sim : never;
+  Extract<(typeof SIMULATOR_MODULES)[number], { source: S }> extends SimulatorModule<S, infer Sim extends Simulator>
+    ? Sim
+    : never;
 
 /** The simulator module of a vendor. */
 export function simulatorModule<S extends Source>(source: S): SimulatorModule<S, SimulatorOf<S>> {

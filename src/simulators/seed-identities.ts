@@ -16,7 +16,11 @@ function recordsOf<S extends Source>(source: S, simulators: RunningSimulators['s
  * simulators' stores directly: RainMaker has no read endpoint, and this is the simulators' own
  * sample data, not an import from real vendors. Idempotent: records already linked keep their user.
  */
-export async function seedIdentityStore(store: IdentityStore, running: RunningSimulators, at = new Date()): Promise<void> {
+export async function seedIdentityStore(
+  store: IdentityStore,
+  running: RunningSimulators,
+  at = new Date(),
+): Promise<void> {
   for (const { source } of SIMULATOR_MODULES) {
     const records = recordsOf(source, running.simulators);
     if (records !== null) await linkRecords(store, source, records, at);

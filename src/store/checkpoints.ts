@@ -50,7 +50,10 @@ export class CheckpointStore {
   async get(source: Source, scope: string): Promise<Checkpoint | null> {
     assertSource(source);
     assertString(scope, 'get() scope');
-    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM sync_checkpoints WHERE source = $1 AND scope = $2`, [source, scope]);
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM sync_checkpoints WHERE source = $1 AND scope = $2`, [
+      source,
+      scope,
+    ]);
     return rows[0] === undefined ? null : toCheckpoint(rows[0]);
   }
 
@@ -76,16 +79,17 @@ export class CheckpointStore {
   }
 
   /** Records that the walk has read `records` records and goes on at `cursor`. */
-  async advance(source: Source, scope: string, progress: { cursor: string | null; records: number; total: number | null }, at: Date): Promise<void> {
+  async advance(
+    source: Source,
+    scope: string,
+    progress: { cursor: string | null; records: number; total: number | null },
+    at: Date,
+  ): Promise<void> {
     assertSource(source);
-    await this.db.run('UPDATE sync_checkpoints SET cursor = $1, records = $2, total = $3, updated_at = $4 WHERE source = $5 AND scope = $6', [
-      progress.cursor,
-      progress.records,
-      progress.total,
-      iso(at, 'advance() at'),
-      source,
-      scope,
-    ]);
+    await this.db.run(
+      'UPDATE sync_checkpoints SET cursor = $1, records = $2, total = $3, updated_at = $4 WHERE source = $5 AND scope = $6',
+      [progress.cursor, progress.records, progress.total, iso(at, 'advance() at'), source, scope],
+    );
   }
 
   /** Forgets a walk (an account that no longer exists). */
@@ -98,11 +102,10 @@ export class CheckpointStore {
   async finish(source: Source, scope: string, at: Date): Promise<void> {
     assertSource(source);
     const now = iso(at, 'finish() at');
-    await this.db.run("UPDATE sync_checkpoints SET state = 'DONE', cursor = NULL, finished_at = $1, updated_at = $1 WHERE source = $2 AND scope = $3", [
-      now,
-      source,
-      scope,
-    ]);
+    await this.db.run(
+      "UPDATE sync_checkpoints SET state = 'DONE', cursor = NULL, finished_at = $1, updated_at = $1 WHERE source = $2 AND scope = $3",
+      [now, source, scope],
+    );
   }
 }
 

@@ -53,7 +53,8 @@ export interface Database {
 
 /** Builds `$first, $first+1, …` for an `IN (…)` list of `count` values. */
 export function placeholders(count: number, first = 1): string {
-  if (!Number.isInteger(count) || count < 1) throw new TypeError(`placeholders() needs at least one value, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new TypeError(`placeholders() needs at least one value, got ${count}`);
   return Array.from({ length: count }, (_, index) => `$${first + index}`).join(', ');
 }
 

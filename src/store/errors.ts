@@ -90,7 +90,11 @@ export class EmailTakenError extends StoreError {
   readonly existingUserId: string | null;
 
   constructor(existingUserId: string | null) {
-    super(existingUserId === null ? 'the email address belongs to another user' : `the email address belongs to user ${existingUserId}`);
+    super(
+      existingUserId === null
+        ? 'the email address belongs to another user'
+        : `the email address belongs to user ${existingUserId}`,
+    );
     this.existingUserId = existingUserId;
   }
 }

@@ -134,7 +134,10 @@ export class IdentityStore {
   }
 
   /** Creates a user; EMAIL_TAKEN when another user has the email. */
-  async createUser(input: { email?: string | null; phone?: string | null }, at: Date = this.shared.clock()): Promise<StoredUser> {
+  async createUser(
+    input: { email?: string | null; phone?: string | null },
+    at: Date = this.shared.clock(),
+  ): Promise<StoredUser> {
     const email = normalizeEmail(input.email);
     const phone = normalizePhone(input.phone);
     if (email === null && phone === null) throw new TypeError('createUser() needs an email or a phone');
@@ -163,9 +166,14 @@ export class IdentityStore {
   }
 
   /** Changes the given fields (`undefined` leaves one as it is, `null` clears it). */
-  async updateUser(id: string, changes: { email?: string | null; phone?: string | null }, at: Date = this.shared.clock()): Promise<StoredUser> {
+  async updateUser(
+    id: string,
+    changes: { email?: string | null; phone?: string | null },
+    at: Date = this.shared.clock(),
+  ): Promise<StoredUser> {
     assertString(id, 'updateUser() id');
-    if (changes.email === null && changes.phone === null) throw new TypeError('updateUser() would leave the user without email and phone');
+    if (changes.email === null && changes.phone === null)
+      throw new TypeError('updateUser() would leave the user without email and phone');
     const assignments: string[] = [];
     const params: SqlValue[] = [id, iso(at, 'updateUser() at')];
     if (changes.email !== undefined) {
@@ -217,17 +225,26 @@ export class IdentityStore {
            email = COALESCE(excluded.email, identities.email), username = COALESCE(excluded.username, identities.username)
          WHERE identities.user_id = excluded.user_id
          RETURNING ${IDENTITY_COLUMNS}`,
-        [identity.source, identity.externalId, userId, identity.status, iso(at, 'link() at'), normalizeEmail(identity.email), normalizeUsername(identity.username)],
+        [
+          identity.source,
+          identity.externalId,
+          userId,
+          identity.status,
+          iso(at, 'link() at'),
+          normalizeEmail(identity.email),
+          normalizeUsername(identity.username),
+        ],
       );
     } catch (error) {
-      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new UserNotFoundError(userId);
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY')
+        throw new UserNotFoundError(userId);
       throw error;
     }
     if (rows.length > 0) return toIdentity(rows[0]!);
-    const owners = await this.db.query<{ user_id: string }>('SELECT user_id FROM identities WHERE source = $1 AND external_id = $2', [
-      identity.source,
-      identity.externalId,
-    ]);
+    const owners = await this.db.query<{ user_id: string }>(
+      'SELECT user_id FROM identities WHERE source = $1 AND external_id = $2',
+      [identity.source, identity.externalId],
+    );
     throw new IdentityLinkedElsewhereError(identity.source, identity.externalId, owners[0]?.user_id ?? 'unknown');
   }
 
@@ -238,15 +255,19 @@ export class IdentityStore {
    * else can only be stale (the vendor lost the old record or reused its id), so it moves.
    * Call it inside a transaction: the look-up and the move are two statements.
    */
-  async claim(userId: string, identity: IdentityLink, at: Date = this.shared.clock()): Promise<{ identity: Identity; previousUserId: string | null }> {
+  async claim(
+    userId: string,
+    identity: IdentityLink,
+    at: Date = this.shared.clock(),
+  ): Promise<{ identity: Identity; previousUserId: string | null }> {
     assertString(userId, 'claim() userId');
     assertSource(identity.source);
     assertText(identity.externalId, 'claim() externalId');
     assertStatus(identity.status);
-    const owners = await this.db.query<{ user_id: string }>('SELECT user_id FROM identities WHERE source = $1 AND external_id = $2', [
-      identity.source,
-      identity.externalId,
-    ]);
+    const owners = await this.db.query<{ user_id: string }>(
+      'SELECT user_id FROM identities WHERE source = $1 AND external_id = $2',
+      [identity.source, identity.externalId],
+    );
     const previousUserId = owners[0]?.user_id ?? null;
     if (previousUserId !== null && previousUserId !== userId) {
       await this.db.run('UPDATE identities SET user_id = $1, linked_at = $2 WHERE source = $3 AND external_id = $4', [
@@ -262,7 +283,10 @@ export class IdentityStore {
   async unlink(source: Source, externalId: string): Promise<boolean> {
     assertSource(source);
     assertText(externalId, 'unlink() externalId');
-    const { changes } = await this.db.run('DELETE FROM identities WHERE source = $1 AND external_id = $2', [source, externalId]);
+    const { changes } = await this.db.run('DELETE FROM identities WHERE source = $1 AND external_id = $2', [
+      source,
+      externalId,
+    ]);
     return changes > 0;
   }
 
@@ -314,7 +338,10 @@ export class IdentityStore {
     const keys = distinctStrings(ids, 'usersByIds() ids');
     const result = new Map<string, StoredUser>();
     for (const chunk of chunksForList(keys)) {
-      const rows = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id IN (${placeholders(chunk.length)})`, chunk);
+      const rows = await this.db.query<UserRow>(
+        `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
       for (const row of rows) result.set(row.id, toUser(row));
     }
     return result;
@@ -327,7 +354,9 @@ export class IdentityStore {
    */
   async userIdsByEmails(emails: readonly string[]): Promise<Map<string, string>> {
     const given = distinctStrings(emails, 'userIdsByEmails() emails');
-    const normalized = [...new Set(given.map((email) => normalizeEmail(email)).filter((email): email is string => email !== null))];
+    const normalized = [
+      ...new Set(given.map((email) => normalizeEmail(email)).filter((email): email is string => email !== null)),
+    ];
     const byEmail = new Map<string, string>();
     for (const chunk of chunksForList(normalized)) {
       const list = placeholders(chunk.length);
@@ -351,7 +380,13 @@ export class IdentityStore {
   async userIdsByUsernames(source: Source, usernames: readonly string[]): Promise<Map<string, string>> {
     assertSource(source);
     const given = distinctStrings(usernames, 'userIdsByUsernames() usernames');
-    const normalized = [...new Set(given.map((username) => normalizeUsername(username)).filter((username): username is string => username !== null))];
+    const normalized = [
+      ...new Set(
+        given
+          .map((username) => normalizeUsername(username))
+          .filter((username): username is string => username !== null),
+      ),
+    ];
     const byUsername = new Map<string, string>();
     for (const chunk of chunksForList(normalized)) {
       const rows = await this.db.query<{ user_id: string; username: string }>(
@@ -374,7 +409,13 @@ export class IdentityStore {
    * address is an ambiguity the caller reports rather than resolves. Addresses no one has are not keys.
    */
   async usersMatchingEmails(emails: readonly string[]): Promise<Map<string, string[]>> {
-    const normalized = [...new Set(distinctStrings(emails, 'usersMatchingEmails() emails').map((email) => normalizeEmail(email)).filter((email): email is string => email !== null))];
+    const normalized = [
+      ...new Set(
+        distinctStrings(emails, 'usersMatchingEmails() emails')
+          .map((email) => normalizeEmail(email))
+          .filter((email): email is string => email !== null),
+      ),
+    ];
     const result = new Map<string, string[]>();
     for (const chunk of chunksForList(normalized)) {
       const list = placeholders(chunk.length);
@@ -395,7 +436,13 @@ export class IdentityStore {
    * Numbers no one has are not keys.
    */
   async usersMatchingPhones(phones: readonly string[]): Promise<Map<string, string[]>> {
-    const digits = [...new Set(distinctStrings(phones, 'usersMatchingPhones() phones').map(phoneDigits).filter((phone): phone is string => phone !== null))];
+    const digits = [
+      ...new Set(
+        distinctStrings(phones, 'usersMatchingPhones() phones')
+          .map(phoneDigits)
+          .filter((phone): phone is string => phone !== null),
+      ),
+    ];
     const result = new Map<string, string[]>();
     // Each number is bound twice for users (with and without `+`) and once for records.
     for (let start = 0; start < digits.length; start += MAX_VALUES_PER_LIST / 2) {
@@ -433,7 +480,10 @@ export class IdentityStore {
    * every live link of the vendor not seen since then (after a complete walk of its listing).
    * Returns how many links changed.
    */
-  async markOrphaned(source: Source, which: { externalIds: readonly string[] } | { syncedBefore: Date }): Promise<number> {
+  async markOrphaned(
+    source: Source,
+    which: { externalIds: readonly string[] } | { syncedBefore: Date },
+  ): Promise<number> {
     assertSource(source);
     if ('syncedBefore' in which) {
       const { changes } = await this.db.run(
@@ -454,7 +504,10 @@ export class IdentityStore {
   }
 
   /** The links of one vendor's records, with the user each belongs to; records linked to nobody are not keys. */
-  async identitiesByExternalIds(source: Source, externalIds: readonly string[]): Promise<Map<string, Identity & { userId: string }>> {
+  async identitiesByExternalIds(
+    source: Source,
+    externalIds: readonly string[],
+  ): Promise<Map<string, Identity & { userId: string }>> {
     assertSource(source);
     const result = new Map<string, Identity & { userId: string }>();
     for (const chunk of chunksForList(distinctStrings(externalIds, 'identitiesByExternalIds() externalIds'))) {
@@ -470,7 +523,10 @@ export class IdentityStore {
   /** How many live (not ORPHANED) links one vendor's records have. */
   async countLiveLinks(source: Source): Promise<number> {
     assertSource(source);
-    const rows = await this.db.query<{ count: number | string }>("SELECT COUNT(*) AS count FROM identities WHERE source = $1 AND status <> 'ORPHANED'", [source]);
+    const rows = await this.db.query<{ count: number | string }>(
+      "SELECT COUNT(*) AS count FROM identities WHERE source = $1 AND status <> 'ORPHANED'",
+      [source],
+    );
     return Number(rows[0]!.count);
   }
 
@@ -508,7 +564,8 @@ export class IdentityStore {
       );
       return changes > 0;
     } catch (error) {
-      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new UserNotFoundError(userId);
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY')
+        throw new UserNotFoundError(userId);
       throw error;
     }
   }
@@ -523,7 +580,13 @@ export class IdentityStore {
         chunk,
       );
       for (const row of rows) {
-        result.get(row.user_id)!.push({ source: row.source as Source, values: JSON.parse(row.data) as ProfileValues, seenAt: new Date(row.seen_at) });
+        result
+          .get(row.user_id)!
+          .push({
+            source: row.source as Source,
+            values: JSON.parse(row.data) as ProfileValues,
+            seenAt: new Date(row.seen_at),
+          });
       }
     }
     for (const profiles of result.values()) profiles.sort(bySourceThen(() => ''));
@@ -533,7 +596,8 @@ export class IdentityStore {
   /** One page of users in creation order (keyset on id), fetching one row more to learn hasNextPage. */
   async listUsers(args: ListUsersArgs): Promise<UserPage> {
     const { first, after } = args;
-    if (!Number.isInteger(first) || first < 1) throw new TypeError(`listUsers() first must be a positive integer, got ${first}`);
+    if (!Number.isInteger(first) || first < 1)
+      throw new TypeError(`listUsers() first must be a positive integer, got ${first}`);
     const params: SqlValue[] = [];
     const conditions = filterConditions(args, params);
     if (after !== undefined) {
@@ -624,7 +688,9 @@ function filterConditions(filter: UserFilter, params: SqlValue[]): string[] {
   if (filter.source !== undefined) {
     assertSource(filter.source);
     params.push(filter.source);
-    conditions.push(`EXISTS (SELECT 1 FROM identities WHERE identities.user_id = users.id AND identities.source = $${params.length})`);
+    conditions.push(
+      `EXISTS (SELECT 1 FROM identities WHERE identities.user_id = users.id AND identities.source = $${params.length})`,
+    );
   }
   return conditions;
 }
@@ -639,7 +705,13 @@ function escapeLike(text: string): string {
 }
 
 function toUser(row: UserRow): StoredUser {
-  return { id: row.id, email: row.email, phone: row.phone, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
+  return {
+    id: row.id,
+    email: row.email,
+    phone: row.phone,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
 }
 
 function toIdentity(row: IdentityRow): Identity {
@@ -680,7 +752,9 @@ function assertProfileValues(values: unknown): asserts values is ProfileValues {
   refusePasswordKeys(values, 'a profile');
   for (const [key, value] of Object.entries(values)) {
     const type = typeof value;
-    const scalar = value === null || type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value));
-    if (!scalar) throw new TypeError(`profile value "${key}" must be a string, finite number, boolean or null; got ${type}`);
+    const scalar =
+      value === null || type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value));
+    if (!scalar)
+      throw new TypeError(`profile value "${key}" must be a string, finite number, boolean or null; got ${type}`);
   }
 }

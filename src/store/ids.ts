@@ -15,11 +15,13 @@ const PREFIX_PATTERN = /^[a-z]+_$/;
  * increase and paging by id follows creation order.
  */
 export function timeOrderedIds(prefix: string, random: () => number = randomPart): (timeMs: number) => string {
-  if (!PREFIX_PATTERN.test(prefix)) throw new TypeError(`an id prefix is lower-case letters and "_", like "usr_"; got ${JSON.stringify(prefix)}`);
+  if (!PREFIX_PATTERN.test(prefix))
+    throw new TypeError(`an id prefix is lower-case letters and "_", like "usr_"; got ${JSON.stringify(prefix)}`);
   let lastTime = -1;
   let lastRandom = 0;
   return (timeMs: number) => {
-    if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs > MAX_TIME) throw new TypeError(`an id time is a millisecond timestamp, got ${timeMs}`);
+    if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs > MAX_TIME)
+      throw new TypeError(`an id time is a millisecond timestamp, got ${timeMs}`);
     let time = timeMs;
     let part: number;
     if (time > lastTime) {

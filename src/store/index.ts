@@ -34,7 +34,9 @@ export interface Store {
   /** What the gateway last saw of each vendor record: the mirror of list-only vendors, and the sync's. */
   records: VendorRecordStore;
   /** Runs `fn` in one transaction: links and journal entries written in it commit together. */
-  transaction<T>(fn: (store: { identities: IdentityStore; journal: Journal; records: VendorRecordStore }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (store: { identities: IdentityStore; journal: Journal; records: VendorRecordStore }) => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const db = openSqliteDatabase({ file: options.file, logger });
   try {
     const { applied, version } = await migrate(db, { logger, clock: options.clock });
-    logger.info({ file: options.file, schemaVersion: version, migrationsApplied: applied.length }, 'identity store ready');
+    logger.info(
+      { file: options.file, schemaVersion: version, migrationsApplied: applied.length },
+      'identity store ready',
+    );
   } catch (error) {
     await db.close();
     throw error;
@@ -57,7 +62,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     identities,
     journal,
     records,
-    transaction: (fn) => db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx) })),
+    transaction: (fn) =>
+      db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx) })),
     close: () => db.close(),
   };
 }

@@ -27,7 +27,8 @@ const SCRYPT_CONCURRENCY = 2;
 const FINGERPRINT_PATTERN = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
 
 function assertKey(secretKey: string | Buffer, what: string): void {
-  const keyLength = typeof secretKey === 'string' ? Buffer.byteLength(secretKey) : Buffer.isBuffer(secretKey) ? secretKey.length : -1;
+  const keyLength =
+    typeof secretKey === 'string' ? Buffer.byteLength(secretKey) : Buffer.isBuffer(secretKey) ? secretKey.length : -1;
   if (keyLength < 16) throw new TypeError(`${what} needs a secret key of at least 16 bytes`);
 }
 
@@ -39,7 +40,11 @@ function assertKey(secretKey: string | Buffer, what: string): void {
  */
 export function hashInput(secretKey: string | Buffer, input: unknown): string {
   assertKey(secretKey, 'hashInput()');
-  return createHmac('sha256', secretKey).update(canonicalJson(input, (key, value) => (SECRET_KEY.test(key) && typeof value === 'string' ? SECRET_MARK : value))).digest('hex');
+  return createHmac('sha256', secretKey)
+    .update(
+      canonicalJson(input, (key, value) => (SECRET_KEY.test(key) && typeof value === 'string' ? SECRET_MARK : value)),
+    )
+    .digest('hex');
 }
 
 /** The secrets of a keyed input, fingerprinted for the journal's reuse check (see {@link inputSecrets}). */
@@ -61,7 +66,9 @@ export function inputSecrets(secretKey: string | Buffer, input: unknown): InputS
   const found: [string, string][] = [];
   collectSecrets(input, [], found);
   if (found.length === 0) return null;
-  const peppered = createHmac('sha256', secretKey).update(canonicalJson(Object.fromEntries(found))).digest();
+  const peppered = createHmac('sha256', secretKey)
+    .update(canonicalJson(Object.fromEntries(found)))
+    .digest();
   return {
     async fingerprint() {
       const salt = randomBytes(SCRYPT_SALT_LENGTH);
@@ -74,7 +81,11 @@ export function inputSecrets(secretKey: string | Buffer, input: unknown): InputS
       if (!match) return false;
       const [, N, r, p, salt, hash] = match;
       const expected = Buffer.from(hash!, 'base64url');
-      const actual = await slowHash(peppered, Buffer.from(salt!, 'base64url'), { N: Number(N), r: Number(r), p: Number(p) });
+      const actual = await slowHash(peppered, Buffer.from(salt!, 'base64url'), {
+        N: Number(N),
+        r: Number(r),
+        p: Number(p),
+      });
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     },
   };
@@ -119,9 +130,17 @@ export function canonicalJson(value: unknown, replace?: (key: string, value: unk
   return json;
 }
 
-function canonical(value: unknown, ancestors: Set<object>, replace: ((key: string, value: unknown) => unknown) | undefined): string | undefined {
+function canonical(
+  value: unknown,
+  ancestors: Set<object>,
+  replace: ((key: string, value: unknown) => unknown) | undefined,
+): string | undefined {
   let current = value;
-  if (current !== null && typeof current === 'object' && typeof (current as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    current !== null &&
+    typeof current === 'object' &&
+    typeof (current as { toJSON?: unknown }).toJSON === 'function'
+  ) {
     current = (current as { toJSON: () => unknown }).toJSON();
   }
   switch (typeof current) {

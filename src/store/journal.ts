@@ -252,7 +252,16 @@ export class Journal {
        VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${OPERATION_COLUMNS}`,
-      [this.shared.nextOperationId(now.getTime()), key, input.mutation, input.inputHash, this.owner, iso(now, 'the journal clock'), fingerprint, ...audit],
+      [
+        this.shared.nextOperationId(now.getTime()),
+        key,
+        input.mutation,
+        input.inputHash,
+        this.owner,
+        iso(now, 'the journal clock'),
+        fingerprint,
+        ...audit,
+      ],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
     return this.replayOrReused((await this.operationByKey(key!))!, input, secrets);
@@ -284,13 +293,20 @@ export class Journal {
   }
 
   /** Records how a vendor call ended (or that it was skipped without one). */
-  async stepFinished(operationId: string, source: Source, action: StepAction, outcome: StepOutcome): Promise<OperationStep> {
+  async stepFinished(
+    operationId: string,
+    source: Source,
+    action: StepAction,
+    outcome: StepOutcome,
+  ): Promise<OperationStep> {
     assertStep(operationId, source, action);
     assertOneOf(FINISHED_STEP_STATES, outcome.state, 'stepFinished() state');
-    if (outcome.externalId !== undefined && outcome.externalId !== null) assertText(outcome.externalId, 'stepFinished() externalId');
+    if (outcome.externalId !== undefined && outcome.externalId !== null)
+      assertText(outcome.externalId, 'stepFinished() externalId');
     const error = outcome.error ?? null;
     if (error !== null) {
-      if (typeof error.code !== 'string' || typeof error.message !== 'string') throw new TypeError('stepFinished() error needs a code and a message');
+      if (typeof error.code !== 'string' || typeof error.message !== 'string')
+        throw new TypeError('stepFinished() error needs a code and a message');
       refusePasswordKeys(error, 'a journal step error');
     }
     const rows = await this.writeStep(
@@ -300,7 +316,15 @@ export class Journal {
          SET state = excluded.state, external_id = COALESCE(excluded.external_id, operation_steps.external_id),
              error = excluded.error, finished_at = excluded.finished_at
        RETURNING ${STEP_COLUMNS}`,
-      [operationId, source, action, outcome.state, outcome.externalId ?? null, error === null ? null : JSON.stringify(error), this.now()],
+      [
+        operationId,
+        source,
+        action,
+        outcome.state,
+        outcome.externalId ?? null,
+        error === null ? null : JSON.stringify(error),
+        this.now(),
+      ],
       operationId,
     );
     return toStep(rows[0]!);
@@ -354,8 +378,11 @@ export class Journal {
    * Returns them, oldest first. `ownerIsAliveOnThisHost` is the usual judge.
    */
   async markInterrupted(ownerIsAlive: (owner: string) => boolean | Promise<boolean>): Promise<Operation[]> {
-    if (typeof ownerIsAlive !== 'function') throw new TypeError('markInterrupted() needs a function telling whether an owner is alive');
-    const owners = await this.db.query<{ owner: string }>(`SELECT DISTINCT owner FROM operations WHERE state = 'PENDING'`);
+    if (typeof ownerIsAlive !== 'function')
+      throw new TypeError('markInterrupted() needs a function telling whether an owner is alive');
+    const owners = await this.db.query<{ owner: string }>(
+      `SELECT DISTINCT owner FROM operations WHERE state = 'PENDING'`,
+    );
     const dead: string[] = [];
     for (const { owner } of owners) if (!(await ownerIsAlive(owner))) dead.push(owner);
     if (dead.length === 0) return [];
@@ -377,13 +404,17 @@ export class Journal {
   /** The operation an idempotency key names, if any: what an operator looks up after a crash. */
   async operationByKey(idempotencyKey: string): Promise<Operation | null> {
     assertText(idempotencyKey, 'operationByKey() idempotencyKey');
-    const rows = await this.db.query<OperationRow>(`SELECT ${OPERATION_COLUMNS} FROM operations WHERE idempotency_key = $1`, [idempotencyKey]);
+    const rows = await this.db.query<OperationRow>(
+      `SELECT ${OPERATION_COLUMNS} FROM operations WHERE idempotency_key = $1`,
+      [idempotencyKey],
+    );
     return rows[0] ? toOperation(rows[0]) : null;
   }
 
   /** A page of operations, newest first (by id, which follows creation time), and whether older ones follow. */
   async page(request: OperationPageRequest): Promise<{ operations: Operation[]; hasNextPage: boolean }> {
-    if (!Number.isInteger(request.first) || request.first < 1) throw new TypeError(`page() first must be a positive integer, got ${request.first}`);
+    if (!Number.isInteger(request.first) || request.first < 1)
+      throw new TypeError(`page() first must be a positive integer, got ${request.first}`);
     const { where, params } = operationConditions(request, request.before);
     const rows = await this.db.query<OperationRow>(
       `SELECT ${OPERATION_COLUMNS} FROM operations ${where} ORDER BY id DESC LIMIT ${request.first + 1}`,
@@ -423,9 +454,17 @@ export class Journal {
   }
 
   /** REPLAY when the key's operation is of the same mutation, input and secrets; KEY_REUSED otherwise. */
-  private async replayOrReused(existing: Operation, input: BeginInput, secrets: InputSecrets | null): Promise<BeginResult> {
+  private async replayOrReused(
+    existing: Operation,
+    input: BeginInput,
+    secrets: InputSecrets | null,
+  ): Promise<BeginResult> {
     const stored = existing.secretFingerprint;
-    if (existing.mutation !== input.mutation || existing.inputHash !== input.inputHash || (stored === null) !== (secrets === null)) {
+    if (
+      existing.mutation !== input.mutation ||
+      existing.inputHash !== input.inputHash ||
+      (stored === null) !== (secrets === null)
+    ) {
       return { status: 'KEY_REUSED', operation: existing };
     }
     if (stored === null || secrets === null) return { status: 'REPLAY', operation: existing };
@@ -438,7 +477,12 @@ export class Journal {
     return iso(this.shared.clock(), 'the journal clock');
   }
 
-  private async finish(operationId: string, state: 'COMPLETED' | 'FAILED', payload: unknown, userId: string | null): Promise<Operation> {
+  private async finish(
+    operationId: string,
+    state: 'COMPLETED' | 'FAILED',
+    payload: unknown,
+    userId: string | null,
+  ): Promise<Operation> {
     assertText(operationId, 'operationId');
     if (userId !== null) assertText(userId, 'the user id of an operation');
     refusePasswordKeys(payload, 'a journal payload');
@@ -460,7 +504,8 @@ export class Journal {
     try {
       return await this.db.query<StepRow>(sql, params);
     } catch (error) {
-      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY') throw new OperationNotFoundError(operationId);
+      if (error instanceof ConstraintViolationError && error.kind === 'FOREIGN_KEY')
+        throw new OperationNotFoundError(operationId);
       throw error;
     }
   }
@@ -470,12 +515,26 @@ export class Journal {
 function auditColumns(audit: OperationAudit): SqlValue[] {
   const fields = audit.fieldsChanged ?? [];
   for (const field of fields) {
-    if (typeof field !== 'string' || !FIELD_NAME.test(field)) throw new TypeError(`an operation's changed fields are names like "permissions.api", got ${JSON.stringify(String(field)).slice(0, 40)}`);
+    if (typeof field !== 'string' || !FIELD_NAME.test(field))
+      throw new TypeError(
+        `an operation's changed fields are names like "permissions.api", got ${JSON.stringify(String(field)).slice(0, 40)}`,
+      );
   }
-  for (const [value, what] of [[audit.userId, 'user id'], [audit.actor?.subject, 'actor subject'], [audit.actor?.role, 'actor role']] as const) {
+  for (const [value, what] of [
+    [audit.userId, 'user id'],
+    [audit.actor?.subject, 'actor subject'],
+    [audit.actor?.role, 'actor role'],
+  ] as const) {
     if (value !== undefined && value !== null) assertText(value, `the ${what} of an operation`);
   }
-  return [audit.userId ?? null, audit.actor?.subject ?? null, audit.actor?.role ?? null, audit.clientAddress ?? null, audit.requestId ?? null, JSON.stringify(fields)];
+  return [
+    audit.userId ?? null,
+    audit.actor?.subject ?? null,
+    audit.actor?.role ?? null,
+    audit.clientAddress ?? null,
+    audit.requestId ?? null,
+    JSON.stringify(fields),
+  ];
 }
 
 /** The WHERE clause of a filter (and of a page's start), with its parameters. */

@@ -44,13 +44,22 @@ export class LeaseStore {
     const current = await this.holder(name);
     if (current === null || this.holderIsAlive(current.holder)) return false;
     // The holder died without releasing: take it over, unless another process just did.
-    const taken = await this.db.run('UPDATE leases SET holder = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [holder, expires, name, current.holder]);
+    const taken = await this.db.run('UPDATE leases SET holder = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [
+      holder,
+      expires,
+      name,
+      current.holder,
+    ]);
     return taken.changes > 0;
   }
 
   /** Extends the lease; false when this holder no longer has it (it expired and someone took it). */
   async renew(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const { changes } = await this.db.run('UPDATE leases SET expires_at = $1 WHERE name = $2 AND holder = $3', [expiry(this.clock(), ttlMs), name, holder]);
+    const { changes } = await this.db.run('UPDATE leases SET expires_at = $1 WHERE name = $2 AND holder = $3', [
+      expiry(this.clock(), ttlMs),
+      name,
+      holder,
+    ]);
     return changes > 0;
   }
 
@@ -61,12 +70,16 @@ export class LeaseStore {
 
   /** Who holds the lease and until when, expired or not; null when nobody does. */
   async holder(name: string): Promise<{ holder: string; expiresAt: Date } | null> {
-    const rows = await this.db.query<{ holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = $1', [name]);
+    const rows = await this.db.query<{ holder: string; expires_at: string }>(
+      'SELECT holder, expires_at FROM leases WHERE name = $1',
+      [name],
+    );
     return rows[0] === undefined ? null : { holder: rows[0].holder, expiresAt: new Date(rows[0].expires_at) };
   }
 }
 
 function expiry(now: Date, ttlMs: number): string {
-  if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new TypeError(`a lease's ttlMs must be a positive integer, got ${ttlMs}`);
+  if (!Number.isInteger(ttlMs) || ttlMs < 1)
+    throw new TypeError(`a lease's ttlMs must be a positive integer, got ${ttlMs}`);
   return iso(new Date(now.getTime() + ttlMs), 'a lease expiry');
 }

@@ -226,8 +226,11 @@ export async function schemaVersion(db: Database): Promise<number> {
 function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new TypeError(`migrations must be numbered 1, 2, 3, … in order; position ${index + 1} has version ${migration.version}`);
+      throw new TypeError(
+        `migrations must be numbered 1, 2, 3, … in order; position ${index + 1} has version ${migration.version}`,
+      );
     }
-    if (!migration.name || !migration.sql.trim()) throw new TypeError(`migration ${migration.version} needs a name and SQL`);
+    if (!migration.name || !migration.sql.trim())
+      throw new TypeError(`migration ${migration.version} needs a name and SQL`);
   });
 }

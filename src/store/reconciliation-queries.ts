@@ -44,18 +44,29 @@ export class ReconciliationQueries {
 
   async countMissingAt(source: Source): Promise<number> {
     assertSource(source);
-    const rows = await this.db.query<{ count: number | string }>(`SELECT COUNT(*) AS count FROM users WHERE ${missingCondition()}`, [source]);
+    const rows = await this.db.query<{ count: number | string }>(
+      `SELECT COUNT(*) AS count FROM users WHERE ${missingCondition()}`,
+      [source],
+    );
     return Number(rows[0]!.count);
   }
 
   /** Users whose linked records disagree on name, email or active, in id order, up to `limit`. */
   async driftingUsers(limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ user_id: string }>(`${PER_USER} HAVING ${DISAGREE} ORDER BY identities.user_id LIMIT $1`, [positive(limit)]);
+    const rows = await this.db.query<{ user_id: string }>(
+      `${PER_USER} HAVING ${DISAGREE} ORDER BY identities.user_id LIMIT $1`,
+      [positive(limit)],
+    );
     return rows.map((row) => row.user_id);
   }
 
   async countDrift(): Promise<DriftCounts> {
-    const rows = await this.db.query<{ users: number | string; names: number | string | null; emails: number | string | null; actives: number | string | null }>(
+    const rows = await this.db.query<{
+      users: number | string;
+      names: number | string | null;
+      emails: number | string | null;
+      actives: number | string | null;
+    }>(
       `SELECT COUNT(*) AS users,
          SUM(CASE WHEN names > 1 THEN 1 ELSE 0 END) AS names,
          SUM(CASE WHEN emails > 1 THEN 1 ELSE 0 END) AS emails,
@@ -63,7 +74,12 @@ export class ReconciliationQueries {
        FROM (${PER_USER} HAVING ${DISAGREE}) AS drifting`,
     );
     const row = rows[0]!;
-    return { users: Number(row.users), name: Number(row.names ?? 0), email: Number(row.emails ?? 0), active: Number(row.actives ?? 0) };
+    return {
+      users: Number(row.users),
+      name: Number(row.names ?? 0),
+      email: Number(row.emails ?? 0),
+      active: Number(row.actives ?? 0),
+    };
   }
 
   /** The compared records of each user, in source order; users without any are not keys. */
@@ -71,7 +87,15 @@ export class ReconciliationQueries {
     const result = new Map<string, ComparedRecord[]>();
     for (const chunk of chunksForList([...new Set(userIds)])) {
       for (const id of chunk) assertString(id, 'comparedRecords() userIds');
-      const rows = await this.db.query<{ user_id: string; source: string; external_id: string; name: string | null; name_key: string | null; email: string | null; active: number | null }>(
+      const rows = await this.db.query<{
+        user_id: string;
+        source: string;
+        external_id: string;
+        name: string | null;
+        name_key: string | null;
+        email: string | null;
+        active: number | null;
+      }>(
         `SELECT identities.user_id, vendor_records.source, vendor_records.external_id, vendor_records.name, vendor_records.name_key, vendor_records.email, vendor_records.active
          FROM identities JOIN vendor_records ON vendor_records.source = identities.source AND vendor_records.external_id = identities.external_id
          WHERE identities.${LIVE} AND identities.user_id IN (${placeholders(chunk.length)})
@@ -109,9 +133,11 @@ const PER_USER = `SELECT identities.user_id AS user_id,
   WHERE identities.${LIVE}
   GROUP BY identities.user_id`;
 
-const DISAGREE = 'COUNT(DISTINCT vendor_records.name_key) > 1 OR COUNT(DISTINCT vendor_records.email) > 1 OR COUNT(DISTINCT vendor_records.active) > 1';
+const DISAGREE =
+  'COUNT(DISTINCT vendor_records.name_key) > 1 OR COUNT(DISTINCT vendor_records.email) > 1 OR COUNT(DISTINCT vendor_records.active) > 1';
 
 function positive(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`a reconciliation limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new TypeError(`a reconciliation limit must be a positive integer, got ${limit}`);
   return limit;
 }

@@ -15,7 +15,9 @@ export function refusePasswordKeys(value: unknown, what: string, path: string[] 
   }
   for (const [key, item] of Object.entries(value)) {
     if (PASSWORD_KEY.test(key)) {
-      throw new TypeError(`${what} must not contain a password, but has the key "${[...path, key].join('.')}": passwords are never stored`);
+      throw new TypeError(
+        `${what} must not contain a password, but has the key "${[...path, key].join('.')}": passwords are never stored`,
+      );
     }
     refusePasswordKeys(item, what, [...path, key]);
   }

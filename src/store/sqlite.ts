@@ -95,7 +95,8 @@ class Connection {
   }
 
   exec(sql: string): void {
-    if (translatePlaceholders(sql).parameterCount > 0) throw new TypeError('exec() runs scripts without parameters; use run()');
+    if (translatePlaceholders(sql).parameterCount > 0)
+      throw new TypeError('exec() runs scripts without parameters; use run()');
     this.queryCount++;
     translateErrors(() => this.raw.exec(sql));
   }
@@ -119,7 +120,10 @@ class Connection {
       return cached;
     }
     const translated = translatePlaceholders(sql);
-    const prepared = { statement: translateErrors(() => this.raw.prepare(translated.sql)), parameterCount: translated.parameterCount };
+    const prepared = {
+      statement: translateErrors(() => this.raw.prepare(translated.sql)),
+      parameterCount: translated.parameterCount,
+    };
     this.statements.set(sql, prepared);
     if (this.statements.size > STATEMENT_CACHE_SIZE) {
       const oldest = this.statements.keys().next().value as string;
@@ -191,7 +195,8 @@ class SqliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (this.scope.getStore()?.active) throw new TypeError('close() was called inside a transaction, which would wait for itself');
+    if (this.scope.getStore()?.active)
+      throw new TypeError('close() was called inside a transaction, which would wait for itself');
     this.closing ??= this.tail.then(() => {
       this.connection.close();
       this.logger.debug({ file: this.file }, 'database closed');
@@ -298,7 +303,10 @@ class SqliteTransaction implements Database, Scope {
 
   private assertUsable(): void {
     if (this.ended) throw new TypeError('this transaction handle was used after its transaction ended');
-    if (this.child) throw new TypeError('this transaction handle was used while a nested transaction was open: use the nested handle');
+    if (this.child)
+      throw new TypeError(
+        'this transaction handle was used while a nested transaction was open: use the nested handle',
+      );
   }
 }
 
@@ -345,7 +353,9 @@ export function translatePlaceholders(sql: string): { sql: string; parameterCoun
   const parameterCount = used.size === 0 ? 0 : Math.max(...used);
   if (used.size !== parameterCount) {
     const missing = Array.from({ length: parameterCount }, (_, i) => i + 1).filter((n) => !used.has(n));
-    throw new TypeError(`placeholders must be numbered without gaps; missing ${missing.map((n) => `$${n}`).join(', ')} in: ${sql}`);
+    throw new TypeError(
+      `placeholders must be numbered without gaps; missing ${missing.map((n) => `$${n}`).join(', ')} in: ${sql}`,
+    );
   }
   return { sql: out, parameterCount };
 }
@@ -378,10 +388,12 @@ function bind(prepared: PreparedStatement, params: readonly SqlValue[] = []): Re
   params.forEach((value, position) => {
     const type = typeof value;
     if (value !== null && type !== 'string' && type !== 'number' && type !== 'bigint') {
-      const shown = value instanceof Date ? 'a Date (bind date.toISOString())' : type === 'boolean' ? 'a boolean' : type;
+      const shown =
+        value instanceof Date ? 'a Date (bind date.toISOString())' : type === 'boolean' ? 'a boolean' : type;
       throw new TypeError(`$${position + 1} is ${shown}; bind strings, numbers, bigints or null`);
     }
-    if (type === 'number' && !Number.isFinite(value)) throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
+    if (type === 'number' && !Number.isFinite(value))
+      throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
     bound[String(position + 1)] = value;
   });
   return bound;
@@ -409,6 +421,8 @@ function translateErrors<T>(work: () => T): T {
     const message = (error as { message?: unknown }).message;
     const text = typeof message === 'string' ? message : driverCode;
     const kind = CONSTRAINT_KINDS[driverCode];
-    throw kind ? new ConstraintViolationError(kind, driverCode, text, { cause: error }) : new DatabaseError(driverCode, text, { cause: error });
+    throw kind
+      ? new ConstraintViolationError(kind, driverCode, text, { cause: error })
+      : new DatabaseError(driverCode, text, { cause: error });
   }
 }

@@ -12,7 +12,8 @@ export function iso(date: Date, what: string): string {
 }
 
 export function assertString(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'string')
+    throw new TypeError(`${what} must be a string, got ${value === null ? 'null' : typeof value}`);
 }
 
 export function assertText(value: unknown, what: string): asserts value is string {
@@ -20,7 +21,8 @@ export function assertText(value: unknown, what: string): asserts value is strin
 }
 
 export function assertOneOf<T extends string>(values: readonly T[], value: unknown, what: string): asserts value is T {
-  if (!(values as readonly unknown[]).includes(value)) throw new TypeError(`${what} must be one of ${values.join(', ')}; got ${JSON.stringify(value)}`);
+  if (!(values as readonly unknown[]).includes(value))
+    throw new TypeError(`${what} must be one of ${values.join(', ')}; got ${JSON.stringify(value)}`);
 }
 
 export function assertSource(source: unknown): asserts source is Source {

@@ -48,7 +48,8 @@ interface Row {
   seen_at: string;
 }
 
-const COLUMNS = 'source, external_id, scope, email, phone, name, name_key, active, data, match_state, match_detail, seen_at';
+const COLUMNS =
+  'source, external_id, scope, email, phone, name, name_key, active, data, match_state, match_detail, seen_at';
 
 /**
  * The records the gateway has seen at the vendors (table `vendor_records`). For a vendor that can
@@ -69,10 +70,10 @@ export class VendorRecordStore {
     assertSource(source);
     const result = new Map<string, SeenRecord>();
     for (const chunk of chunksForList(distinct(externalIds, 'byExternalIds() externalIds'))) {
-      const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`, [
-        source,
-        ...chunk,
-      ]);
+      const rows = await this.db.query<Row>(
+        `SELECT ${COLUMNS} FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
       for (const row of rows) result.set(row.external_id, toRecord(row));
     }
     return result;
@@ -109,11 +110,10 @@ export class VendorRecordStore {
   async touch(source: Source, externalIds: readonly string[], at: Date): Promise<void> {
     assertSource(source);
     for (const chunk of chunksForList(distinct(externalIds, 'touch() externalIds'))) {
-      await this.db.run(`UPDATE vendor_records SET seen_at = $1 WHERE source = $2 AND external_id IN (${placeholders(chunk.length, 3)})`, [
-        iso(at, 'touch() at'),
-        source,
-        ...chunk,
-      ]);
+      await this.db.run(
+        `UPDATE vendor_records SET seen_at = $1 WHERE source = $2 AND external_id IN (${placeholders(chunk.length, 3)})`,
+        [iso(at, 'touch() at'), source, ...chunk],
+      );
     }
   }
 
@@ -122,7 +122,10 @@ export class VendorRecordStore {
     assertSource(source);
     let removed = 0;
     for (const chunk of chunksForList(distinct(externalIds, 'remove() externalIds'))) {
-      const { changes } = await this.db.run(`DELETE FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`, [source, ...chunk]);
+      const { changes } = await this.db.run(
+        `DELETE FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
       removed += changes;
     }
     return removed;
@@ -140,7 +143,10 @@ export class VendorRecordStore {
   }
 
   /** The ids of this vendor's records holding the email address (lower-cased) or the phone (digits). */
-  async externalIdsByKeys(source: Source, keys: { email?: string | null; phone?: string | null }): Promise<{ byEmail: string[]; byPhone: string[] }> {
+  async externalIdsByKeys(
+    source: Source,
+    keys: { email?: string | null; phone?: string | null },
+  ): Promise<{ byEmail: string[]; byPhone: string[] }> {
     assertSource(source);
     const params: SqlValue[] = [source];
     const conditions: string[] = [];
@@ -166,33 +172,44 @@ export class VendorRecordStore {
   /** How many records of one scope have been seen. */
   async countScope(source: Source, scope: string): Promise<number> {
     assertSource(source);
-    const rows = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM vendor_records WHERE source = $1 AND scope = $2', [source, scope]);
+    const rows = await this.db.query<{ count: number | string }>(
+      'SELECT COUNT(*) AS count FROM vendor_records WHERE source = $1 AND scope = $2',
+      [source, scope],
+    );
     return Number(rows[0]!.count);
   }
 
   /** The scopes of one vendor's records other than its whole listing: for the accounts vendor, the accounts the gateway knows. */
   async scopesOf(source: Source): Promise<string[]> {
     assertSource(source);
-    const rows = await this.db.query<{ scope: string }>("SELECT DISTINCT scope FROM vendor_records WHERE source = $1 AND scope <> '' ORDER BY scope", [source]);
+    const rows = await this.db.query<{ scope: string }>(
+      "SELECT DISTINCT scope FROM vendor_records WHERE source = $1 AND scope <> '' ORDER BY scope",
+      [source],
+    );
     return rows.map((row) => row.scope);
   }
 
   /** How many records of each vendor have been seen. */
   async countsBySource(): Promise<Map<Source, number>> {
-    const rows = await this.db.query<{ source: string; count: number | string }>('SELECT source, COUNT(*) AS count FROM vendor_records GROUP BY source');
+    const rows = await this.db.query<{ source: string; count: number | string }>(
+      'SELECT source, COUNT(*) AS count FROM vendor_records GROUP BY source',
+    );
     return new Map(rows.map((row) => [row.source as Source, Number(row.count)]));
   }
 
   /** Records not linked because they matched more than one person, or shared a person with another record; oldest key first. */
   async ambiguous(limit: number): Promise<SeenRecord[]> {
-    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM vendor_records WHERE match_state = 'AMBIGUOUS' ORDER BY source, external_id LIMIT $1`, [
-      positive(limit, 'ambiguous() limit'),
-    ]);
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM vendor_records WHERE match_state = 'AMBIGUOUS' ORDER BY source, external_id LIMIT $1`,
+      [positive(limit, 'ambiguous() limit')],
+    );
     return rows.map(toRecord);
   }
 
   async countAmbiguous(): Promise<number> {
-    const rows = await this.db.query<{ count: number | string }>("SELECT COUNT(*) AS count FROM vendor_records WHERE match_state = 'AMBIGUOUS'");
+    const rows = await this.db.query<{ count: number | string }>(
+      "SELECT COUNT(*) AS count FROM vendor_records WHERE match_state = 'AMBIGUOUS'",
+    );
     return Number(rows[0]!.count);
   }
 }

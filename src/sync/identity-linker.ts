@@ -1,5 +1,12 @@
 import type { Source } from '../domain/types';
-import { normalizeEmail, phoneDigits, type Identity, type IdentityStore, type ProfileValues, type StoredProfile } from '../store';
+import {
+  normalizeEmail,
+  phoneDigits,
+  type Identity,
+  type IdentityStore,
+  type ProfileValues,
+  type StoredProfile,
+} from '../store';
 
 /** A vendor record as the linker needs it: who it is, its keys, and the non-secret values seen on it. */
 export interface LinkableRecord {
@@ -57,9 +64,23 @@ export function identityTarget(store: IdentityStore): LinkTarget {
     usersMatchingEmails: (emails) => store.usersMatchingEmails(emails),
     usersMatchingPhones: (phones) => store.usersMatchingPhones(phones),
     externalIdsAt: (source, userIds) => store.externalIdsAt(source, userIds),
-    createUser: async (email, phone, at) => (email === null ? await store.createUser({ phone }, at) : (await store.findOrCreateByEmail(email, { phone }, at)).user).id,
+    createUser: async (email, phone, at) =>
+      (email === null
+        ? await store.createUser({ phone }, at)
+        : (await store.findOrCreateByEmail(email, { phone }, at)).user
+      ).id,
     link: async (userId, source, record, at) =>
-      void (await store.link(userId, { source, externalId: record.externalId, status: 'ACTIVE', email: record.email, username: record.username ?? null }, at)),
+      void (await store.link(
+        userId,
+        {
+          source,
+          externalId: record.externalId,
+          status: 'ACTIVE',
+          email: record.email,
+          username: record.username ?? null,
+        },
+        at,
+      )),
     profiles: (userIds) => store.profilesByUserIds(userIds),
     saveProfile: async (userId, source, values, at) => void (await store.saveProfile(userId, source, values, at)),
     markSynced: async (source, ids, at) => void (await store.markSynced(source, ids, at)),
@@ -75,20 +96,47 @@ export function identityTarget(store: IdentityStore): LinkTarget {
  * appear together. Costs a few queries per call however many records it is given, plus one write
  * per new user, link and changed profile.
  */
-export async function linkRecords(store: IdentityStore, source: Source, records: readonly LinkableRecord[], seenAt: Date = new Date()): Promise<LinkOutcome> {
+export async function linkRecords(
+  store: IdentityStore,
+  source: Source,
+  records: readonly LinkableRecord[],
+  seenAt: Date = new Date(),
+): Promise<LinkOutcome> {
   return linkInto(identityTarget(store), source, records, seenAt);
 }
 
 /** {@link linkRecords} against any target: the store, or a dry run's. */
-export async function linkInto(target: LinkTarget, source: Source, records: readonly LinkableRecord[], seenAt: Date): Promise<LinkOutcome> {
-  const outcome: LinkOutcome = { userIds: new Map(), ambiguous: new Map(), keyless: [], usersCreated: 0, linksCreated: 0, linksUpdated: 0, profilesChanged: 0 };
-  const existing = await target.identitiesOf(source, records.map((record) => record.externalId));
+export async function linkInto(
+  target: LinkTarget,
+  source: Source,
+  records: readonly LinkableRecord[],
+  seenAt: Date,
+): Promise<LinkOutcome> {
+  const outcome: LinkOutcome = {
+    userIds: new Map(),
+    ambiguous: new Map(),
+    keyless: [],
+    usersCreated: 0,
+    linksCreated: 0,
+    linksUpdated: 0,
+    profilesChanged: 0,
+  };
+  const existing = await target.identitiesOf(
+    source,
+    records.map((record) => record.externalId),
+  );
   const unlinked = records.filter((record) => !existing.has(record.externalId));
   const emails = unique(unlinked.map((record) => normalizeEmail(record.email)));
   const byEmail = emails.length === 0 ? new Map<string, string[]>() : await target.usersMatchingEmails(emails);
-  const phones = unique(unlinked.filter((record) => !byEmail.has(normalizeEmail(record.email) ?? '')).map((record) => phoneDigits(record.phone)));
+  const phones = unique(
+    unlinked
+      .filter((record) => !byEmail.has(normalizeEmail(record.email) ?? ''))
+      .map((record) => phoneDigits(record.phone)),
+  );
   const byPhone = phones.length === 0 ? new Map<string, string[]>() : await target.usersMatchingPhones(phones);
-  const single = [...byEmail.values(), ...byPhone.values()].filter((users) => users.length === 1).map((users) => users[0]!);
+  const single = [...byEmail.values(), ...byPhone.values()]
+    .filter((users) => users.length === 1)
+    .map((users) => users[0]!);
   const held = single.length === 0 ? new Map<string, string[]>() : await target.externalIdsAt(source, unique(single));
 
   for (const record of records) {
@@ -136,7 +184,10 @@ export async function linkInto(target: LinkTarget, source: Source, records: read
     outcome.userIds.set(record.externalId, userId);
   }
 
-  const remembering = records.filter((record) => outcome.userIds.has(record.externalId) && record.values !== undefined && Object.keys(record.values).length > 0);
+  const remembering = records.filter(
+    (record) =>
+      outcome.userIds.has(record.externalId) && record.values !== undefined && Object.keys(record.values).length > 0,
+  );
   if (remembering.length > 0) {
     const stored = await target.profiles(unique(remembering.map((record) => outcome.userIds.get(record.externalId)!)));
     for (const record of remembering) {

@@ -35,7 +35,11 @@ export class MirrorRefresher {
 
   constructor(private readonly options: MirrorRefresherOptions) {
     const { store, logger } = options;
-    this.importer = new RecordImporter({ store, logger, leases: new LeaseStore(store.db, { holderIsAlive: ownerIsAliveOnThisHost }) });
+    this.importer = new RecordImporter({
+      store,
+      logger,
+      leases: new LeaseStore(store.db, { holderIsAlive: ownerIsAliveOnThisHost }),
+    });
   }
 
   /** Schedules the rounds, when there is a mirrored vendor and an interval. */
@@ -73,7 +77,9 @@ export class MirrorRefresher {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.refresh()
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'the mirror refresh failed; the next round tries again'))
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error }, 'the mirror refresh failed; the next round tries again'),
+        )
         .finally(() => this.schedule());
     }, this.options.intervalMs);
   }
@@ -84,11 +90,24 @@ export class MirrorRefresher {
     for (const adapter of this.mirrored()) {
       if (this.stopping.signal.aborted) break;
       const holder = this.options.holder ?? PROCESS_OWNER;
-      const outcome = await this.importer.run(listingWalk(adapter), { pagesPerSecond, leaseTtlMs, holder, signal: this.stopping.signal });
+      const outcome = await this.importer.run(listingWalk(adapter), {
+        pagesPerSecond,
+        leaseTtlMs,
+        holder,
+        signal: this.stopping.signal,
+      });
       outcomes.push(outcome);
-      const fields = { source: outcome.source, status: outcome.status, records: outcome.records, changes: outcome.changes, ambiguous: outcome.ambiguous };
-      if (outcome.status === 'BUSY') logger.debug({ source: outcome.source }, 'another process is refreshing this mirror; skipped');
-      else if (outcome.status === 'FAILED') logger.warn({ ...fields, error: outcome.error }, 'mirror refresh failed; it resumes next round');
+      const fields = {
+        source: outcome.source,
+        status: outcome.status,
+        records: outcome.records,
+        changes: outcome.changes,
+        ambiguous: outcome.ambiguous,
+      };
+      if (outcome.status === 'BUSY')
+        logger.debug({ source: outcome.source }, 'another process is refreshing this mirror; skipped');
+      else if (outcome.status === 'FAILED')
+        logger.warn({ ...fields, error: outcome.error }, 'mirror refresh failed; it resumes next round');
       else if (changeCount(outcome.changes) > 0) logger.info(fields, 'mirror refreshed');
       else logger.debug(fields, 'mirror refreshed, nothing changed');
     }

@@ -30,7 +30,10 @@ export class PlannedLinks implements LinkTarget {
   }
 
   async externalIdsAt(source: Source, userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const stored = await this.store.externalIdsAt(source, userIds.filter((id) => !isPlanned(id)));
+    const stored = await this.store.externalIdsAt(
+      source,
+      userIds.filter((id) => !isPlanned(id)),
+    );
     for (const userId of userIds) {
       const planned = this.links.get(`${source}\u0000${userId}`);
       if (planned) stored.set(userId, [...(stored.get(userId) ?? []), ...planned]);
@@ -59,7 +62,11 @@ export class PlannedLinks implements LinkTarget {
 
   async markSynced(): Promise<void> {}
 
-  private withPlanned(stored: Map<string, string[]>, keys: readonly string[], planned: Map<string, string>): Map<string, string[]> {
+  private withPlanned(
+    stored: Map<string, string[]>,
+    keys: readonly string[],
+    planned: Map<string, string>,
+  ): Map<string, string[]> {
     for (const key of keys) {
       const id = planned.get(key);
       if (id !== undefined) stored.set(key, [...(stored.get(key) ?? []), id]);

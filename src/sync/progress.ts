@@ -35,7 +35,12 @@ export class JsonLinesReporter implements SyncReporter {
   constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(line)) {}
 
   begin(plan: SyncPlan, dryRun: boolean): void {
-    this.emit({ event: 'start', dryRun, walks: plan.walks.map(({ source, scope, kind }) => ({ source, scope, kind })), skipped: plan.skipped });
+    this.emit({
+      event: 'start',
+      dryRun,
+      walks: plan.walks.map(({ source, scope, kind }) => ({ source, scope, kind })),
+      skipped: plan.skipped,
+    });
   }
 
   progress(progress: ScopeProgress): void {
@@ -52,7 +57,15 @@ export class JsonLinesReporter implements SyncReporter {
   }
 
   end(result: SyncResult, report: ReconciliationReport, figures: RunFigures): void {
-    this.emit({ event: 'summary', dryRun: result.dryRun, status: result.status, changes: result.changes, ambiguous: result.ambiguous, keyless: result.keyless, ...figures });
+    this.emit({
+      event: 'summary',
+      dryRun: result.dryRun,
+      status: result.status,
+      changes: result.changes,
+      ambiguous: result.ambiguous,
+      keyless: result.keyless,
+      ...figures,
+    });
     this.emit({ event: 'reconciliation', ...report });
   }
 
@@ -84,7 +97,10 @@ export class TerminalReporter implements SyncReporter {
     for (const walk of plan.walks) {
       if (this.vendors.has(walk.source)) continue;
       const bar = this.bars.create(0, 0, { vendor: walk.source.padEnd(16), rate: '0', left: '?', state: 'starting' });
-      this.vendors.set(walk.source, { bar, tally: { records: 0, totals: new Map(), startedAt: performance.now(), resumed: 0 } });
+      this.vendors.set(walk.source, {
+        bar,
+        tally: { records: 0, totals: new Map(), startedAt: performance.now(), resumed: 0 },
+      });
     }
   }
 
@@ -94,14 +110,20 @@ export class TerminalReporter implements SyncReporter {
     const { tally, bar } = vendor;
     if (progress.pages === 1 && progress.resumedFrom !== null) tally.resumed += progress.resumedFrom;
     tally.totals.set(progress.scope, progress.total);
-    const done = [...tally.totals.keys()].filter((scope) => scope !== progress.scope).reduce((sum, scope) => sum + (tally.totals.get(scope) ?? 0), 0);
+    const done = [...tally.totals.keys()]
+      .filter((scope) => scope !== progress.scope)
+      .reduce((sum, scope) => sum + (tally.totals.get(scope) ?? 0), 0);
     tally.records = done + progress.records;
     const total = [...tally.totals.values()].reduce<number>((sum, value) => sum + (value ?? 0), 0);
     const seconds = (performance.now() - tally.startedAt) / 1000;
     const rate = seconds > 0 ? (tally.records - tally.resumed) / seconds : 0;
     const left = rate > 0 && total > tally.records ? `${Math.ceil((total - tally.records) / rate)}s` : '0s';
     bar.setTotal(Math.max(total, tally.records));
-    bar.update(tally.records, { rate: rate.toFixed(0), left, state: progress.resumedFrom !== null ? `resumed at ${progress.resumedFrom}` : 'reading' });
+    bar.update(tally.records, {
+      rate: rate.toFixed(0),
+      left,
+      state: progress.resumedFrom !== null ? `resumed at ${progress.resumedFrom}` : 'reading',
+    });
   }
 
   waiting(walk: ScopeWalk, holder: string | null): void {
@@ -111,7 +133,10 @@ export class TerminalReporter implements SyncReporter {
   finished(outcome: ScopeOutcome): void {
     const state = outcome.status === 'FAILED' ? `failed: ${outcome.error?.code}` : outcome.status.toLowerCase();
     this.vendors.get(outcome.source)?.bar.update({ state });
-    if (outcome.status === 'FAILED' || outcome.status === 'NOT_FOUND') this.notes.push(`${outcome.source}${outcome.scope ? ` account ${outcome.scope}` : ''}: ${outcome.error?.message}`);
+    if (outcome.status === 'FAILED' || outcome.status === 'NOT_FOUND')
+      this.notes.push(
+        `${outcome.source}${outcome.scope ? ` account ${outcome.scope}` : ''}: ${outcome.error?.message}`,
+      );
   }
 
   end(result: SyncResult, report: ReconciliationReport, figures: RunFigures): void {
@@ -121,14 +146,27 @@ export class TerminalReporter implements SyncReporter {
 }
 
 /** The end of a run in sentences and a few tables, for a person at a terminal. */
-export function summaryText(result: SyncResult, report: ReconciliationReport, figures: RunFigures, notes: readonly string[] = []): string {
+export function summaryText(
+  result: SyncResult,
+  report: ReconciliationReport,
+  figures: RunFigures,
+  notes: readonly string[] = [],
+): string {
   const lines: string[] = [''];
-  const verdict = { DONE: 'finished', INTERRUPTED: 'was interrupted; run it again to resume', FAILED: 'finished with failures; run it again to resume' }[result.status];
-  lines.push(`${result.dryRun ? 'Dry run' : 'Sync'} ${verdict} in ${(figures.elapsedMs / 1000).toFixed(1)} s (peak memory ${(figures.maxRssKb / 1024).toFixed(0)} MB, exit code ${figures.exitCode}).`);
+  const verdict = {
+    DONE: 'finished',
+    INTERRUPTED: 'was interrupted; run it again to resume',
+    FAILED: 'finished with failures; run it again to resume',
+  }[result.status];
+  lines.push(
+    `${result.dryRun ? 'Dry run' : 'Sync'} ${verdict} in ${(figures.elapsedMs / 1000).toFixed(1)} s (peak memory ${(figures.maxRssKb / 1024).toFixed(0)} MB, exit code ${figures.exitCode}).`,
+  );
   for (const outcome of result.outcomes) {
     const where = outcome.scope === '' ? 'listing' : `account ${outcome.scope}`;
     const resumed = outcome.resumedFrom === null ? '' : ` (resumed at ${outcome.resumedFrom})`;
-    lines.push(`  ${outcome.source.padEnd(16)} ${where.padEnd(14)} ${String(outcome.records).padStart(8)} records  ${outcome.status}${resumed}`);
+    lines.push(
+      `  ${outcome.source.padEnd(16)} ${where.padEnd(14)} ${String(outcome.records).padStart(8)} records  ${outcome.status}${resumed}`,
+    );
   }
   for (const note of notes) lines.push(`  ${note}`);
   const changes = Object.entries(result.changes).filter(([, count]) => count > 0);
@@ -136,23 +174,41 @@ export function summaryText(result: SyncResult, report: ReconciliationReport, fi
   if (result.dryRun) lines.push(changes.length === 0 ? 'It would change nothing.' : `It would change: ${listed}.`);
   else lines.push(changes.length === 0 ? 'No changes.' : `Changes: ${listed}.`);
   if (result.ambiguous > 0) lines.push(`${result.ambiguous} records left unlinked as ambiguous (see below).`);
-  if (result.keyless > 0) lines.push(`${result.keyless} records have neither an email address nor a mobile number and were not linked.`);
+  if (result.keyless > 0)
+    lines.push(`${result.keyless} records have neither an email address nor a mobile number and were not linked.`);
   lines.push('', 'Vendors:');
   for (const source of report.sources) {
-    const how = { LISTING: 'listed', ACCOUNTS: `by account (${source.accounts.join(', ') || 'none read yet'})`, NONE: 'cannot be listed: not synced, never judged missing' }[source.listedBy];
+    const how = {
+      LISTING: 'listed',
+      ACCOUNTS: `by account (${source.accounts.join(', ') || 'none read yet'})`,
+      NONE: 'cannot be listed: not synced, never judged missing',
+    }[source.listedBy];
     const when = source.lastCompleteAt === null ? '' : `, complete at ${source.lastCompleteAt.toISOString()}`;
-    lines.push(`  ${source.source.padEnd(16)} ${how}, ${source.records} records kept${when}${source.interrupted ? ', a walk is unfinished' : ''}`);
+    lines.push(
+      `  ${source.source.padEnd(16)} ${how}, ${source.records} records kept${when}${source.interrupted ? ', a walk is unfinished' : ''}`,
+    );
   }
-  lines.push('', `Reconciliation${result.dryRun ? ' (of the database as it is: a dry run changed nothing)' : ''}: ${report.missingCount} missing, ${report.driftCount} disagreeing fields, ${report.ambiguousCount} ambiguous records.`);
-  for (const entry of report.missing) lines.push(`  missing   ${entry.email ?? entry.userId} has no record at ${entry.source}`);
-  for (const entry of report.drift) lines.push(`  drift     ${entry.userId} ${entry.field}: ${entry.values.map((value) => `${value.source}=${JSON.stringify(value.value)}`).join(' ')}`);
+  lines.push(
+    '',
+    `Reconciliation${result.dryRun ? ' (of the database as it is: a dry run changed nothing)' : ''}: ${report.missingCount} missing, ${report.driftCount} disagreeing fields, ${report.ambiguousCount} ambiguous records.`,
+  );
+  for (const entry of report.missing)
+    lines.push(`  missing   ${entry.email ?? entry.userId} has no record at ${entry.source}`);
+  for (const entry of report.drift)
+    lines.push(
+      `  drift     ${entry.userId} ${entry.field}: ${entry.values.map((value) => `${value.source}=${JSON.stringify(value.value)}`).join(' ')}`,
+    );
   for (const entry of report.ambiguous) {
-    const why = entry.reason === 'MANY_PEOPLE' ? `its ${entry.matchedBy} belongs to ${entry.userIds.length} people` : `its person already has ${entry.otherRecords.join(', ')} there`;
+    const why =
+      entry.reason === 'MANY_PEOPLE'
+        ? `its ${entry.matchedBy} belongs to ${entry.userIds.length} people`
+        : `its person already has ${entry.otherRecords.join(', ')} there`;
     lines.push(`  ambiguous ${entry.source} ${entry.externalId} (${entry.email ?? entry.phone ?? 'no key'}): ${why}`);
   }
   const shown = report.missing.length + report.drift.length + report.ambiguous.length;
   const all = report.missingCount + report.driftCount + report.ambiguousCount;
-  if (shown < all) lines.push(`  … ${all - shown} more: query \`reconciliation\` in the graph (admins), or pass --report-limit.`);
+  if (shown < all)
+    lines.push(`  … ${all - shown} more: query \`reconciliation\` in the graph (admins), or pass --report-limit.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -69,10 +69,18 @@ export interface ReconciliationReport {
   ambiguous: AmbiguousRecord[];
 }
 
-const FIELDS: readonly { field: DriftField; key: (record: ComparedRecord) => string | null; value: (record: ComparedRecord) => string | null }[] = [
+const FIELDS: readonly {
+  field: DriftField;
+  key: (record: ComparedRecord) => string | null;
+  value: (record: ComparedRecord) => string | null;
+}[] = [
   { field: 'NAME', key: (record) => record.nameKey, value: (record) => record.name },
   { field: 'EMAIL', key: (record) => record.email, value: (record) => record.email },
-  { field: 'ACTIVE', key: (record) => (record.active === null ? null : String(record.active)), value: (record) => (record.active === null ? null : String(record.active)) },
+  {
+    field: 'ACTIVE',
+    key: (record) => (record.active === null ? null : String(record.active)),
+    value: (record) => (record.active === null ? null : String(record.active)),
+  },
 ];
 
 /**
@@ -90,14 +98,22 @@ export class ReconciliationService {
   ) {}
 
   async report(limit: number, now: Date = new Date()): Promise<ReconciliationReport> {
-    if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`report() limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new TypeError(`report() limit must be a positive integer, got ${limit}`);
     const queries = new ReconciliationQueries(this.store.db);
-    const [checkpoints, counts] = await Promise.all([new CheckpointStore(this.store.db).all(), this.store.records.countsBySource()]);
-    const sources = this.adapters.all().map((adapter) => coverage(adapter, checkpoints, counts.get(adapter.source) ?? 0));
+    const [checkpoints, counts] = await Promise.all([
+      new CheckpointStore(this.store.db).all(),
+      this.store.records.countsBySource(),
+    ]);
+    const sources = this.adapters
+      .all()
+      .map((adapter) => coverage(adapter, checkpoints, counts.get(adapter.source) ?? 0));
     const compared = sources.filter((source) => source.compared).map((source) => source.source);
 
     const missingCounts = await Promise.all(compared.map((source) => queries.countMissingAt(source)));
-    const missingLists = await Promise.all(compared.map(async (source) => (await queries.missingAt(source, limit)).map((entry) => ({ ...entry, source }))));
+    const missingLists = await Promise.all(
+      compared.map(async (source) => (await queries.missingAt(source, limit)).map((entry) => ({ ...entry, source }))),
+    );
     const missing = missingLists
       .flat()
       .sort((a, b) => a.userId.localeCompare(b.userId) || a.source.localeCompare(b.source))
@@ -108,7 +124,10 @@ export class ReconciliationService {
     const records = await queries.comparedRecords(drifting);
     const drift = drifting.flatMap((userId) => driftOf(userId, records.get(userId) ?? [])).slice(0, limit);
 
-    const [ambiguousCount, ambiguousRows] = await Promise.all([this.store.records.countAmbiguous(), this.store.records.ambiguous(limit)]);
+    const [ambiguousCount, ambiguousRows] = await Promise.all([
+      this.store.records.countAmbiguous(),
+      this.store.records.ambiguous(limit),
+    ]);
     const ambiguous = ambiguousRows.map((row): AmbiguousRecord => {
       const why = ambiguityOf(row)!;
       return {
@@ -139,7 +158,10 @@ export class ReconciliationService {
 function coverage(adapter: VendorAdapter, checkpoints: readonly Checkpoint[], records: number): SourceCoverage {
   const { capabilities, source } = adapter;
   const listedBy: ListedBy = capabilities.list ? 'LISTING' : capabilities.accounts ? 'ACCOUNTS' : 'NONE';
-  const mine = checkpoints.filter((checkpoint) => checkpoint.source === source && (listedBy === 'LISTING' ? checkpoint.scope === '' : checkpoint.scope !== ''));
+  const mine = checkpoints.filter(
+    (checkpoint) =>
+      checkpoint.source === source && (listedBy === 'LISTING' ? checkpoint.scope === '' : checkpoint.scope !== ''),
+  );
   const complete = mine.filter((checkpoint) => checkpoint.finishedAt !== null);
   const finished = complete.map((checkpoint) => checkpoint.finishedAt!.getTime());
   return {
@@ -159,7 +181,15 @@ function driftOf(userId: string, records: readonly ComparedRecord[]): FieldDrift
   for (const { field, key, value } of FIELDS) {
     const holding = records.filter((record) => key(record) !== null);
     if (new Set(holding.map(key)).size < 2) continue;
-    drift.push({ userId, field, values: holding.map((record) => ({ source: record.source, externalId: record.externalId, value: value(record)! })) });
+    drift.push({
+      userId,
+      field,
+      values: holding.map((record) => ({
+        source: record.source,
+        externalId: record.externalId,
+        value: value(record)!,
+      })),
+    });
   }
   return drift;
 }

@@ -30,14 +30,16 @@ export interface ScopeWalk {
 /** A vendor's whole listing (capability `list`). */
 export function listingWalk(adapter: VendorAdapter): ScopeWalk {
   const listPage = adapter.listPage?.bind(adapter);
-  if (!adapter.capabilities.list || listPage === undefined) throw new TypeError(`listingWalk: ${adapter.displayName} cannot list its records`);
+  if (!adapter.capabilities.list || listPage === undefined)
+    throw new TypeError(`listingWalk: ${adapter.displayName} cannot list its records`);
   return { source: adapter.source, scope: '', kind: 'listing', fetch: listPage };
 }
 
 /** One account's members (capability `accounts`): the vendor answers them in one call. */
 export function accountWalk(adapter: VendorAdapter, accountId: string): ScopeWalk {
   const members = adapter.accountMembers?.bind(adapter);
-  if (!adapter.capabilities.accounts || members === undefined) throw new TypeError(`accountWalk: ${adapter.displayName} keeps no accounts`);
+  if (!adapter.capabilities.accounts || members === undefined)
+    throw new TypeError(`accountWalk: ${adapter.displayName} keeps no accounts`);
   return {
     source: adapter.source,
     scope: accountId,
@@ -153,8 +155,19 @@ export class RecordImporter {
     const { store, leases } = this.deps;
     const dryRun = options.dryRun ?? false;
     const lease = RecordImporter.leaseName(walk);
-    const progress: ScopeProgress = { source: walk.source, scope: walk.scope, records: 0, total: null, pages: 0, resumedFrom: null, changes: { ...NO_CHANGES }, ambiguous: 0, keyless: 0 };
-    if (!dryRun && !(await leases.acquire(lease, options.holder, options.leaseTtlMs))) return { ...progress, status: 'BUSY', error: null };
+    const progress: ScopeProgress = {
+      source: walk.source,
+      scope: walk.scope,
+      records: 0,
+      total: null,
+      pages: 0,
+      resumedFrom: null,
+      changes: { ...NO_CHANGES },
+      ambiguous: 0,
+      keyless: 0,
+    };
+    if (!dryRun && !(await leases.acquire(lease, options.holder, options.leaseTtlMs)))
+      return { ...progress, status: 'BUSY', error: null };
     try {
       const checkpoints = new CheckpointStore(store.db);
       let start: string | null = null;
@@ -185,7 +198,9 @@ export class RecordImporter {
         const cursor = { cursor: page.next, records: progress.records + page.items.length, total: page.total };
         const applied = dryRun
           ? await this.apply(store.db, walk, page.items, seenAt, planned!, null)
-          : await store.db.transaction((tx) => this.apply(tx, walk, page.items, seenAt, identityTarget(store.identities.on(tx)), cursor));
+          : await store.db.transaction((tx) =>
+              this.apply(tx, walk, page.items, seenAt, identityTarget(store.identities.on(tx)), cursor),
+            );
         addChanges(progress.changes, applied.changes);
         progress.ambiguous += applied.ambiguous;
         progress.keyless += applied.keyless;
@@ -196,7 +211,14 @@ export class RecordImporter {
         progress.pages++;
         options.onProgress?.({ ...progress, changes: { ...progress.changes } });
         if (!dryRun && !(await leases.renew(lease, options.holder, options.leaseTtlMs))) {
-          return { ...progress, status: 'FAILED', error: { code: 'LEASE_LOST', message: `another process took over the ${walk.source} walk: this one was slower than SYNC_LEASE_S` } };
+          return {
+            ...progress,
+            status: 'FAILED',
+            error: {
+              code: 'LEASE_LOST',
+              message: `another process took over the ${walk.source} walk: this one was slower than SYNC_LEASE_S`,
+            },
+          };
         }
         if (options.signal?.aborted && page.next !== null) return { ...progress, status: 'INTERRUPTED', error: null };
       }
@@ -211,9 +233,16 @@ export class RecordImporter {
         const swept = dryRun ? await this.wouldSweep(walk, { linked: 0, rows: 0 }) : await this.forget(walk);
         progress.changes.recordsRemoved += swept.recordsRemoved;
         progress.changes.linksOrphaned += swept.linksOrphaned;
-        return { ...progress, status: 'NOT_FOUND', error: { code: error.code, message: `${walk.source} has no account ${walk.scope}` } };
+        return {
+          ...progress,
+          status: 'NOT_FOUND',
+          error: { code: error.code, message: `${walk.source} has no account ${walk.scope}` },
+        };
       }
-      this.deps.logger.warn({ source: walk.source, scope: walk.scope, code: error.code, vendorMessage: error.vendorMessage }, 'a walk of a vendor failed; the next run resumes it');
+      this.deps.logger.warn(
+        { source: walk.source, scope: walk.scope, code: error.code, vendorMessage: error.vendorMessage },
+        'a walk of a vendor failed; the next run resumes it',
+      );
       return { ...progress, status: 'FAILED', error: { code: error.code, message: error.message } };
     } finally {
       if (!dryRun) await leases.release(lease, options.holder);
@@ -233,7 +262,10 @@ export class RecordImporter {
     checkpoint: { cursor: string | null; records: number; total: number | null } | null,
   ): Promise<{ changes: ImportChanges; ambiguous: number; keyless: number; seenLinked: number; seenRows: number }> {
     const seen = this.deps.store.records.on(db);
-    const before = await seen.byExternalIds(walk.source, records.map((record) => record.externalId));
+    const before = await seen.byExternalIds(
+      walk.source,
+      records.map((record) => record.externalId),
+    );
     const linkables: LinkableRecord[] = records.map((record) => ({
       externalId: record.externalId,
       email: record.email,
@@ -243,7 +275,15 @@ export class RecordImporter {
     }));
     const linked: LinkOutcome = await linkInto(target, walk.source, linkables, seenAt);
     const keyless = new Set(linked.keyless);
-    const rows = records.map((record) => seenRecord(record, walk.scope, seenAt, linked.ambiguous.get(record.externalId) ?? null, keyless.has(record.externalId)));
+    const rows = records.map((record) =>
+      seenRecord(
+        record,
+        walk.scope,
+        seenAt,
+        linked.ambiguous.get(record.externalId) ?? null,
+        keyless.has(record.externalId),
+      ),
+    );
     const changed: SeenRecord[] = [];
     const unchanged: string[] = [];
     let added = 0;
@@ -287,7 +327,8 @@ export class RecordImporter {
       const seen = store.records.on(tx);
       const identities = store.identities.on(tx);
       let recordsRemoved = 0;
-      let linksOrphaned = walk.kind === 'listing' ? await identities.markOrphaned(walk.source, { syncedBefore: runStartedAt }) : 0;
+      let linksOrphaned =
+        walk.kind === 'listing' ? await identities.markOrphaned(walk.source, { syncedBefore: runStartedAt }) : 0;
       for (;;) {
         const gone = await seen.unseenSince(walk.source, walk.scope, runStartedAt, SWEEP_BATCH);
         if (gone.length === 0) break;
@@ -307,11 +348,17 @@ export class RecordImporter {
   }
 
   /** What {@link sweep} would remove, from counts: what is kept now less what this walk saw of it. */
-  private async wouldSweep(walk: ScopeWalk, seenBefore: { linked: number; rows: number }): Promise<{ recordsRemoved: number; linksOrphaned: number }> {
+  private async wouldSweep(
+    walk: ScopeWalk,
+    seenBefore: { linked: number; rows: number },
+  ): Promise<{ recordsRemoved: number; linksOrphaned: number }> {
     const { store } = this.deps;
     const rows = await store.records.countScope(walk.source, walk.scope);
     const recordsRemoved = Math.max(0, rows - seenBefore.rows);
-    const linksOrphaned = walk.kind === 'listing' ? Math.max(0, (await store.identities.countLiveLinks(walk.source)) - seenBefore.linked) : recordsRemoved;
+    const linksOrphaned =
+      walk.kind === 'listing'
+        ? Math.max(0, (await store.identities.countLiveLinks(walk.source)) - seenBefore.linked)
+        : recordsRemoved;
     return { recordsRemoved, linksOrphaned };
   }
 }

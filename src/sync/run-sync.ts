@@ -1,7 +1,17 @@
 import type { Source } from '../domain/types';
 import type { Logger } from '../platform/logger';
 import { PlannedLinks } from './planned-links';
-import { NO_CHANGES, RecordImporter, accountWalk, changeCount, listingWalk, type ImportChanges, type ScopeOutcome, type ScopeProgress, type ScopeWalk } from './record-import';
+import {
+  NO_CHANGES,
+  RecordImporter,
+  accountWalk,
+  changeCount,
+  listingWalk,
+  type ImportChanges,
+  type ScopeOutcome,
+  type ScopeProgress,
+  type ScopeWalk,
+} from './record-import';
 import type { Adapters } from '../vendors/registry';
 import { CheckpointStore, LeaseStore, PROCESS_OWNER, ownerIsAliveOnThisHost, type Store } from '../store';
 
@@ -46,7 +56,12 @@ export interface SyncResult {
  * (those it saw members of, and those an earlier sync read). Vendors that can do neither are
  * skipped and named. `only` narrows it to some vendors.
  */
-export async function planSync(adapters: Adapters, store: Store, accountIds: readonly string[], only: readonly Source[] = []): Promise<SyncPlan> {
+export async function planSync(
+  adapters: Adapters,
+  store: Store,
+  accountIds: readonly string[],
+  only: readonly Source[] = [],
+): Promise<SyncPlan> {
   const plan: SyncPlan = { walks: [], skipped: [] };
   const checkpoints = await new CheckpointStore(store.db).all();
   for (const adapter of adapters.all()) {
@@ -57,13 +72,22 @@ export async function planSync(adapters: Adapters, store: Store, accountIds: rea
       const known = [
         ...accountIds,
         ...(await store.records.scopesOf(adapter.source)),
-        ...checkpoints.filter((checkpoint) => checkpoint.source === adapter.source && checkpoint.scope !== '').map((checkpoint) => checkpoint.scope),
+        ...checkpoints
+          .filter((checkpoint) => checkpoint.source === adapter.source && checkpoint.scope !== '')
+          .map((checkpoint) => checkpoint.scope),
       ];
       const accounts = [...new Set(known)].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-      if (accounts.length === 0) plan.skipped.push({ source: adapter.source, reason: `${adapter.displayName} lists users by account only, and no account is known: set SYNC_ACCOUNT_IDS` });
+      if (accounts.length === 0)
+        plan.skipped.push({
+          source: adapter.source,
+          reason: `${adapter.displayName} lists users by account only, and no account is known: set SYNC_ACCOUNT_IDS`,
+        });
       for (const accountId of accounts) plan.walks.push(accountWalk(adapter, accountId));
     } else {
-      plan.skipped.push({ source: adapter.source, reason: `${adapter.displayName} cannot list its users, so it is not synced: its links come from the gateway's own writes` });
+      plan.skipped.push({
+        source: adapter.source,
+        reason: `${adapter.displayName} cannot list its users, so it is not synced: its links come from the gateway's own writes`,
+      });
     }
   }
   return plan;
@@ -75,7 +99,12 @@ export async function planSync(adapters: Adapters, store: Store, accountIds: rea
  * run shares one set of would-be people across its walks, so what one vendor would create, the
  * next sees.
  */
-export async function runSync(deps: { store: Store; logger: Logger }, plan: SyncPlan, options: SyncOptions, observer: SyncObserver): Promise<SyncResult> {
+export async function runSync(
+  deps: { store: Store; logger: Logger },
+  plan: SyncPlan,
+  options: SyncOptions,
+  observer: SyncObserver,
+): Promise<SyncResult> {
   const leases = new LeaseStore(deps.store.db, { holderIsAlive: ownerIsAliveOnThisHost });
   const importer = new RecordImporter({ store: deps.store, leases, logger: deps.logger });
   const planned = options.dryRun ? new PlannedLinks(deps.store.identities) : undefined;
@@ -111,7 +140,8 @@ export async function runSync(deps: { store: Store; logger: Logger }, plan: Sync
   );
 
   const changes = { ...NO_CHANGES };
-  for (const outcome of outcomes) for (const key of Object.keys(changes) as (keyof ImportChanges)[]) changes[key] += outcome.changes[key];
+  for (const outcome of outcomes)
+    for (const key of Object.keys(changes) as (keyof ImportChanges)[]) changes[key] += outcome.changes[key];
   const interrupted = options.signal.aborted || outcomes.some((outcome) => outcome.status === 'INTERRUPTED');
   const failed = outcomes.some((outcome) => outcome.status === 'FAILED');
   return {
@@ -128,7 +158,8 @@ export { changeCount };
 
 /** Outcomes in the plan's order, whatever order the concurrent vendors finished in. */
 function order(outcomes: ScopeOutcome[], plan: SyncPlan): ScopeOutcome[] {
-  const position = (outcome: ScopeOutcome) => plan.walks.findIndex((walk) => walk.source === outcome.source && walk.scope === outcome.scope);
+  const position = (outcome: ScopeOutcome) =>
+    plan.walks.findIndex((walk) => walk.source === outcome.source && walk.scope === outcome.scope);
   return [...outcomes].sort((a, b) => position(a) - position(b));
 }
 

@@ -19,7 +19,13 @@ export function isMirrored(adapter: VendorAdapter): boolean {
  * After the gateway's own create at a mirrored vendor: the mirror holds the new record at once, so
  * requests read it without waiting for the next refresh. Nothing for other vendors.
  */
-export async function mirrorCreated(records: VendorRecordStore, adapter: VendorAdapter | null, command: CreateUserCommand, externalId: string, at: Date): Promise<void> {
+export async function mirrorCreated(
+  records: VendorRecordStore,
+  adapter: VendorAdapter | null,
+  command: CreateUserCommand,
+  externalId: string,
+  at: Date,
+): Promise<void> {
   if (adapter === null || !isMirrored(adapter) || adapter.createdRecord === undefined) return;
   await records.save([seenRecord(adapter.createdRecord(command, externalId), '', at)]);
 }
@@ -27,22 +33,32 @@ export async function mirrorCreated(records: VendorRecordStore, adapter: VendorA
 /** Dates become `{ "$date": iso }`, so a record reads back exactly as it was written. */
 export function encodeRecord(record: VendorRecord): string {
   const { email, phone, username, view, remember } = record;
-  return JSON.stringify({ email, phone, username, view, remember }, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const original = this[key];
-    return original instanceof Date ? { $date: original.toISOString() } : value;
-  });
+  return JSON.stringify(
+    { email, phone, username, view, remember },
+    function (this: Record<string, unknown>, key: string, value: unknown) {
+      const original = this[key];
+      return original instanceof Date ? { $date: original.toISOString() } : value;
+    },
+  );
 }
 
 export function decodeRecord(source: Source, externalId: string, data: string): VendorRecord {
   const parsed = JSON.parse(data, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && typeof (value as { $date?: unknown }).$date === 'string') return new Date((value as { $date: string }).$date);
+    if (value !== null && typeof value === 'object' && typeof (value as { $date?: unknown }).$date === 'string')
+      return new Date((value as { $date: string }).$date);
     return value;
   }) as Omit<VendorRecord, 'source' | 'externalId'>;
   return { source, externalId, ...parsed };
 }
 
 /** A record's row: what it is, where it was listed, and how it stands with the gateway's users. */
-export function seenRecord(record: VendorRecord, scope: string, seenAt: Date, ambiguity: Ambiguity | null = null, keyless = false): SeenRecord {
+export function seenRecord(
+  record: VendorRecord,
+  scope: string,
+  seenAt: Date,
+  ambiguity: Ambiguity | null = null,
+  keyless = false,
+): SeenRecord {
   const name = nameOf(record);
   const match: MatchState = ambiguity !== null ? 'AMBIGUOUS' : keyless ? 'UNMATCHED' : 'LINKED';
   return {
@@ -84,6 +100,8 @@ export function ambiguityOf(row: SeenRecord): Ambiguity | null {
 function nameOf(record: VendorRecord): string | null {
   const display = record.view.displayName?.trim();
   if (display) return display.replace(/\s+/g, ' ');
-  const parts = [record.view.firstName, record.view.lastName].map((part) => part?.trim()).filter((part): part is string => Boolean(part));
+  const parts = [record.view.firstName, record.view.lastName]
+    .map((part) => part?.trim())
+    .filter((part): part is string => Boolean(part));
   return parts.length === 0 ? null : parts.join(' ');
 }

@@ -24,9 +24,11 @@ const MODULES = {
 
 type Modules = typeof MODULES;
 /** How a vendor is talked to and its tenant's rules, as its module reads them. */
-export type TuningOf<S extends Source> = Modules[S] extends VendorModule<infer Tuning extends TransportSettings, { baseUrl: string }> ? Tuning : never;
+export type TuningOf<S extends Source> =
+  Modules[S] extends VendorModule<infer Tuning extends TransportSettings, { baseUrl: string }> ? Tuning : never;
 /** Where a vendor is and its credentials, as its module reads them. */
-export type EndpointOf<S extends Source> = Modules[S] extends VendorModule<TransportSettings, infer Endpoint extends { baseUrl: string }> ? Endpoint : never;
+export type EndpointOf<S extends Source> =
+  Modules[S] extends VendorModule<TransportSettings, infer Endpoint extends { baseUrl: string }> ? Endpoint : never;
 
 /** Every vendor's tuning, by source. */
 export type VendorTunings = { [S in Source]: TuningOf<S> };
@@ -98,8 +100,14 @@ export function createAdapters(vendors: VendorPlacements, deps: VendorClientDeps
 }
 
 /** One vendor's adapter, or null when the vendor is off; generic so the module and the placement agree. */
-function adapterAt<S extends Source>(source: S, placement: VendorPlacement<TuningOf<S>, EndpointOf<S>>, deps: VendorClientDeps): VendorAdapter | null {
-  return placement.mode === 'remote' ? VENDOR_MODULES[source].createAdapter(placement.tuning, placement.endpoint, deps) : null;
+function adapterAt<S extends Source>(
+  source: S,
+  placement: VendorPlacement<TuningOf<S>, EndpointOf<S>>,
+  deps: VendorClientDeps,
+): VendorAdapter | null {
+  return placement.mode === 'remote'
+    ? VENDOR_MODULES[source].createAdapter(placement.tuning, placement.endpoint, deps)
+    : null;
 }
 
 /**
@@ -108,7 +116,9 @@ function adapterAt<S extends Source>(source: S, placement: VendorPlacement<Tunin
  * one function, so the two agree.
  */
 export function readVendorTunings(read: EnvReader): VendorTunings {
-  return Object.fromEntries(SOURCES.map((source) => [source, VENDOR_MODULES[source].readTuning(read, readTransport(read, source))])) as VendorTunings;
+  return Object.fromEntries(
+    SOURCES.map((source) => [source, VENDOR_MODULES[source].readTuning(read, readTransport(read, source))]),
+  ) as VendorTunings;
 }
 
 /**
@@ -123,7 +133,9 @@ export function endpointEnv<S extends Source>(source: S, endpoint: EndpointOf<S>
 export function readVendorPlacements(read: EnvReader, tunings: VendorTunings): VendorPlacements {
   function place<S extends Source>(source: S, tuning: TuningOf<S>): VendorPlacement<TuningOf<S>, EndpointOf<S>> {
     const baseUrl = read.url(`${source}_BASE_URL`);
-    return baseUrl === undefined ? { mode: 'off', tuning } : { mode: 'remote', tuning, endpoint: VENDOR_MODULES[source].readEndpoint(read, baseUrl) };
+    return baseUrl === undefined
+      ? { mode: 'off', tuning }
+      : { mode: 'remote', tuning, endpoint: VENDOR_MODULES[source].readEndpoint(read, baseUrl) };
   }
   return Object.fromEntries(SOURCES.map((source) => [source, place(source, tunings[source])])) as VendorPlacements;
 }

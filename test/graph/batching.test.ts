@@ -11,7 +11,19 @@ const ACCOUNT_QUERY = /* GraphQL */ `
     account(id: $id) {
       users(first: $first) {
         totalCount
-        nodes { email displayName permissions { api ui injection } identities { source externalId } }
+        nodes {
+          email
+          displayName
+          permissions {
+            api
+            ui
+            injection
+          }
+          identities {
+            source
+            externalId
+          }
+        }
       }
     }
   }
@@ -21,7 +33,12 @@ interface AccountData {
   account: {
     users: {
       totalCount: number;
-      nodes: { email: string; displayName: string; permissions: { api: string } | null; identities: { source: string; externalId: string }[] }[];
+      nodes: {
+        email: string;
+        displayName: string;
+        permissions: { api: string } | null;
+        identities: { source: string; externalId: string }[];
+      }[];
     };
   };
 }
@@ -40,9 +57,16 @@ describe('batching an account of many users', () => {
     USER_MANAGEMENT!.store.addAccount({ id, name: `Batch ${id}` });
     const emails = Array.from({ length: size }, (_, index) => `batch${id}.person${index}@example.net`);
     for (const [index, email] of emails.entries()) {
-      USER_MANAGEMENT!.store.insert({ contactName: `Person ${index}`, emailAddress: email, defaultAccountId: id, username: `b${id}p${index}` });
+      USER_MANAGEMENT!.store.insert({
+        contactName: `Person ${index}`,
+        emailAddress: email,
+        defaultAccountId: id,
+        username: `b${id}p${index}`,
+      });
     }
-    GREENARROW!.store.insert(emails.map((email) => ({ email, permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } as const })));
+    GREENARROW!.store.insert(
+      emails.map((email) => ({ email, permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } as const })),
+    );
     await seedIdentityStore(app.store.identities, app.simulators);
     return emails;
   }
@@ -78,7 +102,15 @@ describe('batching an account of many users', () => {
     expect(users.totalCount).toBe(size);
     expect(users.nodes.map((node) => node.email)).toEqual(emails);
     expect(users.nodes.every((node) => node.permissions?.api === 'READ_ONLY')).toBe(true);
-    expect(users.nodes.every((node) => node.identities.map((identity) => identity.source).sort().join() === 'GREENARROW,USER_MANAGEMENT')).toBe(true);
+    expect(
+      users.nodes.every(
+        (node) =>
+          node.identities
+            .map((identity) => identity.source)
+            .sort()
+            .join() === 'GREENARROW,USER_MANAGEMENT',
+      ),
+    ).toBe(true);
     expect(vendorCalls(app)).toEqual({
       USER_MANAGEMENT: { usersByAccount: 1 },
       GREENARROW: { listUsers: pages },
@@ -101,7 +133,10 @@ describe('batching an account of many users', () => {
 
   it('asks the user-management API once for an account however many fields need it', async () => {
     resetCounters(app);
-    const result = await graphql(app, '{ a: account(id: "1") { id users(first: 3) { nodes { username account { id } } } } b: account(id: "1") { id } }');
+    const result = await graphql(
+      app,
+      '{ a: account(id: "1") { id users(first: 3) { nodes { username account { id } } } } b: account(id: "1") { id } }',
+    );
     expect(result.errors).toBeUndefined();
     expect(vendorCalls(app)).toEqual({ USER_MANAGEMENT: { usersByAccount: 1 } });
   });

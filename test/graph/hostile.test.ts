@@ -19,15 +19,27 @@ describe('hostile GraphQL documents', () => {
   afterAll(() => app.stop());
   beforeEach(() => resetCounters(app));
 
-  async function raw(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<Answer> {
-    const response = await fetch(app.url, { method, headers: { ...bearer(app.tokens?.admin), ...headers }, body: method === 'GET' ? undefined : body });
+  async function raw(
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    method = 'POST',
+  ): Promise<Answer> {
+    const response = await fetch(app.url, {
+      method,
+      headers: { ...bearer(app.tokens?.admin), ...headers },
+      body: method === 'GET' ? undefined : body,
+    });
     const text = await response.text();
-    return { status: response.status, ...(text.startsWith('{') ? (JSON.parse(text) as object) : { errors: [{ message: text }] }) };
+    return {
+      status: response.status,
+      ...(text.startsWith('{') ? (JSON.parse(text) as object) : { errors: [{ message: text }] }),
+    };
   }
   const codes = (answer: Answer) => answer.errors?.map((error) => error.extensions?.['code']);
 
   it('refuses nested connections priced at the nodes they could resolve, naming the cost and the limit', async () => {
-    const nested = '{ users(first: 500) { nodes { account { users(first: 500) { nodes { email permissions { api } } } } } } }';
+    const nested =
+      '{ users(first: 500) { nodes { account { users(first: 500) { nodes { email permissions { api } } } } } } }';
     const answer = await graphql(app, nested);
     expect(answer.status).toBe(400);
     expect(answer.errors).toEqual([
@@ -50,13 +62,19 @@ describe('hostile GraphQL documents', () => {
   });
 
   it('refuses many aliases of a costly field, as their sum', async () => {
-    const aliases = Array.from({ length: 60 }, (_, index) => `a${index}: account(id: "1") { users(first: 500) { nodes { id } } }`).join(' ');
+    const aliases = Array.from(
+      { length: 60 },
+      (_, index) => `a${index}: account(id: "1") { users(first: 500) { nodes { id } } }`,
+    ).join(' ');
     expect(codes(await graphql(app, `{ ${aliases} }`))).toEqual(['QUERY_TOO_COSTLY']);
     expect(vendorCalls(app)).toEqual({});
   });
 
   it('serves a large but honest page: 500 users with their details', async () => {
-    const answer = await graphql(app, '{ users(first: 500) { totalCount nodes { id email displayName username country permissions { api ui injection } identities { source externalId } } } }');
+    const answer = await graphql(
+      app,
+      '{ users(first: 500) { totalCount nodes { id email displayName username country permissions { api ui injection } identities { source externalId } } } }',
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.status).toBe(200);
   });
@@ -66,7 +84,10 @@ describe('hostile GraphQL documents', () => {
     const answer = await graphql(app, `{ ${fields} }`);
     expect(answer.status).toBe(400);
     expect(answer.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^Syntax Error: Document contains more th\w+ 10000 tokens/), extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }) }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Syntax Error: Document contains more th\w+ 10000 tokens/),
+        extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }),
+      }),
     ]);
   });
 
@@ -74,7 +95,11 @@ describe('hostile GraphQL documents', () => {
     ['a syntax error', '{ users(first: ) { nodes { id } }', 'GRAPHQL_PARSE_FAILED'],
     ['an unknown field', '{ users { nodes { password } } }', 'GRAPHQL_VALIDATION_FAILED'],
     ['an unknown argument', '{ user(id: "x", secret: true) { id } }', 'GRAPHQL_VALIDATION_FAILED'],
-    ['a fragment cycle', 'query { user(id: "x") { ...A } } fragment A on User { account { users { nodes { ...B } } } } fragment B on User { ...A }', 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'a fragment cycle',
+      'query { user(id: "x") { ...A } } fragment A on User { account { users { nodes { ...B } } } } fragment B on User { ...A }',
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
   ])('answers %s with 400 and its code', async (_, query, code) => {
     const answer = await graphql(app, query);
     expect(answer.status).toBe(400);

@@ -17,11 +17,13 @@ describe('a GreenArrow listing that repeats its page token', () => {
 
   it('fails the permissions with VENDOR_BAD_RESPONSE after two pages, while the rest of the request and other requests are answered', async () => {
     app.simulators.simulators.GREENARROW!.setFault('listUsers', { repeatPageToken: true });
-    const walking = graphql<{ account: { users: { nodes: { email: string; displayName: string | null; permissions: unknown }[] } } }>(
+    const walking = graphql<{
+      account: { users: { nodes: { email: string; displayName: string | null; permissions: unknown }[] } };
+    }>(app, '{ account(id: "1") { users(first: 20) { nodes { email displayName permissions { api } } } } }');
+    const other = graphql<{ user: { email: string } | null }>(
       app,
-      '{ account(id: "1") { users(first: 20) { nodes { email displayName permissions { api } } } } }',
+      '{ user(email: "ada.lovelace0@example.com") { email } }',
     );
-    const other = graphql<{ user: { email: string } | null }>(app, '{ user(email: "ada.lovelace0@example.com") { email } }');
 
     const [result, otherResult] = await Promise.all([walking, other]);
     expect(otherResult.data!.user).toEqual({ email: 'ada.lovelace0@example.com' });
@@ -31,12 +33,18 @@ describe('a GreenArrow listing that repeats its page token', () => {
     expect(nodes.every((node) => node.displayName !== null)).toBe(true);
     const permissionErrors = result.errors!.filter((error) => error.path?.at(-1) === 'permissions');
     expect(permissionErrors.length).toBeGreaterThan(0);
-    for (const error of permissionErrors) expect(error.extensions).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
+    for (const error of permissionErrors)
+      expect(error.extensions).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
     expect(result.errors!.length).toBe(permissionErrors.length);
     // The first page, then the page its token names, which answers the same token: the walk stops there.
     expect(vendorCalls(app)['GREENARROW']).toEqual({ listUsers: 2 });
 
-    const sources = await graphql<{ sources: { source: string; lastError: { code: string } | null }[] }>(app, '{ sources { source lastError { code } } }');
-    expect(sources.data!.sources.find((source) => source.source === 'GREENARROW')!.lastError).toEqual({ code: 'VENDOR_BAD_RESPONSE' });
+    const sources = await graphql<{ sources: { source: string; lastError: { code: string } | null }[] }>(
+      app,
+      '{ sources { source lastError { code } } }',
+    );
+    expect(sources.data!.sources.find((source) => source.source === 'GREENARROW')!.lastError).toEqual({
+      code: 'VENDOR_BAD_RESPONSE',
+    });
   });
 });

@@ -12,11 +12,28 @@ const QUERY = /* GraphQL */ `
   {
     users(first: 6) {
       nodes {
-        id email active
-        username displayName account { id }
-        firstName country subscriptions { email sms }
-        permissions { api ui }
-        identities { source externalId }
+        id
+        email
+        active
+        username
+        displayName
+        account {
+          id
+        }
+        firstName
+        country
+        subscriptions {
+          email
+          sms
+        }
+        permissions {
+          api
+          ui
+        }
+        identities {
+          source
+          externalId
+        }
       }
     }
   }
@@ -89,7 +106,9 @@ describe('a failing vendor nulls only its own fields', () => {
     app.simulators.simulators.ENGAGEMENT!.setFault('*', { hang: true });
     const result = await graphql<{ users: { nodes: Node[] } }>(app, QUERY);
     expect(result.errors).toBeUndefined();
-    const members = result.data!.users.nodes.filter((node) => node.identities.some((identity) => identity.source === 'ENGAGEMENT'));
+    const members = result.data!.users.nodes.filter((node) =>
+      node.identities.some((identity) => identity.source === 'ENGAGEMENT'),
+    );
     expect(members.length).toBeGreaterThan(0);
     for (const node of members) for (const field of OWNED.ENGAGEMENT) expect(node[field]).not.toBeNull();
     expect(app.simulators.simulators.ENGAGEMENT!.calls()).toEqual({});
@@ -102,13 +121,18 @@ describe('a failing vendor nulls only its own fields', () => {
     expect(app.simulators.simulators.RAINMAKER!.calls()).toEqual({});
 
     await app.simulators.simulators.RAINMAKER!.close();
-    const result = await graphql<{ sources: { source: Source; configured: boolean; reachable: boolean; lastError: { code: string } | null }[] }>(
-      app,
-      '{ sources { source configured reachable lastError { code } } }',
-    );
+    const result = await graphql<{
+      sources: { source: Source; configured: boolean; reachable: boolean; lastError: { code: string } | null }[];
+    }>(app, '{ sources { source configured reachable lastError { code } } }');
     expect(result.errors).toBeUndefined();
     const bySource = Object.fromEntries(result.data!.sources.map((status) => [status.source, status]));
-    expect(bySource['RAINMAKER']).toEqual({ source: 'RAINMAKER', configured: true, reachable: false, lastError: { code: 'VENDOR_UNAVAILABLE' } });
-    for (const source of ['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT']) expect(bySource[source]).toMatchObject({ configured: true, reachable: true });
+    expect(bySource['RAINMAKER']).toEqual({
+      source: 'RAINMAKER',
+      configured: true,
+      reachable: false,
+      lastError: { code: 'VENDOR_UNAVAILABLE' },
+    });
+    for (const source of ['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'])
+      expect(bySource[source]).toMatchObject({ configured: true, reachable: true });
   });
 });

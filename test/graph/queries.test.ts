@@ -3,14 +3,26 @@ import { createSchema } from '../../src/graphql/schema';
 import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 
 interface Page {
-  users: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  users: {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 const PAGE = /* GraphQL */ `
   query Page($first: Int, $after: String, $filter: UserFilter) {
     users(first: $first, after: $after, filter: $filter) {
       totalCount
-      edges { cursor node { id } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -28,7 +40,11 @@ describe('queries', () => {
     let pages = 0;
     let totalCount = 0;
     for (;;) {
-      const result: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(app, PAGE, { first: 7, after, filter });
+      const result: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(app, PAGE, {
+        first: 7,
+        after,
+        filter,
+      });
       expect(result.errors).toBeUndefined();
       const { edges, pageInfo } = result.data!.users;
       totalCount = result.data!.users.totalCount;
@@ -87,8 +103,17 @@ describe('queries', () => {
   });
 
   it('pages an account with its own cursors', async () => {
-    const query = 'query A($after: String) { account(id: "1") { users(first: 5, after: $after) { totalCount nodes { email } pageInfo { hasNextPage endCursor } } } }';
-    type A = { account: { users: { totalCount: number; nodes: { email: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    const query =
+      'query A($after: String) { account(id: "1") { users(first: 5, after: $after) { totalCount nodes { email } pageInfo { hasNextPage endCursor } } } }';
+    type A = {
+      account: {
+        users: {
+          totalCount: number;
+          nodes: { email: string }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      };
+    };
     const first = await graphql<A>(app, query);
     const second = await graphql<A>(app, query, { after: first.data!.account.users.pageInfo.endCursor });
     expect(second.errors).toBeUndefined();
@@ -99,9 +124,14 @@ describe('queries', () => {
   });
 
   it('finds a user by id or by email in any case, and null for nobody', async () => {
-    const byEmail = await graphql<{ user: { id: string; email: string } }>(app, '{ user(email: "ADA.Lovelace0@Example.com") { id email } }');
+    const byEmail = await graphql<{ user: { id: string; email: string } }>(
+      app,
+      '{ user(email: "ADA.Lovelace0@Example.com") { id email } }',
+    );
     expect(byEmail.data!.user.email).toBe('ada.lovelace0@example.com');
-    const byId = await graphql<{ user: { email: string } }>(app, 'query U($id: ID) { user(id: $id) { email } }', { id: byEmail.data!.user.id });
+    const byId = await graphql<{ user: { email: string } }>(app, 'query U($id: ID) { user(id: $id) { email } }', {
+      id: byEmail.data!.user.id,
+    });
     expect(byId.data!.user.email).toBe('ada.lovelace0@example.com');
     const nobody = await graphql(app, '{ a: user(email: "nobody@example.com") { id } b: user(id: "usr_nope") { id } }');
     expect(nobody).toMatchObject({ data: { a: null, b: null } });
@@ -111,7 +141,10 @@ describe('queries', () => {
   it('asks for exactly one of id and email', async () => {
     for (const args of ['', '(id: "x", email: "y@example.com")']) {
       const result = await graphql(app, `{ user${args} { id } }`);
-      expect(result.errors?.[0]).toMatchObject({ message: 'Give exactly one of `id` and `email`', extensions: { code: 'BAD_USER_INPUT' } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: 'Give exactly one of `id` and `email`',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
   });
 
@@ -124,10 +157,48 @@ describe('queries', () => {
   it('resolves every profile field of a person present in all four vendors', async () => {
     const result = await graphql<{ user: Record<string, unknown> }>(
       app,
-      `{ user(email: "ada.lovelace0@example.com") {
-          email phone username displayName firstName lastName country state locale active lastActiveAt
-          subscriptions { email sms voice } permissions { injection api ui disabled mailClass { id name } }
-          account { id } identities { source externalId status linkedAt syncedAt } } }`,
+      `
+        {
+          user(email: "ada.lovelace0@example.com") {
+            email
+            phone
+            username
+            displayName
+            firstName
+            lastName
+            country
+            state
+            locale
+            active
+            lastActiveAt
+            subscriptions {
+              email
+              sms
+              voice
+            }
+            permissions {
+              injection
+              api
+              ui
+              disabled
+              mailClass {
+                id
+                name
+              }
+            }
+            account {
+              id
+            }
+            identities {
+              source
+              externalId
+              status
+              linkedAt
+              syncedAt
+            }
+          }
+        }
+      `,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.user).toMatchObject({
@@ -142,11 +213,22 @@ describe('queries', () => {
       locale: null,
       active: true,
       subscriptions: { email: true, sms: true, voice: true },
-      permissions: { injection: 'ALL', api: 'READ_ONLY', ui: 'FULL', disabled: false, mailClass: { id: '1', name: 'transactional' } },
+      permissions: {
+        injection: 'ALL',
+        api: 'READ_ONLY',
+        ui: 'FULL',
+        disabled: false,
+        mailClass: { id: '1', name: 'transactional' },
+      },
       account: { id: '1' },
     });
     const identities = result.data!.user['identities'] as { source: string; linkedAt: string; syncedAt: string }[];
-    expect(identities.map((identity) => identity.source).sort()).toEqual(['ENGAGEMENT', 'GREENARROW', 'RAINMAKER', 'USER_MANAGEMENT']);
+    expect(identities.map((identity) => identity.source).sort()).toEqual([
+      'ENGAGEMENT',
+      'GREENARROW',
+      'RAINMAKER',
+      'USER_MANAGEMENT',
+    ]);
     expect(Number.isNaN(Date.parse(identities[0]!.linkedAt))).toBe(false);
   });
 });
@@ -170,7 +252,11 @@ describe('the schema', () => {
     // And the inputs that do take one: only the write-only password fields, nowhere else.
     const inputsWithPassword = Object.values(schema.getTypeMap())
       .filter(isInputObjectType)
-      .flatMap((type) => Object.keys(type.getFields()).filter((name) => /password/i.test(name)).map((name) => `${type.name}.${name}`));
+      .flatMap((type) =>
+        Object.keys(type.getFields())
+          .filter((name) => /password/i.test(name))
+          .map((name) => `${type.name}.${name}`),
+      );
     expect(inputsWithPassword.sort()).toEqual(['ChangePasswordInput.password', 'CreateUserInput.password']);
   });
 
@@ -181,7 +267,8 @@ describe('the schema', () => {
       if (type.name.startsWith('__') || ['String', 'Boolean', 'Int', 'Float', 'ID'].includes(type.name)) continue;
       if (!type.description) undocumented.push(type.name);
       if (isObjectType(type) || isInputObjectType(type)) {
-        for (const field of Object.values(type.getFields())) if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+        for (const field of Object.values(type.getFields()))
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
       }
     }
     expect(undocumented).toEqual([]);

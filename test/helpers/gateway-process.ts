@@ -7,7 +7,9 @@ const ROOT = join(__dirname, '..', '..');
 /** An admin API key the production entry accepts when started with {@link TEST_AUTH_ENV}. */
 export const TEST_API_KEY = 'usergraph-test-admin-key-0123456789abcdef';
 /** What a production gateway process needs to start: a way to authenticate (the key above, as its hash). */
-export const TEST_AUTH_ENV = { AUTH_API_KEYS: `tests:admin:${createHash('sha256').update(TEST_API_KEY).digest('hex')}` };
+export const TEST_AUTH_ENV = {
+  AUTH_API_KEYS: `tests:admin:${createHash('sha256').update(TEST_API_KEY).digest('hex')}`,
+};
 
 /** A gateway running as its own process, as `npm start` runs it (from source, not a build). */
 export interface GatewayProcess {
@@ -32,9 +34,18 @@ export interface SpawnOptions {
 }
 
 /** Node running one of the project's TypeScript entries from source, through `sh` when an env file is to be sourced first. */
-function spawnEntry(entry: string, args: readonly string[], env: Record<string, string>, envFile?: string): ChildProcess {
+function spawnEntry(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  envFile?: string,
+): ChildProcess {
   const node = [process.execPath, '-r', './test/support/register-ts.js', '--', entry, ...args];
-  const options = { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const options = {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  };
   if (envFile === undefined) return spawn(node[0]!, node.slice(1), options);
   return spawn('/bin/sh', ['-c', 'set -a; . "$0"; set +a; exec "$@"', envFile, ...node], options);
 }
@@ -52,7 +63,9 @@ export function spawnGateway(env: Record<string, string>, options: SpawnOptions 
   let url: string | null = null;
   let token = options.token ?? null;
   // 'close', not 'exit': only then has every line the process wrote been read.
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(signal ?? code)),
+  );
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -63,8 +76,10 @@ export function spawnGateway(env: Record<string, string>, options: SpawnOptions 
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry['msg'] === 'GraphQL gateway listening') url = String(entry['url']);
-        if (entry['role'] === 'admin' && String(entry['msg']).startsWith('Demo ADMIN token')) token = /: (\S+)$/.exec(String(entry['msg']))![1]!;
-        if (entry['msg'] === 'usergraph is up; press Ctrl-C to stop' && url !== null) resolve({ url, logs, exited, process: child, token });
+        if (entry['role'] === 'admin' && String(entry['msg']).startsWith('Demo ADMIN token'))
+          token = /: (\S+)$/.exec(String(entry['msg']))![1]!;
+        if (entry['msg'] === 'usergraph is up; press Ctrl-C to stop' && url !== null)
+          resolve({ url, logs, exited, process: child, token });
       }
     });
     void exited.then((how) => reject(new Error(`the gateway exited (${how}) before listening:\n${stderr}`)));
@@ -89,7 +104,9 @@ export function spawnSimulators(args: readonly string[], env: Record<string, str
   const child = spawnEntry('src/cli/simulators.ts', args, env);
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(signal ?? code)),
+  );
   const running: SimulatorsProcess = { stdout: () => stdout, stderr: () => stderr, exited, process: child };
   return new Promise((resolve, reject) => {
     const resolveWhenRunning = () => {
@@ -108,7 +125,11 @@ export function spawnSimulators(args: readonly string[], env: Record<string, str
 }
 
 /** Runs an entry that is expected to stop by itself (a refused start) and answers how it ended and what it wrote. */
-export function runToExit(entry: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runToExit(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnEntry(entry, args, env);
   let stdout = '';
   let stderr = '';
@@ -118,8 +139,15 @@ export function runToExit(entry: string, args: readonly string[], env: Record<st
 }
 
 /** Sends one GraphQL request to a gateway process, with its admin token. */
-export async function post<Data>(gateway: Pick<GatewayProcess, 'url' | 'token'>, query: string, variables: Record<string, unknown>): Promise<{ data?: Data; errors?: unknown[] }> {
-  const headers = { 'content-type': 'application/json', ...(gateway.token !== null ? { authorization: `Bearer ${gateway.token}` } : {}) };
+export async function post<Data>(
+  gateway: Pick<GatewayProcess, 'url' | 'token'>,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: Data; errors?: unknown[] }> {
+  const headers = {
+    'content-type': 'application/json',
+    ...(gateway.token !== null ? { authorization: `Bearer ${gateway.token}` } : {}),
+  };
   const response = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return (await response.json()) as { data?: Data; errors?: unknown[] };
 }

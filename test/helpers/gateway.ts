@@ -13,7 +13,10 @@ export type BootedGateway = DemoGateway;
  * per suite: everything on free ports, the database in memory, and only the variables given here
  * (nothing from this process's environment).
  */
-export function bootGateway(env: Record<string, string> = {}, logger: Logger = createLogger({ level: 'silent' })): Promise<BootedGateway> {
+export function bootGateway(
+  env: Record<string, string> = {},
+  logger: Logger = createLogger({ level: 'silent' }),
+): Promise<BootedGateway> {
   return startDemoGateway(
     {
       PORT: '0',
@@ -60,7 +63,16 @@ export async function graphql<Data = Record<string, unknown>>(
  * (`app.graphql.executeOperation`), which do not pass through the HTTP front that authenticates.
  */
 export function asActor<T>(role: Role, fn: () => T): T {
-  return runInRequest({ requestId: `test-${role}`, actor: { subject: `test-${role}`, role, method: 'jwt' }, clientAddress: null, carried: new Set(), vendorCallsLeft: null }, fn);
+  return runInRequest(
+    {
+      requestId: `test-${role}`,
+      actor: { subject: `test-${role}`, role, method: 'jwt' },
+      clientAddress: null,
+      carried: new Set(),
+      vendorCallsLeft: null,
+    },
+    fn,
+  );
 }
 
 /** Clears every simulator's call log and faults, and the store's query count. */

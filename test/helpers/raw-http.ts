@@ -13,11 +13,21 @@ export interface RawAnswer {
  * One HTTP request through node:http rather than fetch, which forbids setting `Host` and sends only
  * well-formed text: the body goes out as the exact bytes given.
  */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawAnswer> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'POST', headers: options.headers ?? {}, agent: false },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'POST',
+        headers: options.headers ?? {},
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,7 +50,8 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
 }
 
 /** The codes of an answer's errors, in order. */
-export const errorCodes = (answer: RawAnswer): unknown[] => answer.json?.errors?.map((error) => error.extensions?.['code']) ?? [];
+export const errorCodes = (answer: RawAnswer): unknown[] =>
+  answer.json?.errors?.map((error) => error.extensions?.['code']) ?? [];
 
 /** A plain TCP connection to the server behind `url`, for clients that misbehave below HTTP. */
 export function openSocket(url: string): Promise<Socket> {

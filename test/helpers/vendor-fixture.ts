@@ -26,5 +26,9 @@ export async function startTestVendors(): Promise<TestVendors> {
     SIM_USER_MANAGEMENT_PORT: '0',
   });
   const running: RunningSimulators = await startSimulators(config);
-  return { simulators: running.simulators as TestVendors['simulators'], env: simulatorEnv(running), close: () => running.close() };
+  return {
+    simulators: running.simulators as TestVendors['simulators'],
+    env: simulatorEnv(running),
+    close: () => running.close(),
+  };
 }

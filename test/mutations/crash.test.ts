@@ -76,7 +76,12 @@ describe('a gateway killed in the middle of createUser', () => {
   const gateways = new GatewayProcesses(() => env);
   const start = () => gateways.start();
   const journalSteps = async (operation: Operation) =>
-    (await store!.journal.steps(operation.id)).map((step: OperationStep) => [step.source, step.action, step.state, step.externalId]);
+    (await store!.journal.steps(operation.id)).map((step: OperationStep) => [
+      step.source,
+      step.action,
+      step.state,
+      step.externalId,
+    ]);
   const records = () => ({
     RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === INPUT.email),
     ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === INPUT.email),
@@ -98,8 +103,13 @@ describe('a gateway killed in the middle of createUser', () => {
     await eventually(async () => (await store!.journal.operationByKey(KEY)) !== null, 'the operation to be journaled');
     const operation = (await store.journal.operationByKey(KEY))!;
     await eventually(async () => {
-      const states = Object.fromEntries((await store!.journal.steps(operation.id)).map((step) => [step.source, step.state]));
-      const settled = states['RAINMAKER'] === 'SUCCEEDED' && states['ENGAGEMENT'] === 'SUCCEEDED' && states['GREENARROW'] === 'STARTED';
+      const states = Object.fromEntries(
+        (await store!.journal.steps(operation.id)).map((step) => [step.source, step.state]),
+      );
+      const settled =
+        states['RAINMAKER'] === 'SUCCEEDED' &&
+        states['ENGAGEMENT'] === 'SUCCEEDED' &&
+        states['GREENARROW'] === 'STARTED';
       return settled && records().USER_MANAGEMENT.length === 1;
     }, 'RainMaker and Engagement to be written, GreenArrow and user-management to hang');
 
@@ -125,7 +135,9 @@ describe('a gateway killed in the middle of createUser', () => {
     for (const simulator of Object.values(vendors.simulators)) simulator.clearFaults();
     const second = await start();
     expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED' });
-    const warning = second.logs.find((entry) => entry['msg'] === 'operation interrupted by an earlier stop; replay its idempotency key to finish it');
+    const warning = second.logs.find(
+      (entry) => entry['msg'] === 'operation interrupted by an earlier stop; replay its idempotency key to finish it',
+    );
     expect(warning).toMatchObject({
       operation: { id: operation.id, mutation: 'createUser', idempotencyKey: KEY },
       written: expect.arrayContaining([
@@ -155,12 +167,19 @@ describe('a gateway killed in the middle of createUser', () => {
       { source: 'GREENARROW', status: 'SUCCEEDED', externalId: greenArrowId, retryable: false, error: null },
       { source: 'USER_MANAGEMENT', status: 'SUCCEEDED', externalId: userManagementId, retryable: false, error: null },
     ]);
-    expect([vendors.simulators.RAINMAKER.calls(), vendors.simulators.ENGAGEMENT.calls(), vendors.simulators.GREENARROW.calls(), vendors.simulators.USER_MANAGEMENT.calls()]).toEqual([{}, {}, { getUser: 1, createUser: 1 }, { usersByAccount: 1 }]);
+    expect([
+      vendors.simulators.RAINMAKER.calls(),
+      vendors.simulators.ENGAGEMENT.calls(),
+      vendors.simulators.GREENARROW.calls(),
+      vendors.simulators.USER_MANAGEMENT.calls(),
+    ]).toEqual([{}, {}, { getUser: 1, createUser: 1 }, { usersByAccount: 1 }]);
 
     const held = records();
     for (const [source, found] of Object.entries(held)) expect([source, found.length]).toEqual([source, 1]);
     expect(payload.user!.email).toBe(INPUT.email);
-    expect(Object.fromEntries(payload.user!.identities.map((identity) => [identity.source, identity.externalId]))).toEqual({
+    expect(
+      Object.fromEntries(payload.user!.identities.map((identity) => [identity.source, identity.externalId])),
+    ).toEqual({
       RAINMAKER: INPUT.email,
       ENGAGEMENT: engagementId,
       GREENARROW: greenArrowId,
@@ -188,7 +207,12 @@ describe('a gateway killed in the middle of createUser', () => {
   });
 
   it('left the password and the vendor credentials in no database file and no log line of either process', () => {
-    const secrets = [PASSWORD, ...['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY'].map((name) => env[name]!)];
+    const secrets = [
+      PASSWORD,
+      ...['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY'].map(
+        (name) => env[name]!,
+      ),
+    ];
     const files = readdirSync(env['DATA_DIR']!, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name));

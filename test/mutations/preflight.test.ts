@@ -7,7 +7,8 @@ import { bootGateway, graphql, resetCounters, type BootedGateway } from '../help
  * could foresee with a read comes back before any vendor is written; what cannot be changed is
  * reported, not silently split; a create that landed but timed out is found, not orphaned.
  */
-const FIELDS = 'user { id email identities { source externalId } } results { source status externalId retryable error { field code message source } } userErrors { field message code source }';
+const FIELDS =
+  'user { id email identities { source externalId } } results { source status externalId retryable error { field code message source } } userErrors { field message code source }';
 const CREATE = `mutation Create($input: CreateUserInput!) { createUser(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation Update($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`;
 const PASSWORD = `mutation Password($input: ChangePasswordInput!) { changePassword(input: $input) { ${FIELDS} } }`;
@@ -72,9 +73,15 @@ describe('writes checked before any vendor is written', () => {
   function recordsOf(email: string): Record<Source, number> {
     return {
       RAINMAKER: sims().RAINMAKER!.store.has(email) ? 1 : 0,
-      ENGAGEMENT: sims().ENGAGEMENT!.store.all().filter((member) => member.email === email).length,
-      GREENARROW: sims().GREENARROW!.store.all().filter((user) => user.email === email).length,
-      USER_MANAGEMENT: sims().USER_MANAGEMENT!.store.all().filter((user) => user.emailAddress === email).length,
+      ENGAGEMENT: sims()
+        .ENGAGEMENT!.store.all()
+        .filter((member) => member.email === email).length,
+      GREENARROW: sims()
+        .GREENARROW!.store.all()
+        .filter((user) => user.email === email).length,
+      USER_MANAGEMENT: sims()
+        .USER_MANAGEMENT!.store.all()
+        .filter((user) => user.emailAddress === email).length,
     };
   }
 
@@ -82,12 +89,48 @@ describe('writes checked before any vendor is written', () => {
     const seeded = seedPeople();
 
     it.each([
-      ['an account user-management does not have', () => person({ accountId: '999' }), ['input', 'accountId'], 'ACCOUNT_NOT_FOUND', 'USER_MANAGEMENT'],
-      ['a username the account already lists', () => person({ username: seeded[1]!.username.toUpperCase(), accountId: seeded[1]!.accountId }), ['input', 'username'], 'USERNAME_TAKEN', 'USER_MANAGEMENT'],
-      ['a mail class GreenArrow does not have', () => person({ permissions: { mailClass: { name: 'no-such-class' } } }), ['input', 'permissions', 'mailClass', 'name'], 'MAIL_CLASS_NOT_FOUND', 'GREENARROW'],
-      ['a mail class id GreenArrow does not have', () => person({ permissions: { mailClass: { id: '999' } } }), ['input', 'permissions', 'mailClass', 'id'], 'MAIL_CLASS_NOT_FOUND', 'GREENARROW'],
-      ['a mail class id and name that name different classes', () => person({ permissions: { mailClass: { id: '1', name: 'bulk' } } }), ['input', 'permissions', 'mailClass'], 'INVALID_INPUT', 'GREENARROW'],
-      ['a mobile number Engagement already holds', () => person({ phone: seeded.find((p) => p.in.engagement)!.phone }), ['input', 'phone'], 'PHONE_TAKEN', 'ENGAGEMENT'],
+      [
+        'an account user-management does not have',
+        () => person({ accountId: '999' }),
+        ['input', 'accountId'],
+        'ACCOUNT_NOT_FOUND',
+        'USER_MANAGEMENT',
+      ],
+      [
+        'a username the account already lists',
+        () => person({ username: seeded[1]!.username.toUpperCase(), accountId: seeded[1]!.accountId }),
+        ['input', 'username'],
+        'USERNAME_TAKEN',
+        'USER_MANAGEMENT',
+      ],
+      [
+        'a mail class GreenArrow does not have',
+        () => person({ permissions: { mailClass: { name: 'no-such-class' } } }),
+        ['input', 'permissions', 'mailClass', 'name'],
+        'MAIL_CLASS_NOT_FOUND',
+        'GREENARROW',
+      ],
+      [
+        'a mail class id GreenArrow does not have',
+        () => person({ permissions: { mailClass: { id: '999' } } }),
+        ['input', 'permissions', 'mailClass', 'id'],
+        'MAIL_CLASS_NOT_FOUND',
+        'GREENARROW',
+      ],
+      [
+        'a mail class id and name that name different classes',
+        () => person({ permissions: { mailClass: { id: '1', name: 'bulk' } } }),
+        ['input', 'permissions', 'mailClass'],
+        'INVALID_INPUT',
+        'GREENARROW',
+      ],
+      [
+        'a mobile number Engagement already holds',
+        () => person({ phone: seeded.find((p) => p.in.engagement)!.phone }),
+        ['input', 'phone'],
+        'PHONE_TAKEN',
+        'ENGAGEMENT',
+      ],
     ])('%s', async (_, input, field, code, source) => {
       const payload = await send(CREATE, input());
       expect(payload.userErrors).toContainEqual(expect.objectContaining({ field, code, source }));
@@ -100,7 +143,9 @@ describe('writes checked before any vendor is written', () => {
       const input = person();
       sims().GREENARROW!.store.insert([{ email: input.email, permissions: { api: 'no', ui: 'no', injection: 'no' } }]);
       const payload = await send(CREATE, input);
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'GREENARROW' })]);
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'GREENARROW' }),
+      ]);
       expect(writeCalls()).toEqual({});
       expect(sims().RAINMAKER!.store.has(input.email)).toBe(false);
     });
@@ -108,28 +153,44 @@ describe('writes checked before any vendor is written', () => {
     it('an email Engagement holds', async () => {
       const input = person();
       const member = seeded.find((p) => p.in.engagement && !p.in.greenarrow)!;
-      const payload = await send(CREATE, { ...input, email: member.email.toUpperCase(), phone: undefined, sources: ['ENGAGEMENT', 'RAINMAKER'] });
-      expect(payload.userErrors).toContainEqual(expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'ENGAGEMENT' }));
+      const payload = await send(CREATE, {
+        ...input,
+        email: member.email.toUpperCase(),
+        phone: undefined,
+        sources: ['ENGAGEMENT', 'RAINMAKER'],
+      });
+      expect(payload.userErrors).toContainEqual(
+        expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'ENGAGEMENT' }),
+      );
       expect(writeCalls()).toEqual({});
     });
 
     it('a vendor that cannot be read during the checks stops the create with nothing written', async () => {
       sims().GREENARROW!.setFault('getUser', { status: 503 });
       const payload = await send(CREATE, person());
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: null, code: 'VENDOR_UNAVAILABLE', source: 'GREENARROW' })]);
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: null, code: 'VENDOR_UNAVAILABLE', source: 'GREENARROW' }),
+      ]);
       expect(writeCalls()).toEqual({});
     });
   });
 
-  it('a refusal only the vendor could make still names the field, in the gateway\'s own words', async () => {
+  it("a refusal only the vendor could make still names the field, in the gateway's own words", async () => {
     const input = person();
     // Created at RainMaker behind the gateway's back: no read could have seen it.
     sims().RAINMAKER!.store.insert({ userName: input.email, password: 'Someone-Elses-1' });
     const payload = await send(CREATE, input);
     const rainMaker = payload.results.find((result) => result.source === 'RAINMAKER')!;
-    expect(rainMaker).toMatchObject({ status: 'FAILED', error: { field: ['input', 'email'], code: 'VENDOR_CONFLICT', source: 'RAINMAKER' } });
+    expect(rainMaker).toMatchObject({
+      status: 'FAILED',
+      error: { field: ['input', 'email'], code: 'VENDOR_CONFLICT', source: 'RAINMAKER' },
+    });
     expect(rainMaker.error!.message).toBe('RainMaker: a user with this user name already exists');
-    expect(payload.results.filter((result) => result.source !== 'RAINMAKER').map((result) => result.status)).toEqual(['ROLLED_BACK', 'ROLLED_BACK', 'ROLLED_BACK']);
+    expect(payload.results.filter((result) => result.source !== 'RAINMAKER').map((result) => result.status)).toEqual([
+      'ROLLED_BACK',
+      'ROLLED_BACK',
+      'ROLLED_BACK',
+    ]);
   });
 
   describe('no silent split', () => {
@@ -148,7 +209,12 @@ describe('writes checked before any vendor is written', () => {
         expect(bySource[source]!.error!.message).toMatch(/\bemail\b/);
       }
       expect(payload.user!.email).toBe(newEmail);
-      const find = async (email: string) => (await graphql<{ user: { id: string } | null }>(app, 'query U($e: String) { user(email: $e) { id } }', { e: email })).data!.user;
+      const find = async (email: string) =>
+        (
+          await graphql<{ user: { id: string } | null }>(app, 'query U($e: String) { user(email: $e) { id } }', {
+            e: email,
+          })
+        ).data!.user;
       expect(await find(newEmail)).toEqual({ id: created.user!.id });
       expect(await find(input.email)).toEqual({ id: created.user!.id });
       expect(recordsOf(input.email)).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 0, USER_MANAGEMENT: 0 });
@@ -161,29 +227,51 @@ describe('writes checked before any vendor is written', () => {
       sims().GREENARROW!.store.insert([{ email: other, permissions: { api: 'no', ui: 'no', injection: 'no' } }]);
       resetCounters(app);
       const payload = await send(UPDATE, { id: created.user!.id, email: other });
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'GREENARROW' })]);
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: ['input', 'email'], code: 'EMAIL_TAKEN', source: 'GREENARROW' }),
+      ]);
       expect(writeCalls()).toEqual({});
     });
 
     it('changePassword at a vendor that keeps no passwords says so', async () => {
       const created = await send(CREATE, person());
       resetCounters(app);
-      const payload = await send(PASSWORD, { id: created.user!.id, password: 'Another-Pass-2', sources: ['ENGAGEMENT'] });
-      expect(payload.results).toEqual([expect.objectContaining({ source: 'ENGAGEMENT', status: 'SKIPPED', error: expect.objectContaining({ code: 'NOT_SUPPORTED', message: 'Engagement keeps no passwords' }) })]);
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ['input', 'sources'], code: 'NOT_SUPPORTED' })]);
+      const payload = await send(PASSWORD, {
+        id: created.user!.id,
+        password: 'Another-Pass-2',
+        sources: ['ENGAGEMENT'],
+      });
+      expect(payload.results).toEqual([
+        expect.objectContaining({
+          source: 'ENGAGEMENT',
+          status: 'SKIPPED',
+          error: expect.objectContaining({ code: 'NOT_SUPPORTED', message: 'Engagement keeps no passwords' }),
+        }),
+      ]);
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: ['input', 'sources'], code: 'NOT_SUPPORTED' }),
+      ]);
       expect(writeCalls()).toEqual({});
     });
 
     it('setPermissions with a mail class id and name that disagree is refused before the write', async () => {
       const created = await send(CREATE, person());
       resetCounters(app);
-      const payload = await send(PERMISSIONS, { id: created.user!.id, permissions: { mailClass: { id: '1', name: 'bulk' } } });
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ['input', 'permissions', 'mailClass'], source: 'GREENARROW' })]);
+      const payload = await send(PERMISSIONS, {
+        id: created.user!.id,
+        permissions: { mailClass: { id: '1', name: 'bulk' } },
+      });
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: ['input', 'permissions', 'mailClass'], source: 'GREENARROW' }),
+      ]);
       expect(writeCalls()).toEqual({});
     });
 
     it('UpdateUserInput offers only fields some vendor can change', async () => {
-      const response = await graphql(app, 'mutation { updateUser(input: { id: "x", country: "France" }) { userErrors { code } } }');
+      const response = await graphql(
+        app,
+        'mutation { updateUser(input: { id: "x", country: "France" }) { userErrors { code } } }',
+      );
       expect(response.status).toBe(400);
       expect(response.errors![0]!.message).toMatch(/"country" is not defined by type "UpdateUserInput"/);
     });
@@ -204,7 +292,12 @@ describe('writes checked before any vendor is written', () => {
       sims().USER_MANAGEMENT!.clearFaults();
       const retry = await send(CREATE, input);
       expect(retry.userErrors).toEqual([]);
-      expect(retry.results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(retry.results.map((result) => result.status)).toEqual([
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+      ]);
       expect(recordsOf(input.email)).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
     });
 
@@ -215,7 +308,13 @@ describe('writes checked before any vendor is written', () => {
       expect(payload.userErrors).toEqual([]);
       const greenArrow = payload.results.find((result) => result.source === 'GREENARROW')!;
       expect(greenArrow.status).toBe('SUCCEEDED');
-      expect(greenArrow.externalId).toBe(String(sims().GREENARROW!.store.all().find((user) => user.email === input.email)!.id));
+      expect(greenArrow.externalId).toBe(
+        String(
+          sims()
+            .GREENARROW!.store.all()
+            .find((user) => user.email === input.email)!.id,
+        ),
+      );
       expect(recordsOf(input.email)).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
       expect(sims().GREENARROW!.calls('createUser')).toBe(1);
     });

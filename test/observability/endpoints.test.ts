@@ -18,7 +18,8 @@ describe('the operator endpoints', () => {
   beforeAll(async () => {
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -27,7 +28,8 @@ describe('the operator endpoints', () => {
   });
   afterAll(() => app.stop());
 
-  const get = (path: string, headers: Record<string, string> = {}) => rawRequest(`${origin}${path}`, { method: 'GET', headers: { host: new URL(origin).host, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    rawRequest(`${origin}${path}`, { method: 'GET', headers: { host: new URL(origin).host, ...headers } });
 
   describe('/healthz and /readyz', () => {
     it('answer alive and ready with no token, for any Host, in JSON', async () => {
@@ -42,7 +44,12 @@ describe('the operator endpoints', () => {
           checks: [
             { check: 'shutdown', ok: true, detail: 'running' },
             { check: 'database', ok: true, detail: 'answering' },
-            ...['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({ check: 'vendor', source, ok: true, detail: 'breaker closed' })),
+            ...['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'].map((source) => ({
+              check: 'vendor',
+              source,
+              ok: true,
+              detail: 'breaker closed',
+            })),
           ],
         });
       }
@@ -52,7 +59,11 @@ describe('the operator endpoints', () => {
       const head = await rawRequest(`${origin}/readyz`, { method: 'HEAD' });
       expect([head.status, head.text]).toEqual([200, '']);
       const post = await rawRequest(`${origin}/healthz`, { method: 'POST' });
-      expect([post.status, post.headers['allow'], post.json?.errors?.[0]?.extensions?.['code']]).toEqual([405, 'GET, HEAD', 'METHOD_NOT_ALLOWED']);
+      expect([post.status, post.headers['allow'], post.json?.errors?.[0]?.extensions?.['code']]).toEqual([
+        405,
+        'GET, HEAD',
+        'METHOD_NOT_ALLOWED',
+      ]);
     });
 
     it('call no vendor', async () => {
@@ -75,9 +86,15 @@ describe('the operator endpoints', () => {
       const scrape = await get('/metrics', bearer(app.tokens!.viewer));
       expect(scrape.status).toBe(200);
       expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-      expect(scrape.text).toMatch(/^usergraph_graphql_operations_total\{operation="SourcesForMetrics",type="query",outcome="success"\} 1$/m);
-      expect(scrape.text).toMatch(/^usergraph_graphql_operations_total\{operation="\(unknown\)",type="unknown",outcome="error"\} 1$/m);
-      expect(scrape.text).toMatch(/^usergraph_graphql_operation_duration_seconds_count\{operation="SourcesForMetrics",type="query",outcome="success"\} 1$/m);
+      expect(scrape.text).toMatch(
+        /^usergraph_graphql_operations_total\{operation="SourcesForMetrics",type="query",outcome="success"\} 1$/m,
+      );
+      expect(scrape.text).toMatch(
+        /^usergraph_graphql_operations_total\{operation="\(unknown\)",type="unknown",outcome="error"\} 1$/m,
+      );
+      expect(scrape.text).toMatch(
+        /^usergraph_graphql_operation_duration_seconds_count\{operation="SourcesForMetrics",type="query",outcome="success"\} 1$/m,
+      );
       expect(scrape.text).toMatch(/^process_cpu_seconds_total \d/m);
       expect(scrape.text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
       for (const vendor of ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT']) {
@@ -89,7 +106,11 @@ describe('the operator endpoints', () => {
 
     it('refuses a caller without a token, and a Host that is not allowed', async () => {
       const anonymous = await get('/metrics');
-      expect([anonymous.status, anonymous.headers['www-authenticate']?.startsWith('Bearer'), anonymous.json?.errors?.[0]?.extensions?.['code']]).toEqual([401, true, 'UNAUTHENTICATED']);
+      expect([
+        anonymous.status,
+        anonymous.headers['www-authenticate']?.startsWith('Bearer'),
+        anonymous.json?.errors?.[0]?.extensions?.['code'],
+      ]).toEqual([401, true, 'UNAUTHENTICATED']);
       const rebound = await get('/metrics', { host: 'evil.example.com', ...bearer(app.tokens!.viewer) });
       expect(rebound.status).toBe(421);
     });
@@ -97,7 +118,10 @@ describe('the operator endpoints', () => {
     it('is not there with METRICS=false', async () => {
       const bare = await bootGateway({ METRICS: 'false' });
       try {
-        const scrape = await rawRequest(`${new URL(bare.url).origin}/metrics`, { method: 'GET', headers: bearer(bare.tokens!.admin) });
+        const scrape = await rawRequest(`${new URL(bare.url).origin}/metrics`, {
+          method: 'GET',
+          headers: bearer(bare.tokens!.admin),
+        });
         expect(scrape.status).toBe(404);
       } finally {
         await bare.stop();
@@ -115,7 +139,10 @@ describe('the operator endpoints', () => {
       });
       expect(response.headers.get('x-request-id')).toBe('trace-me-42');
       await response.json();
-      await eventually(() => lines.some((line) => line['msg'] === 'request answered' && line['requestId'] === 'trace-me-42'), 'the request to be logged as answered');
+      await eventually(
+        () => lines.some((line) => line['msg'] === 'request answered' && line['requestId'] === 'trace-me-42'),
+        'the request to be logged as answered',
+      );
       const vendorCalls = lines.filter((line) => line['msg'] === 'vendor call');
       expect(vendorCalls.length).toBeGreaterThan(0);
       expect(lines.filter((line) => line['requestId'] !== 'trace-me-42').map((line) => line['msg'])).toEqual([]);
@@ -125,13 +152,20 @@ describe('the operator endpoints', () => {
       lines.length = 0;
       const response = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': 'not usable: spaces', ...bearer(app.tokens!.admin) },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': 'not usable: spaces',
+          ...bearer(app.tokens!.admin),
+        },
         body: JSON.stringify({ query: '{ sources { source } }' }),
       });
       const id = response.headers.get('x-request-id')!;
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       await response.json();
-      await eventually(() => lines.some((line) => line['msg'] === 'request answered' && line['requestId'] === id), 'the request to be logged as answered');
+      await eventually(
+        () => lines.some((line) => line['msg'] === 'request answered' && line['requestId'] === id),
+        'the request to be logged as answered',
+      );
     });
   });
 
@@ -152,18 +186,26 @@ describe('the operator endpoints', () => {
       const probeAnswer = closedByServer(probe);
       const lateAnswer = closedByServer(late);
       probe.write(`GET /readyz HTTP/1.1\r\nHost: ${new URL(stoppingOrigin).host}\r\n`);
-      late.write(`POST /graphql HTTP/1.1\r\nHost: ${new URL(stoppingOrigin).host}\r\nContent-Type: application/json\r\n`);
+      late.write(
+        `POST /graphql HTTP/1.1\r\nHost: ${new URL(stoppingOrigin).host}\r\nContent-Type: application/json\r\n`,
+      );
       await eventually(() => accounts.calls('usersByAccount') > 0, 'the vendor call to start');
-      for (const simulator of Object.values(stopping.simulators.simulators)) if (simulator !== accounts) simulator.resetCalls();
+      for (const simulator of Object.values(stopping.simulators.simulators))
+        if (simulator !== accounts) simulator.resetCalls();
 
       const stopped = stopping.stop();
       const body = JSON.stringify({ query: '{ sources { source reachable } }' });
       probe.write('\r\n');
-      late.write(`Authorization: Bearer ${stopping.tokens!.admin}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      late.write(
+        `Authorization: Bearer ${stopping.tokens!.admin}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
 
       const readiness = await probeAnswer;
       expect(readiness).toMatch(/^HTTP\/1\.1 503 /);
-      expect(JSON.parse(readiness.slice(readiness.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 'not ready', checks: expect.arrayContaining([{ check: 'shutdown', ok: false, detail: 'stopping' }]) });
+      expect(JSON.parse(readiness.slice(readiness.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        status: 'not ready',
+        checks: expect.arrayContaining([{ check: 'shutdown', ok: false, detail: 'stopping' }]),
+      });
       const refused = await lateAnswer;
       expect(refused).toMatch(/^HTTP\/1\.1 503 /);
       expect(refused.toLowerCase()).toContain('connection: close');
@@ -175,7 +217,11 @@ describe('the operator endpoints', () => {
       expect(((await answered.json()) as { errors?: unknown }).errors).toBeUndefined();
       await stopped;
       // The refused `sources` probed no vendor.
-      expect(Object.values(stopping.simulators.simulators).filter((simulator) => simulator !== accounts).map((simulator) => simulator.calls())).toEqual([{}, {}, {}]);
+      expect(
+        Object.values(stopping.simulators.simulators)
+          .filter((simulator) => simulator !== accounts)
+          .map((simulator) => simulator.calls()),
+      ).toEqual([{}, {}, {}]);
     });
   });
 });

@@ -17,7 +17,9 @@ function samples(text: string, metric: string): { labels: Record<string, string>
   for (const line of text.split('\n')) {
     const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
     if (!match || match[1] !== metric) continue;
-    const labels = Object.fromEntries([...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((label) => [label[1]!, label[2]!]));
+    const labels = Object.fromEntries(
+      [...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((label) => [label[1]!, label[2]!]),
+    );
     found.push({ labels, value: Number(match[3]) });
   }
   return found;
@@ -35,7 +37,11 @@ function sumBy(text: string, metric: string, where: Record<string, string>, by: 
 
 /** What grew between two scrapes, dropping what did not. */
 function growth(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).flatMap(([key, value]) => (value - (before[key] ?? 0) > 0 ? [[key, value - (before[key] ?? 0)]] : [])));
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([key, value]) =>
+      value - (before[key] ?? 0) > 0 ? [[key, value - (before[key] ?? 0)]] : [],
+    ),
+  );
 }
 
 describe('/metrics after a fault run', () => {
@@ -44,7 +50,11 @@ describe('/metrics after a fault run', () => {
 
   beforeAll(async () => {
     // A breaker that opens after 3 failures in a row and stays open for the whole test.
-    app = await bootGateway({ GREENARROW_BREAKER_THRESHOLD: '3', GREENARROW_BREAKER_HALF_OPEN_MS: '600000', MIRROR_REFRESH_INTERVAL_S: '0' });
+    app = await bootGateway({
+      GREENARROW_BREAKER_THRESHOLD: '3',
+      GREENARROW_BREAKER_HALF_OPEN_MS: '600000',
+      MIRROR_REFRESH_INTERVAL_S: '0',
+    });
     origin = new URL(app.url).origin;
   });
   afterAll(() => app.stop());
@@ -59,9 +69,11 @@ describe('/metrics after a fault run', () => {
     const greenarrow = app.simulators.simulators.GREENARROW!;
     resetCounters(app);
     const before = await scrape();
-    expect(samples(before, 'usergraph_vendor_breaker_state').filter((sample) => sample.labels['vendor'] === 'GREENARROW' && sample.value === 1)).toEqual([
-      { labels: { vendor: 'GREENARROW', state: 'closed' }, value: 1 },
-    ]);
+    expect(
+      samples(before, 'usergraph_vendor_breaker_state').filter(
+        (sample) => sample.labels['vendor'] === 'GREENARROW' && sample.value === 1,
+      ),
+    ).toEqual([{ labels: { vendor: 'GREENARROW', state: 'closed' }, value: 1 }]);
 
     greenarrow.setFault('*', { status: 500 });
     for (let request = 0; request < 4; request += 1) {
@@ -72,34 +84,67 @@ describe('/metrics after a fault run', () => {
     const after = await scrape();
 
     // Sent calls, by route: what GreenArrow counted. Every one failed with VENDOR_UNAVAILABLE.
-    const sentByRoute = growth(sumBy(before, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'route'), sumBy(after, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'route'));
+    const sentByRoute = growth(
+      sumBy(before, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'route'),
+      sumBy(after, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'route'),
+    );
     expect(sentByRoute).toEqual(greenarrow.calls());
     expect(Object.keys(sentByRoute).length).toBeGreaterThan(0);
-    const sentByOutcome = growth(sumBy(before, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'outcome'), sumBy(after, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'outcome'));
+    const sentByOutcome = growth(
+      sumBy(before, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'outcome'),
+      sumBy(after, 'usergraph_vendor_calls_total', { vendor: 'GREENARROW' }, 'outcome'),
+    );
     expect(Object.keys(sentByOutcome)).toEqual(['VENDOR_UNAVAILABLE']);
     // The other vendors' counters grew by exactly what they saw too.
     for (const [source, simulator] of Object.entries(app.simulators.simulators)) {
-      const grown = growth(sumBy(before, 'usergraph_vendor_calls_total', { vendor: source }, 'route'), sumBy(after, 'usergraph_vendor_calls_total', { vendor: source }, 'route'));
+      const grown = growth(
+        sumBy(before, 'usergraph_vendor_calls_total', { vendor: source }, 'route'),
+        sumBy(after, 'usergraph_vendor_calls_total', { vendor: source }, 'route'),
+      );
       expect([source, grown]).toEqual([source, simulator.calls()]);
     }
     // The durations were observed once per call sent.
-    const observed = growth(sumBy(before, 'usergraph_vendor_call_duration_seconds_count', { vendor: 'GREENARROW' }, 'route'), sumBy(after, 'usergraph_vendor_call_duration_seconds_count', { vendor: 'GREENARROW' }, 'route'));
+    const observed = growth(
+      sumBy(before, 'usergraph_vendor_call_duration_seconds_count', { vendor: 'GREENARROW' }, 'route'),
+      sumBy(after, 'usergraph_vendor_call_duration_seconds_count', { vendor: 'GREENARROW' }, 'route'),
+    );
     expect(observed).toEqual(greenarrow.calls());
 
     // Once open, the breaker kept calls back: counted as not sent, never as calls.
-    const notSent = growth(sumBy(before, 'usergraph_vendor_calls_not_sent_total', { vendor: 'GREENARROW' }, 'reason'), sumBy(after, 'usergraph_vendor_calls_not_sent_total', { vendor: 'GREENARROW' }, 'reason'));
+    const notSent = growth(
+      sumBy(before, 'usergraph_vendor_calls_not_sent_total', { vendor: 'GREENARROW' }, 'reason'),
+      sumBy(after, 'usergraph_vendor_calls_not_sent_total', { vendor: 'GREENARROW' }, 'reason'),
+    );
     expect(notSent['circuit-open']).toBeGreaterThan(0);
-    expect(Object.values(growth(sumBy(before, 'usergraph_vendor_retries_total', { vendor: 'GREENARROW' }, 'reason'), sumBy(after, 'usergraph_vendor_retries_total', { vendor: 'GREENARROW' }, 'reason'))).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(samples(after, 'usergraph_vendor_breaker_state').filter((sample) => sample.labels['vendor'] === 'GREENARROW')).toEqual([
+    expect(
+      Object.values(
+        growth(
+          sumBy(before, 'usergraph_vendor_retries_total', { vendor: 'GREENARROW' }, 'reason'),
+          sumBy(after, 'usergraph_vendor_retries_total', { vendor: 'GREENARROW' }, 'reason'),
+        ),
+      ).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0);
+    expect(
+      samples(after, 'usergraph_vendor_breaker_state').filter((sample) => sample.labels['vendor'] === 'GREENARROW'),
+    ).toEqual([
       { labels: { vendor: 'GREENARROW', state: 'closed' }, value: 0 },
       { labels: { vendor: 'GREENARROW', state: 'half_open' }, value: 0 },
       { labels: { vendor: 'GREENARROW', state: 'open' }, value: 1 },
     ]);
     for (const vendor of ['RAINMAKER', 'ENGAGEMENT', 'USER_MANAGEMENT']) {
-      expect(samples(after, 'usergraph_vendor_breaker_state').filter((sample) => sample.labels['vendor'] === vendor && sample.value === 1)).toEqual([{ labels: { vendor, state: 'closed' }, value: 1 }]);
+      expect(
+        samples(after, 'usergraph_vendor_breaker_state').filter(
+          (sample) => sample.labels['vendor'] === vendor && sample.value === 1,
+        ),
+      ).toEqual([{ labels: { vendor, state: 'closed' }, value: 1 }]);
     }
     // GraphQL saw partial answers: data, with GreenArrow's fields in error.
-    expect(growth(sumBy(before, 'usergraph_graphql_operations_total', { type: 'query' }, 'outcome'), sumBy(after, 'usergraph_graphql_operations_total', { type: 'query' }, 'outcome'))).toEqual({ partial: 4 });
+    expect(
+      growth(
+        sumBy(before, 'usergraph_graphql_operations_total', { type: 'query' }, 'outcome'),
+        sumBy(after, 'usergraph_graphql_operations_total', { type: 'query' }, 'outcome'),
+      ),
+    ).toEqual({ partial: 4 });
   });
 
   it('makes /readyz answer 503 naming the vendor whose breaker is open', async () => {
@@ -117,13 +162,21 @@ describe('/metrics after a fault run', () => {
   });
 
   it('with READINESS_REQUIRES_VENDORS=false, stays ready and still lists the open breaker', async () => {
-    const tolerant = await bootGateway({ GREENARROW_BREAKER_THRESHOLD: '1', GREENARROW_BREAKER_HALF_OPEN_MS: '600000', READINESS_REQUIRES_VENDORS: 'false', MIRROR_REFRESH_INTERVAL_S: '0' });
+    const tolerant = await bootGateway({
+      GREENARROW_BREAKER_THRESHOLD: '1',
+      GREENARROW_BREAKER_HALF_OPEN_MS: '600000',
+      READINESS_REQUIRES_VENDORS: 'false',
+      MIRROR_REFRESH_INTERVAL_S: '0',
+    });
     try {
       tolerant.simulators.simulators.GREENARROW!.setFault('*', { status: 503 });
       await graphql(tolerant, PERMISSIONS);
       const ready = await rawRequest(`${new URL(tolerant.url).origin}/readyz`, { method: 'GET' });
       expect(ready.status).toBe(200);
-      expect(ready.json).toMatchObject({ status: 'ready', checks: expect.arrayContaining([{ check: 'vendor', source: 'GREENARROW', ok: true, detail: 'breaker open' }]) });
+      expect(ready.json).toMatchObject({
+        status: 'ready',
+        checks: expect.arrayContaining([{ check: 'vendor', source: 'GREENARROW', ok: true, detail: 'breaker open' }]),
+      });
     } finally {
       await tolerant.stop();
     }

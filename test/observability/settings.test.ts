@@ -5,19 +5,30 @@ import { ConfigError } from '../../src/platform/env';
 describe('observability and shutdown settings', () => {
   it('default to metrics on, no tracing, readiness that counts the vendors, and a 20 s grace', () => {
     const config = loadConfig({ AUTH: 'off' });
-    expect(config.observability).toEqual({ metrics: { enabled: true }, tracing: null, readiness: { requireVendors: true } });
+    expect(config.observability).toEqual({
+      metrics: { enabled: true },
+      tracing: null,
+      readiness: { requireVendors: true },
+    });
     expect(config.shutdown).toEqual({ graceMs: 20_000 });
   });
 
   it('read METRICS, READINESS_REQUIRES_VENDORS and SHUTDOWN_GRACE_MS', () => {
-    const config = loadConfig({ AUTH: 'off', METRICS: 'false', READINESS_REQUIRES_VENDORS: 'no', SHUTDOWN_GRACE_MS: '0' });
+    const config = loadConfig({
+      AUTH: 'off',
+      METRICS: 'false',
+      READINESS_REQUIRES_VENDORS: 'no',
+      SHUTDOWN_GRACE_MS: '0',
+    });
     expect(config.observability.metrics).toEqual({ enabled: false });
     expect(config.observability.readiness).toEqual({ requireVendors: false });
     expect(config.shutdown).toEqual({ graceMs: 0 });
   });
 
   it('export traces to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, or to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given', () => {
-    expect(loadConfig({ AUTH: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).observability.tracing).toEqual({
+    expect(
+      loadConfig({ AUTH: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).observability.tracing,
+    ).toEqual({
       url: 'http://collector:4318/v1/traces',
       headers: {},
       serviceName: 'usergraph',
@@ -59,7 +70,15 @@ describe('observability and shutdown settings', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['METRICS', 'SHUTDOWN_GRACE_MS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG']) {
+    for (const name of [
+      'METRICS',
+      'SHUTDOWN_GRACE_MS',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_TRACES_SAMPLER',
+      'OTEL_TRACES_SAMPLER_ARG',
+    ]) {
       expect(problems).toMatch(new RegExp(`^${name}: `, 'm'));
     }
     expect(problems).not.toContain('secret-token-value');

@@ -29,9 +29,21 @@ describe('traces', () => {
 
   beforeAll(async () => {
     simulators = await startSimulators(
-      loadSimulatorConfig({ DATA_DIR: ':memory:', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' }),
+      loadSimulatorConfig({
+        DATA_DIR: ':memory:',
+        SIM_RAINMAKER_PORT: '0',
+        SIM_ENGAGEMENT_PORT: '0',
+        SIM_GREENARROW_PORT: '0',
+        SIM_USER_MANAGEMENT_PORT: '0',
+      }),
     );
-    const config = loadConfig({ ...simulatorEnv(simulators), PORT: '0', DATA_DIR: ':memory:', AUTH: 'off', MIRROR_REFRESH_INTERVAL_S: '0' });
+    const config = loadConfig({
+      ...simulatorEnv(simulators),
+      PORT: '0',
+      DATA_DIR: ':memory:',
+      AUTH: 'off',
+      MIRROR_REFRESH_INTERVAL_S: '0',
+    });
     app = await startApp(config, silentLogger, { spanExporter: exporter });
   });
   afterAll(async () => {
@@ -44,7 +56,11 @@ describe('traces', () => {
   });
 
   const send = (headers: Record<string, string> = {}) =>
-    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: QUERY }) });
+    fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: QUERY }),
+    });
   const serverSpans = () => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
 
   it("makes one server span per GraphQL request, named after its operation, in the caller's trace", async () => {
@@ -72,7 +88,9 @@ describe('traces', () => {
     await eventually(() => serverSpans().length === 1, 'the server span to end');
     const [operation] = serverSpans() as [ReadableSpan];
     const vendorSpans = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
-    const calls = Object.entries(simulators.simulators).flatMap(([source, simulator]) => simulator.callLog().map((call) => ({ source, call })));
+    const calls = Object.entries(simulators.simulators).flatMap(([source, simulator]) =>
+      simulator.callLog().map((call) => ({ source, call })),
+    );
     expect(calls.length).toBeGreaterThan(0);
     expect(vendorSpans).toHaveLength(calls.length);
     for (const span of vendorSpans) {
@@ -84,7 +102,13 @@ describe('traces', () => {
     const bySpan = new Map(vendorSpans.map((span) => [`00-${TRACE_ID}-${span.spanContext().spanId}-01`, span]));
     for (const { source, call } of calls) {
       const span = bySpan.get(call.traceHeaders['traceparent'] ?? '');
-      expect([source, call.route, span?.attributes['usergraph.vendor'], span?.attributes['usergraph.vendor.route'], span?.name]).toEqual([source, call.route, source, call.route, `${call.method} ${call.route}`]);
+      expect([
+        source,
+        call.route,
+        span?.attributes['usergraph.vendor'],
+        span?.attributes['usergraph.vendor.route'],
+        span?.name,
+      ]).toEqual([source, call.route, source, call.route, `${call.method} ${call.route}`]);
     }
   });
 
@@ -101,7 +125,11 @@ describe('traces', () => {
   });
 
   it('records the status of a request refused before GraphQL ran', async () => {
-    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ sources { source } }"' });
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ sources { source } }"',
+    });
     expect(response.status).toBe(400);
     await eventually(() => serverSpans().length === 1, 'the server span to end');
     const [refused] = serverSpans() as [ReadableSpan];
@@ -110,11 +138,19 @@ describe('traces', () => {
   });
 
   it('marks a request that failed as a whole', async () => {
-    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ nothing }' }) });
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ nothing }' }),
+    });
     expect(response.status).toBe(400);
     await eventually(() => serverSpans().length === 1, 'the server span to end');
     const [failed] = serverSpans() as [ReadableSpan];
-    expect(failed.attributes).toMatchObject({ 'usergraph.graphql.outcome': 'error', 'usergraph.graphql.error_codes': ['GRAPHQL_VALIDATION_FAILED'], 'http.response.status_code': 400 });
+    expect(failed.attributes).toMatchObject({
+      'usergraph.graphql.outcome': 'error',
+      'usergraph.graphql.error_codes': ['GRAPHQL_VALIDATION_FAILED'],
+      'http.response.status_code': 400,
+    });
   });
 });
 
@@ -125,7 +161,11 @@ describe('without a trace exporter', () => {
       resetCounters(app);
       const response = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, ...bearer(app.tokens!.admin) },
+        headers: {
+          'content-type': 'application/json',
+          traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`,
+          ...bearer(app.tokens!.admin),
+        },
         body: JSON.stringify({ query: QUERY }),
       });
       expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
@@ -146,7 +186,11 @@ describe('traces to an OTLP collector', () => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        received.push({ path: req.url ?? '', authorization: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
@@ -164,7 +208,11 @@ describe('traces to an OTLP collector', () => {
         },
         { entry: 'src/index.ts', token: TEST_API_KEY },
       );
-      const answer = await post<{ sources: unknown[] }>(gateway, 'query CollectedSources { sources { source configured } }', {});
+      const answer = await post<{ sources: unknown[] }>(
+        gateway,
+        'query CollectedSources { sources { source configured } }',
+        {},
+      );
       expect(answer.errors).toBeUndefined();
       gateway.process.kill('SIGTERM');
       expect(await gateway.exited).toBe(0);
@@ -172,7 +220,9 @@ describe('traces to an OTLP collector', () => {
       await new Promise<void>((resolve) => collector.close(() => resolve()));
     }
     expect(received.length).toBeGreaterThan(0);
-    expect(received.every((request) => request.path === '/v1/traces' && request.authorization === 'Bearer collector-token')).toBe(true);
+    expect(
+      received.every((request) => request.path === '/v1/traces' && request.authorization === 'Bearer collector-token'),
+    ).toBe(true);
     const body = received.map((request) => request.body).join('\n');
     expect(body).toContain('query CollectedSources');
     expect(body).toContain('usergraph-test');

@@ -12,11 +12,14 @@ const SOURCES = '{ sources { source reachable circuit lastError { code } } }';
 
 type Answer = { user: { displayName: string | null; permissions: { api: string } | null } };
 
-describe('a vendor\'s circuit breaker', () => {
+describe("a vendor's circuit breaker", () => {
   let app: BootedGateway;
-  const greenArrowCalls = () => Object.values(app.simulators.simulators.GREENARROW!.calls()).reduce((sum, count) => sum + count, 0);
+  const greenArrowCalls = () =>
+    Object.values(app.simulators.simulators.GREENARROW!.calls()).reduce((sum, count) => sum + count, 0);
   const circuit = async () => {
-    const result = await graphql<{ sources: { source: string; reachable: boolean; circuit: string | null; lastError: { code: string } | null }[] }>(app, SOURCES);
+    const result = await graphql<{
+      sources: { source: string; reachable: boolean; circuit: string | null; lastError: { code: string } | null }[];
+    }>(app, SOURCES);
     return result.data!.sources.find((status) => status.source === 'GREENARROW')!;
   };
   /** One request: whether GreenArrow's field resolved, and the code on it when it did not. */
@@ -27,19 +30,29 @@ describe('a vendor\'s circuit breaker', () => {
   };
 
   beforeAll(async () => {
-    app = await bootGateway({ VENDOR_RETRIES: '0', GREENARROW_BREAKER_THRESHOLD: '3', GREENARROW_BREAKER_HALF_OPEN_MS: '3000' });
+    app = await bootGateway({
+      VENDOR_RETRIES: '0',
+      GREENARROW_BREAKER_THRESHOLD: '3',
+      GREENARROW_BREAKER_HALF_OPEN_MS: '3000',
+    });
   });
   afterAll(() => app.stop());
 
   it('opens after the threshold, then refuses every call without reaching the vendor', async () => {
     app.simulators.simulators.GREENARROW!.setFault('getUser', { status: 500 });
-    for (let index = 0; index < 3; index += 1) expect(await ask()).toEqual({ resolved: false, code: 'VENDOR_UNAVAILABLE' });
+    for (let index = 0; index < 3; index += 1)
+      expect(await ask()).toEqual({ resolved: false, code: 'VENDOR_UNAVAILABLE' });
     expect(greenArrowCalls()).toBe(3);
 
     const refused = await Promise.all(Array.from({ length: 20 }, () => ask()));
     expect(refused.every((answer) => !answer.resolved && answer.code === 'VENDOR_UNAVAILABLE')).toBe(true);
     // Nor does `sources` probe it: not reachable, the breaker open, the last error the vendor's own.
-    expect(await circuit()).toEqual({ source: 'GREENARROW', reachable: false, circuit: 'OPEN', lastError: { code: 'VENDOR_UNAVAILABLE' } });
+    expect(await circuit()).toEqual({
+      source: 'GREENARROW',
+      reachable: false,
+      circuit: 'OPEN',
+      lastError: { code: 'VENDOR_UNAVAILABLE' },
+    });
     expect(greenArrowCalls()).toBe(3);
   });
 

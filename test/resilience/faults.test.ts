@@ -16,9 +16,16 @@ import { bootGateway, graphql, vendorCalls, type BootedGateway } from '../helper
 const ENV = { VENDOR_TIMEOUT_MS: '1000' };
 
 /** Ada is at all four vendors: user-management answers username and displayName, GreenArrow permissions, Engagement (from the mirror) firstName and subscriptions. */
-const USER_QUERY = '{ user(email: "ada.lovelace0@example.com") { email username displayName firstName subscriptions { email } permissions { api } } }';
-const FIELDS: Record<'USER_MANAGEMENT' | 'GREENARROW', string[]> = { USER_MANAGEMENT: ['username', 'displayName'], GREENARROW: ['permissions'] };
-const OTHERS: Record<'USER_MANAGEMENT' | 'GREENARROW', string[]> = { USER_MANAGEMENT: ['permissions', 'firstName', 'subscriptions'], GREENARROW: ['username', 'displayName', 'firstName', 'subscriptions'] };
+const USER_QUERY =
+  '{ user(email: "ada.lovelace0@example.com") { email username displayName firstName subscriptions { email } permissions { api } } }';
+const FIELDS: Record<'USER_MANAGEMENT' | 'GREENARROW', string[]> = {
+  USER_MANAGEMENT: ['username', 'displayName'],
+  GREENARROW: ['permissions'],
+};
+const OTHERS: Record<'USER_MANAGEMENT' | 'GREENARROW', string[]> = {
+  USER_MANAGEMENT: ['permissions', 'firstName', 'subscriptions'],
+  GREENARROW: ['username', 'displayName', 'firstName', 'subscriptions'],
+};
 
 type UserAnswer = { user: Record<string, unknown> | null };
 
@@ -26,7 +33,10 @@ type UserAnswer = { user: Record<string, unknown> | null };
 const report: string[] = [];
 afterAll(() => process.stdout.write(`fault suite, calls per case:\n${report.map((line) => `  ${line}`).join('\n')}\n`));
 
-async function withGateway(run: (app: BootedGateway) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+async function withGateway(
+  run: (app: BootedGateway) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
   const app = await bootGateway({ ...ENV, ...env });
   try {
     for (const simulator of Object.values(app.simulators.simulators)) simulator.resetCalls();
@@ -37,7 +47,11 @@ async function withGateway(run: (app: BootedGateway) => Promise<void>, env: Reco
 }
 
 /** The user query's answer: the failing vendor's fields null with `code` (or all fields whole when `code` is null), the others whole. */
-async function expectUserAnswer(app: BootedGateway, failing: 'USER_MANAGEMENT' | 'GREENARROW', code: string | null): Promise<void> {
+async function expectUserAnswer(
+  app: BootedGateway,
+  failing: 'USER_MANAGEMENT' | 'GREENARROW',
+  code: string | null,
+): Promise<void> {
   const result = await graphql<UserAnswer>(app, USER_QUERY);
   expect(result.status).toBe(200);
   const user = result.data!.user!;
@@ -49,7 +63,9 @@ async function expectUserAnswer(app: BootedGateway, failing: 'USER_MANAGEMENT' |
     return;
   }
   for (const field of FIELDS[failing]) expect(user[field]).toBeNull();
-  expect((result.errors ?? []).map((error: GraphQLFormattedError) => error.path!.join('.')).sort()).toEqual(FIELDS[failing].map((field) => `user.${field}`).sort());
+  expect((result.errors ?? []).map((error: GraphQLFormattedError) => error.path!.join('.')).sort()).toEqual(
+    FIELDS[failing].map((field) => `user.${field}`).sort(),
+  );
   for (const error of result.errors!) expect(error.extensions).toMatchObject({ code, source: failing });
 }
 
@@ -57,15 +73,47 @@ describe('each fault through GraphQL: codes, the other vendors, and calls by the
   it.each([
     // vendor, route, fault, code of the first request, calls it made, then (for a fault that passes) calls of the next request
     ['hung', 'GREENARROW', 'getUser', { hang: true }, 'VENDOR_TIMEOUT', 1, null],
-    ['500 three times, then recovering', 'GREENARROW', 'getUser', { status: 500, times: 3 }, 'VENDOR_UNAVAILABLE', 3, 1],
+    [
+      '500 three times, then recovering',
+      'GREENARROW',
+      'getUser',
+      { status: 500, times: 3 },
+      'VENDOR_UNAVAILABLE',
+      3,
+      1,
+    ],
     ['502 twice, then recovering (within one request)', 'GREENARROW', 'getUser', { status: 502, times: 2 }, null, 3, 1],
-    ['503 three times, then recovering', 'USER_MANAGEMENT', 'getUser', { status: 503, times: 3 }, 'VENDOR_UNAVAILABLE', 3, 1],
+    [
+      '503 three times, then recovering',
+      'USER_MANAGEMENT',
+      'getUser',
+      { status: 503, times: 3 },
+      'VENDOR_UNAVAILABLE',
+      3,
+      1,
+    ],
     ['connection reset once (a read is retried)', 'GREENARROW', 'getUser', { reset: true, times: 1 }, null, 2, 1],
     ['connection reset on every call', 'USER_MANAGEMENT', 'getUser', { reset: true }, 'VENDOR_UNAVAILABLE', 3, null],
     ['malformed JSON', 'GREENARROW', 'getUser', { malformed: 'json' }, 'VENDOR_BAD_RESPONSE', 1, null],
     ['a very slow body', 'USER_MANAGEMENT', 'getUser', { slowBodyMs: 200 }, 'VENDOR_TIMEOUT', 1, null],
-    ['a wrong content type', 'GREENARROW', 'getUser', { contentType: 'text/html; charset=utf-8' }, 'VENDOR_BAD_RESPONSE', 1, null],
-    ['an oversized answer', 'USER_MANAGEMENT', 'getUser', { oversizedBytes: 4 * 1024 * 1024 }, 'VENDOR_BAD_RESPONSE', 1, null],
+    [
+      'a wrong content type',
+      'GREENARROW',
+      'getUser',
+      { contentType: 'text/html; charset=utf-8' },
+      'VENDOR_BAD_RESPONSE',
+      1,
+      null,
+    ],
+    [
+      'an oversized answer',
+      'USER_MANAGEMENT',
+      'getUser',
+      { oversizedBytes: 4 * 1024 * 1024 },
+      'VENDOR_BAD_RESPONSE',
+      1,
+      null,
+    ],
   ] as const)('%s (%s %s)', async (_name, vendor, route, fault, code, calls, callsAfter) => {
     await withGateway(
       async (app) => {
@@ -99,11 +147,20 @@ describe('429 and 503 with Retry-After', () => {
       // Thirty seconds do not fit the retry window (3 s): the first request gives up after one call.
       await expectUserAnswer(app, 'GREENARROW', 'VENDOR_UNAVAILABLE');
       greenArrow.clearFaults();
-      const answers = await Promise.all(Array.from({ length: 30 }, () => expectUserAnswer(app, 'GREENARROW', 'VENDOR_UNAVAILABLE')));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () => expectUserAnswer(app, 'GREENARROW', 'VENDOR_UNAVAILABLE')),
+      );
       expect(answers).toHaveLength(30);
       // `sources` sends no probe either, and says so.
-      const sources = await graphql<{ sources: { source: Source; reachable: boolean; circuit: string | null }[] }>(app, '{ sources { source reachable circuit } }');
-      expect(sources.data!.sources.find((status) => status.source === 'GREENARROW')).toEqual({ source: 'GREENARROW', reachable: false, circuit: 'CLOSED' });
+      const sources = await graphql<{ sources: { source: Source; reachable: boolean; circuit: string | null }[] }>(
+        app,
+        '{ sources { source reachable circuit } }',
+      );
+      expect(sources.data!.sources.find((status) => status.source === 'GREENARROW')).toEqual({
+        source: 'GREENARROW',
+        reachable: false,
+        circuit: 'CLOSED',
+      });
       expect(greenArrow.calls()).toEqual({ getUser: 1 });
       report.push('429 Retry-After: 30 -> 31 requests and a probe, 1 call to GREENARROW');
     });
@@ -123,7 +180,9 @@ describe('429 and 503 with Retry-After', () => {
         expect(greenArrow.calls('getUser')).toBe(2);
         const [first, second] = greenArrow.callLog('getUser');
         const gap = Math.round(second!.startedAt - first!.endedAt!);
-        report.push(`503 Retry-After: 3 -> the request retried once after ${gap} ms and resolved; a request inside the window made no call`);
+        report.push(
+          `503 Retry-After: 3 -> the request retried once after ${gap} ms and resolved; a request inside the window made no call`,
+        );
       },
       { VENDOR_RETRY_WINDOW_MS: '10000' },
     );
@@ -145,8 +204,14 @@ describe('createUser under each fault: a create is never sent twice', () => {
       permissions: { api: 'READ_ONLY' },
     };
   }
-  const CREATE = 'mutation Create($input: CreateUserInput!) { createUser(input: $input) { results { source status error { code } } userErrors { code source } } }';
-  const CREATE_ROUTES: Record<Source, string> = { RAINMAKER: 'createUser', ENGAGEMENT: 'createMember', GREENARROW: 'createUser', USER_MANAGEMENT: 'addUser' };
+  const CREATE =
+    'mutation Create($input: CreateUserInput!) { createUser(input: $input) { results { source status error { code } } userErrors { code source } } }';
+  const CREATE_ROUTES: Record<Source, string> = {
+    RAINMAKER: 'createUser',
+    ENGAGEMENT: 'createMember',
+    GREENARROW: 'createUser',
+    USER_MANAGEMENT: 'addUser',
+  };
 
   it.each([
     ['500', 'GREENARROW', { status: 500 }, 'FAILED', 'VENDOR_UNAVAILABLE'],
@@ -164,7 +229,9 @@ describe('createUser under each fault: a create is never sent twice', () => {
   ] as const)('%s at %s', async (_name, vendor, fault, status, code) => {
     await withGateway(async (app) => {
       app.simulators.simulators[vendor]!.setFault(CREATE_ROUTES[vendor], fault as Fault);
-      const result = await graphql<{ createUser: { results: { source: Source; status: string; error: { code: string } | null }[] } }>(app, CREATE, { input: person() });
+      const result = await graphql<{
+        createUser: { results: { source: Source; status: string; error: { code: string } | null }[] };
+      }>(app, CREATE, { input: person() });
       expect(result.errors).toBeUndefined();
       const results = Object.fromEntries(result.data!.createUser.results.map((entry) => [entry.source, entry]));
       expect(results[vendor]).toMatchObject({ status, error: code === null ? null : { code } });
@@ -172,9 +239,16 @@ describe('createUser under each fault: a create is never sent twice', () => {
       for (const other of (Object.keys(CREATE_ROUTES) as Source[]).filter((source) => source !== vendor)) {
         expect(results[other]!.status).toBe(status === 'FAILED' ? 'ROLLED_BACK' : 'SUCCEEDED');
       }
-      const creates = Object.fromEntries((Object.keys(CREATE_ROUTES) as Source[]).map((source) => [source, app.simulators.simulators[source]!.calls(CREATE_ROUTES[source])]));
+      const creates = Object.fromEntries(
+        (Object.keys(CREATE_ROUTES) as Source[]).map((source) => [
+          source,
+          app.simulators.simulators[source]!.calls(CREATE_ROUTES[source]),
+        ]),
+      );
       expect(creates).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
-      report.push(`createUser, ${_name} at ${vendor}: ${vendor} ${status}${code ? ` ${code}` : ''}, creates per vendor ${JSON.stringify(creates)}`);
+      report.push(
+        `createUser, ${_name} at ${vendor}: ${vendor} ${status}${code ? ` ${code}` : ''}, creates per vendor ${JSON.stringify(creates)}`,
+      );
     });
   });
 
@@ -183,12 +257,21 @@ describe('createUser under each fault: a create is never sent twice', () => {
       const rainMaker = app.simulators.simulators.RAINMAKER!;
       rainMaker.setFault('createUser', { reset: 'afterWork', times: 1 });
       const input = person();
-      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, { input });
-      expect(result.data!.createUser.results.map((entry) => entry.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, {
+        input,
+      });
+      expect(result.data!.createUser.results.map((entry) => entry.status)).toEqual([
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+      ]);
       expect(rainMaker.calls('createUser')).toBe(1);
       expect(rainMaker.callLog('updatePassword').map((call) => call.status)).toEqual([200]);
       expect(rainMaker.store.has(input['email'] as string)).toBe(true);
-      report.push('createUser, reset after the work at RAINMAKER: one create; the adapter finds the record by setting the password it sent (RainMaker has no read), and adopts it');
+      report.push(
+        'createUser, reset after the work at RAINMAKER: one create; the adapter finds the record by setting the password it sent (RainMaker has no read), and adopts it',
+      );
     });
   });
 
@@ -197,9 +280,16 @@ describe('createUser under each fault: a create is never sent twice', () => {
       const rainMaker = app.simulators.simulators.RAINMAKER!;
       rainMaker.setFault('createUser', { reset: true, times: 1 });
       const input = person();
-      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, { input });
+      const result = await graphql<{ createUser: { results: { source: Source; status: string }[] } }>(app, CREATE, {
+        input,
+      });
       const statuses = Object.fromEntries(result.data!.createUser.results.map((entry) => [entry.source, entry.status]));
-      expect(statuses).toEqual({ RAINMAKER: 'FAILED', ENGAGEMENT: 'ROLLED_BACK', GREENARROW: 'ROLLED_BACK', USER_MANAGEMENT: 'ROLLED_BACK' });
+      expect(statuses).toEqual({
+        RAINMAKER: 'FAILED',
+        ENGAGEMENT: 'ROLLED_BACK',
+        GREENARROW: 'ROLLED_BACK',
+        USER_MANAGEMENT: 'ROLLED_BACK',
+      });
       expect(rainMaker.calls('createUser')).toBe(1);
       expect(rainMaker.callLog('updatePassword').map((call) => call.status)).toEqual([404]);
       expect(rainMaker.store.has(input['email'] as string)).toBe(false);

@@ -18,11 +18,22 @@ const VENDOR_CONNECTIONS = 16;
 /** Runs one of the scripts here to its end; resolves with its JSON line, after passing its report through. */
 function run(script: string, timeoutMs: number): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '-r', 'reflect-metadata', '-r', './test/support/register-ts.js', join('test', 'resilience', script)], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '-r',
+        'reflect-metadata',
+        '-r',
+        './test/support/register-ts.js',
+        join('test', 'resilience', script),
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -31,7 +42,12 @@ function run(script: string, timeoutMs: number): Promise<Record<string, any>> {
     child.on('exit', (code, signal) => {
       clearTimeout(deadline);
       process.stdout.write(stderr);
-      if (code !== 0) return reject(new Error(`${script} ended with ${signal ?? `exit code ${code}`} (a process that does not end by itself leaked a socket or timer)\n${stderr}`));
+      if (code !== 0)
+        return reject(
+          new Error(
+            `${script} ended with ${signal ?? `exit code ${code}`} (a process that does not end by itself leaked a socket or timer)\n${stderr}`,
+          ),
+        );
       try {
         resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, any>);
       } catch (error) {
@@ -42,7 +58,7 @@ function run(script: string, timeoutMs: number): Promise<Record<string, any>> {
 }
 
 describe('one vendor hung under load', () => {
-  it('answers every request with the other vendors\' data, stops calling the hung vendor once its breaker is open, and leaks nothing', async () => {
+  it("answers every request with the other vendors' data, stops calling the hung vendor once its breaker is open, and leaks nothing", async () => {
     const summary = await run('load-run.ts', 240_000);
     expect(summary['requests']).toBeGreaterThanOrEqual(2_000);
     expect(summary['concurrency']).toBeGreaterThanOrEqual(50);
@@ -57,7 +73,8 @@ describe('one vendor hung under load', () => {
     expect(summary['heapMiB'].growth).toBeLessThan(HEAP_GROWTH_BOUND_MIB);
     // No socket of a hung call is left at the vendor; the others keep at most their pool, idle.
     expect(summary['socketsAtVendorsBeforeStop']['GREENARROW']).toBe(0);
-    for (const count of Object.values(summary['socketsAtVendorsBeforeStop']) as number[]) expect(count).toBeLessThanOrEqual(VENDOR_CONNECTIONS);
+    for (const count of Object.values(summary['socketsAtVendorsBeforeStop']) as number[])
+      expect(count).toBeLessThanOrEqual(VENDOR_CONNECTIONS);
     // After the stop, no socket, server or timer of the run is left.
     expect(summary['socketsAndTimers'].afterStop).toBeLessThanOrEqual(summary['socketsAndTimers'].beforeBoot);
   });

@@ -16,7 +16,8 @@ import { bootGateway } from '../helpers/gateway';
 
 const REQUESTS = Number(process.env['LOAD_REQUESTS'] ?? 2_000);
 const CONCURRENCY = Number(process.env['LOAD_CONCURRENCY'] ?? 50);
-const QUERY = '{ user(email: "ada.lovelace0@example.com") { email displayName username firstName subscriptions { email } permissions { api } } }';
+const QUERY =
+  '{ user(email: "ada.lovelace0@example.com") { email displayName username firstName subscriptions { email } permissions { api } } }';
 
 interface Sample {
   startedAt: number;
@@ -36,13 +37,29 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed / 1_048_576;
 }
 
-function percentiles(samples: readonly Sample[]): { count: number; p50: number; p90: number; p99: number; max: number } {
+function percentiles(samples: readonly Sample[]): {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+} {
   const sorted = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
-  const at = (fraction: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? NaN);
-  return { count: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted[sorted.length - 1] ?? NaN) };
+  const at = (fraction: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? NaN);
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: Math.round(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
-const socketsAndTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap' || kind === 'TCPServerWrap' || kind === 'Timeout').length;
+const socketsAndTimers = () =>
+  process
+    .getActiveResourcesInfo()
+    .filter((kind) => kind === 'TCPSocketWrap' || kind === 'TCPServerWrap' || kind === 'Timeout').length;
 
 async function main(): Promise<void> {
   let unhandled = 0;
@@ -55,7 +72,8 @@ async function main(): Promise<void> {
     destination: new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString('utf8').split('\n')) {
-          if (line.includes('"vendor circuit opened') && line.includes('"GREENARROW"')) breakerOpenedAt ??= performance.now();
+          if (line.includes('"vendor circuit opened') && line.includes('"GREENARROW"'))
+            breakerOpenedAt ??= performance.now();
         }
         done();
       },
@@ -82,11 +100,23 @@ async function main(): Promise<void> {
   async function one(): Promise<Sample> {
     const startedAt = performance.now();
     const response = await client.request({ path, method: 'POST', headers, body });
-    const answer = (await response.body.json()) as { data?: { user?: Record<string, unknown> }; errors?: { extensions?: { code?: string; source?: string } }[] };
+    const answer = (await response.body.json()) as {
+      data?: { user?: Record<string, unknown> };
+      errors?: { extensions?: { code?: string; source?: string } }[];
+    };
     const user = answer.data?.user;
-    const others = user !== undefined && ['email', 'displayName', 'username', 'firstName', 'subscriptions'].every((field) => user[field] !== null && user[field] !== undefined);
+    const others =
+      user !== undefined &&
+      ['email', 'displayName', 'username', 'firstName', 'subscriptions'].every(
+        (field) => user[field] !== null && user[field] !== undefined,
+      );
     const code = answer.errors?.find((error) => error.extensions?.source === 'GREENARROW')?.extensions?.code ?? null;
-    const complete = response.statusCode === 200 && others && user!['permissions'] === null && code !== null && (answer.errors ?? []).every((error) => error.extensions?.source === 'GREENARROW');
+    const complete =
+      response.statusCode === 200 &&
+      others &&
+      user!['permissions'] === null &&
+      code !== null &&
+      (answer.errors ?? []).every((error) => error.extensions?.source === 'GREENARROW');
     return { startedAt, latencyMs: performance.now() - startedAt, complete, code };
   }
 
@@ -113,20 +143,30 @@ async function main(): Promise<void> {
   const heapAtEnd = heapAfterGc();
 
   // Every hung call was cut at its deadline and its socket destroyed: none is left open at the hung vendor.
-  await eventually(async () => (await greenArrow.openConnections()) === 0, 'the hung vendor\'s sockets to close');
+  await eventually(async () => (await greenArrow.openConnections()) === 0, "the hung vendor's sockets to close");
   const callsAtEnd = greenArrow.calls();
   const openedAt = breakerOpenedAt ?? Infinity;
   // What the hung vendor had received by the time every request started before the breaker opened had ended.
-  const lastBeforeOpenEnded = Math.max(...samples.filter((sample) => sample.startedAt < openedAt).map((sample) => sample.startedAt + sample.latencyMs));
+  const lastBeforeOpenEnded = Math.max(
+    ...samples.filter((sample) => sample.startedAt < openedAt).map((sample) => sample.startedAt + sample.latencyMs),
+  );
   const callsMadeAfterOpen = greenArrow.callLog().filter((call) => call.startedAt > lastBeforeOpenEnded).length;
 
   await client.close();
   const otherSimulatorSockets = Object.fromEntries(
-    await Promise.all(Object.entries(app.simulators.simulators).map(async ([source, simulator]) => [source, await simulator.openConnections()] as const)),
+    await Promise.all(
+      Object.entries(app.simulators.simulators).map(
+        async ([source, simulator]) => [source, await simulator.openConnections()] as const,
+      ),
+    ),
   );
   await app.stop();
   // Sockets closed by the stop leave the list on a later turn of the event loop.
-  await eventually(() => socketsAndTimers() <= resourcesBefore, 'every socket and timer of the run to be gone', 5_000).catch(() => undefined);
+  await eventually(
+    () => socketsAndTimers() <= resourcesBefore,
+    'every socket and timer of the run to be gone',
+    5_000,
+  ).catch(() => undefined);
   const resourcesAfter = socketsAndTimers();
   const left = process.getActiveResourcesInfo();
 
@@ -146,11 +186,16 @@ async function main(): Promise<void> {
     hungVendorCalls: callsAtEnd,
     hungVendorCallsAfterOpen: callsMadeAfterOpen,
     unhandledRejections: unhandled,
-    heapMiB: { atHalf: Math.round(heapAtHalf * 10) / 10, atEnd: Math.round(heapAtEnd * 10) / 10, growth: Math.round((heapAtEnd - heapAtHalf) * 10) / 10 },
+    heapMiB: {
+      atHalf: Math.round(heapAtHalf * 10) / 10,
+      atEnd: Math.round(heapAtEnd * 10) / 10,
+      growth: Math.round((heapAtEnd - heapAtHalf) * 10) / 10,
+    },
     socketsAtVendorsBeforeStop: otherSimulatorSockets,
     socketsAndTimers: { beforeBoot: resourcesBefore, afterStop: resourcesAfter },
   };
-  const table = (name: string, p: ReturnType<typeof percentiles>) => `${name.padEnd(22)} ${String(p.count).padStart(5)} ${[p.p50, p.p90, p.p99, p.max].map((value) => String(value).padStart(7)).join('')}`;
+  const table = (name: string, p: ReturnType<typeof percentiles>) =>
+    `${name.padEnd(22)} ${String(p.count).padStart(5)} ${[p.p50, p.p90, p.p99, p.max].map((value) => String(value).padStart(7)).join('')}`;
   process.stderr.write(
     [
       `load: ${summary.requests} requests at concurrency ${CONCURRENCY} in ${summary.elapsedS} s, GreenArrow hung; ${summary.complete} complete (other vendors' data, GreenArrow's code)`,

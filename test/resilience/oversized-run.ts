@@ -35,7 +35,8 @@ async function measure(cap: number | null): Promise<Record<string, unknown>> {
   const app = await bootGateway(cap === null ? {} : { VENDOR_MAX_RESPONSE_BYTES: String(cap) });
   try {
     await graphql(app, QUERY);
-    for (const source of ['GREENARROW', 'USER_MANAGEMENT'] as const) app.simulators.simulators[source]!.setFault('getUser', { oversizedBytes: ANSWER_BYTES });
+    for (const source of ['GREENARROW', 'USER_MANAGEMENT'] as const)
+      app.simulators.simulators[source]!.setFault('getUser', { oversizedBytes: ANSWER_BYTES });
     const before = settled();
     const peak = { ...before };
     const sampler = setInterval(() => {
@@ -47,7 +48,9 @@ async function measure(cap: number | null): Promise<Record<string, unknown>> {
     let codes: unknown;
     try {
       const result = await graphql(app, QUERY);
-      codes = (result.errors ?? []).map((error) => `${String(error.extensions?.['source'])} ${String(error.extensions?.['code'])}`).sort();
+      codes = (result.errors ?? [])
+        .map((error) => `${String(error.extensions?.['source'])} ${String(error.extensions?.['code'])}`)
+        .sort();
     } finally {
       clearInterval(sampler);
     }
@@ -55,7 +58,12 @@ async function measure(cap: number | null): Promise<Record<string, unknown>> {
     return {
       cap: cap === null ? 'default (8 MiB)' : `${MiB(cap)} MiB`,
       codes,
-      peakGrowthMiB: { heap: MiB(peak.heap - before.heap), buffers: MiB(peak.buffers - before.buffers), heapAndBuffers: MiB(peak.heap + peak.buffers - before.heap - before.buffers), rss: MiB(peak.rss - before.rss) },
+      peakGrowthMiB: {
+        heap: MiB(peak.heap - before.heap),
+        buffers: MiB(peak.buffers - before.buffers),
+        heapAndBuffers: MiB(peak.heap + peak.buffers - before.heap - before.buffers),
+        rss: MiB(peak.rss - before.rss),
+      },
       retainedMiB: { heapAndBuffers: MiB(after.heap + after.buffers - before.heap - before.buffers) },
     };
   } finally {
@@ -66,12 +74,17 @@ async function measure(cap: number | null): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   const capped = await measure(null);
   const uncapped = await measure(1_073_741_824);
-  const line = (run: Record<string, unknown>) => `${String(run['cap']).padEnd(16)} peak growth ${JSON.stringify(run['peakGrowthMiB'])}, retained ${JSON.stringify(run['retainedMiB'])}, ${JSON.stringify(run['codes'])}`;
-  process.stderr.write(`two ${MiB(ANSWER_BYTES)} MiB answers in one request (MiB over the settled baseline):\n  ${line(capped)}\n  ${line(uncapped)}\n`);
+  const line = (run: Record<string, unknown>) =>
+    `${String(run['cap']).padEnd(16)} peak growth ${JSON.stringify(run['peakGrowthMiB'])}, retained ${JSON.stringify(run['retainedMiB'])}, ${JSON.stringify(run['codes'])}`;
+  process.stderr.write(
+    `two ${MiB(ANSWER_BYTES)} MiB answers in one request (MiB over the settled baseline):\n  ${line(capped)}\n  ${line(uncapped)}\n`,
+  );
   process.stdout.write(`${JSON.stringify({ capped, uncapped })}\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`oversized-run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `oversized-run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

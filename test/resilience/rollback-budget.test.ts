@@ -16,18 +16,32 @@ describe('a rollback after the request budget ran out', () => {
   it('still deletes what the other vendors created', async () => {
     const email = 'budget.rollback@example.org';
     app.simulators.simulators.ENGAGEMENT!.setFault('createMember', { hang: true });
-    const response = await graphql<{ createUser: { results: { source: string; status: string; error: { code: string } | null }[] } }>(
+    const response = await graphql<{
+      createUser: { results: { source: string; status: string; error: { code: string } | null }[] };
+    }>(
       app,
       'mutation($input: CreateUserInput!) { createUser(input: $input) { results { source status error { code } } } }',
       {
         input: {
-          email, password: 'Budget-Pass-1', firstName: 'Bud', lastName: 'Get', country: 'India',
-          accountId: '2', username: 'budget.rollback',
+          email,
+          password: 'Budget-Pass-1',
+          firstName: 'Bud',
+          lastName: 'Get',
+          country: 'India',
+          accountId: '2',
+          username: 'budget.rollback',
         },
       },
     );
-    const statuses = Object.fromEntries(response.data!.createUser.results.map((result) => [result.source, result.status]));
-    expect(statuses).toEqual({ RAINMAKER: 'ROLLED_BACK', ENGAGEMENT: 'FAILED', GREENARROW: 'ROLLED_BACK', USER_MANAGEMENT: 'ROLLED_BACK' });
+    const statuses = Object.fromEntries(
+      response.data!.createUser.results.map((result) => [result.source, result.status]),
+    );
+    expect(statuses).toEqual({
+      RAINMAKER: 'ROLLED_BACK',
+      ENGAGEMENT: 'FAILED',
+      GREENARROW: 'ROLLED_BACK',
+      USER_MANAGEMENT: 'ROLLED_BACK',
+    });
     const sims = app.simulators.simulators;
     expect(sims.RAINMAKER!.store.has(email)).toBe(false);
     expect(sims.GREENARROW!.store.all().some((user) => user.email === email)).toBe(false);

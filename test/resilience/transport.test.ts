@@ -33,10 +33,17 @@ async function failure(call: Promise<unknown>): Promise<VendorError> {
 }
 
 function scope(deadlineAt: number | null): RequestScope {
-  return { requestId: 'transport-test', actor: null, clientAddress: null, carried: new Set(), vendorCallsLeft: null, deadlineAt };
+  return {
+    requestId: 'transport-test',
+    actor: null,
+    clientAddress: null,
+    carried: new Set(),
+    vendorCallsLeft: null,
+    deadlineAt,
+  };
 }
 
-describe('the vendor transport\'s resilience policies', () => {
+describe("the vendor transport's resilience policies", () => {
   const sim = thingSimulator();
   const transports: VendorHttp[] = [];
   const finished: AttemptOutcome[] = [];
@@ -110,7 +117,11 @@ describe('the vendor transport\'s resilience policies', () => {
       const url = await nobody.listen();
       await nobody.close();
       const error = await failure(transport({ baseUrl: url }).send(WRITE));
-      expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', unsent: 'no-connection', message: 'GREENARROW: write could not be reached (ECONNREFUSED)' });
+      expect(error).toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        unsent: 'no-connection',
+        message: 'GREENARROW: write could not be reached (ECONNREFUSED)',
+      });
       expect(finished.map((event) => [event.attempt, event.outcome, event.unsent])).toEqual([
         [1, 'VENDOR_UNAVAILABLE', 'no-connection'],
         [2, 'VENDOR_UNAVAILABLE', 'no-connection'],
@@ -127,7 +138,10 @@ describe('the vendor transport\'s resilience policies', () => {
     it('does not retry past its retry window', async () => {
       sim.setFault('read', { status: 500 });
       // The first backoff (at least 10 ms) does not fit in a 1 ms window: one attempt only.
-      await expect(transport({ resilience: { retryWindowMs: 1 } }).send(READ)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 500 });
+      await expect(transport({ resilience: { retryWindowMs: 1 } }).send(READ)).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        status: 500,
+      });
       expect(sim.calls('read')).toBe(1);
     });
   });
@@ -140,8 +154,11 @@ describe('the vendor transport\'s resilience policies', () => {
       await expect(http.send(READ)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 429 });
       sim.clearFaults();
       const others = await Promise.all(Array.from({ length: 30 }, () => failure(http.send(READ))));
-      for (const error of others) expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', unsent: 'retry-after', retryable: true });
-      expect(others[0]!.message).toMatch(/^GREENARROW: read was not sent: the vendor asked for no calls for another \d+ ms \(Retry-After\)$/);
+      for (const error of others)
+        expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', unsent: 'retry-after', retryable: true });
+      expect(others[0]!.message).toMatch(
+        /^GREENARROW: read was not sent: the vendor asked for no calls for another \d+ ms \(Retry-After\)$/,
+      );
       await expect(http.probe()).resolves.toBe(false);
       expect(sim.calls()).toEqual({ read: 1 });
       // A 429 is throttling, not an outage: the breaker did not count it.
@@ -150,12 +167,16 @@ describe('the vendor transport\'s resilience policies', () => {
 
     it('waits out a short Retry-After before its own retry, when it fits', async () => {
       sim.setFault('read', { status: 503, retryAfter: 1, times: 1 });
-      await expect(transport({ resilience: { retryWindowMs: 10_000 } }).send(READ)).resolves.toMatchObject({ status: 200 });
+      await expect(transport({ resilience: { retryWindowMs: 10_000 } }).send(READ)).resolves.toMatchObject({
+        status: 200,
+      });
       const [first, second] = sim.callLog('read');
       expect(retried).toEqual([expect.objectContaining({ attempt: 1, reason: 'VENDOR_UNAVAILABLE', status: 503 })]);
       // The wait is the vendor's one second, not the 10-50 ms backoff.
       expect(retried[0]!.delayMs).toBeGreaterThan(500);
-      process.stdout.write(`Retry-After: 1 honoured: the retry began ${Math.round(second!.startedAt - first!.endedAt!)} ms after the 503\n`);
+      process.stdout.write(
+        `Retry-After: 1 honoured: the retry began ${Math.round(second!.startedAt - first!.endedAt!)} ms after the 503\n`,
+      );
     });
 
     it('reads delay-seconds and HTTP dates', () => {
@@ -175,21 +196,39 @@ describe('the vendor transport\'s resilience policies', () => {
       for (let index = 0; index < 3; index += 1) await expect(http.send(READ)).rejects.toMatchObject({ status: 500 });
       expect(http.circuit).toBe('OPEN');
       const refused = await failure(http.send(READ));
-      expect(refused).toMatchObject({ code: 'VENDOR_UNAVAILABLE', unsent: 'circuit-open', message: 'GREENARROW: read was not sent: the circuit breaker is open after 3 failures in a row' });
+      expect(refused).toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        unsent: 'circuit-open',
+        message: 'GREENARROW: read was not sent: the circuit breaker is open after 3 failures in a row',
+      });
       await expect(http.probe()).resolves.toBe(false);
       expect(sim.calls()).toEqual({ read: 3 });
       // The refusals are not the vendor's failures: its last error is still the 500.
-      expect(http.health.lastError).toMatchObject({ code: 'VENDOR_UNAVAILABLE', message: 'GREENARROW: read answered HTTP 500' });
+      expect(http.health.lastError).toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        message: 'GREENARROW: read answered HTTP 500',
+      });
 
       sim.clearFaults();
-      await eventually(async () => (await http.send(READ).then(() => true, () => false)), 'the half-open trial to go through');
+      await eventually(
+        async () =>
+          await http.send(READ).then(
+            () => true,
+            () => false,
+          ),
+        'the half-open trial to go through',
+      );
       expect(sim.calls('read')).toBe(4);
       expect(http.circuit).toBe('CLOSED');
       expect(breaker).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
     });
 
     it('lets one trial through while half-open and refuses the rest until it ends', async () => {
-      const http = transport({ retries: 0, timeoutMs: 2_000, resilience: { breakerThreshold: 1, breakerHalfOpenMs: 1 } });
+      const http = transport({
+        retries: 0,
+        timeoutMs: 2_000,
+        resilience: { breakerThreshold: 1, breakerHalfOpenMs: 1 },
+      });
       sim.setFault('read', { status: 500, times: 1 });
       await expect(http.send(READ)).rejects.toMatchObject({ status: 500 });
       sim.setFault('read', { latencyMs: 300 });
@@ -209,7 +248,8 @@ describe('the vendor transport\'s resilience policies', () => {
       sim.setFault('read', { status: 404 });
       for (let index = 0; index < 3; index += 1) await http.send(READ);
       sim.setFault('read', { oversizedBytes: 10_000 });
-      for (let index = 0; index < 3; index += 1) await expect(http.send(READ)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      for (let index = 0; index < 3; index += 1)
+        await expect(http.send(READ)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
       expect(http.circuit).toBe('CLOSED');
     });
   });
@@ -218,7 +258,14 @@ describe('the vendor transport\'s resilience policies', () => {
     it('queues what its connections cannot take, and refuses with VENDOR_BUSY past the queue, sending nothing', async () => {
       const http = transport({ connections: 1, resilience: { queue: 1 } });
       sim.setFault('read', { latencyMs: 200 });
-      const outcomes = await Promise.all([http.send(READ), http.send(READ), http.send(READ)].map((call) => call.then(() => 'ok', (error: VendorError) => error.code)));
+      const outcomes = await Promise.all(
+        [http.send(READ), http.send(READ), http.send(READ)].map((call) =>
+          call.then(
+            () => 'ok',
+            (error: VendorError) => error.code,
+          ),
+        ),
+      );
       expect(outcomes.sort()).toEqual(['VENDOR_BUSY', 'ok', 'ok']);
       expect(sim.calls('read')).toBe(2);
       const busy = finished.find((event) => event.outcome === 'VENDOR_BUSY');
@@ -231,7 +278,11 @@ describe('the vendor transport\'s resilience policies', () => {
       // One call a second, bursts of one: the first goes at once, the second would wait about a second.
       await runInRequest(request, () => http.send(READ));
       request.deadlineAt = Date.now() + 300;
-      await expect(runInRequest(request, () => http.send(READ))).rejects.toMatchObject({ code: 'VENDOR_BUSY', unsent: 'busy', retryable: true });
+      await expect(runInRequest(request, () => http.send(READ))).rejects.toMatchObject({
+        code: 'VENDOR_BUSY',
+        unsent: 'busy',
+        retryable: true,
+      });
       expect(sim.calls('read')).toBe(1);
     });
 
@@ -243,21 +294,29 @@ describe('the vendor transport\'s resilience policies', () => {
     });
   });
 
-  describe('the request\'s time budget', () => {
+  describe("the request's time budget", () => {
     it('cuts an attempt at the deadline and sends nothing once it has passed', async () => {
       const http = transport();
       sim.setFault('read', { hang: true });
       const error = await failure(runInRequest(scope(Date.now() + 200), () => http.send(READ)));
       expect(error.code).toBe('VENDOR_TIMEOUT');
-      expect(error.message).toMatch(/^GREENARROW: read did not answer within \d+ ms, what was left of the request's time budget$/);
+      expect(error.message).toMatch(
+        /^GREENARROW: read did not answer within \d+ ms, what was left of the request's time budget$/,
+      );
       const late = await failure(runInRequest(scope(Date.now() - 1), () => http.send(WRITE)));
-      expect(late).toMatchObject({ code: 'VENDOR_TIMEOUT', unsent: 'time-budget', message: "GREENARROW: write was not sent: the request's time budget is spent" });
+      expect(late).toMatchObject({
+        code: 'VENDOR_TIMEOUT',
+        unsent: 'time-budget',
+        message: "GREENARROW: write was not sent: the request's time budget is spent",
+      });
       expect(sim.calls()).toEqual({ read: 1 });
     });
 
     it('does not wait for a retry that would end past the deadline', async () => {
       sim.setFault('read', { status: 503, retryAfter: 5 });
-      await expect(runInRequest(scope(Date.now() + 2_000), () => transport({ resilience: { retryWindowMs: 60_000 } }).send(READ))).rejects.toMatchObject({ status: 503 });
+      await expect(
+        runInRequest(scope(Date.now() + 2_000), () => transport({ resilience: { retryWindowMs: 60_000 } }).send(READ)),
+      ).rejects.toMatchObject({ status: 503 });
       expect(sim.calls('read')).toBe(1);
     });
   });
@@ -267,7 +326,10 @@ describe('the vendor transport\'s resilience policies', () => {
       const http = transport({ resilience: { maxResponseBytes: 64 * 1_024 } });
       sim.setFault('read', { oversizedBytes: 8 * 1_024 * 1_024 });
       const error = await failure(http.send(READ));
-      expect(error).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', message: 'GREENARROW: read answered more than 65536 bytes; the rest was not read' });
+      expect(error).toMatchObject({
+        code: 'VENDOR_BAD_RESPONSE',
+        message: 'GREENARROW: read answered more than 65536 bytes; the rest was not read',
+      });
       expect(sim.calls('read')).toBe(1);
       // The simulator stops writing (and ends the call) once the connection is gone, long before 8 MiB.
       await eventually(() => sim.callLog('read')[0]!.endedAt !== null, 'the simulator to stop writing');
@@ -278,7 +340,10 @@ describe('the vendor transport\'s resilience policies', () => {
       sim.setFault('read', { contentType: 'text/html; charset=utf-8' });
       const response = await http.send(READ);
       expect(() => http.decode(response, z.unknown(), 'read')).toThrow(
-        expect.objectContaining({ code: 'VENDOR_BAD_RESPONSE', message: 'GREENARROW: read answered HTTP 200 with content type text/html, not JSON' }),
+        expect.objectContaining({
+          code: 'VENDOR_BAD_RESPONSE',
+          message: 'GREENARROW: read answered HTTP 200 with content type text/html, not JSON',
+        }),
       );
     });
 
@@ -287,14 +352,21 @@ describe('the vendor transport\'s resilience policies', () => {
       await expect(transport({ timeoutMs: 300 }).send(READ)).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
       sim.setFault('read', { slowBodyMs: 1_000 });
       const error = await failure(transport({ resilience: { bodyTimeoutMs: 100 } }).send(READ));
-      expect(error).toMatchObject({ code: 'VENDOR_TIMEOUT', message: 'GREENARROW: read paused its body for over 100 ms' });
+      expect(error).toMatchObject({
+        code: 'VENDOR_TIMEOUT',
+        message: 'GREENARROW: read paused its body for over 100 ms',
+      });
       expect(sim.calls('read')).toBe(2);
     });
   });
 
   it('validates its policy when constructed', () => {
-    expect(() => transport({ resilience: { breakerThreshold: 0 } })).toThrow('VendorHttp(GREENARROW): resilience.breakerThreshold must be an integer from 1 to 1000000, got 0');
-    expect(() => transport({ connections: 0 })).toThrow('VendorHttp(GREENARROW): connections must be a positive integer, got 0');
+    expect(() => transport({ resilience: { breakerThreshold: 0 } })).toThrow(
+      'VendorHttp(GREENARROW): resilience.breakerThreshold must be an integer from 1 to 1000000, got 0',
+    );
+    expect(() => transport({ connections: 0 })).toThrow(
+      'VendorHttp(GREENARROW): connections must be a positive integer, got 0',
+    );
   });
 
   it('leaves no socket behind once closed', async () => {

@@ -34,7 +34,11 @@ interface AuditedOperation {
   steps: { source: Source; action: string; state: string; externalId: string | null; errorCode: string | null }[];
 }
 interface OperationsData {
-  operations: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: AuditedOperation }[] };
+  operations: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: AuditedOperation }[];
+  };
 }
 
 describe('the audit trail', () => {
@@ -62,7 +66,10 @@ describe('the audit trail', () => {
     return Object.values(body.data!)[0]!;
   }
 
-  async function operations(variables: Record<string, unknown>, token?: string | null): Promise<ExecutionResult<OperationsData>> {
+  async function operations(
+    variables: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<ExecutionResult<OperationsData>> {
     const response = await graphql<OperationsData>(app, OPERATIONS, variables, token === undefined ? {} : { token });
     answers.push(JSON.stringify(response));
     return response;
@@ -70,22 +77,32 @@ describe('the audit trail', () => {
 
   it('answers who created, updated and deleted a person, and where each landed', async () => {
     const email = 'audited.person@example.org';
-    const created = await mutate<{ user: { id: string }; userErrors: unknown[] }>('audit-create-1', `mutation C($input: CreateUserInput!) { createUser(input: $input) { ${FIELDS} } }`, {
-      email,
-      password: PASSWORD,
-      firstName: 'Audi',
-      lastName: 'Ted',
-      country: 'India',
-      accountId: '2',
-      username: 'auditedperson',
-      permissions: { api: 'READ_ONLY' },
-      idempotencyKey: 'audit-create-key',
-    });
+    const created = await mutate<{ user: { id: string }; userErrors: unknown[] }>(
+      'audit-create-1',
+      `mutation C($input: CreateUserInput!) { createUser(input: $input) { ${FIELDS} } }`,
+      {
+        email,
+        password: PASSWORD,
+        firstName: 'Audi',
+        lastName: 'Ted',
+        country: 'India',
+        accountId: '2',
+        username: 'auditedperson',
+        permissions: { api: 'READ_ONLY' },
+        idempotencyKey: 'audit-create-key',
+      },
+    );
     expect(created.userErrors).toEqual([]);
     const userId = created.user.id;
-    await mutate('audit-update-1', `mutation U($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`, { id: userId, email: `renamed.${email}`, displayName: 'Audi Ted' });
+    await mutate('audit-update-1', `mutation U($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`, {
+      id: userId,
+      email: `renamed.${email}`,
+      displayName: 'Audi Ted',
+    });
     sims().GREENARROW!.setFault('deleteUser', { status: 500 });
-    await mutate('audit-delete-1', `mutation D($input: DeleteUserInput!) { deleteUser(input: $input) { ${FIELDS} } }`, { id: userId });
+    await mutate('audit-delete-1', `mutation D($input: DeleteUserInput!) { deleteUser(input: $input) { ${FIELDS} } }`, {
+      id: userId,
+    });
     sims().GREENARROW!.clearFaults();
 
     const { data, errors } = await operations({ filter: { userId } });
@@ -99,11 +116,24 @@ describe('the audit trail', () => {
       ['createUser', 'audit-create-1', 'COMPLETED'],
     ]);
     for (const node of nodes) {
-      expect(node).toMatchObject({ userId, actor: { subject: 'demo-admin', role: 'admin' }, clientAddress: expect.stringMatching(/127\.0\.0\.1$/) });
+      expect(node).toMatchObject({
+        userId,
+        actor: { subject: 'demo-admin', role: 'admin' },
+        clientAddress: expect.stringMatching(/127\.0\.0\.1$/),
+      });
     }
     const [deleted, updated, createdOp] = nodes as [AuditedOperation, AuditedOperation, AuditedOperation];
     // Field names only: `password` as a name, never its value.
-    expect(createdOp.fieldsChanged).toEqual(['email', 'username', 'firstName', 'lastName', 'country', 'accountId', 'password', 'permissions.api']);
+    expect(createdOp.fieldsChanged).toEqual([
+      'email',
+      'username',
+      'firstName',
+      'lastName',
+      'country',
+      'accountId',
+      'password',
+      'permissions.api',
+    ]);
     expect(createdOp.idempotencyKey).toBe('audit-create-key');
     expect(createdOp.results!.map((result) => [result.source, result.status])).toEqual([
       ['RAINMAKER', 'SUCCEEDED'],
@@ -132,16 +162,30 @@ describe('the audit trail', () => {
       ['GREENARROW', 'FAILED', 'VENDOR_UNAVAILABLE'],
       ['USER_MANAGEMENT', 'SUCCEEDED', null],
     ]);
-    expect(deleted.steps.find((step) => step.source === 'GREENARROW')).toMatchObject({ action: 'DELETE', state: 'FAILED', errorCode: 'VENDOR_UNAVAILABLE' });
+    expect(deleted.steps.find((step) => step.source === 'GREENARROW')).toMatchObject({
+      action: 'DELETE',
+      state: 'FAILED',
+      errorCode: 'VENDOR_UNAVAILABLE',
+    });
 
     const onlyDeletes = await operations({ filter: { userId, mutation: 'deleteUser' } });
     expect(onlyDeletes.data!.operations.edges.map((edge) => edge.node.id)).toEqual([deleted.id]);
   });
 
   it('records a refused mutation too, with its problems and no results', async () => {
-    await mutate('audit-refused-1', `mutation U($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`, { id: 'usr_nobody', displayName: 'Nobody' });
+    await mutate(
+      'audit-refused-1',
+      `mutation U($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`,
+      { id: 'usr_nobody', displayName: 'Nobody' },
+    );
     const { data } = await operations({ first: 1, filter: { userId: 'usr_nobody' } });
-    expect(data!.operations.edges[0]!.node).toMatchObject({ mutation: 'updateUser', state: 'FAILED', results: [], userErrors: [{ field: ['input', 'id'], code: 'USER_NOT_FOUND' }], steps: [] });
+    expect(data!.operations.edges[0]!.node).toMatchObject({
+      mutation: 'updateUser',
+      state: 'FAILED',
+      results: [],
+      userErrors: [{ field: ['input', 'id'], code: 'USER_NOT_FOUND' }],
+      steps: [],
+    });
   });
 
   it('pages newest first with opaque cursors', async () => {
@@ -153,13 +197,17 @@ describe('the audit trail', () => {
     expect(ids).toEqual([...ids].sort().reverse());
     expect(new Set(ids).size).toBe(4);
     const foreign = await operations({ after: Buffer.from('users:usr_1').toString('base64url') });
-    expect(foreign.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(foreign.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
   });
 
   it('is for admins only: a viewer gets FORBIDDEN and no operation', async () => {
     const response = await operations({}, app.tokens!.viewer);
     expect(response.data ?? null).toBeNull();
-    expect(response.errors).toEqual([expect.objectContaining({ path: ['operations'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(response.errors).toEqual([
+      expect.objectContaining({ path: ['operations'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
   });
 
   it('never answers the password', () => {

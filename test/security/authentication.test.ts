@@ -28,7 +28,10 @@ const SOURCES_QUERY = '{ sources { source } }';
 const DELETE = 'mutation { deleteUser(input: { id: "usr_nobody" }) { replayed } }';
 
 /** A token with these claims, signed with `key` (the shared secret by default). */
-async function jwt(claims: JWTPayload, options: { key?: KeyLike | Uint8Array; alg?: string; kid?: string; expiresIn?: string | number } = {}): Promise<string> {
+async function jwt(
+  claims: JWTPayload,
+  options: { key?: KeyLike | Uint8Array; alg?: string; kid?: string; expiresIn?: string | number } = {},
+): Promise<string> {
   const token = new SignJWT({ role: 'admin', ...claims })
     .setProtectedHeader({ alg: options.alg ?? 'HS256', ...(options.kid ? { kid: options.kid } : {}) })
     .setSubject(String(claims.sub ?? 'alice'))
@@ -49,7 +52,10 @@ describe('authentication at the HTTP edge', () => {
     const pair = await generateKeyPair('ES256');
     ecKey = pair.privateKey;
     const jwksFile = join(dir, 'jwks.json');
-    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' }] }));
+    writeFileSync(
+      jwksFile,
+      JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' }] }),
+    );
     app = await bootGateway({
       AUTH_JWT_SECRET: SECRET,
       AUTH_JWKS_FILE: jwksFile,
@@ -65,7 +71,10 @@ describe('authentication at the HTTP edge', () => {
 
   /** A GraphQL POST with exactly these headers besides the content type. */
   const post = (headers: Record<string, string>, query = SOURCES_QUERY) =>
-    rawRequest(app.url, { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    rawRequest(app.url, {
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
   const withToken = (token: string, query?: string) => post({ authorization: `Bearer ${token}` }, query);
 
   it('makes no tokens of its own when the environment configures authentication', () => {
@@ -76,14 +85,25 @@ describe('authentication at the HTTP edge', () => {
     const answer = await post({});
     expect(answer.status).toBe(401);
     expect(answer.headers['www-authenticate']).toBe('Bearer realm="usergraph"');
-    expect(answer.json).toEqual({ errors: [{ message: 'Authentication required: send Authorization: Bearer <token>', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(answer.json).toEqual({
+      errors: [
+        {
+          message: 'Authentication required: send Authorization: Bearer <token>',
+          extensions: { code: 'UNAUTHENTICATED' },
+        },
+      ],
+    });
     expect(vendorCalls(app)).toEqual({});
   });
 
   it.each([
     ['another scheme', 'Basic YWRtaW46YWRtaW4=', 'The Authorization header is not "Bearer <token>"'],
     ['a token with spaces', 'Bearer two words', 'The Authorization header is not "Bearer <token>"'],
-    ['Bearer and nothing', 'Bearer ', 'Authentication required: put a token after "Bearer " in the Authorization header'],
+    [
+      'Bearer and nothing',
+      'Bearer ',
+      'Authentication required: put a token after "Bearer " in the Authorization header',
+    ],
     ['a JWT that is not one', 'Bearer aaaa.bbbb.cccc', 'The token is malformed'],
     ['an unknown API key', 'Bearer not-a-key-anyone-has', 'Unknown API key'],
   ])('answers %s with 401 UNAUTHENTICATED', async (_, authorization, message) => {
@@ -97,11 +117,35 @@ describe('authentication at the HTTP edge', () => {
 
   it.each([
     ['an expired token', () => jwt({ exp: Math.floor(Date.now() / 1000) - 120 }), 'The token has expired'],
-    ['a token signed with another secret', () => jwt({}, { key: new TextEncoder().encode('another-secret-of-enough-length-0123456789') }), "The token's signature does not verify"],
+    [
+      'a token signed with another secret',
+      () => jwt({}, { key: new TextEncoder().encode('another-secret-of-enough-length-0123456789') }),
+      "The token's signature does not verify",
+    ],
     ['a token for another audience', () => jwt({ aud: 'billing' }), 'The token is meant for another audience'],
     ['a token from another issuer', () => jwt({ iss: 'https://evil.example' }), 'The token comes from another issuer'],
-    ['an unsigned token (alg none)', async () => new UnsecuredJWT({ role: 'admin' }).setSubject('mallory').setIssuer(ISSUER).setAudience('usergraph').setExpirationTime('10m').encode(), "The token's signing algorithm is not accepted here"],
-    ['a token without a subject', () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience('usergraph').setExpirationTime('10m').sign(new TextEncoder().encode(SECRET)), 'The token has no "sub" claim'],
+    [
+      'an unsigned token (alg none)',
+      async () =>
+        new UnsecuredJWT({ role: 'admin' })
+          .setSubject('mallory')
+          .setIssuer(ISSUER)
+          .setAudience('usergraph')
+          .setExpirationTime('10m')
+          .encode(),
+      "The token's signing algorithm is not accepted here",
+    ],
+    [
+      'a token without a subject',
+      () =>
+        new SignJWT({ role: 'admin' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(ISSUER)
+          .setAudience('usergraph')
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode(SECRET)),
+      'The token has no "sub" claim',
+    ],
   ])('answers %s with 401 UNAUTHENTICATED and error="invalid_token"', async (_, make, message) => {
     const answer = await withToken(await make());
     expect(answer.status).toBe(401);
@@ -118,7 +162,9 @@ describe('authentication at the HTTP edge', () => {
 
   it('accepts an HS256 admin token, and an ES256 token whose key is in the JWKS file', async () => {
     expect((await withToken(await jwt({}))).status).toBe(200);
-    const answer = await withToken(await jwt({ sub: 'svc-reports', role: 'viewer' }, { key: ecKey, alg: 'ES256', kid: 'ec-1' }));
+    const answer = await withToken(
+      await jwt({ sub: 'svc-reports', role: 'viewer' }, { key: ecKey, alg: 'ES256', kid: 'ec-1' }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.json?.data).toEqual({ sources: expect.any(Array) });
   });
@@ -135,7 +181,14 @@ describe('authentication at the HTTP edge', () => {
     resetCounters(app);
     const answer = await withToken(viewer, DELETE);
     expect(answer.status).toBe(403);
-    expect(answer.json).toEqual({ errors: [{ message: 'Only an admin may run mutations; this caller has the viewer role', extensions: { code: 'FORBIDDEN' } }] });
+    expect(answer.json).toEqual({
+      errors: [
+        {
+          message: 'Only an admin may run mutations; this caller has the viewer role',
+          extensions: { code: 'FORBIDDEN' },
+        },
+      ],
+    });
     expect(vendorCalls(app)).toEqual({});
     expect(app.store.db.queryCount).toBe(0);
   });
@@ -144,7 +197,13 @@ describe('authentication at the HTTP edge', () => {
     const query = '{ reconciliation(first: 1) { generatedAt } }';
     const viewer = await withToken(await jwt({ sub: 'victor', role: 'viewer' }), query);
     expect(viewer.status).toBe(403);
-    expect(viewer.json?.errors).toEqual([expect.objectContaining({ message: 'Only an admin may read this field', path: ['reconciliation'], extensions: { code: 'FORBIDDEN' } })]);
+    expect(viewer.json?.errors).toEqual([
+      expect.objectContaining({
+        message: 'Only an admin may read this field',
+        path: ['reconciliation'],
+        extensions: { code: 'FORBIDDEN' },
+      }),
+    ]);
     const admin = await withToken(await jwt({ sub: 'ada' }), query);
     expect(admin.json?.errors).toBeUndefined();
   });
@@ -175,7 +234,10 @@ describe('authentication at the HTTP edge', () => {
     // A browser's GET that carries an operation is a GraphQL request like any other.
     const url = new URL(app.url);
     url.searchParams.set('query', SOURCES_QUERY);
-    const operation = await rawRequest(url.toString(), { method: 'GET', headers: { accept: 'text/html', 'apollo-require-preflight': 'true' } });
+    const operation = await rawRequest(url.toString(), {
+      method: 'GET',
+      headers: { accept: 'text/html', 'apollo-require-preflight': 'true' },
+    });
     expect([operation.status, errorCodes(operation)]).toEqual([401, ['UNAUTHENTICATED']]);
     expect(vendorCalls(app)).toEqual({});
   });
@@ -197,11 +259,16 @@ describe('RS256 tokens checked against a JWKS URL', () => {
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
     rsKey = pair.privateKey;
-    const body = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'rs-1', alg: 'RS256', use: 'sig' }] });
+    const body = JSON.stringify({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'rs-1', alg: 'RS256', use: 'sig' }],
+    });
     jwks = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: ':memory:', AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ISSUER: ISSUER }), createLogger({ level: 'silent' }));
+    app = await startApp(
+      loadConfig({ PORT: '0', DATA_DIR: ':memory:', AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ISSUER: ISSUER }),
+      createLogger({ level: 'silent' }),
+    );
   });
   afterAll(async () => {
     await app.stop();
@@ -210,17 +277,31 @@ describe('RS256 tokens checked against a JWKS URL', () => {
   });
 
   it('accepts a token signed by a published key and refuses an HS256 token (no secret configured)', async () => {
-    const good = await graphql(app, SOURCES_QUERY, {}, { token: await jwt({ role: 'viewer' }, { key: rsKey, alg: 'RS256', kid: 'rs-1' }) });
+    const good = await graphql(
+      app,
+      SOURCES_QUERY,
+      {},
+      { token: await jwt({ role: 'viewer' }, { key: rsKey, alg: 'RS256', kid: 'rs-1' }) },
+    );
     expect(good.status).toBe(200);
     const hmac = await graphql(app, SOURCES_QUERY, {}, { token: await jwt({}) });
     expect(hmac.status).toBe(401);
-    expect(hmac.errors).toEqual([{ message: "The token's signing algorithm is not accepted here", extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(hmac.errors).toEqual([
+      { message: "The token's signing algorithm is not accepted here", extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
   });
 
   it('refuses a token signed by a key the set does not publish', async () => {
     const stranger = await generateKeyPair('RS256');
-    const answer = await graphql(app, SOURCES_QUERY, {}, { token: await jwt({}, { key: stranger.privateKey, alg: 'RS256', kid: 'rs-2' }) });
+    const answer = await graphql(
+      app,
+      SOURCES_QUERY,
+      {},
+      { token: await jwt({}, { key: stranger.privateKey, alg: 'RS256', kid: 'rs-2' }) },
+    );
     expect(answer.status).toBe(401);
-    expect(answer.errors).toEqual([{ message: 'No known key signed the token', extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(answer.errors).toEqual([
+      { message: 'No known key signed the token', extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
   });
 });

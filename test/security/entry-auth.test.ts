@@ -14,7 +14,9 @@ describe('the production entry (src/index.ts)', () => {
   it('refuses to start without a way to authenticate, saying what to set (exit 2)', async () => {
     const { code, stdout, stderr } = await runToExit('src/index.ts', [], EPHEMERAL);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^Invalid configuration:\n {2}- AUTH: no way to authenticate is configured: set AUTH_JWT_SECRET .*AUTH_JWKS_URL or AUTH_JWKS_FILE .*AUTH_API_KEYS .*AUTH=off/);
+    expect(stderr).toMatch(
+      /^Invalid configuration:\n {2}- AUTH: no way to authenticate is configured: set AUTH_JWT_SECRET .*AUTH_JWKS_URL or AUTH_JWKS_FILE .*AUTH_API_KEYS .*AUTH=off/,
+    );
     expect(stdout).not.toContain('"level":60');
   });
 
@@ -42,7 +44,11 @@ describe('the production entry (src/index.ts)', () => {
   it('with AUTH=off, starts, warns loudly, and lets requests in without a token', async () => {
     const gateway = await spawnGateway({ ...EPHEMERAL, AUTH: 'off' }, { entry: 'src/index.ts' });
     try {
-      expect(gateway.logs.filter((line) => line['level'] === 40 && String(line['msg']).startsWith('AUTHENTICATION IS OFF (AUTH=off)'))).toHaveLength(1);
+      expect(
+        gateway.logs.filter(
+          (line) => line['level'] === 40 && String(line['msg']).startsWith('AUTHENTICATION IS OFF (AUTH=off)'),
+        ),
+      ).toHaveLength(1);
       const answer = await post<{ sources: unknown[] }>(gateway, '{ sources { source } }', {});
       expect(answer.errors).toBeUndefined();
       expect(answer.data?.sources).toHaveLength(4);
@@ -70,8 +76,16 @@ describe('the demo (npm start)', () => {
       const { admin, viewer, expiresAt } = app.tokens!;
       const tokenLines = lines.filter((line) => String(line['msg']).startsWith('Demo '));
       expect(tokenLines).toEqual([
-        expect.objectContaining({ role: 'admin', subject: 'demo-admin', msg: `Demo ADMIN token (may query and mutate; send it as Authorization: Bearer <token>): ${admin}` }),
-        expect.objectContaining({ role: 'viewer', subject: 'demo-viewer', msg: `Demo VIEWER token (may only query; send it as Authorization: Bearer <token>): ${viewer}` }),
+        expect.objectContaining({
+          role: 'admin',
+          subject: 'demo-admin',
+          msg: `Demo ADMIN token (may query and mutate; send it as Authorization: Bearer <token>): ${admin}`,
+        }),
+        expect.objectContaining({
+          role: 'viewer',
+          subject: 'demo-viewer',
+          msg: `Demo VIEWER token (may only query; send it as Authorization: Bearer <token>): ${viewer}`,
+        }),
       ]);
       // Valid for a working day, then dead; and dead anyway once the demo stops (its secret is never kept).
       expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(11 * 3600 * 1000);

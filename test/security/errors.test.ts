@@ -22,7 +22,8 @@ function capturing(): { logger: Logger; lines: Record<string, unknown>[] } {
     level: 'debug',
     destination: new Writable({
       write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of String(chunk).split('\n'))
+          if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     }),
@@ -44,24 +45,51 @@ describe('errors at the edge', () => {
   beforeEach(() => resetCounters(app));
 
   it.each([
-    ['an unknown field', { email: 'grace@example.com', password: PASSWORD, favouriteColour: 'blue' }, 'Variable "$input" has an invalid value: Field "favouriteColour" is not defined by type "CreateUserInput".'],
-    ['a wrong enum value', { email: 'grace@example.com', password: PASSWORD, permissions: { api: 'EVERYTHING' } }, 'Variable "$input" has an invalid value at "input.permissions.api": expected type "AccessLevel".'],
-    ['a wrong scalar', { email: 'grace@example.com', password: PASSWORD, accountId: { id: PASSWORD } }, 'Variable "$input" has an invalid value at "input.accountId": expected type "ID".'],
-    ['a password of the wrong type', { email: 'grace@example.com', password: [PASSWORD] }, 'Variable "$input" has an invalid value at "input.password": expected type "String".'],
-  ])('answers a coercion error (%s) with the path and the type expected, never the values: 400 BAD_USER_INPUT', async (_, input, message) => {
-    const answer = await graphql(app, CREATE, { input });
-    expect(answer.status).toBe(400);
-    expect(answer.errors).toEqual([expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
-    expect(JSON.stringify(answer)).not.toContain(PASSWORD);
-    expect(JSON.stringify(answer)).not.toContain('grace@example.com');
-    expect(vendorCalls(app)).toEqual({});
-  });
+    [
+      'an unknown field',
+      { email: 'grace@example.com', password: PASSWORD, favouriteColour: 'blue' },
+      'Variable "$input" has an invalid value: Field "favouriteColour" is not defined by type "CreateUserInput".',
+    ],
+    [
+      'a wrong enum value',
+      { email: 'grace@example.com', password: PASSWORD, permissions: { api: 'EVERYTHING' } },
+      'Variable "$input" has an invalid value at "input.permissions.api": expected type "AccessLevel".',
+    ],
+    [
+      'a wrong scalar',
+      { email: 'grace@example.com', password: PASSWORD, accountId: { id: PASSWORD } },
+      'Variable "$input" has an invalid value at "input.accountId": expected type "ID".',
+    ],
+    [
+      'a password of the wrong type',
+      { email: 'grace@example.com', password: [PASSWORD] },
+      'Variable "$input" has an invalid value at "input.password": expected type "String".',
+    ],
+  ])(
+    'answers a coercion error (%s) with the path and the type expected, never the values: 400 BAD_USER_INPUT',
+    async (_, input, message) => {
+      const answer = await graphql(app, CREATE, { input });
+      expect(answer.status).toBe(400);
+      expect(answer.errors).toEqual([
+        expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      ]);
+      expect(JSON.stringify(answer)).not.toContain(PASSWORD);
+      expect(JSON.stringify(answer)).not.toContain('grace@example.com');
+      expect(vendorCalls(app)).toEqual({});
+    },
+  );
 
   it('keeps the messages that hold no submitted value', async () => {
     const missing = await graphql(app, CREATE, {});
-    expect(missing.errors?.[0]?.message).toBe('Variable "$input" of required type "CreateUserInput!" was not provided.');
-    expect(withoutSubmittedValues('Cannot query field "x" on type "Query".', undefined)).toBe('Cannot query field "x" on type "Query".');
-    expect(withoutSubmittedValues(`Expected value of type "Int", found "${PASSWORD}".`, undefined)).toBe('Expected value of type "Int"; the value given does not fit it');
+    expect(missing.errors?.[0]?.message).toBe(
+      'Variable "$input" of required type "CreateUserInput!" was not provided.',
+    );
+    expect(withoutSubmittedValues('Cannot query field "x" on type "Query".', undefined)).toBe(
+      'Cannot query field "x" on type "Query".',
+    );
+    expect(withoutSubmittedValues(`Expected value of type "Int", found "${PASSWORD}".`, undefined)).toBe(
+      'Expected value of type "Int"; the value given does not fit it',
+    );
   });
 
   it('answers an unknown error with INTERNAL_SERVER_ERROR and the request id, and logs the error under that id', async () => {
@@ -75,10 +103,20 @@ describe('errors at the edge', () => {
       });
       const requestId = answer.headers['x-request-id'];
       expect(errorCodes(answer)).toEqual(['INTERNAL_SERVER_ERROR']);
-      expect(answer.json?.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } })]);
+      expect(answer.json?.errors).toEqual([
+        expect.objectContaining({
+          message: 'Internal server error',
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        }),
+      ]);
       expect(answer.text).not.toMatch(/database|sqlite|close/i);
       const logged = lines.filter((line) => line['requestId'] === requestId && line['level'] === 50);
-      expect(logged).toEqual([expect.objectContaining({ msg: 'unexpected error while resolving', err: expect.objectContaining({ message: expect.any(String), stack: expect.any(String) }) })]);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          msg: 'unexpected error while resolving',
+          err: expect.objectContaining({ message: expect.any(String), stack: expect.any(String) }),
+        }),
+      ]);
     } finally {
       await broken.stop();
     }
@@ -102,15 +140,27 @@ describe('errors at the edge', () => {
     const pending = fetch(app.url, {
       method: 'POST',
       signal: controller.signal,
-      headers: { 'content-type': 'application/json', 'x-request-id': 'client-walks-away', ...bearer(app.tokens!.admin) },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'client-walks-away',
+        ...bearer(app.tokens!.admin),
+      },
       body: JSON.stringify({ query: '{ account(id: "1") { users(first: 1) { totalCount } } }' }),
     }).catch((error: unknown) => error);
-    await eventually(() => app.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') > 0, 'the vendor call to start');
+    await eventually(
+      () => app.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount') > 0,
+      'the vendor call to start',
+    );
     controller.abort();
     expect(await pending).toMatchObject({ name: 'AbortError' });
-    await eventually(() => lines.some((line) => line['requestId'] === 'client-walks-away' && line['clientAborted'] === true), 'the abort to be logged');
+    await eventually(
+      () => lines.some((line) => line['requestId'] === 'client-walks-away' && line['clientAborted'] === true),
+      'the abort to be logged',
+    );
     const ofRequest = lines.filter((line) => line['requestId'] === 'client-walks-away');
-    expect(ofRequest.filter((line) => line['clientAborted'] === true)).toEqual([expect.objectContaining({ level: 30, msg: 'the connection closed before the answer was complete' })]);
+    expect(ofRequest.filter((line) => line['clientAborted'] === true)).toEqual([
+      expect.objectContaining({ level: 30, msg: 'the connection closed before the answer was complete' }),
+    ]);
     expect(ofRequest.filter((line) => Number(line['level']) >= 50 || 'err' in line)).toEqual([]);
   });
 });
@@ -123,7 +173,10 @@ describe('what the schema tells strangers', () => {
   async function production(env: Record<string, string>): Promise<App & { tokens: { admin: string } }> {
     const key = 'errors-test-admin-key-0001';
     const hash = createHash('sha256').update(key).digest('hex');
-    const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: ':memory:', AUTH_API_KEYS: `tests:admin:${hash}`, ...env }), createLogger({ level: 'silent' }));
+    const app = await startApp(
+      loadConfig({ PORT: '0', DATA_DIR: ':memory:', AUTH_API_KEYS: `tests:admin:${hash}`, ...env }),
+      createLogger({ level: 'silent' }),
+    );
     return Object.assign(app, { tokens: { admin: key } });
   }
 

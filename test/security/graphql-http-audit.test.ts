@@ -26,14 +26,21 @@ describe('the graphql-http server audit', () => {
     for (const audit of serverAudits({ url: app.url, fetchFn })) results.push(await audit.fn());
 
     const count = (status: AuditResult['status']) => results.filter((result) => result.status === status).length;
-    const failed = results.filter((result): result is Extract<AuditResult, { reason: string }> => result.status !== 'ok');
+    const failed = results.filter(
+      (result): result is Extract<AuditResult, { reason: string }> => result.status !== 'ok',
+    );
     console.log(
       [
         `graphql-http audit: ${results.length} audits, ${count('ok')} passed, ${count('error')} MUST failed, ${count('warn')} SHOULD failed, ${count('notice')} MAY (notices)`,
-        ...failed.map((result) => `  ${result.status === 'error' ? 'MUST FAILED' : result.status === 'warn' ? 'SHOULD failed' : 'MAY notice'} [${result.id}] ${result.name}: ${result.reason}`),
+        ...failed.map(
+          (result) =>
+            `  ${result.status === 'error' ? 'MUST FAILED' : result.status === 'warn' ? 'SHOULD failed' : 'MAY notice'} [${result.id}] ${result.name}: ${result.reason}`,
+        ),
       ].join('\n'),
     );
-    expect(failed.filter((result) => result.status === 'error').map((result) => `${result.name}: ${result.reason}`)).toEqual([]);
+    expect(
+      failed.filter((result) => result.status === 'error').map((result) => `${result.name}: ${result.reason}`),
+    ).toEqual([]);
     expect(count('ok')).toBeGreaterThan(0);
   });
 });

@@ -23,7 +23,8 @@ const JWT_SECRET = randomBytes(32).toString('base64url');
 const API_KEY = `ug_${randomBytes(24).toString('base64url')}`;
 const EMAIL = /[^\s@"'<>()[\]\\,;:]+@[^\s@"'<>()[\]\\,;:]+\.[^\s@"'<>()[\]\\,;:]+/;
 
-const FIELDS = 'user { id email permissions { api } } results { source status error { code message } } userErrors { field code message }';
+const FIELDS =
+  'user { id email permissions { api } } results { source status error { code message } } userErrors { field code message }';
 const CREATE = `mutation C($input: CreateUserInput!) { createUser(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation U($input: UpdateUserInput!) { updateUser(input: $input) { ${FIELDS} } }`;
 const PASSWORD = `mutation P($input: ChangePasswordInput!) { changePassword(input: $input) { ${FIELDS} } }`;
@@ -39,7 +40,16 @@ interface Payload {
 let counter = 0;
 function person(overrides: Record<string, unknown> = {}) {
   counter += 1;
-  return { email: `logged${counter}@example.org`, password: PASSWORDS.create, firstName: 'Log', lastName: `Ged${counter}`, country: 'India', accountId: '2', username: `logged${counter}`, ...overrides };
+  return {
+    email: `logged${counter}@example.org`,
+    password: PASSWORDS.create,
+    firstName: 'Log',
+    lastName: `Ged${counter}`,
+    country: 'India',
+    accountId: '2',
+    username: `logged${counter}`,
+    ...overrides,
+  };
 }
 
 describe('what the log holds', () => {
@@ -66,7 +76,13 @@ describe('what the log holds', () => {
       },
       logger,
     );
-    token = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('log-admin').setAudience('usergraph').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+    token = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('log-admin')
+      .setAudience('usergraph')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
   });
   afterAll(() => app.stop());
   beforeEach(() => resetCounters(app));
@@ -84,14 +100,21 @@ describe('what the log holds', () => {
     expect(created.userErrors).toEqual([]);
     const id = created.user!.id;
     expect((await send(UPDATE, { id, displayName: 'Log Ged' }, API_KEY)).userErrors).toEqual([]);
-    expect((await send(PASSWORD, { id, password: PASSWORDS.change, idempotencyKey: 'log-change-1' })).userErrors).toEqual([]);
+    expect(
+      (await send(PASSWORD, { id, password: PASSWORDS.change, idempotencyKey: 'log-change-1' })).userErrors,
+    ).toEqual([]);
     expect((await send(PERMISSIONS, { id, permissions: { ui: 'NONE' } })).userErrors).toEqual([]);
-    const read = await graphql(app, '{ users(first: 5) { nodes { email displayName permissions { api } } } sources { source reachable } }', {}, { token: API_KEY });
+    const read = await graphql(
+      app,
+      '{ users(first: 5) { nodes { email displayName permissions { api } } } sources { source reachable } }',
+      {},
+      { token: API_KEY },
+    );
     expect(read.errors).toBeUndefined();
     expect((await send(DELETE, { id })).userErrors).toEqual([]);
   });
 
-  it('drives validation failures: the vendors\' rules and the input bounds', async () => {
+  it("drives validation failures: the vendors' rules and the input bounds", async () => {
     const invalid = await send(CREATE, { email: 'not-an-email', password: PASSWORDS.invalid, country: 'USA' });
     expect(invalid.userErrors.length).toBeGreaterThan(0);
     const huge = await send(CREATE, person({ password: PASSWORDS.huge, firstName: 'Bad\u0000Name' }));
@@ -99,13 +122,20 @@ describe('what the log holds', () => {
       ['input.firstName', 'INVALID_CHARACTERS'],
       ['input.password', 'INPUT_TOO_LONG'],
     ]);
-    expect((await graphql(app, CREATE, { input: person() }, { token: 'not-a-valid-token' })).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(
+      (await graphql(app, CREATE, { input: person() }, { token: 'not-a-valid-token' })).errors?.[0]?.extensions?.[
+        'code'
+      ],
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('drives vendor failures, one of them echoing the password, and the rollback of the others', async () => {
     sims().GREENARROW!.setFault('createUser', { status: 422, echo: true });
     const echoed = await send(CREATE, person({ password: PASSWORDS.echoed }));
-    expect(echoed.results.find((result) => result.source === 'GREENARROW')).toMatchObject({ status: 'FAILED', error: { code: 'VENDOR_REJECTED' } });
+    expect(echoed.results.find((result) => result.source === 'GREENARROW')).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'VENDOR_REJECTED' },
+    });
     expect(echoed.results.filter((result) => result.status === 'ROLLED_BACK')).toHaveLength(3);
   });
 
@@ -113,14 +143,22 @@ describe('what the log holds', () => {
     sims().ENGAGEMENT!.setFault('createMember', { status: 500, echo: true });
     sims().RAINMAKER!.setFault('deleteUser', { status: 400, echo: true });
     const payload = await send(CREATE, person({ password: PASSWORDS.rollback }));
-    expect(payload.results.find((result) => result.source === 'RAINMAKER')).toMatchObject({ status: 'SUCCEEDED', error: { code: 'ROLLBACK_FAILED' } });
+    expect(payload.results.find((result) => result.source === 'RAINMAKER')).toMatchObject({
+      status: 'SUCCEEDED',
+      error: { code: 'ROLLBACK_FAILED' },
+    });
   });
 
   it('drives retries of a read that keeps failing', async () => {
     const someone = await send(CREATE, person({ sources: ['GREENARROW'] }));
     resetCounters(app);
     sims().GREENARROW!.setFault('getUser', { status: 503 });
-    const response = await graphql<{ user: unknown }>(app, 'query Q($id: ID) { user(id: $id) { email permissions { api } } }', { id: someone.user!.id }, { token });
+    const response = await graphql<{ user: unknown }>(
+      app,
+      'query Q($id: ID) { user(id: $id) { email permissions { api } } }',
+      { id: someone.user!.id },
+      { token },
+    );
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'GREENARROW' });
     // The first attempt and two retries.
     expect(sims().GREENARROW!.calls('getUser')).toBe(3);
@@ -150,10 +188,14 @@ describe('what the log holds', () => {
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg?: string });
     const loud = entries.filter((entry) => entry.level >= 40);
     // The paths above did log at warn: vendor failures, the refused rollback.
-    expect(loud.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['vendor call failed', 'a vendor write failed']));
+    expect(loud.map((entry) => entry.msg)).toEqual(
+      expect.arrayContaining(['vendor call failed', 'a vendor write failed']),
+    );
     for (const line of lines.filter((_, index) => entries[index]!.level >= 40)) expect(line).not.toMatch(EMAIL);
     // The vendors' own words are there, redacted: an operator can still read what they said.
-    const vendorWords = entries.filter((entry) => entry.msg === 'vendor call failed' && JSON.stringify(entry).includes('Injected failure'));
+    const vendorWords = entries.filter(
+      (entry) => entry.msg === 'vendor call failed' && JSON.stringify(entry).includes('Injected failure'),
+    );
     expect(vendorWords.some((entry) => JSON.stringify(entry).includes('[REDACTED]'))).toBe(true);
     expect(vendorWords.some((entry) => entry.level >= 40)).toBe(true);
   });
@@ -162,7 +204,10 @@ describe('what the log holds', () => {
 describe('the logger itself', () => {
   function capture(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'trace', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const logger = createLogger({
+      level: 'trace',
+      destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+    });
     return { logger, lines };
   }
 
@@ -171,12 +216,18 @@ describe('the logger itself', () => {
     logger.info({
       password: 'p-0',
       input: { password: 'p-1', nested: { deeper: { newPassword: 'p-2' } } },
-      headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 'k-1', 'x-amz-security-token': 't-1', cookie: 'c-1' },
+      headers: {
+        authorization: 'Basic dXNlcjpwYXNz',
+        'x-api-key': 'k-1',
+        'x-amz-security-token': 't-1',
+        cookie: 'c-1',
+      },
       err: { config: { secretAccessKey: 's-1', sessionToken: 't-2', apiKey: 'k-2' } },
       settings: { jwt: { secret: 's-2' }, token: 't-3' },
     });
     const [line] = lines;
-    for (const secret of ['p-0', 'p-1', 'p-2', 'dXNlcjpwYXNz', 'k-1', 't-1', 'c-1', 's-1', 't-2', 'k-2', 's-2', 't-3']) expect(line).not.toContain(secret);
+    for (const secret of ['p-0', 'p-1', 'p-2', 'dXNlcjpwYXNz', 'k-1', 't-1', 'c-1', 's-1', 't-2', 'k-2', 's-2', 't-3'])
+      expect(line).not.toContain(secret);
     expect(line).toContain('[redacted]');
   });
 
@@ -186,13 +237,23 @@ describe('the logger itself', () => {
       { note: 'sent Authorization: Basic dXNlcjpzZWNyZXQtcGFzcw==' },
       'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl; AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20300101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0123456789abcdef0123456789abcdef; x-amz-security-token:FQoGZXIvYXdzEXAMPLE',
     );
-    for (const secret of ['dXNlcjpzZWNyZXQtcGFzcw==', 'eyJhbGciOiJIUzI1NiJ9', 'AKIDEXAMPLE', '0123456789abcdef0123456789abcdef', 'FQoGZXIvYXdzEXAMPLE']) expect(lines[0]).not.toContain(secret);
+    for (const secret of [
+      'dXNlcjpzZWNyZXQtcGFzcw==',
+      'eyJhbGciOiJIUzI1NiJ9',
+      'AKIDEXAMPLE',
+      '0123456789abcdef0123456789abcdef',
+      'FQoGZXIvYXdzEXAMPLE',
+    ])
+      expect(lines[0]).not.toContain(secret);
     expect(() => JSON.parse(lines[0]!)).not.toThrow();
   });
 
   it('writes no email address at warn level or above, and keeps them below', () => {
     const { logger, lines } = capture();
-    const fields = { written: [{ source: 'RAINMAKER', externalId: 'ada.lovelace@example.com' }], err: new Error('no user bob@example.org') };
+    const fields = {
+      written: [{ source: 'RAINMAKER', externalId: 'ada.lovelace@example.com' }],
+      err: new Error('no user bob@example.org'),
+    };
     logger.warn(fields, 'operation interrupted for carol@example.net');
     logger.error(fields, 'failed');
     logger.info(fields, 'moved carol@example.net');
@@ -200,6 +261,8 @@ describe('the logger itself', () => {
     expect(lines[1]).not.toMatch(EMAIL);
     expect(lines[0]).toContain('[email]');
     expect(lines[2]).toContain('ada.lovelace@example.com');
-    expect(lines.map((line) => JSON.parse(line) as { level: number }).map((entry) => entry.level)).toEqual([40, 50, 30]);
+    expect(lines.map((line) => JSON.parse(line) as { level: number }).map((entry) => entry.level)).toEqual([
+      40, 50, 30,
+    ]);
   });
 });

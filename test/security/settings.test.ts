@@ -67,13 +67,27 @@ describe('the edge settings', () => {
       timeouts: { headersMs: 2000, requestMs: 4000, keepAliveMs: 1000 },
       maxConnections: 64,
     });
-    expect(config.limits).toMatchObject({ maxDepth: 6, maxAliases: 0, maxMutationFields: 3, maxVendorCalls: 40, maxOperationNameLength: 64, maxQueryLength: 5000 });
+    expect(config.limits).toMatchObject({
+      maxDepth: 6,
+      maxAliases: 0,
+      maxMutationFields: 3,
+      maxVendorCalls: 40,
+      maxOperationNameLength: 64,
+      maxQueryLength: 5000,
+    });
     expect(config.schema).toEqual({ introspection: true, suggestions: true });
     expect(loadConfig({ ALLOWED_HOSTS: '*' }).http.allowedHosts).toBe('*');
   });
 
   it('names every bad value', () => {
-    expect(problemsOf({ ALLOWED_HOSTS: 'ok.example.com,localhost:4000,https://x.example', HTTP_HEADERS_TIMEOUT_MS: '9000', HTTP_REQUEST_TIMEOUT_MS: '5000', GRAPHQL_MAX_MUTATION_FIELDS: '0' })).toEqual([
+    expect(
+      problemsOf({
+        ALLOWED_HOSTS: 'ok.example.com,localhost:4000,https://x.example',
+        HTTP_HEADERS_TIMEOUT_MS: '9000',
+        HTTP_REQUEST_TIMEOUT_MS: '5000',
+        GRAPHQL_MAX_MUTATION_FIELDS: '0',
+      }),
+    ).toEqual([
       'HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
       'ALLOWED_HOSTS: expected host names without a port (an IPv6 address in brackets), or * alone, got "localhost:4000"',
       'ALLOWED_HOSTS: expected host names without a port (an IPv6 address in brackets), or * alone, got "https://x.example"',
@@ -88,9 +102,15 @@ describe('the authentication settings', () => {
 
   it('default to on, with nothing configured: the production entry then refuses to start, naming what to set', () => {
     const { auth } = loadConfig({});
-    expect(auth).toEqual({ mode: 'on', jwt: { audience: 'usergraph', algorithms: [], clockSkewS: 30, roleClaim: 'role' }, apiKeys: [] });
+    expect(auth).toEqual({
+      mode: 'on',
+      jwt: { audience: 'usergraph', algorithms: [], clockSkewS: 30, roleClaim: 'role' },
+      apiKeys: [],
+    });
     expect(() => requireAuthentication(auth)).toThrow(ConfigError);
-    expect(() => requireAuthentication(auth)).toThrow(/AUTH_JWT_SECRET .*AUTH_JWKS_URL or AUTH_JWKS_FILE .*AUTH_API_KEYS .*AUTH=off/);
+    expect(() => requireAuthentication(auth)).toThrow(
+      /AUTH_JWT_SECRET .*AUTH_JWKS_URL or AUTH_JWKS_FILE .*AUTH_API_KEYS .*AUTH=off/,
+    );
     expect(() => requireAuthentication(loadConfig({ AUTH: 'off' }).auth)).not.toThrow();
   });
 
@@ -125,7 +145,10 @@ describe('the authentication settings', () => {
 
   it('names every bad value without echoing a secret', () => {
     const privateKeys = join(dir, 'private.json');
-    writeFileSync(privateKeys, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'secret-part' }] }));
+    writeFileSync(
+      privateKeys,
+      JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'secret-part' }] }),
+    );
     const problems = problemsOf({
       AUTH: 'maybe',
       AUTH_JWT_SECRET: 'too-short',
@@ -143,7 +166,9 @@ describe('the authentication settings', () => {
       'AUTH_API_KEYS: the name "ok" is given twice',
     ]);
     expect(problems.join('\n')).not.toContain('too-short');
-    expect(problemsOf({ AUTH_JWKS_FILE: join(dir, 'missing.json'), AUTH_JWT_ISSUER: 'x' })).toEqual([`AUTH_JWKS_FILE: cannot read a JSON key set from "${join(dir, 'missing.json')}" (ENOENT)`]);
+    expect(problemsOf({ AUTH_JWKS_FILE: join(dir, 'missing.json'), AUTH_JWT_ISSUER: 'x' })).toEqual([
+      `AUTH_JWKS_FILE: cannot read a JSON key set from "${join(dir, 'missing.json')}" (ENOENT)`,
+    ]);
     expect(problemsOf({ AUTH_JWKS_URL: 'https://id.example.com/jwks' })).toEqual([
       'AUTH_JWT_ISSUER: required with AUTH_JWKS_URL or AUTH_JWKS_FILE (the identity provider signs tokens for others too)',
     ]);

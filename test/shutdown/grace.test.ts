@@ -15,7 +15,16 @@ import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
  */
 
 const KEY = 'grace-create-ada';
-const INPUT = { email: 'ada.grace@example.org', password: 'Grace-Test-Pass-9', firstName: 'Ada', lastName: 'Grace', country: 'India', accountId: '2', username: 'ada.grace', idempotencyKey: KEY };
+const INPUT = {
+  email: 'ada.grace@example.org',
+  password: 'Grace-Test-Pass-9',
+  firstName: 'Ada',
+  lastName: 'Grace',
+  country: 'India',
+  accountId: '2',
+  username: 'ada.grace',
+  idempotencyKey: KEY,
+};
 const CREATE = `mutation Create($input: CreateUserInput!) {
   createUser(input: $input) { user { id } results { source status externalId } userErrors { code } replayed }
 }`;
@@ -53,7 +62,8 @@ describe('a stop whose grace runs out', () => {
     RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === INPUT.email).length,
     ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === INPUT.email).length,
     GREENARROW: vendors.simulators.GREENARROW.store.all().filter((user) => user.email === INPUT.email).length,
-    USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === INPUT.email).length,
+    USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === INPUT.email)
+      .length,
   });
 
   it('journals the mutation INTERRUPTED with the hung step uncertain, answers 503, exits 0, and a replay finishes it', async () => {
@@ -66,13 +76,23 @@ describe('a stop whose grace runs out', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
       body: JSON.stringify({ query: CREATE, variables: { input: INPUT } }),
-    }).then(async (response) => ({ status: response.status, connection: response.headers.get('connection'), body: (await response.json()) as { errors?: { extensions?: { code?: string } }[] } }));
+    }).then(async (response) => ({
+      status: response.status,
+      connection: response.headers.get('connection'),
+      body: (await response.json()) as { errors?: { extensions?: { code?: string } }[] },
+    }));
     await eventually(async () => (await opened.journal.operationByKey(KEY)) !== null, 'the operation to be journaled');
     const operation = (await opened.journal.operationByKey(KEY))!;
-    const states = async () => Object.fromEntries((await opened.journal.steps(operation.id)).map((step) => [step.source, step.state]));
+    const states = async () =>
+      Object.fromEntries((await opened.journal.steps(operation.id)).map((step) => [step.source, step.state]));
     await eventually(async () => {
       const now = await states();
-      return now['RAINMAKER'] === 'SUCCEEDED' && now['ENGAGEMENT'] === 'SUCCEEDED' && now['USER_MANAGEMENT'] === 'SUCCEEDED' && now['GREENARROW'] === 'STARTED';
+      return (
+        now['RAINMAKER'] === 'SUCCEEDED' &&
+        now['ENGAGEMENT'] === 'SUCCEEDED' &&
+        now['USER_MANAGEMENT'] === 'SUCCEEDED' &&
+        now['GREENARROW'] === 'STARTED'
+      );
     }, 'three vendors to be written and GreenArrow to hang');
 
     first.process.kill('SIGTERM');
@@ -83,12 +103,23 @@ describe('a stop whose grace runs out', () => {
     expect(answered.body.errors?.[0]?.extensions?.code).toBe('SHUTDOWN_INTERRUPTED');
 
     expect(await opened.journal.operation(operation.id)).toMatchObject({ state: 'INTERRUPTED', payload: null });
-    expect(await states()).toEqual({ ENGAGEMENT: 'SUCCEEDED', GREENARROW: 'STARTED', RAINMAKER: 'SUCCEEDED', USER_MANAGEMENT: 'SUCCEEDED' });
+    expect(await states()).toEqual({
+      ENGAGEMENT: 'SUCCEEDED',
+      GREENARROW: 'STARTED',
+      RAINMAKER: 'SUCCEEDED',
+      USER_MANAGEMENT: 'SUCCEEDED',
+    });
     expect(records()).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 0, USER_MANAGEMENT: 1 });
-    const report = first.logs.find((line) => line['msg'] === 'operation interrupted by this stop; replay its idempotency key to finish it');
+    const report = first.logs.find(
+      (line) => line['msg'] === 'operation interrupted by this stop; replay its idempotency key to finish it',
+    );
     expect(report).toMatchObject({
       operation: { id: operation.id, mutation: 'createUser', idempotencyKey: KEY },
-      written: expect.arrayContaining([expect.objectContaining({ source: 'RAINMAKER' }), expect.objectContaining({ source: 'ENGAGEMENT' }), expect.objectContaining({ source: 'USER_MANAGEMENT' })]),
+      written: expect.arrayContaining([
+        expect.objectContaining({ source: 'RAINMAKER' }),
+        expect.objectContaining({ source: 'ENGAGEMENT' }),
+        expect.objectContaining({ source: 'USER_MANAGEMENT' }),
+      ]),
       uncertain: [{ source: 'GREENARROW', action: 'create' }],
     });
     expect(first.logs.at(-1)?.['msg']).toBe('stopped');
@@ -96,10 +127,17 @@ describe('a stop whose grace runs out', () => {
     // The next start does not report it again (it is no dead process's), and its key finishes it.
     vendors.simulators.GREENARROW.clearFaults();
     const second = await start();
-    const replay = await post<{ createUser: { results: { source: string; status: string }[]; userErrors: unknown[]; replayed: boolean } }>(second, CREATE, { input: INPUT });
+    const replay = await post<{
+      createUser: { results: { source: string; status: string }[]; userErrors: unknown[]; replayed: boolean };
+    }>(second, CREATE, { input: INPUT });
     expect(replay.data?.createUser.userErrors).toEqual([]);
     expect(replay.data?.createUser.replayed).toBe(true);
-    expect(replay.data?.createUser.results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(replay.data?.createUser.results.map((result) => result.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+    ]);
     expect(records()).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
     expect(await opened.journal.operation(operation.id)).toMatchObject({ state: 'COMPLETED' });
     second.process.kill('SIGTERM');

@@ -53,7 +53,15 @@ interface Sent {
 
 function input(email: string) {
   const local = email.split('@')[0]!;
-  return { email, password: 'Sigterm-Pass-9', firstName: 'Sig', lastName: local, country: 'India', accountId: '2', username: local };
+  return {
+    email,
+    password: 'Sigterm-Pass-9',
+    firstName: 'Sig',
+    lastName: local,
+    country: 'India',
+    accountId: '2',
+    username: local,
+  };
 }
 
 function body(email: string): string {
@@ -132,7 +140,8 @@ describe('SIGTERM during a burst of createUser', () => {
   const sockets: Socket[] = [];
 
   afterAll(async () => {
-    if (gateway && gateway.process.exitCode === null && gateway.process.signalCode === null) gateway.process.kill('SIGKILL');
+    if (gateway && gateway.process.exitCode === null && gateway.process.signalCode === null)
+      gateway.process.kill('SIGKILL');
     await gateway?.exited;
     for (const socket of sockets) socket.destroy();
     await Promise.all(pools.map((pool) => pool.destroy()));
@@ -144,10 +153,22 @@ describe('SIGTERM during a burst of createUser', () => {
   /** Who holds a record for `email`, by vendor, with its id. */
   function holders(email: string): Record<string, string[]> {
     const found: Record<string, string[]> = {
-      RAINMAKER: vendors.simulators.RAINMAKER.store.all().filter((user) => user.userName === email).map((user) => user.userName),
-      ENGAGEMENT: vendors.simulators.ENGAGEMENT.store.all().filter((member) => member.email === email).map((member) => String(member.id)),
-      GREENARROW: vendors.simulators.GREENARROW.store.all().filter((user) => user.email === email).map((user) => String(user.id)),
-      USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store.all().filter((user) => user.emailAddress === email).map((user) => String(user.id)),
+      RAINMAKER: vendors.simulators.RAINMAKER.store
+        .all()
+        .filter((user) => user.userName === email)
+        .map((user) => user.userName),
+      ENGAGEMENT: vendors.simulators.ENGAGEMENT.store
+        .all()
+        .filter((member) => member.email === email)
+        .map((member) => String(member.id)),
+      GREENARROW: vendors.simulators.GREENARROW.store
+        .all()
+        .filter((user) => user.email === email)
+        .map((user) => String(user.id)),
+      USER_MANAGEMENT: vendors.simulators.USER_MANAGEMENT.store
+        .all()
+        .filter((user) => user.emailAddress === email)
+        .map((user) => String(user.id)),
     };
     return Object.fromEntries(Object.entries(found).filter(([, ids]) => ids.length > 0));
   }
@@ -194,12 +215,19 @@ describe('SIGTERM during a burst of createUser', () => {
         .request({
           path: '/graphql',
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}`, 'x-request-id': request.requestId },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${TEST_API_KEY}`,
+            'x-request-id': request.requestId,
+          },
           body: body(request.email),
         })
         .then(
           async (response): Promise<Ending> => ending(response.statusCode, await response.body.text()),
-          (error: Error): Ending => ({ kind: 'no answer', error: `${error.name}: ${(error as { code?: string }).code ?? error.message}` }),
+          (error: Error): Ending => ({
+            kind: 'no answer',
+            error: `${error.name}: ${(error as { code?: string }).code ?? error.message}`,
+          }),
         );
       sent.push({ ...request, ending: answer });
     };
@@ -208,7 +236,9 @@ describe('SIGTERM during a burst of createUser', () => {
     const busy = new Pool(origin, { connections: 4, pipelining: 1 });
     const idle = new Pool(origin, { connections: 2, pipelining: 1 });
     pools.push(busy, idle);
-    await Promise.all([0, 1].map(() => idle.request({ path: '/healthz', method: 'GET' }).then((response) => response.body.text())));
+    await Promise.all(
+      [0, 1].map(() => idle.request({ path: '/healthz', method: 'GET' }).then((response) => response.body.text())),
+    );
     for (let burst = 0; burst < 8; burst += 1) viaPool(busy, 'burst before the signal, kept-alive pool');
 
     // Two raw kept-alive connections, each with a createUser in flight; a second one is pipelined after the signal.
@@ -227,9 +257,12 @@ describe('SIGTERM during a burst of createUser', () => {
     partial.write(`POST /graphql HTTP/1.1\r\nHost: ${host}\r\n`);
 
     // The raw connections' requests are being served (a vendor was asked on their behalf), and creates are in flight.
-    const logged = (requestId: string) => running.logs.some((line) => line['msg'] === 'vendor call' && line['requestId'] === requestId);
+    const logged = (requestId: string) =>
+      running.logs.some((line) => line['msg'] === 'vendor call' && line['requestId'] === requestId);
     await eventually(async () => {
-      const rows = await opened.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM operation_steps WHERE state = 'STARTED' AND action = 'create'`);
+      const rows = await opened.db.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM operation_steps WHERE state = 'STARTED' AND action = 'create'`,
+      );
       return rows[0]!.n >= 8 && pipelinedFirst.every((request) => logged(request.requestId));
     }, 'several creates to be in flight');
 
@@ -256,26 +289,35 @@ describe('SIGTERM during a burst of createUser', () => {
       const answers = pipelinedAnswers[index]!;
       const byOrder = answers.then((all) => all.map((answer) => ending(answer.status, answer.text)));
       const first = byOrder.then((all): Ending => all[0] ?? { kind: 'no answer', error: 'connection closed' });
-      const second = byOrder.then((all): Ending => all[1] ?? { kind: 'no answer', error: 'connection closed after the first answer' });
+      const second = byOrder.then(
+        (all): Ending => all[1] ?? { kind: 'no answer', error: 'connection closed after the first answer' },
+      );
       sent.push({ ...pipelinedFirst[index]!, ending: first }, { ...pipelinedSecond[index]!, ending: second });
       void socket;
     }
     sent.push({
       ...partialRequest,
-      ending: partialAnswers.then((all): Ending => (all[0] ? ending(all[0].status, all[0].text) : { kind: 'no answer', error: 'connection closed' })),
+      ending: partialAnswers.then((all): Ending =>
+        all[0] ? ending(all[0].status, all[0].text) : { kind: 'no answer', error: 'connection closed' },
+      ),
     });
 
     expect(await running.exited).toBe(0);
     const endings = await Promise.all(sent.map(async (request) => ({ ...request, ending: await request.ending })));
 
     // The vendor calls each request made, by the request id on the gateway's log line of each call.
-    const callsOf = (requestId: string) => running.logs.filter((line) => line['msg'] === 'vendor call' && line['requestId'] === requestId).length;
+    const callsOf = (requestId: string) =>
+      running.logs.filter((line) => line['msg'] === 'vendor call' && line['requestId'] === requestId).length;
     const operations = await opened.db.query<{ id: string }>('SELECT id FROM operations ORDER BY id');
     const journal = await Promise.all(
-      operations.map(async ({ id }) => ({ operation: (await opened.journal.operation(id)) as Operation, steps: await opened.journal.steps(id) })),
+      operations.map(async ({ id }) => ({
+        operation: (await opened.journal.operation(id)) as Operation,
+        steps: await opened.journal.steps(id),
+      })),
     );
     // RainMaker's id is the email: it names the person of every operation that got that far.
-    const journalOf = (email: string) => journal.filter(({ steps }) => steps.some((step) => step.source === 'RAINMAKER' && step.externalId === email));
+    const journalOf = (email: string) =>
+      journal.filter(({ steps }) => steps.some((step) => step.source === 'RAINMAKER' && step.externalId === email));
 
     const summary: Record<string, Record<string, number>> = {};
     for (const request of endings) {
@@ -296,10 +338,18 @@ describe('SIGTERM during a burst of createUser', () => {
         const recorded = journalOf(email);
         expect(recorded.map(({ operation }) => operation.state)).toEqual(['COMPLETED']);
         expect((recorded[0]!.operation.payload as Payload & { userId: string }).userId).toBe(payload.user!.id);
-        expect(Object.fromEntries(payload.results.map((result) => [result.source, [result.externalId]]))).toEqual(holders(email));
+        expect(Object.fromEntries(payload.results.map((result) => [result.source, [result.externalId]]))).toEqual(
+          holders(email),
+        );
       } else {
         // Refused, or never read: nothing of it ran.
-        expect([requestId, how, callsOf(requestId), holders(email), journalOf(email).length]).toEqual([requestId, how, 0, {}, 0]);
+        expect([requestId, how, callsOf(requestId), holders(email), journalOf(email).length]).toEqual([
+          requestId,
+          how,
+          0,
+          {},
+          0,
+        ]);
         if (end.kind === 'refused') expect(end.status).toBe(503);
       }
     }
@@ -309,19 +359,32 @@ describe('SIGTERM during a burst of createUser', () => {
     expect(summary['burst before the signal, kept-alive pool']?.['answered 200']).toBeGreaterThanOrEqual(4);
     expect(summary['before the signal, raw kept-alive connection']).toEqual({ 'answered 200': 2 });
     expect(['refused', 'no answer']).toContain(Object.keys(summary['begun before the signal, completed after it']!)[0]);
-    for (const how of ['after the signal, kept-alive pool with busy connections', 'after the signal, kept-alive pool with idle connections', 'after the signal, pipelined on a raw kept-alive connection']) {
+    for (const how of [
+      'after the signal, kept-alive pool with busy connections',
+      'after the signal, kept-alive pool with idle connections',
+      'after the signal, pipelined on a raw kept-alive connection',
+    ]) {
       expect([how, summary[how]?.['answered 200']]).toEqual([how, undefined]);
     }
 
     // Record by record: every operation finished; each step that says a record exists is one a
     // vendor holds, each rolled back or failed one is not; and nothing a vendor holds is unaccounted for.
-    expect(journal.filter(({ operation }) => operation.state !== 'COMPLETED' && operation.state !== 'FAILED').map(({ operation }) => operation.state)).toEqual([]);
+    expect(
+      journal
+        .filter(({ operation }) => operation.state !== 'COMPLETED' && operation.state !== 'FAILED')
+        .map(({ operation }) => operation.state),
+    ).toEqual([]);
     for (const { operation, steps } of journal) {
-      expect([operation.id, steps.filter((step: OperationStep) => step.state === 'STARTED')]).toEqual([operation.id, []]);
+      expect([operation.id, steps.filter((step: OperationStep) => step.state === 'STARTED')]).toEqual([
+        operation.id,
+        [],
+      ]);
       const email = steps.find((step) => step.source === 'RAINMAKER')!.externalId!;
       const held = holders(email);
       for (const step of steps.filter((candidate) => candidate.action === 'create')) {
-        const undone = steps.some((other) => other.source === step.source && other.action === 'compensate' && other.state === 'COMPENSATED');
+        const undone = steps.some(
+          (other) => other.source === step.source && other.action === 'compensate' && other.state === 'COMPENSATED',
+        );
         const expected = step.state === 'SUCCEEDED' && !undone ? [step.externalId] : undefined;
         expect([operation.id, step.source, held[step.source]]).toEqual([operation.id, step.source, expected]);
       }

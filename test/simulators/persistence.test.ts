@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Source } from '../../src/domain/types';
@@ -47,7 +56,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The state file's envelope and the store's state, as JSON. */
 function readState(file: string): { simulator: string; version: number; state: Record<string, unknown> } {
-  return JSON.parse(readFileSync(file, 'utf8')) as { simulator: string; version: number; state: Record<string, unknown> };
+  return JSON.parse(readFileSync(file, 'utf8')) as {
+    simulator: string;
+    version: number;
+    state: Record<string, unknown>;
+  };
 }
 
 /** Checks what every state file must be after writes: no plain password, owner-only, nothing half-written beside it. */
@@ -60,7 +73,14 @@ function expectSafeStateFile(file: string): void {
 
 /** Datasource settings for each simulator: no retries, so every write reaches the simulator exactly once. */
 function rainMakerSettings(sim: RainMakerSimulator) {
-  return { baseUrl: sim.url, ...RAINMAKER_CREDENTIALS, region: 'us-east-1', service: 'execute-api', apiVersion: 'v1', ...TRANSPORT };
+  return {
+    baseUrl: sim.url,
+    ...RAINMAKER_CREDENTIALS,
+    region: 'us-east-1',
+    service: 'execute-api',
+    apiVersion: 'v1',
+    ...TRANSPORT,
+  };
 }
 function engagementSettings(sim: EngagementSimulator) {
   return { baseUrl: sim.url, ...BASIC, pageSize: 100, ...TRANSPORT };
@@ -109,7 +129,9 @@ describe('RainMaker simulator state', () => {
       expect(second.store.verifyPassword(email, PASSWORDS.first)).toBe(false);
       expect(second.store.has(seeded)).toBe(false);
       // Over HTTP too: the restored user is a duplicate, the deleted one is gone.
-      await expect(again.createUser({ userName: email, password: PASSWORDS.second })).rejects.toMatchObject({ code: 'VENDOR_CONFLICT' });
+      await expect(again.createUser({ userName: email, password: PASSWORDS.second })).rejects.toMatchObject({
+        code: 'VENDOR_CONFLICT',
+      });
       await expect(again.deleteUser(seeded)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
     } finally {
       await again.close();
@@ -158,7 +180,10 @@ describe('Engagement simulator state', () => {
       const next = await again.createMember(member(2));
       expect(Number(next.externalId)).toBe(Number(created) + 1);
       // The email index was rebuilt: the restored member is still a duplicate, with its id.
-      await expect(again.createMember(member(1))).rejects.toMatchObject({ code: 'VENDOR_CONFLICT', existingId: created });
+      await expect(again.createMember(member(1))).rejects.toMatchObject({
+        code: 'VENDOR_CONFLICT',
+        existingId: created,
+      });
       await expect(again.deleteMember('3')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
     } finally {
       await again.close();
@@ -195,8 +220,10 @@ describe('GreenArrow simulator state', () => {
     let created: string;
     let doomed: string;
     try {
-      created = (await source.createUser({ email: 'persisted.ga@example.com', password: PASSWORDS.first, permissions })).externalId;
-      doomed = (await source.createUser({ email: 'doomed.ga@example.com', password: PASSWORDS.second, permissions })).externalId;
+      created = (await source.createUser({ email: 'persisted.ga@example.com', password: PASSWORDS.first, permissions }))
+        .externalId;
+      doomed = (await source.createUser({ email: 'doomed.ga@example.com', password: PASSWORDS.second, permissions }))
+        .externalId;
       await source.updateUser(created, { password: PASSWORDS.changed, permissions: { api: 'NONE' } });
       await source.deleteUser(doomed);
     } finally {
@@ -211,12 +238,18 @@ describe('GreenArrow simulator state', () => {
     const again = new GreenArrowSource(greenArrowSettings(second), { logger: silentLogger });
     try {
       expect(second.store.mailClasses).toEqual(mailClasses);
-      expect(await again.getUser(created)).toMatchObject({ externalId: created, email: 'persisted.ga@example.com', permissions: { ...permissions, api: 'NONE' } });
+      expect(await again.getUser(created)).toMatchObject({
+        externalId: created,
+        email: 'persisted.ga@example.com',
+        permissions: { ...permissions, api: 'NONE' },
+      });
       expect(second.store.verifyPassword(created, PASSWORDS.changed)).toBe(true);
       await expect(again.getUser(doomed)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
       const next = await again.createUser({ email: 'next.ga@example.com', password: PASSWORDS.second, permissions });
       expect(Number(next.externalId)).toBe(Number(doomed) + 1);
-      await expect(again.createUser({ email: 'PERSISTED.ga@example.com', password: PASSWORDS.second, permissions })).rejects.toMatchObject({ code: 'VENDOR_CONFLICT' });
+      await expect(
+        again.createUser({ email: 'PERSISTED.ga@example.com', password: PASSWORDS.second, permissions }),
+      ).rejects.toMatchObject({ code: 'VENDOR_CONFLICT' });
     } finally {
       await again.close();
       await second.close();
@@ -233,7 +266,15 @@ describe('user-management simulator state', () => {
     const source = new UserManagementSource(userManagementSettings(first), { logger: silentLogger });
     let created: string;
     try {
-      created = (await source.addUser({ displayName: 'Per Sisted', email: 'persisted.um@example.com', accountId: '3', username: 'persisted', password: PASSWORDS.first })).externalId;
+      created = (
+        await source.addUser({
+          displayName: 'Per Sisted',
+          email: 'persisted.um@example.com',
+          accountId: '3',
+          username: 'persisted',
+          password: PASSWORDS.first,
+        })
+      ).externalId;
       await source.modifyUser(created, { username: 'persisted.renamed', password: PASSWORDS.changed });
       await source.deleteUser('1');
     } finally {
@@ -247,18 +288,44 @@ describe('user-management simulator state', () => {
     expect(await start(second, file)).toBe(true);
     const again = new UserManagementSource(userManagementSettings(second), { logger: silentLogger });
     try {
-      expect(await again.getUser(created)).toMatchObject({ username: 'persisted.renamed', accountId: '3', email: 'persisted.um@example.com' });
+      expect(await again.getUser(created)).toMatchObject({
+        username: 'persisted.renamed',
+        accountId: '3',
+        email: 'persisted.um@example.com',
+      });
       expect(second.store.verifyPassword(created, PASSWORDS.changed)).toBe(true);
       expect(second.store.accounts().map((account) => account.id)).toEqual(['1', '2', '3']);
       await expect(again.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
-      const next = await again.addUser({ displayName: 'Next One', email: 'next.um@example.com', accountId: '1', username: 'next.um', password: PASSWORDS.second });
+      const next = await again.addUser({
+        displayName: 'Next One',
+        email: 'next.um@example.com',
+        accountId: '1',
+        username: 'next.um',
+        password: PASSWORDS.second,
+      });
       expect(Number(next.externalId)).toBe(Number(created) + 1);
       // The username index was rebuilt: the renamed user's new name is taken, the old one free.
-      await expect(again.addUser({ displayName: 'Clash', email: 'clash@example.com', accountId: '1', username: 'persisted.renamed', password: PASSWORDS.second })).rejects.toMatchObject({
+      await expect(
+        again.addUser({
+          displayName: 'Clash',
+          email: 'clash@example.com',
+          accountId: '1',
+          username: 'persisted.renamed',
+          password: PASSWORDS.second,
+        }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         existingId: created,
       });
-      await expect(again.addUser({ displayName: 'Old Name', email: 'old.name@example.com', accountId: '1', username: 'persisted', password: PASSWORDS.second })).resolves.toMatchObject({
+      await expect(
+        again.addUser({
+          displayName: 'Old Name',
+          email: 'old.name@example.com',
+          accountId: '1',
+          username: 'persisted',
+          password: PASSWORDS.second,
+        }),
+      ).resolves.toMatchObject({
         username: 'persisted',
       });
     } finally {
@@ -273,10 +340,19 @@ describe('user-management simulator state', () => {
     await start(sim, stateFile);
     sim.setFault('addUser', { hang: 'afterWork' });
     const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
-    const unanswered = source.addUser({ displayName: 'Hung Up', email: 'hung.up@example.com', accountId: '2', username: 'hung.up', password: PASSWORDS.first }).catch((error: unknown) => error);
+    const unanswered = source
+      .addUser({
+        displayName: 'Hung Up',
+        email: 'hung.up@example.com',
+        accountId: '2',
+        username: 'hung.up',
+        password: PASSWORDS.first,
+      })
+      .catch((error: unknown) => error);
     try {
       // The simulator never answers, so wait for the file to show the user, then drop the connection.
-      const saved = () => (readState(stateFile).state['users'] as { username: string }[]).some((user) => user.username === 'hung.up');
+      const saved = () =>
+        (readState(stateFile).state['users'] as { username: string }[]).some((user) => user.username === 'hung.up');
       await eventually(saved, 'the unanswered create to reach the state file');
     } finally {
       await sim.close();
@@ -293,9 +369,20 @@ describe('user-management simulator state', () => {
     rmSync(stateFile);
     sim.setFault('addUser', { status: 503 });
     const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
-    const wrongKey = new UserManagementSource({ ...userManagementSettings(sim), apiKey: 'wrong-key' }, { logger: silentLogger });
+    const wrongKey = new UserManagementSource(
+      { ...userManagementSettings(sim), apiKey: 'wrong-key' },
+      { logger: silentLogger },
+    );
     try {
-      await expect(source.addUser({ displayName: 'No One', email: 'no.one@example.com', accountId: '2', username: 'no.one', password: PASSWORDS.first })).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(
+        source.addUser({
+          displayName: 'No One',
+          email: 'no.one@example.com',
+          accountId: '2',
+          username: 'no.one',
+          password: PASSWORDS.first,
+        }),
+      ).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       await expect(wrongKey.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
     } finally {
       await wrongKey.close();
@@ -342,7 +429,7 @@ describe('a state file that is not a valid state', () => {
     expect(refusal(name, file)).toMatch(/is not JSON/);
   });
 
-  it('is refused when it holds another simulator\'s state', () => {
+  it("is refused when it holds another simulator's state", () => {
     const file = join(freshDir(), 'rainmaker.json');
     const engagement = freshStateFile('engagement');
     copyFileSync(engagement, file);
@@ -362,7 +449,9 @@ describe('a state file that is not a valid state', () => {
     writeFileSync(file, JSON.stringify(saved));
     const sim = sims.rainmaker();
     const before = sim.store.all();
-    expect(() => sim.persistTo(file)).toThrow(/does not hold a valid state \(RainMakerStore: users\.2\.passwordHash: must be 64 hex digits/);
+    expect(() => sim.persistTo(file)).toThrow(
+      /does not hold a valid state \(RainMakerStore: users\.2\.passwordHash: must be 64 hex digits/,
+    );
     expect(sim.store.all()).toEqual(before);
   });
 
@@ -370,15 +459,22 @@ describe('a state file that is not a valid state', () => {
   const contradictions: [keyof typeof sims, (state: Record<string, unknown>) => void, RegExp][] = [
     ['engagement', (state) => void (state['nextId'] = 3), /nextId 3 must be above every member id/],
     ['greenarrow', (state) => void (state['mailClasses'] = []), /names mail class \d+, which is not in mailClasses/],
-    ['user-management', (state) => void (records(state, 'users')[1]!['username'] = records(state, 'users')[0]!['username']), /username \S+ appears twice/],
+    [
+      'user-management',
+      (state) => void (records(state, 'users')[1]!['username'] = records(state, 'users')[0]!['username']),
+      /username \S+ appears twice/,
+    ],
   ];
-  it.each(contradictions)('is refused by the %s simulator when its records contradict each other', (name, corrupt, expected) => {
-    const file = freshStateFile(name);
-    const saved = readState(file);
-    corrupt(saved.state);
-    writeFileSync(file, JSON.stringify(saved));
-    expect(refusal(name, file)).toMatch(expected);
-  });
+  it.each(contradictions)(
+    'is refused by the %s simulator when its records contradict each other',
+    (name, corrupt, expected) => {
+      const file = freshStateFile(name);
+      const saved = readState(file);
+      corrupt(saved.state);
+      writeFileSync(file, JSON.stringify(saved));
+      expect(refusal(name, file)).toMatch(expected);
+    },
+  );
 
   it('is replaced atomically: a .tmp left by a killed write is overwritten and gone after the next write', async () => {
     const file = join(freshDir(), 'user-management.json');
@@ -387,13 +483,21 @@ describe('a state file that is not a valid state', () => {
     writeFileSync(`${file}.tmp`, '{"torn": ', { mode: 0o644 });
     const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
     try {
-      await source.addUser({ displayName: 'After Kill', email: 'after.kill@example.com', accountId: '1', username: 'after.kill', password: PASSWORDS.first });
+      await source.addUser({
+        displayName: 'After Kill',
+        email: 'after.kill@example.com',
+        accountId: '1',
+        username: 'after.kill',
+        password: PASSWORDS.first,
+      });
     } finally {
       await source.close();
       await sim.close();
     }
     expectSafeStateFile(file);
-    expect(readState(file).state['users']).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'after.kill' })]));
+    expect(readState(file).state['users']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ username: 'after.kill' })]),
+    );
   });
 
   it('stops the gateway at startup with the same message, leaving nothing running', async () => {
@@ -401,7 +505,9 @@ describe('a state file that is not a valid state', () => {
     const file = join(dataDir, 'simulators', 'greenarrow.json');
     sims.greenarrow().persistTo(file);
     writeFileSync(file, '');
-    await expect(bootGateway({ DATA_DIR: dataDir })).rejects.toThrow(`The greenarrow simulator's state file ${file} is not JSON (corrupt?); delete it to start over`);
+    await expect(bootGateway({ DATA_DIR: dataDir })).rejects.toThrow(
+      `The greenarrow simulator's state file ${file} is not JSON (corrupt?); delete it to start over`,
+    );
   });
 });
 
@@ -424,7 +530,12 @@ const USER = `query User($email: String!) {
 
 interface CreatePayload {
   user: { id: string; email: string; identities: { source: Source; externalId: string }[] } | null;
-  results: { source: Source; status: string; externalId: string | null; error: { code: string; message: string } | null }[];
+  results: {
+    source: Source;
+    status: string;
+    externalId: string | null;
+    error: { code: string; message: string } | null;
+  }[];
   userErrors: unknown[];
 }
 
@@ -464,7 +575,9 @@ function expectedUser(n: number, id: string, identities: Record<Source, string>)
 
 /** The vendor ids a create answered, by vendor in alphabetical order (as identities are compared). */
 const byVendor = (payload: CreatePayload) =>
-  Object.fromEntries(payload.results.map((result) => [result.source, result.externalId]).sort(([a], [b]) => a!.localeCompare(b!))) as Record<Source, string>;
+  Object.fromEntries(
+    payload.results.map((result) => [result.source, result.externalId]).sort(([a], [b]) => a!.localeCompare(b!)),
+  ) as Record<Source, string>;
 
 describe('the gateway restarted on the same data directory', () => {
   let app: BootedGateway | undefined;
@@ -479,7 +592,11 @@ describe('the gateway restarted on the same data directory', () => {
     const payload = response.data!.createUser;
     expect(payload.userErrors).toEqual([]);
     expect(payload.results.map((result) => [result.source, result.status, result.error])).toEqual(
-      (['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'] as const).map((source) => [source, 'SUCCEEDED', null]),
+      (['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'] as const).map((source) => [
+        source,
+        'SUCCEEDED',
+        null,
+      ]),
     );
     return payload;
   }
@@ -508,7 +625,12 @@ describe('the gateway restarted on the same data directory', () => {
     }
     expect(second.user!.id).not.toBe(first.user!.id);
     const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = app.simulators.endpoints;
-    const credentials = [RAINMAKER!.secretAccessKey, ENGAGEMENT!.password, GREENARROW!.password, USER_MANAGEMENT!.apiKey];
+    const credentials = [
+      RAINMAKER!.secretAccessKey,
+      ENGAGEMENT!.password,
+      GREENARROW!.password,
+      USER_MANAGEMENT!.apiKey,
+    ];
     for (const simulator of Object.values(app.simulators.simulators)) {
       const file = simulatorStateFile(dataDir, simulator)!;
       expectSafeStateFile(file);
@@ -519,7 +641,13 @@ describe('the gateway restarted on the same data directory', () => {
 
   it('keeps what a killed gateway process created (SIGKILL)', async () => {
     const dataDir = freshDir();
-    const ports = { PORT: '0', SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' };
+    const ports = {
+      PORT: '0',
+      SIM_RAINMAKER_PORT: '0',
+      SIM_ENGAGEMENT_PORT: '0',
+      SIM_GREENARROW_PORT: '0',
+      SIM_USER_MANAGEMENT_PORT: '0',
+    };
     let gateway: GatewayProcess | undefined;
     let payload: CreatePayload;
     try {
@@ -527,7 +655,12 @@ describe('the gateway restarted on the same data directory', () => {
       const response = await post<{ createUser: CreatePayload }>(gateway, CREATE, { input: person(3) });
       expect(response.errors).toBeUndefined();
       payload = response.data!.createUser;
-      expect(payload.results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(payload.results.map((result) => result.status)).toEqual([
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+      ]);
     } finally {
       gateway?.process.kill('SIGKILL');
       await gateway?.exited;

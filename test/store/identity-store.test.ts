@@ -78,7 +78,10 @@ describe('IdentityStore', () => {
     });
 
     it('accepts a phone-only user and refuses one with neither email nor phone', async () => {
-      await expect(identities.createUser({ phone: '+15550101' })).resolves.toMatchObject({ email: null, phone: '+15550101' });
+      await expect(identities.createUser({ phone: '+15550101' })).resolves.toMatchObject({
+        email: null,
+        phone: '+15550101',
+      });
       await expect(identities.createUser({ email: ' ', phone: null })).rejects.toThrow(TypeError);
     });
 
@@ -103,7 +106,10 @@ describe('IdentityStore', () => {
         identities.createUser({ email: 'one@example.com' }),
         identities.createUser({ email: 'two@example.com' }),
       ]);
-      await expect(identities.updateUser(second!.id, { email: 'ONE@example.com' })).rejects.toMatchObject({ code: 'EMAIL_TAKEN', existingUserId: first!.id });
+      await expect(identities.updateUser(second!.id, { email: 'ONE@example.com' })).rejects.toMatchObject({
+        code: 'EMAIL_TAKEN',
+        existingUserId: first!.id,
+      });
       await expect(identities.updateUser('usr_missing', { phone: '+1' })).rejects.toBeInstanceOf(UserNotFoundError);
       await expect(identities.updateUser(first!.id, { email: null, phone: null })).rejects.toThrow(TypeError);
     });
@@ -127,7 +133,10 @@ describe('IdentityStore', () => {
     });
 
     it('creates one user when two importers find the same new email at once', async () => {
-      const results = await Promise.all([identities.findOrCreateByEmail('same@example.com'), identities.findOrCreateByEmail('SAME@example.com')]);
+      const results = await Promise.all([
+        identities.findOrCreateByEmail('same@example.com'),
+        identities.findOrCreateByEmail('SAME@example.com'),
+      ]);
       expect(results.map((result) => result.created).sort()).toEqual([false, true]);
       expect(results[0]!.user.id).toBe(results[1]!.user.id);
     });
@@ -138,42 +147,92 @@ describe('IdentityStore', () => {
       const user = await identities.createUser({ email: 'link@example.com' });
       const linkedAt = time.clock();
       const linked = await identities.link(user.id, { source: 'RAINMAKER', externalId: 'rm-1', status: 'PENDING' });
-      expect(linked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'PENDING', linkedAt, syncedAt: linkedAt, email: null, username: null });
+      expect(linked).toEqual({
+        source: 'RAINMAKER',
+        externalId: 'rm-1',
+        status: 'PENDING',
+        linkedAt,
+        syncedAt: linkedAt,
+        email: null,
+        username: null,
+      });
       time.advance(60_000);
       const relinked = await identities.link(user.id, { source: 'RAINMAKER', externalId: 'rm-1', status: 'ACTIVE' });
-      expect(relinked).toEqual({ source: 'RAINMAKER', externalId: 'rm-1', status: 'ACTIVE', linkedAt, syncedAt: time.clock(), email: null, username: null });
+      expect(relinked).toEqual({
+        source: 'RAINMAKER',
+        externalId: 'rm-1',
+        status: 'ACTIVE',
+        linkedAt,
+        syncedAt: time.clock(),
+        email: null,
+        username: null,
+      });
     });
 
     it('refuses to move a vendor record to another user, and to link to a user that does not exist', async () => {
-      const [owner, other] = [await identities.createUser({ email: 'owner@example.com' }), await identities.createUser({ email: 'other@example.com' })];
+      const [owner, other] = [
+        await identities.createUser({ email: 'owner@example.com' }),
+        await identities.createUser({ email: 'other@example.com' }),
+      ];
       await identities.link(owner.id, { source: 'ENGAGEMENT', externalId: 'e-1', status: 'ACTIVE' });
       const attempt = identities.link(other.id, { source: 'ENGAGEMENT', externalId: 'e-1', status: 'ACTIVE' });
       await expect(attempt).rejects.toBeInstanceOf(IdentityLinkedElsewhereError);
-      await expect(attempt).rejects.toMatchObject({ code: 'IDENTITY_LINKED_ELSEWHERE', linkedUserId: owner.id, source: 'ENGAGEMENT', externalId: 'e-1' });
-      await expect(identities.link('usr_missing', { source: 'ENGAGEMENT', externalId: 'e-2', status: 'ACTIVE' })).rejects.toMatchObject({
+      await expect(attempt).rejects.toMatchObject({
+        code: 'IDENTITY_LINKED_ELSEWHERE',
+        linkedUserId: owner.id,
+        source: 'ENGAGEMENT',
+        externalId: 'e-1',
+      });
+      await expect(
+        identities.link('usr_missing', { source: 'ENGAGEMENT', externalId: 'e-2', status: 'ACTIVE' }),
+      ).rejects.toMatchObject({
         code: 'USER_NOT_FOUND',
       });
     });
 
     it('claims a record another user holds (a stale link), saying who held it', async () => {
-      const [stale, fresh] = [await identities.createUser({ phone: '+15550001111' }), await identities.createUser({ email: 'fresh@example.com' })];
+      const [stale, fresh] = [
+        await identities.createUser({ phone: '+15550001111' }),
+        await identities.createUser({ email: 'fresh@example.com' }),
+      ];
       await identities.link(stale.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
       time.advance(1_000);
       const claimed = await identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' });
-      expect(claimed).toEqual({ previousUserId: stale.id, identity: { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE', linkedAt: time.clock(), syncedAt: time.clock(), email: null, username: null } });
+      expect(claimed).toEqual({
+        previousUserId: stale.id,
+        identity: {
+          source: 'ENGAGEMENT',
+          externalId: 'e-9',
+          status: 'ACTIVE',
+          linkedAt: time.clock(),
+          syncedAt: time.clock(),
+          email: null,
+          username: null,
+        },
+      });
       const links = await identities.identitiesByUserIds([stale.id, fresh.id]);
       expect(links.get(stale.id)).toEqual([]);
       expect(links.get(fresh.id)?.map((identity) => identity.externalId)).toEqual(['e-9']);
       // Claiming one's own record, or a new one, is a plain link.
-      await expect(identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' })).resolves.toMatchObject({ previousUserId: fresh.id });
-      await expect(identities.claim(fresh.id, { source: 'GREENARROW', externalId: 'g-9', status: 'ACTIVE' })).resolves.toMatchObject({ previousUserId: null });
-      await expect(identities.claim('usr_missing', { source: 'GREENARROW', externalId: 'g-10', status: 'ACTIVE' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(
+        identities.claim(fresh.id, { source: 'ENGAGEMENT', externalId: 'e-9', status: 'ACTIVE' }),
+      ).resolves.toMatchObject({ previousUserId: fresh.id });
+      await expect(
+        identities.claim(fresh.id, { source: 'GREENARROW', externalId: 'g-9', status: 'ACTIVE' }),
+      ).resolves.toMatchObject({ previousUserId: null });
+      await expect(
+        identities.claim('usr_missing', { source: 'GREENARROW', externalId: 'g-10', status: 'ACTIVE' }),
+      ).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
     });
 
     it('refuses an unknown source or status with a TypeError', async () => {
       const user = await identities.createUser({ email: 'typo@example.com' });
-      await expect(identities.link(user.id, { source: 'SALESFORCE' as never, externalId: '1', status: 'ACTIVE' })).rejects.toThrow(/source must be one of/);
-      await expect(identities.link(user.id, { source: 'GREENARROW', externalId: '1', status: 'LINKED' as never })).rejects.toThrow(/status must be one of/);
+      await expect(
+        identities.link(user.id, { source: 'SALESFORCE' as never, externalId: '1', status: 'ACTIVE' }),
+      ).rejects.toThrow(/source must be one of/);
+      await expect(
+        identities.link(user.id, { source: 'GREENARROW', externalId: '1', status: 'LINKED' as never }),
+      ).rejects.toThrow(/status must be one of/);
     });
 
     it('unlinks, sets a status and marks records synced', async () => {
@@ -198,7 +257,8 @@ describe('IdentityStore', () => {
       userIds = await createUsers(100);
       for (const [index, id] of userIds.entries()) {
         await identities.link(id, { source: 'USER_MANAGEMENT', externalId: `um-${index}`, status: 'ACTIVE' });
-        if (index % 2 === 0) await identities.link(id, { source: 'RAINMAKER', externalId: `rm-${index}`, status: 'ACTIVE' });
+        if (index % 2 === 0)
+          await identities.link(id, { source: 'RAINMAKER', externalId: `rm-${index}`, status: 'ACTIVE' });
       }
       store.db.resetQueryCount();
     });
@@ -223,7 +283,11 @@ describe('IdentityStore', () => {
     });
 
     it('userIdsByEmails, ignoring case and keyed by the emails as given', async () => {
-      const result = await identities.userIdsByEmails(['USER001@Example.com', 'user002@example.com', 'nobody@example.com']);
+      const result = await identities.userIdsByEmails([
+        'USER001@Example.com',
+        'user002@example.com',
+        'nobody@example.com',
+      ]);
       expect(store.db.queryCount).toBe(1);
       expect(result).toEqual(
         new Map([
@@ -250,7 +314,9 @@ describe('IdentityStore', () => {
       const result = await identities.profilesByUserIds(userIds);
       expect(store.db.queryCount).toBe(1);
       expect(result.size).toBe(100);
-      expect(result.get(userIds[0]!)).toEqual([{ source: 'ENGAGEMENT', values: { firstName: 'Zero' }, seenAt: time.clock() }]);
+      expect(result.get(userIds[0]!)).toEqual([
+        { source: 'ENGAGEMENT', values: { firstName: 'Zero' }, seenAt: time.clock() },
+      ]);
       expect(result.get(userIds[1]!)).toEqual([]);
     });
 
@@ -276,7 +342,9 @@ describe('IdentityStore', () => {
       const values = { firstName: 'Ada', lastName: 'Lovelace', country: 'GB', voice: true, age: 36, state: null };
       expect(await identities.saveProfile(user.id, 'ENGAGEMENT', values, time.clock())).toBe(true);
       time.advance(1000);
-      expect(await identities.saveProfile(user.id, 'ENGAGEMENT', { ...values, country: 'US' }, time.clock())).toBe(true);
+      expect(await identities.saveProfile(user.id, 'ENGAGEMENT', { ...values, country: 'US' }, time.clock())).toBe(
+        true,
+      );
       const [profile] = (await identities.profilesByUserIds([user.id])).get(user.id)!;
       expect(profile).toEqual({ source: 'ENGAGEMENT', values: { ...values, country: 'US' }, seenAt: time.clock() });
     });
@@ -285,16 +353,18 @@ describe('IdentityStore', () => {
       const user = await identities.createUser({ email: 'race@example.com' });
       const newer = time.clock();
       await identities.saveProfile(user.id, 'ENGAGEMENT', { firstName: 'New' }, newer);
-      expect(await identities.saveProfile(user.id, 'ENGAGEMENT', { firstName: 'Old' }, new Date(newer.getTime() - 1))).toBe(false);
+      expect(
+        await identities.saveProfile(user.id, 'ENGAGEMENT', { firstName: 'Old' }, new Date(newer.getTime() - 1)),
+      ).toBe(false);
       expect((await identities.profilesByUserIds([user.id])).get(user.id)![0]!.values).toEqual({ firstName: 'New' });
     });
 
     it('refuses a password key in any case, and stores nothing', async () => {
       const user = await identities.createUser({ email: 'secret@example.com' });
       for (const key of ['password', 'Password', 'PASSWORD', 'newPassword']) {
-        await expect(identities.saveProfile(user.id, 'RAINMAKER', { [key]: 'hunter2-secret' }, time.clock())).rejects.toThrow(
-          /passwords are never stored/,
-        );
+        await expect(
+          identities.saveProfile(user.id, 'RAINMAKER', { [key]: 'hunter2-secret' }, time.clock()),
+        ).rejects.toThrow(/passwords are never stored/);
       }
       const raw = await store.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM profiles');
       expect(raw).toEqual([{ n: 0 }]);
@@ -302,9 +372,15 @@ describe('IdentityStore', () => {
 
     it('refuses values that are not scalars, and a user that does not exist', async () => {
       const user = await identities.createUser({ email: 'shape@example.com' });
-      await expect(identities.saveProfile(user.id, 'ENGAGEMENT', { nested: { a: 1 } } as never, time.clock())).rejects.toThrow(TypeError);
-      await expect(identities.saveProfile(user.id, 'ENGAGEMENT', { n: Number.POSITIVE_INFINITY }, time.clock())).rejects.toThrow(TypeError);
-      await expect(identities.saveProfile('usr_missing', 'ENGAGEMENT', { a: 'b' }, time.clock())).rejects.toBeInstanceOf(UserNotFoundError);
+      await expect(
+        identities.saveProfile(user.id, 'ENGAGEMENT', { nested: { a: 1 } } as never, time.clock()),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        identities.saveProfile(user.id, 'ENGAGEMENT', { n: Number.POSITIVE_INFINITY }, time.clock()),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        identities.saveProfile('usr_missing', 'ENGAGEMENT', { a: 'b' }, time.clock()),
+      ).rejects.toBeInstanceOf(UserNotFoundError);
     });
   });
 
@@ -344,7 +420,8 @@ describe('IdentityStore', () => {
         await identities.createUser({ email: 'carol@home.example' }),
       ];
       await identities.link(c.id, { source: 'GREENARROW', externalId: '3', status: 'ACTIVE' });
-      const ids = async (args: Parameters<IdentityStore['listUsers']>[0]) => (await identities.listUsers(args)).users.map((user) => user.id);
+      const ids = async (args: Parameters<IdentityStore['listUsers']>[0]) =>
+        (await identities.listUsers(args)).users.map((user) => user.id);
       expect(await ids({ first: 10, emailContains: 'CORP' })).toEqual([a.id, b.id]);
       expect(await ids({ first: 10, emailContains: 'e_s' })).toEqual([a.id]);
       expect(await ids({ first: 10, emailContains: '%' })).toEqual([b.id]);

@@ -24,12 +24,17 @@ describe('hashInput', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(hashInput(SECRET, { sources: ['RAINMAKER'], password: 'pw-1', email: 'a@example.com' })).toBe(hash);
     expect(hashInput(SECRET, { email: 'b@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(hash);
-    expect(hashInput(`${SECRET}-other`, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(hash);
+    expect(hashInput(`${SECRET}-other`, { email: 'a@example.com', password: 'pw-1', sources: ['RAINMAKER'] })).not.toBe(
+      hash,
+    );
     expect(hash).not.toContain('pw-1');
   });
 
-  it('leaves every secret\'s value out: inputs differing only in a password hash alike, one without a password does not', () => {
-    const input = (password?: string) => ({ mutation: 'createUser', input: { email: 'a@example.com', password, nested: { newPassword: password } } });
+  it("leaves every secret's value out: inputs differing only in a password hash alike, one without a password does not", () => {
+    const input = (password?: string) => ({
+      mutation: 'createUser',
+      input: { email: 'a@example.com', password, nested: { newPassword: password } },
+    });
     const hash = hashInput(SECRET, input('pw-1'));
     expect(hashInput(SECRET, input('a completely different password'))).toBe(hash);
     expect(hashInput(SECRET, input(undefined))).not.toBe(hash);
@@ -40,9 +45,9 @@ describe('hashInput', () => {
   });
 
   it('builds canonical JSON like JSON.stringify, with keys sorted at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, when: new Date(0), gone: undefined })).toBe(
-      '{"a":{"c":null,"d":[3,{"z":1}]},"b":1,"when":"1970-01-01T00:00:00.000Z"}',
-    );
+    expect(
+      canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, when: new Date(0), gone: undefined }),
+    ).toBe('{"a":{"c":null,"d":[3,{"z":1}]},"b":1,"when":"1970-01-01T00:00:00.000Z"}');
     expect(canonicalJson([undefined, 'x'])).toBe('[null,"x"]');
     const circular: Record<string, unknown> = {};
     circular['self'] = circular;
@@ -60,7 +65,7 @@ describe('inputSecrets', () => {
     expect(() => inputSecrets('short', input('x'))).toThrow(/at least 16 bytes/);
   });
 
-  it('fingerprints secrets with salted scrypt at OWASP\'s cost, matching only the same secrets under the same key', async () => {
+  it("fingerprints secrets with salted scrypt at OWASP's cost, matching only the same secrets under the same key", async () => {
     const fingerprint = await inputSecrets(SECRET, input('pw-right-1'))!.fingerprint();
     expect(fingerprint).toMatch(/^scrypt\$N=131072,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     // Salted: the same password never fingerprints alike twice.
@@ -130,7 +135,11 @@ describe('Journal', () => {
       await journal.complete(first.operation.id, { user: { id: 'usr_1' }, results: [] });
       const second = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
       expect(second.status).toBe('REPLAY');
-      expect(second.operation).toMatchObject({ id: first.operation.id, state: 'COMPLETED', payload: { user: { id: 'usr_1' }, results: [] } });
+      expect(second.operation).toMatchObject({
+        id: first.operation.id,
+        state: 'COMPLETED',
+        payload: { user: { id: 'usr_1' }, results: [] },
+      });
       expect(await store.db.query('SELECT COUNT(*) AS n FROM operations')).toEqual([{ n: 1 }]);
     });
 
@@ -140,26 +149,41 @@ describe('Journal', () => {
         status: 'KEY_REUSED',
         operation: first.operation,
       });
-      await expect(journal.begin({ mutation: 'deleteUser', idempotencyKey: 'k1', inputHash: 'h1' })).resolves.toMatchObject({ status: 'KEY_REUSED' });
+      await expect(
+        journal.begin({ mutation: 'deleteUser', idempotencyKey: 'k1', inputHash: 'h1' }),
+      ).resolves.toMatchObject({ status: 'KEY_REUSED' });
     });
 
     it('catches a key reused with another password, and replays the same one, keeping only a slow fingerprint', async () => {
       const input = (password: string) => ({ mutation: 'changePassword', input: { id: 'usr_1', password } });
       const begin = (password: string, idempotencyKey: string | null = 'pw-key') =>
-        journal.begin({ mutation: 'changePassword', idempotencyKey, inputHash: hashInput(SECRET, input(password)), secrets: inputSecrets(SECRET, input(password)) });
+        journal.begin({
+          mutation: 'changePassword',
+          idempotencyKey,
+          inputHash: hashInput(SECRET, input(password)),
+          secrets: inputSecrets(SECRET, input(password)),
+        });
       const first = await begin('First-Password-1');
       expect(first.status).toBe('STARTED');
       expect(first.operation.secretFingerprint).toMatch(/^scrypt\$/);
       // The HMAC is the same for both passwords: only the fingerprint tells them apart.
       expect(hashInput(SECRET, input('Other-Password-2'))).toBe(first.operation.inputHash);
-      await expect(begin('Other-Password-2')).resolves.toMatchObject({ status: 'KEY_REUSED', operation: { id: first.operation.id } });
-      await expect(begin('First-Password-1')).resolves.toMatchObject({ status: 'REPLAY', operation: { id: first.operation.id } });
+      await expect(begin('Other-Password-2')).resolves.toMatchObject({
+        status: 'KEY_REUSED',
+        operation: { id: first.operation.id },
+      });
+      await expect(begin('First-Password-1')).resolves.toMatchObject({
+        status: 'REPLAY',
+        operation: { id: first.operation.id },
+      });
       // Without a key nothing is compared later, so no fingerprint is kept.
       const unkeyed = await begin('First-Password-1', null);
       expect(unkeyed.operation.secretFingerprint).toBeNull();
 
       const rows = await store.db.query<Record<string, unknown>>('SELECT * FROM operations');
-      const stored = rows.flatMap((row) => Object.values(row)).filter((value): value is string => typeof value === 'string');
+      const stored = rows
+        .flatMap((row) => Object.values(row))
+        .filter((value): value is string => typeof value === 'string');
       for (const password of ['First-Password-1', 'Other-Password-2']) {
         const fast = fastHashesOf(password, SECRET);
         for (const value of stored) {
@@ -169,8 +193,14 @@ describe('Journal', () => {
       }
     });
 
-    it('records who asked, from where, about whom and which fields, never values; a create\'s user when it completes', async () => {
-      const audit = { userId: 'usr_9', actor: { subject: 'ops-1', role: 'admin' }, clientAddress: '10.0.0.7', requestId: 'req-42', fieldsChanged: ['email', 'permissions.api', 'password'] };
+    it("records who asked, from where, about whom and which fields, never values; a create's user when it completes", async () => {
+      const audit = {
+        userId: 'usr_9',
+        actor: { subject: 'ops-1', role: 'admin' },
+        clientAddress: '10.0.0.7',
+        requestId: 'req-42',
+        fieldsChanged: ['email', 'permissions.api', 'password'],
+      };
       const { operation } = await journal.begin({ mutation: 'updateUser', inputHash: 'h', audit });
       expect(operation).toMatchObject(audit);
       await journal.complete(operation.id, { userId: 'usr_9', results: [], userErrors: [] }, 'usr_other');
@@ -179,18 +209,30 @@ describe('Journal', () => {
       const create = await journal.begin({ mutation: 'createUser', inputHash: 'h', audit: { ...audit, userId: null } });
       await journal.fail(create.operation.id, { userId: null, results: [], userErrors: [] }, 'usr_new');
       expect(await journal.operation(create.operation.id)).toMatchObject({ userId: 'usr_new', state: 'FAILED' });
-      await expect(journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { fieldsChanged: ['Secret-Value 1'] } })).rejects.toThrow(/names like/);
-      await expect(journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { actor: { subject: '', role: 'admin' } } })).rejects.toThrow(TypeError);
+      await expect(
+        journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { fieldsChanged: ['Secret-Value 1'] } }),
+      ).rejects.toThrow(/names like/);
+      await expect(
+        journal.begin({ mutation: 'updateUser', inputHash: 'h', audit: { actor: { subject: '', role: 'admin' } } }),
+      ).rejects.toThrow(TypeError);
     });
 
     it('lists operations newest first, a page at a time, by user and mutation, with their steps', async () => {
       const ids: string[] = [];
-      for (const [mutation, userId] of [['createUser', 'usr_a'], ['updateUser', 'usr_a'], ['deleteUser', 'usr_a'], ['deleteUser', 'usr_b']] as const) {
+      for (const [mutation, userId] of [
+        ['createUser', 'usr_a'],
+        ['updateUser', 'usr_a'],
+        ['deleteUser', 'usr_a'],
+        ['deleteUser', 'usr_b'],
+      ] as const) {
         ids.push((await journal.begin({ mutation, inputHash: 'h', audit: { userId } })).operation.id);
         now += 1_000;
       }
       await journal.stepStarted(ids[2]!, 'GREENARROW', 'delete');
-      await journal.stepFinished(ids[2]!, 'GREENARROW', 'delete', { state: 'FAILED', error: { code: 'VENDOR_TIMEOUT', message: 'GreenArrow did not answer in time' } });
+      await journal.stepFinished(ids[2]!, 'GREENARROW', 'delete', {
+        state: 'FAILED',
+        error: { code: 'VENDOR_TIMEOUT', message: 'GreenArrow did not answer in time' },
+      });
       await journal.stepStarted(ids[0]!, 'RAINMAKER', 'create');
 
       const first = await journal.page({ first: 2 });
@@ -198,14 +240,24 @@ describe('Journal', () => {
       expect(first.hasNextPage).toBe(true);
       const rest = await journal.page({ first: 2, before: ids[2] });
       expect(rest).toMatchObject({ operations: [{ id: ids[1] }, { id: ids[0] }], hasNextPage: false });
-      expect((await journal.page({ first: 10, userId: 'usr_a', mutation: 'deleteUser' })).operations.map((operation) => operation.id)).toEqual([ids[2]]);
+      expect(
+        (await journal.page({ first: 10, userId: 'usr_a', mutation: 'deleteUser' })).operations.map(
+          (operation) => operation.id,
+        ),
+      ).toEqual([ids[2]]);
       expect(await journal.count()).toBe(4);
       expect(await journal.count({ userId: 'usr_a' })).toBe(3);
       expect(await journal.count({ mutation: 'nothing' })).toBe(0);
 
       const steps = await journal.stepsOf([ids[0]!, ids[2]!, ids[3]!]);
       expect(steps.get(ids[0]!)).toEqual([expect.objectContaining({ source: 'RAINMAKER', state: 'STARTED' })]);
-      expect(steps.get(ids[2]!)).toEqual([expect.objectContaining({ source: 'GREENARROW', state: 'FAILED', error: expect.objectContaining({ code: 'VENDOR_TIMEOUT' }) })]);
+      expect(steps.get(ids[2]!)).toEqual([
+        expect.objectContaining({
+          source: 'GREENARROW',
+          state: 'FAILED',
+          error: expect.objectContaining({ code: 'VENDOR_TIMEOUT' }),
+        }),
+      ]);
       expect(steps.get(ids[3]!)).toEqual([]);
       expect(await journal.stepsOf([])).toEqual(new Map());
       await expect(journal.page({ first: 0 })).rejects.toThrow(TypeError);
@@ -213,9 +265,17 @@ describe('Journal', () => {
 
     it('lets exactly one of many concurrent begins with one key start', async () => {
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => journal.begin({ mutation: 'createUser', idempotencyKey: 'same', inputHash: 'h' })),
+        Array.from({ length: 5 }, () =>
+          journal.begin({ mutation: 'createUser', idempotencyKey: 'same', inputHash: 'h' }),
+        ),
       );
-      expect(results.map((result) => result.status).sort()).toEqual(['REPLAY', 'REPLAY', 'REPLAY', 'REPLAY', 'STARTED']);
+      expect(results.map((result) => result.status).sort()).toEqual([
+        'REPLAY',
+        'REPLAY',
+        'REPLAY',
+        'REPLAY',
+        'STARTED',
+      ]);
       expect(new Set(results.map((result) => result.operation.id)).size).toBe(1);
     });
 
@@ -236,7 +296,8 @@ describe('Journal', () => {
     let operationId: string;
 
     beforeEach(async () => {
-      operationId = (await journal.begin({ mutation: 'createUser', idempotencyKey: 'steps', inputHash: 'h' })).operation.id;
+      operationId = (await journal.begin({ mutation: 'createUser', idempotencyKey: 'steps', inputHash: 'h' })).operation
+        .id;
     });
 
     it('records each vendor call before and after it', async () => {
@@ -252,14 +313,25 @@ describe('Journal', () => {
         finishedAt: null,
       });
       now += 50;
-      const finished = await journal.stepFinished(operationId, 'GREENARROW', 'create', { state: 'SUCCEEDED', externalId: '42' });
-      expect(finished).toMatchObject({ state: 'SUCCEEDED', externalId: '42', startedAt: new Date(now - 50), finishedAt: new Date(now) });
+      const finished = await journal.stepFinished(operationId, 'GREENARROW', 'create', {
+        state: 'SUCCEEDED',
+        externalId: '42',
+      });
+      expect(finished).toMatchObject({
+        state: 'SUCCEEDED',
+        externalId: '42',
+        startedAt: new Date(now - 50),
+        finishedAt: new Date(now),
+      });
       await journal.stepStarted(operationId, 'ENGAGEMENT', 'create');
       await journal.stepFinished(operationId, 'ENGAGEMENT', 'create', {
         state: 'FAILED',
         error: { code: 'VENDOR_TIMEOUT', message: 'ENGAGEMENT: timed out', retryable: true },
       });
-      await journal.stepFinished(operationId, 'USER_MANAGEMENT', 'create', { state: 'SKIPPED', error: { code: 'NOT_TARGETED', message: 'not in sources' } });
+      await journal.stepFinished(operationId, 'USER_MANAGEMENT', 'create', {
+        state: 'SKIPPED',
+        error: { code: 'NOT_TARGETED', message: 'not in sources' },
+      });
       const steps = await journal.steps(operationId);
       expect(steps.map((step) => [step.source, step.state, step.externalId, step.error?.code ?? null])).toEqual([
         ['GREENARROW', 'SUCCEEDED', '42', null],
@@ -270,7 +342,10 @@ describe('Journal', () => {
 
     it('restarts a step left STARTED or FAILED, but returns a finished one as it is', async () => {
       await journal.stepStarted(operationId, 'RAINMAKER', 'create');
-      await journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'FAILED', error: { code: 'VENDOR_UNAVAILABLE', message: 'down' } });
+      await journal.stepFinished(operationId, 'RAINMAKER', 'create', {
+        state: 'FAILED',
+        error: { code: 'VENDOR_UNAVAILABLE', message: 'down' },
+      });
       now += 10;
       await expect(journal.stepStarted(operationId, 'RAINMAKER', 'create')).resolves.toMatchObject({
         state: 'STARTED',
@@ -278,7 +353,10 @@ describe('Journal', () => {
         startedAt: new Date(now),
       });
       await journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'SUCCEEDED', externalId: 'rm-1' });
-      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'create')).resolves.toMatchObject({ state: 'SUCCEEDED', externalId: 'rm-1' });
+      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'create')).resolves.toMatchObject({
+        state: 'SUCCEEDED',
+        externalId: 'rm-1',
+      });
     });
 
     it('records a compensation and keeps the external id when a later write omits it', async () => {
@@ -296,12 +374,23 @@ describe('Journal', () => {
     });
 
     it('refuses an unknown operation, source, action or state, and a password in an error', async () => {
-      await expect(journal.stepStarted('op_missing', 'RAINMAKER', 'create')).rejects.toBeInstanceOf(OperationNotFoundError);
-      await expect(journal.stepStarted(operationId, 'NOPE' as never, 'create')).rejects.toThrow(/source must be one of/);
-      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'upsert' as never)).rejects.toThrow(/action must be one of/);
-      await expect(journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'STARTED' as never })).rejects.toThrow(TypeError);
+      await expect(journal.stepStarted('op_missing', 'RAINMAKER', 'create')).rejects.toBeInstanceOf(
+        OperationNotFoundError,
+      );
+      await expect(journal.stepStarted(operationId, 'NOPE' as never, 'create')).rejects.toThrow(
+        /source must be one of/,
+      );
+      await expect(journal.stepStarted(operationId, 'RAINMAKER', 'upsert' as never)).rejects.toThrow(
+        /action must be one of/,
+      );
       await expect(
-        journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'FAILED', error: { code: 'X', message: 'm', password: 'pw' } as never }),
+        journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'STARTED' as never }),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        journal.stepFinished(operationId, 'RAINMAKER', 'create', {
+          state: 'FAILED',
+          error: { code: 'X', message: 'm', password: 'pw' } as never,
+        }),
       ).rejects.toThrow(/passwords are never stored/);
     });
   });
@@ -311,14 +400,20 @@ describe('Journal', () => {
       const { operation } = await journal.begin({ mutation: 'setPermissions', idempotencyKey: 'f', inputHash: 'h' });
       now += 1000;
       const failed = await journal.fail(operation.id, { userErrors: [{ code: 'VENDOR_REJECTED' }] });
-      expect(failed).toMatchObject({ state: 'FAILED', payload: { userErrors: [{ code: 'VENDOR_REJECTED' }] }, updatedAt: new Date(now) });
+      expect(failed).toMatchObject({
+        state: 'FAILED',
+        payload: { userErrors: [{ code: 'VENDOR_REJECTED' }] },
+        updatedAt: new Date(now),
+      });
       await expect(journal.complete(operation.id, {})).rejects.toBeInstanceOf(OperationNotPendingError);
       await expect(journal.complete('op_missing', {})).rejects.toBeInstanceOf(OperationNotFoundError);
     });
 
     it('refuses a payload holding a password anywhere', async () => {
       const { operation } = await journal.begin({ mutation: 'changePassword', idempotencyKey: 'p', inputHash: 'h' });
-      await expect(journal.complete(operation.id, { results: [{ input: { Password: 'pw' } }] })).rejects.toThrow(/results\.0\.input\.Password/);
+      await expect(journal.complete(operation.id, { results: [{ input: { Password: 'pw' } }] })).rejects.toThrow(
+        /results\.0\.input\.Password/,
+      );
       expect(await journal.operation(operation.id)).toMatchObject({ state: 'PENDING', payload: null });
     });
 
@@ -347,7 +442,9 @@ describe('Journal', () => {
       expect(await journal.operation(finished.id)).toMatchObject({ state: 'COMPLETED' });
       expect(await journal.markInterrupted(async () => false)).toHaveLength(1);
 
-      await expect(journal.begin({ mutation: 'createUser', idempotencyKey: 'c', inputHash: 'h' })).resolves.toMatchObject({
+      await expect(
+        journal.begin({ mutation: 'createUser', idempotencyKey: 'c', inputHash: 'h' }),
+      ).resolves.toMatchObject({
         status: 'REPLAY',
         operation: { state: 'INTERRUPTED' },
       });
@@ -392,10 +489,14 @@ describe('the journal after a SIGKILL', () => {
 
   it('keeps every step the killed process committed, and shows its operation interrupted', async () => {
     const file = join(directory, 'data', 'gateway.db');
-    const child = fork(join(__dirname, 'fixtures', 'journal-child.js'), [file], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(join(__dirname, 'fixtures', 'journal-child.js'), [file], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
     const committed = await new Promise<{ operationId: string; owner: string }>((resolve, reject) => {
       child.once('message', (message) => resolve(message as { operationId: string; owner: string }));
       child.once('exit', (code) => reject(new Error(`the child exited (${code}) before journaling: ${stderr}`)));
@@ -408,9 +509,17 @@ describe('the journal after a SIGKILL', () => {
     const store = await openStore({ file });
     try {
       const { journal } = store;
-      expect(await journal.operation(committed.operationId)).toMatchObject({ state: 'PENDING', owner: committed.owner });
+      expect(await journal.operation(committed.operationId)).toMatchObject({
+        state: 'PENDING',
+        owner: committed.owner,
+      });
       // Both steps may start within one millisecond: compare them as a set.
-      const steps = (await journal.steps(committed.operationId)).map((step) => [step.source, step.action, step.state, step.externalId]);
+      const steps = (await journal.steps(committed.operationId)).map((step) => [
+        step.source,
+        step.action,
+        step.state,
+        step.externalId,
+      ]);
       expect(steps).toHaveLength(2);
       expect(steps).toEqual(
         expect.arrayContaining([
@@ -420,7 +529,9 @@ describe('the journal after a SIGKILL', () => {
       );
       const interrupted = await journal.markInterrupted(ownerIsAliveOnThisHost);
       expect(interrupted.map((operation) => operation.id)).toEqual([committed.operationId]);
-      await expect(journal.begin({ mutation: 'createUser', idempotencyKey: 'crash-key', inputHash: 'crash-hash' })).resolves.toMatchObject({
+      await expect(
+        journal.begin({ mutation: 'createUser', idempotencyKey: 'crash-key', inputHash: 'crash-hash' }),
+      ).resolves.toMatchObject({
         status: 'REPLAY',
         operation: { id: committed.operationId, state: 'INTERRUPTED' },
       });

@@ -1,4 +1,12 @@
-import { MIGRATIONS, migrate, openSqliteDatabase, schemaVersion, SchemaTooNewError, type Database, type Migration } from '../../src/store';
+import {
+  MIGRATIONS,
+  migrate,
+  openSqliteDatabase,
+  schemaVersion,
+  SchemaTooNewError,
+  type Database,
+  type Migration,
+} from '../../src/store';
 
 async function tableNames(db: Database): Promise<string[]> {
   const rows = await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
@@ -18,15 +26,31 @@ describe('migrations', () => {
 
   it('bring a fresh database to the latest version, recording each one', async () => {
     const result = await migrate(db, { clock: () => at });
-    expect(result.applied.map((migration) => migration.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(result.applied.map((migration) => migration.version)).toEqual(
+      MIGRATIONS.map((migration) => migration.version),
+    );
     expect(result.version).toBe(MIGRATIONS.length);
-    expect(await tableNames(db)).toEqual(['identities', 'leases', 'operation_steps', 'operations', 'profiles', 'schema_migrations', 'sync_checkpoints', 'users', 'vendor_records']);
+    expect(await tableNames(db)).toEqual([
+      'identities',
+      'leases',
+      'operation_steps',
+      'operations',
+      'profiles',
+      'schema_migrations',
+      'sync_checkpoints',
+      'users',
+      'vendor_records',
+    ]);
     expect(await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: 'identity links', applied_at: at.toISOString() },
       { version: 2, name: 'operation journal', applied_at: at.toISOString() },
       { version: 3, name: 'the keys each vendor record holds', applied_at: at.toISOString() },
       { version: 4, name: 'who asked for each operation', applied_at: at.toISOString() },
-      { version: 5, name: 'vendor records seen by the sync, the mirror of list-only vendors, sync checkpoints and leases', applied_at: at.toISOString() },
+      {
+        version: 5,
+        name: 'vendor records seen by the sync, the mirror of list-only vendors, sync checkpoints and leases',
+        applied_at: at.toISOString(),
+      },
     ]);
   });
 
@@ -41,11 +65,17 @@ describe('migrations', () => {
     await migrate(db, { migrations: MIGRATIONS.slice(0, 1) });
     expect(await schemaVersion(db)).toBe(1);
     const result = await migrate(db);
-    expect(result.applied.map((migration) => migration.name)).toEqual(MIGRATIONS.slice(1).map((migration) => migration.name));
+    expect(result.applied.map((migration) => migration.name)).toEqual(
+      MIGRATIONS.slice(1).map((migration) => migration.name),
+    );
   });
 
   it('refuse a database migrated by a newer gateway, changing nothing', async () => {
-    const future: Migration = { version: MIGRATIONS.length + 1, name: 'from the future', sql: 'CREATE TABLE future (id TEXT)' };
+    const future: Migration = {
+      version: MIGRATIONS.length + 1,
+      name: 'from the future',
+      sql: 'CREATE TABLE future (id TEXT)',
+    };
     await migrate(db, { migrations: [...MIGRATIONS, future] });
     const tablesBefore = await tableNames(db);
     const refusal = migrate(db);
@@ -54,14 +84,20 @@ describe('migrations', () => {
       code: 'SCHEMA_TOO_NEW',
       databaseVersion: MIGRATIONS.length + 1,
       codeVersion: MIGRATIONS.length,
-      message: expect.stringMatching(new RegExp(`version ${MIGRATIONS.length + 1} but this gateway only knows versions up to ${MIGRATIONS.length}`)),
+      message: expect.stringMatching(
+        new RegExp(`version ${MIGRATIONS.length + 1} but this gateway only knows versions up to ${MIGRATIONS.length}`),
+      ),
     });
     expect(await tableNames(db)).toEqual(tablesBefore);
     expect(await schemaVersion(db)).toBe(MIGRATIONS.length + 1);
   });
 
   it('roll back a failing migration together with its record', async () => {
-    const broken: Migration = { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (id TEXT); CREATE TABLE users (id TEXT);' };
+    const broken: Migration = {
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
+      sql: 'CREATE TABLE half (id TEXT); CREATE TABLE users (id TEXT);',
+    };
     await expect(migrate(db, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow(/already exists/);
     expect(await schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(await tableNames(db)).not.toContain('half');
@@ -75,8 +111,12 @@ describe('migrations', () => {
 
   it('write only SQL that PostgreSQL accepts as well: TEXT and INTEGER columns, no SQLite-only syntax', () => {
     for (const migration of MIGRATIONS) {
-      expect(migration.sql).not.toMatch(/\b(AUTOINCREMENT|WITHOUT ROWID|STRICT|PRAGMA|datetime|strftime|json_\w+|ifnull)\b/i);
-      const columnTypes = [...migration.sql.matchAll(/^\s*(?:ALTER TABLE [a-z_]+ ADD COLUMN )?([a-z_]+)\s+([A-Z]+)\b/gm)].map((match) => match[2]);
+      expect(migration.sql).not.toMatch(
+        /\b(AUTOINCREMENT|WITHOUT ROWID|STRICT|PRAGMA|datetime|strftime|json_\w+|ifnull)\b/i,
+      );
+      const columnTypes = [
+        ...migration.sql.matchAll(/^\s*(?:ALTER TABLE [a-z_]+ ADD COLUMN )?([a-z_]+)\s+([A-Z]+)\b/gm),
+      ].map((match) => match[2]);
       expect(columnTypes.length).toBeGreaterThan(0);
       expect(columnTypes.filter((type) => type !== 'TEXT' && type !== 'INTEGER')).toEqual([]);
     }

@@ -1,7 +1,14 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConstraintViolationError, DatabaseClosedError, DatabaseError, openStore, placeholders, type Database } from '../../src/store';
+import {
+  ConstraintViolationError,
+  DatabaseClosedError,
+  DatabaseError,
+  openStore,
+  placeholders,
+  type Database,
+} from '../../src/store';
 import { openSqliteDatabase, translatePlaceholders } from '../../src/store/sqlite';
 
 describe('translatePlaceholders', () => {
@@ -37,7 +44,9 @@ describe('the SQLite database', () => {
 
   beforeEach(async () => {
     db = openSqliteDatabase({ file: ':memory:' });
-    await db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, parent INTEGER REFERENCES things (id))');
+    await db.exec(
+      'CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, parent INTEGER REFERENCES things (id))',
+    );
   });
   afterEach(async () => {
     await db.close();
@@ -46,9 +55,15 @@ describe('the SQLite database', () => {
   it('runs statements with $n parameters and counts them', async () => {
     db.resetQueryCount();
     await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'one']);
-    const rows = await db.query<{ id: number; name: string }>('INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id, name', [2, 'two']);
+    const rows = await db.query<{ id: number; name: string }>(
+      'INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id, name',
+      [2, 'two'],
+    );
     expect(rows).toEqual([{ id: 2, name: 'two' }]);
-    expect(await db.query('SELECT name FROM things WHERE id IN ($1, $2) ORDER BY id', [2, 1])).toEqual([{ name: 'one' }, { name: 'two' }]);
+    expect(await db.query('SELECT name FROM things WHERE id IN ($1, $2) ORDER BY id', [2, 1])).toEqual([
+      { name: 'one' },
+      { name: 'two' },
+    ]);
     expect(db.queryCount).toBe(3);
     db.resetQueryCount();
     expect(db.queryCount).toBe(0);
@@ -76,11 +91,22 @@ describe('the SQLite database', () => {
 
   it('maps constraint failures to ConstraintViolationError with an engine-neutral kind', async () => {
     await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'a'])).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', kind: 'UNIQUE' });
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'b'])).rejects.toMatchObject({ kind: 'UNIQUE' });
-    await expect(db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42])).rejects.toBeInstanceOf(ConstraintViolationError);
-    await expect(db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42])).rejects.toMatchObject({ kind: 'FOREIGN_KEY' });
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [4, null])).rejects.toMatchObject({ kind: 'NOT_NULL' });
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'a'])).rejects.toMatchObject({
+      code: 'CONSTRAINT_VIOLATION',
+      kind: 'UNIQUE',
+    });
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'b'])).rejects.toMatchObject({
+      kind: 'UNIQUE',
+    });
+    await expect(
+      db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42]),
+    ).rejects.toBeInstanceOf(ConstraintViolationError);
+    await expect(
+      db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42]),
+    ).rejects.toMatchObject({ kind: 'FOREIGN_KEY' });
+    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [4, null])).rejects.toMatchObject({
+      kind: 'NOT_NULL',
+    });
   });
 
   it('reports other engine failures as DATABASE_ERROR with the driver’s code', async () => {
@@ -159,7 +185,9 @@ describe('the SQLite database', () => {
     });
 
     it('refuses the outer handle inside a transaction, where it would wait for itself', async () => {
-      await expect(db.transaction(async () => db.query('SELECT 1 AS one'))).rejects.toThrow(/handle that transaction\(\) passed/);
+      await expect(db.transaction(async () => db.query('SELECT 1 AS one'))).rejects.toThrow(
+        /handle that transaction\(\) passed/,
+      );
       await expect(db.transaction(async () => db.transaction(async () => 1))).rejects.toThrow(TypeError);
     });
 
@@ -229,7 +257,10 @@ describe('a SQLite database file', () => {
   });
 
   /** The permission bits of the database file and of its -wal and -shm, by suffix. */
-  const modes = (file: string) => Object.fromEntries(['', '-wal', '-shm'].map((suffix) => [`db${suffix}`, statSync(`${file}${suffix}`).mode & 0o777]));
+  const modes = (file: string) =>
+    Object.fromEntries(
+      ['', '-wal', '-shm'].map((suffix) => [`db${suffix}`, statSync(`${file}${suffix}`).mode & 0o777]),
+    );
 
   it('creates the database, its -wal and its -shm readable by their owner only: they hold emails, phones and names', async () => {
     const file = join(directory, 'private', 'usergraph.db');

@@ -13,7 +13,10 @@ const ts = require('typescript');
 
 const configFile = join(__dirname, '..', '..', 'tsconfig.json');
 const { config, error } = ts.readConfigFile(configFile, ts.sys.readFile);
-if (error) throw new Error(`register-ts: cannot read ${configFile}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
+if (error)
+  throw new Error(
+    `register-ts: cannot read ${configFile}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`,
+  );
 const { options } = ts.parseJsonConfigFileContent(config, ts.sys, dirname(configFile));
 const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: true };
 

@@ -6,7 +6,9 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     // A suite can fail outside any test (a hook, a syntax error); count each such suite as a failure.
-    const brokenSuites = results.testResults.filter((suite) => suite.numFailingTests === 0 && (suite.testExecError || suite.failureMessage)).length;
+    const brokenSuites = results.testResults.filter(
+      (suite) => suite.numFailingTests === 0 && (suite.testExecError || suite.failureMessage),
+    ).length;
     const failed = results.numFailedTests + brokenSuites;
     process.stdout.write(`jest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
   }

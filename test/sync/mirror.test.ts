@@ -28,41 +28,102 @@ describe('the mirror of the vendor that can only be listed', () => {
   beforeEach(() => resetCounters(app));
 
   it('answers Engagement fields from the mirror, with syncedAt, and never calls Engagement', async () => {
-    const result = await graphql<{ users: { nodes: { firstName: string | null; country: string | null; subscriptions: { sms: boolean } | null; identities: { source: string; syncedAt: string | null }[] }[] } }>(
+    const result = await graphql<{
+      users: {
+        nodes: {
+          firstName: string | null;
+          country: string | null;
+          subscriptions: { sms: boolean } | null;
+          identities: { source: string; syncedAt: string | null }[];
+        }[];
+      };
+    }>(
       app,
       '{ users(first: 36) { nodes { firstName country subscriptions { sms } identities { source syncedAt } } } }',
     );
     expect(result.errors).toBeUndefined();
-    const members = result.data!.users.nodes.filter((node) => node.identities.some((identity) => identity.source === 'ENGAGEMENT'));
+    const members = result.data!.users.nodes.filter((node) =>
+      node.identities.some((identity) => identity.source === 'ENGAGEMENT'),
+    );
     expect(members.length).toBeGreaterThan(10);
     for (const node of members) {
       expect(node.firstName).toEqual(expect.any(String));
       expect(node.subscriptions).not.toBeNull();
-      expect(node.identities.find((identity) => identity.source === 'ENGAGEMENT')!.syncedAt).toEqual(expect.any(String));
+      expect(node.identities.find((identity) => identity.source === 'ENGAGEMENT')!.syncedAt).toEqual(
+        expect.any(String),
+      );
     }
     expect(vendorCalls(app)['ENGAGEMENT']).toBeUndefined();
   });
 
   it("keeps the gateway's own create in the mirror at once, and forgets its delete", async () => {
-    const created = await graphql<{ createUser: { user: { id: string; identities: { source: string; externalId: string }[] } | null; userErrors: unknown[] } }>(
+    const created = await graphql<{
+      createUser: {
+        user: { id: string; identities: { source: string; externalId: string }[] } | null;
+        userErrors: unknown[];
+      };
+    }>(
       app,
-      `mutation ($input: CreateUserInput!) { createUser(input: $input) { user { id identities { source externalId } } userErrors { code message } } }`,
-      { input: { email: 'mirror.new@example.net', phone: '+4915550001234', password: 'Corr3ct-Horse', firstName: 'Mira', lastName: 'Ror', country: 'Germany', sources: ['ENGAGEMENT'], subscriptions: { sms: true } } },
+      `
+        mutation ($input: CreateUserInput!) {
+          createUser(input: $input) {
+            user {
+              id
+              identities {
+                source
+                externalId
+              }
+            }
+            userErrors {
+              code
+              message
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          email: 'mirror.new@example.net',
+          phone: '+4915550001234',
+          password: 'Corr3ct-Horse',
+          firstName: 'Mira',
+          lastName: 'Ror',
+          country: 'Germany',
+          sources: ['ENGAGEMENT'],
+          subscriptions: { sms: true },
+        },
+      },
     );
     expect(created.data!.createUser.userErrors).toEqual([]);
     const user = created.data!.createUser.user!;
     const externalId = user.identities.find((identity) => identity.source === 'ENGAGEMENT')!.externalId;
     resetCounters(app);
 
-    const read = await graphql<{ user: { firstName: string; lastName: string; country: string; phone: string; subscriptions: { sms: boolean; email: boolean } } }>(
-      app,
-      'query ($id: ID!) { user(id: $id) { firstName lastName country phone subscriptions { sms email } } }',
-      { id: user.id },
-    );
-    expect(read.data!.user).toEqual({ firstName: 'Mira', lastName: 'Ror', country: 'Germany', phone: '+4915550001234', subscriptions: { sms: true, email: false } });
+    const read = await graphql<{
+      user: {
+        firstName: string;
+        lastName: string;
+        country: string;
+        phone: string;
+        subscriptions: { sms: boolean; email: boolean };
+      };
+    }>(app, 'query ($id: ID!) { user(id: $id) { firstName lastName country phone subscriptions { sms email } } }', {
+      id: user.id,
+    });
+    expect(read.data!.user).toEqual({
+      firstName: 'Mira',
+      lastName: 'Ror',
+      country: 'Germany',
+      phone: '+4915550001234',
+      subscriptions: { sms: true, email: false },
+    });
     expect(vendorCalls(app)).toEqual({});
 
-    const deleted = await graphql<{ deleteUser: { userErrors: unknown[] } }>(app, 'mutation ($id: ID!) { deleteUser(input: { id: $id }) { userErrors { code } } }', { id: user.id });
+    const deleted = await graphql<{ deleteUser: { userErrors: unknown[] } }>(
+      app,
+      'mutation ($id: ID!) { deleteUser(input: { id: $id }) { userErrors { code } } }',
+      { id: user.id },
+    );
     expect(deleted.data!.deleteUser.userErrors).toEqual([]);
     expect((await app.store.records.byExternalIds('ENGAGEMENT', [externalId])).size).toBe(0);
   });
@@ -70,32 +131,71 @@ describe('the mirror of the vendor that can only be listed', () => {
   it('checks that a mobile number is free at Engagement against the mirror, without calling Engagement', async () => {
     const result = await graphql<{ createUser: { userErrors: { field: string[]; code: string; source: string }[] } }>(
       app,
-      `mutation ($input: CreateUserInput!) { createUser(input: $input) { userErrors { field code source } } }`,
-      { input: { email: 'someone.else@example.net', phone: MIRRORED.phone, password: 'Corr3ct-Horse', firstName: 'Some', lastName: 'One', country: 'Germany', sources: ['ENGAGEMENT'] } },
+      `
+        mutation ($input: CreateUserInput!) {
+          createUser(input: $input) {
+            userErrors {
+              field
+              code
+              source
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          email: 'someone.else@example.net',
+          phone: MIRRORED.phone,
+          password: 'Corr3ct-Horse',
+          firstName: 'Some',
+          lastName: 'One',
+          country: 'Germany',
+          sources: ['ENGAGEMENT'],
+        },
+      },
     );
-    expect(result.data!.createUser.userErrors).toEqual([{ field: ['input', 'phone'], code: 'PHONE_TAKEN', source: 'ENGAGEMENT' }]);
+    expect(result.data!.createUser.userErrors).toEqual([
+      { field: ['input', 'phone'], code: 'PHONE_TAKEN', source: 'ENGAGEMENT' },
+    ]);
     expect(vendorCalls(app)['ENGAGEMENT']).toBeUndefined();
   });
 
   it('learns of a member created at the vendor on the next refresh, linked by email', async () => {
-    app.simulators.simulators.ENGAGEMENT!.store.insert({ firstName: 'Outside', lastName: 'Gateway', email: 'outside.member@example.net', country: 'India', mobileNumber: '+919876543210' });
+    app.simulators.simulators.ENGAGEMENT!.store.insert({
+      firstName: 'Outside',
+      lastName: 'Gateway',
+      email: 'outside.member@example.net',
+      country: 'India',
+      mobileNumber: '+919876543210',
+    });
     const outcomes = await app.mirror.refresh();
-    expect(outcomes.map((outcome) => [outcome.source, outcome.status, outcome.changes.linksCreated])).toEqual([['ENGAGEMENT', 'DONE', 1]]);
+    expect(outcomes.map((outcome) => [outcome.source, outcome.status, outcome.changes.linksCreated])).toEqual([
+      ['ENGAGEMENT', 'DONE', 1],
+    ]);
     resetCounters(app);
-    const result = await graphql<{ user: { firstName: string; identities: { source: string }[] } }>(app, '{ user(email: "outside.member@example.net") { firstName identities { source } } }');
+    const result = await graphql<{ user: { firstName: string; identities: { source: string }[] } }>(
+      app,
+      '{ user(email: "outside.member@example.net") { firstName identities { source } } }',
+    );
     expect(result.data!.user).toEqual({ firstName: 'Outside', identities: [{ source: 'ENGAGEMENT' }] });
     // The address is known now: no vendor was asked for it.
     expect(vendorCalls(app)).toEqual({});
   });
 
   it('finds a person created at GreenArrow outside the gateway by email at once (read-through), with one call', async () => {
-    app.simulators.simulators.GREENARROW!.store.insert({ email: 'Walk.In@Example.net', permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } });
-    const result = await graphql<{ user: { email: string; permissions: { api: string }; identities: { source: string }[] } | null }>(
-      app,
-      '{ user(email: "walk.in@example.net") { email permissions { api } identities { source } } }',
-    );
+    app.simulators.simulators.GREENARROW!.store.insert({
+      email: 'Walk.In@Example.net',
+      permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' },
+    });
+    const result = await graphql<{
+      user: { email: string; permissions: { api: string }; identities: { source: string }[] } | null;
+    }>(app, '{ user(email: "walk.in@example.net") { email permissions { api } identities { source } } }');
     expect(result.errors).toBeUndefined();
-    expect(result.data!.user).toEqual({ email: 'walk.in@example.net', permissions: { api: 'READ_ONLY' }, identities: [{ source: 'GREENARROW' }] });
+    expect(result.data!.user).toEqual({
+      email: 'walk.in@example.net',
+      permissions: { api: 'READ_ONLY' },
+      identities: [{ source: 'GREENARROW' }],
+    });
     // One read found the person and answered the permissions.
     expect(vendorCalls(app)).toEqual({ GREENARROW: { getUser: 1 } });
 
@@ -106,7 +206,10 @@ describe('the mirror of the vendor that can only be listed', () => {
   });
 
   it('shows the reconciliation report to admins only', async () => {
-    const admin = await graphql<{ reconciliation: { missingCount: number } }>(app, '{ reconciliation { missingCount } }');
+    const admin = await graphql<{ reconciliation: { missingCount: number } }>(
+      app,
+      '{ reconciliation { missingCount } }',
+    );
     expect(admin.errors).toBeUndefined();
     expect(admin.data!.reconciliation.missingCount).toEqual(expect.any(Number));
     const viewer = await graphql(app, '{ reconciliation { missingCount } }', {}, { token: app.tokens!.viewer });
@@ -155,7 +258,10 @@ describe('the mirror refresher', () => {
     const b = new MirrorRefresher({ ...second, ...options, holder: 'process-b' });
     vendors.simulators.simulators.ENGAGEMENT!.setFault('listMembers', { latencyMs: 200 });
     const running = a.refresh();
-    await eventually(async () => (await first.store.db.query('SELECT holder FROM leases')).length > 0, 'the first refresher to take the lease');
+    await eventually(
+      async () => (await first.store.db.query('SELECT holder FROM leases')).length > 0,
+      'the first refresher to take the lease',
+    );
     const skipped = await b.refresh();
     expect(skipped.map((outcome) => outcome.status)).toEqual(['BUSY']);
     const done = await running;
@@ -169,7 +275,14 @@ describe('the mirror refresher', () => {
 
   it('stops cleanly: the round in hand is left resumable at its checkpoint, and no timer is left', async () => {
     const process = await processOnTheDatabase();
-    const refresher = new MirrorRefresher({ ...process, logger: silentLogger, intervalMs: 10, pagesPerSecond: 1000, leaseTtlMs: 60_000, holder: 'process-c' });
+    const refresher = new MirrorRefresher({
+      ...process,
+      logger: silentLogger,
+      intervalMs: 10,
+      pagesPerSecond: 1000,
+      leaseTtlMs: 60_000,
+      holder: 'process-c',
+    });
     vendors.simulators.simulators.ENGAGEMENT!.setFault('listMembers', { latencyMs: 150 });
     refresher.start();
     expect(refresher.active).toBe(true);

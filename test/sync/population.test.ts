@@ -6,7 +6,13 @@ import { GENERATED_ACCOUNT_SIZE, SEED_PEOPLE_COUNT, seedAccounts, seedPeople } f
  * SIM_POPULATION: the simulators seeded with a population of any size, generated from the index
  * (the sample's 36 first, unchanged), so an account's members are the same people at any size.
  */
-const FREE_PORTS = { SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0', DATA_DIR: ':memory:' };
+const FREE_PORTS = {
+  SIM_RAINMAKER_PORT: '0',
+  SIM_ENGAGEMENT_PORT: '0',
+  SIM_GREENARROW_PORT: '0',
+  SIM_USER_MANAGEMENT_PORT: '0',
+  DATA_DIR: ':memory:',
+};
 
 describe('the population', () => {
   it('keeps the sample as its first 36 people and generates the rest deterministically', () => {
@@ -25,7 +31,9 @@ describe('the population', () => {
   });
 
   it('refuses a SIM_POPULATION out of range, naming the variable', () => {
-    expect(() => loadSimulatorConfig({ SIM_POPULATION: 'many' })).toThrow(/SIM_POPULATION: expected an integer from 0 to 500000/);
+    expect(() => loadSimulatorConfig({ SIM_POPULATION: 'many' })).toThrow(
+      /SIM_POPULATION: expected an integer from 0 to 500000/,
+    );
     expect(loadSimulatorConfig({}).population).toBe(SEED_PEOPLE_COUNT);
   });
 

@@ -31,14 +31,29 @@ describe('the reconciliation report of a population with planted differences', (
 
   beforeAll(async () => {
     running = await startSimulators(
-      loadSimulatorConfig({ DATA_DIR: ':memory:', SIM_SEED: 'false', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0' }),
+      loadSimulatorConfig({
+        DATA_DIR: ':memory:',
+        SIM_SEED: 'false',
+        SIM_ENGAGEMENT_PORT: '0',
+        SIM_GREENARROW_PORT: '0',
+      }),
       ['ENGAGEMENT', 'GREENARROW'],
     );
     // Unique emails off: this tenant lets two users hold one address, which is the ambiguity planted.
-    userManagement = new UserManagementSimulator({ apiKey: 'reconciliation-test-key', seed: false, uniqueEmail: false });
+    userManagement = new UserManagementSimulator({
+      apiKey: 'reconciliation-test-key',
+      seed: false,
+      uniqueEmail: false,
+    });
     const { ENGAGEMENT, GREENARROW } = running.simulators;
     for (const person of PEOPLE) {
-      ENGAGEMENT!.store.insert({ ...person, mobileNumber: person.phone, country: 'Germany', lastName: person === RENAMED ? 'Tables' : person.lastName, firstName: person === RENAMED ? 'Bobby' : person.firstName });
+      ENGAGEMENT!.store.insert({
+        ...person,
+        mobileNumber: person.phone,
+        country: 'Germany',
+        lastName: person === RENAMED ? 'Tables' : person.lastName,
+        firstName: person === RENAMED ? 'Bobby' : person.firstName,
+      });
       if (person !== MISSING) GREENARROW!.store.insert({ email: person.email });
       userManagement.store.insert({
         contactName: person === RENAMED ? 'Robert Tables' : `${person.firstName} ${person.lastName}`,
@@ -47,10 +62,21 @@ describe('the reconciliation report of a population with planted differences', (
         username: person.email.split('@')[0]!,
       });
     }
-    const again = userManagement.store.insert({ contactName: `${SHARED.firstName} ${SHARED.lastName}`, emailAddress: SHARED.email, defaultAccountId: '1', username: 'person7-again' });
-    sharedRecords = { first: String(userManagement.store.all().find((user) => user.emailAddress === SHARED.email)!.id), second: String(again.id) };
+    const again = userManagement.store.insert({
+      contactName: `${SHARED.firstName} ${SHARED.lastName}`,
+      emailAddress: SHARED.email,
+      defaultAccountId: '1',
+      username: 'person7-again',
+    });
+    sharedRecords = {
+      first: String(userManagement.store.all().find((user) => user.emailAddress === SHARED.email)!.id),
+      second: String(again.id),
+    };
     const url = await userManagement.listen(0);
-    vendorEnv = { ...simulatorEnv(running), ...endpointEnv('USER_MANAGEMENT', { baseUrl: url, apiKey: 'reconciliation-test-key' }) };
+    vendorEnv = {
+      ...simulatorEnv(running),
+      ...endpointEnv('USER_MANAGEMENT', { baseUrl: url, apiKey: 'reconciliation-test-key' }),
+    };
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -79,7 +105,15 @@ describe('the reconciliation report of a population with planted differences', (
         },
       ],
       ambiguousCount: 1,
-      ambiguous: [{ source: 'USER_MANAGEMENT', externalId: sharedRecords.second, email: SHARED.email, reason: 'SHARED_PERSON', otherRecords: [sharedRecords.first] }],
+      ambiguous: [
+        {
+          source: 'USER_MANAGEMENT',
+          externalId: sharedRecords.second,
+          email: SHARED.email,
+          reason: 'SHARED_PERSON',
+          otherRecords: [sharedRecords.first],
+        },
+      ],
     });
 
     gateway = await startGateway(vendorEnv, dataDir);
@@ -90,7 +124,13 @@ describe('the reconciliation report of a population with planted differences', (
         driftCount: number;
         drift: { field: string; user: { email: string }; values: { source: string; value: string }[] }[];
         ambiguousCount: number;
-        ambiguous: { source: string; externalId: string; reason: string; candidates: { email: string }[]; otherRecords: string[] }[];
+        ambiguous: {
+          source: string;
+          externalId: string;
+          reason: string;
+          candidates: { email: string }[];
+          otherRecords: string[];
+        }[];
         sources: { source: string; compared: boolean; listedBy: string; accounts: string[] }[];
       };
     }>(
@@ -106,9 +146,26 @@ describe('the reconciliation report of a population with planted differences', (
       missingCount: 1,
       missing: [{ source: 'GREENARROW', user: { email: MISSING.email } }],
       driftCount: 1,
-      drift: [{ field: 'NAME', user: { email: RENAMED.email }, values: [{ source: 'ENGAGEMENT', value: 'Bobby Tables' }, { source: 'USER_MANAGEMENT', value: 'Robert Tables' }] }],
+      drift: [
+        {
+          field: 'NAME',
+          user: { email: RENAMED.email },
+          values: [
+            { source: 'ENGAGEMENT', value: 'Bobby Tables' },
+            { source: 'USER_MANAGEMENT', value: 'Robert Tables' },
+          ],
+        },
+      ],
       ambiguousCount: 1,
-      ambiguous: [{ source: 'USER_MANAGEMENT', externalId: sharedRecords.second, reason: 'SHARED_PERSON', candidates: [{ email: SHARED.email }], otherRecords: [sharedRecords.first] }],
+      ambiguous: [
+        {
+          source: 'USER_MANAGEMENT',
+          externalId: sharedRecords.second,
+          reason: 'SHARED_PERSON',
+          candidates: [{ email: SHARED.email }],
+          otherRecords: [sharedRecords.first],
+        },
+      ],
       sources: [
         { source: 'ENGAGEMENT', compared: true, listedBy: 'LISTING', accounts: [] },
         { source: 'GREENARROW', compared: true, listedBy: 'LISTING', accounts: [] },

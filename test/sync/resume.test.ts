@@ -21,11 +21,20 @@ describe('a sync stopped halfway', () => {
   const dir = scratchDir();
   let running: RunningSimulators;
   let vendorEnv: Record<string, string>;
-  const accounts = seedAccounts(POPULATION).map((account) => account.id).join(',');
+  const accounts = seedAccounts(POPULATION)
+    .map((account) => account.id)
+    .join(',');
 
   beforeAll(async () => {
     running = await startSimulators(
-      loadSimulatorConfig({ DATA_DIR: ':memory:', SIM_POPULATION: String(POPULATION), SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' }),
+      loadSimulatorConfig({
+        DATA_DIR: ':memory:',
+        SIM_POPULATION: String(POPULATION),
+        SIM_RAINMAKER_PORT: '0',
+        SIM_ENGAGEMENT_PORT: '0',
+        SIM_GREENARROW_PORT: '0',
+        SIM_USER_MANAGEMENT_PORT: '0',
+      }),
     );
     vendorEnv = simulatorEnv(running);
   });
@@ -46,16 +55,26 @@ describe('a sync stopped halfway', () => {
   /** What the vendors hold, by source: every record the sync can read. */
   function held(): Record<string, number> {
     const { ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = running.simulators;
-    return { ENGAGEMENT: ENGAGEMENT!.store.size, GREENARROW: GREENARROW!.store.size, USER_MANAGEMENT: USER_MANAGEMENT!.store.all().length };
+    return {
+      ENGAGEMENT: ENGAGEMENT!.store.size,
+      GREENARROW: GREENARROW!.store.size,
+      USER_MANAGEMENT: USER_MANAGEMENT!.store.all().length,
+    };
   }
 
   /** Every record linked once, to one person, and each person at most once per vendor. */
   async function expectNoDuplicates(dataDir: string): Promise<void> {
     const found = await withDatabase(dataDir, async (db) => ({
-      links: await db.query<{ source: string; n: number; records: number }>('SELECT source, COUNT(*) AS n, COUNT(DISTINCT external_id) AS records FROM identities GROUP BY source ORDER BY source'),
-      rows: await db.query<{ source: string; n: number }>('SELECT source, COUNT(*) AS n FROM vendor_records GROUP BY source ORDER BY source'),
+      links: await db.query<{ source: string; n: number; records: number }>(
+        'SELECT source, COUNT(*) AS n, COUNT(DISTINCT external_id) AS records FROM identities GROUP BY source ORDER BY source',
+      ),
+      rows: await db.query<{ source: string; n: number }>(
+        'SELECT source, COUNT(*) AS n FROM vendor_records GROUP BY source ORDER BY source',
+      ),
       twice: await db.query('SELECT user_id, source FROM identities GROUP BY user_id, source HAVING COUNT(*) > 1'),
-      users: await db.query<{ n: number; emails: number }>('SELECT COUNT(*) AS n, COUNT(DISTINCT email) AS emails FROM users'),
+      users: await db.query<{ n: number; emails: number }>(
+        'SELECT COUNT(*) AS n, COUNT(DISTINCT email) AS emails FROM users',
+      ),
     }));
     const expected = held();
     expect(Object.fromEntries(found.links.map((row) => [row.source, row.n]))).toEqual(expected);
@@ -71,7 +90,11 @@ describe('a sync stopped halfway', () => {
     const env = { ...vendorEnv, DATA_DIR: dataDir, SYNC_ACCOUNT_IDS: accounts };
     slowListings(true);
     const first = startSync(env);
-    await eventually(async () => ((await checkpointOf(dataDir, 'ENGAGEMENT'))?.records ?? 0) >= 200, 'two pages of the listing to be checkpointed', 60_000);
+    await eventually(
+      async () => ((await checkpointOf(dataDir, 'ENGAGEMENT'))?.records ?? 0) >= 200,
+      'two pages of the listing to be checkpointed',
+      60_000,
+    );
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const stopped = (await checkpointOf(dataDir, 'ENGAGEMENT'))!;
@@ -83,7 +106,9 @@ describe('a sync stopped halfway', () => {
 
     const second = await runSync(env);
     expect(second.code).toBe(0);
-    const resumed = second.events.find((event: SyncEvent) => event.event === 'finished' && event['source'] === 'ENGAGEMENT')!;
+    const resumed = second.events.find(
+      (event: SyncEvent) => event.event === 'finished' && event['source'] === 'ENGAGEMENT',
+    )!;
     expect(resumed).toMatchObject({ status: 'DONE', resumedFrom: stopped.records, records: held()['ENGAGEMENT'] });
     // The pages read before the kill are not read again.
     expect(resumed['pages']).toBe(Math.ceil((held()['ENGAGEMENT']! - stopped.records) / 100));
@@ -99,10 +124,17 @@ describe('a sync stopped halfway', () => {
     const env = { ...vendorEnv, DATA_DIR: dataDir, SYNC_ACCOUNT_IDS: accounts };
     slowListings(true);
     const first = startSync(env);
-    await eventually(async () => ((await checkpointOf(dataDir, 'GREENARROW'))?.records ?? 0) >= 100, 'a page of the listing to be checkpointed', 60_000);
+    await eventually(
+      async () => ((await checkpointOf(dataDir, 'GREENARROW'))?.records ?? 0) >= 100,
+      'a page of the listing to be checkpointed',
+      60_000,
+    );
     first.process.kill('SIGINT');
     expect((await first.exited).code).toBe(3);
-    expect(first.events.find((event) => event.event === 'summary')).toMatchObject({ status: 'INTERRUPTED', exitCode: 3 });
+    expect(first.events.find((event) => event.event === 'summary')).toMatchObject({
+      status: 'INTERRUPTED',
+      exitCode: 3,
+    });
     expect(first.stderr()).toContain('SIGINT: stopping after the page in hand');
     slowListings(false);
 

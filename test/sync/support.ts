@@ -57,7 +57,9 @@ export function startSync(env: Record<string, string>, args: readonly string[] =
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // 'close', not 'exit': only then has every line been read.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   return { process: child, events, stderr: () => stderr, exited };
 }
 
@@ -65,7 +67,8 @@ export function startSync(env: Record<string, string>, args: readonly string[] =
 export async function runSync(env: Record<string, string>, args: readonly string[] = []) {
   const run = startSync(env, args);
   const { code } = await run.exited;
-  const summary = run.events.find((event) => event.event === 'summary') as (SyncEvent & { changes: Record<string, number>; elapsedMs: number; maxRssKb: number }) | undefined;
+  const summary = run.events.find((event) => event.event === 'summary') as
+    (SyncEvent & { changes: Record<string, number>; elapsedMs: number; maxRssKb: number }) | undefined;
   const report = run.events.find((event) => event.event === 'reconciliation');
   return { code, events: run.events, summary, report, stderr: run.stderr() };
 }
@@ -80,13 +83,28 @@ export function noChanges(changes: Record<string, number>): boolean {
  * in process, on a free port, with the vendors `vendorEnv` names. Authentication off, so requests
  * carry no token; the mirror refresher off, so only the sync under test walks a listing.
  */
-export function startGateway(vendorEnv: Record<string, string>, dataDir: string, extra: Record<string, string> = {}): Promise<App> {
-  return startApp(loadConfig({ ...vendorEnv, DATA_DIR: dataDir, PORT: '0', AUTH: 'off', MIRROR_REFRESH_INTERVAL_S: '0', ...extra }), silentLogger);
+export function startGateway(
+  vendorEnv: Record<string, string>,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Promise<App> {
+  return startApp(
+    loadConfig({ ...vendorEnv, DATA_DIR: dataDir, PORT: '0', AUTH: 'off', MIRROR_REFRESH_INTERVAL_S: '0', ...extra }),
+    silentLogger,
+  );
 }
 
 /** One GraphQL request over HTTP. */
-export async function query<Data>(url: string, text: string, variables: Record<string, unknown> = {}): Promise<{ data?: Data; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text, variables }) });
+export async function query<Data>(
+  url: string,
+  text: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: Data; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text, variables }),
+  });
   return (await response.json()) as { data?: Data; errors?: { message: string }[] };
 }
 

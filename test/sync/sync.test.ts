@@ -76,14 +76,18 @@ describe('npm run sync against the simulators run alone', () => {
     // The dry run predicted exactly what the real run changed.
     expect(summary!.changes).toEqual(predicted);
     const start = events.find((event) => event.event === 'start')!;
-    expect(start['skipped']).toEqual([{ source: 'RAINMAKER', reason: expect.stringContaining('cannot list its users') }]);
-    expect((start['walks'] as { source: string; scope: string }[]).map((walk) => `${walk.source}:${walk.scope}`)).toEqual([
-      'ENGAGEMENT:',
-      'GREENARROW:',
-      ...SEED_ACCOUNTS.map((account) => `USER_MANAGEMENT:${account.id}`),
+    expect(start['skipped']).toEqual([
+      { source: 'RAINMAKER', reason: expect.stringContaining('cannot list its users') },
     ]);
+    expect(
+      (start['walks'] as { source: string; scope: string }[]).map((walk) => `${walk.source}:${walk.scope}`),
+    ).toEqual(['ENGAGEMENT:', 'GREENARROW:', ...SEED_ACCOUNTS.map((account) => `USER_MANAGEMENT:${account.id}`)]);
     expect(events.some((event) => event.event === 'progress')).toBe(true);
-    expect((report!['sources'] as { source: string; listedBy: string; compared: boolean }[]).map(({ source, listedBy, compared }) => ({ source, listedBy, compared }))).toEqual([
+    expect(
+      (report!['sources'] as { source: string; listedBy: string; compared: boolean }[]).map(
+        ({ source, listedBy, compared }) => ({ source, listedBy, compared }),
+      ),
+    ).toEqual([
       { source: 'RAINMAKER', listedBy: 'NONE', compared: false },
       { source: 'ENGAGEMENT', listedBy: 'LISTING', compared: true },
       { source: 'GREENARROW', listedBy: 'LISTING', compared: true },
@@ -92,11 +96,21 @@ describe('npm run sync against the simulators run alone', () => {
 
     gateway = await startGateway(vendorEnv, syncEnv['DATA_DIR']!);
     const known = PEOPLE.filter((person) => listedAt(person).length > 0);
-    const aliases = known.map((person, index) => `p${index}: user(email: "${person.email.toUpperCase()}") { email identities { source status syncedAt } permissions { injection api ui disabled } firstName displayName }`);
-    const result = await query<Record<string, { email: string; identities: { source: string; status: string; syncedAt: string }[]; permissions: Record<string, unknown> | null; firstName: string | null }>>(
-      gateway.url,
-      `{ ${aliases.join('\n')} }`,
+    const aliases = known.map(
+      (person, index) =>
+        `p${index}: user(email: "${person.email.toUpperCase()}") { email identities { source status syncedAt } permissions { injection api ui disabled } firstName displayName }`,
     );
+    const result = await query<
+      Record<
+        string,
+        {
+          email: string;
+          identities: { source: string; status: string; syncedAt: string }[];
+          permissions: Record<string, unknown> | null;
+          firstName: string | null;
+        }
+      >
+    >(gateway.url, `{ ${aliases.join('\n')} }`);
     expect(result.errors).toBeUndefined();
     known.forEach((person, index) => {
       const user = result.data![`p${index}`]!;
@@ -140,7 +154,11 @@ describe('npm run sync against the simulators run alone', () => {
 
   it('runs as `npx usergraph sync` in the repository', () => {
     const root = join(__dirname, '..', '..');
-    const npx = spawnSync('npx', ['--no-install', 'usergraph', 'sync', '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' } });
+    const npx = spawnSync('npx', ['--no-install', 'usergraph', 'sync', '--help'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+    });
     expect(npx.status).toBe(0);
     expect(npx.stdout).toContain('npx usergraph sync');
   }, 120_000);

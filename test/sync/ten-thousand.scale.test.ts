@@ -52,29 +52,59 @@ function resetCalls(running: RunningSimulators): void {
 
 async function measure(population: number, dataDir: string): Promise<Measured> {
   const running = await startSimulators(
-    loadSimulatorConfig({ DATA_DIR: ':memory:', SIM_POPULATION: String(population), SIM_RAINMAKER_PORT: '0', SIM_ENGAGEMENT_PORT: '0', SIM_GREENARROW_PORT: '0', SIM_USER_MANAGEMENT_PORT: '0' }),
+    loadSimulatorConfig({
+      DATA_DIR: ':memory:',
+      SIM_POPULATION: String(population),
+      SIM_RAINMAKER_PORT: '0',
+      SIM_ENGAGEMENT_PORT: '0',
+      SIM_GREENARROW_PORT: '0',
+      SIM_USER_MANAGEMENT_PORT: '0',
+    }),
   );
   try {
     const { ENGAGEMENT, GREENARROW, USER_MANAGEMENT, RAINMAKER } = running.simulators;
-    const perVendor = { ENGAGEMENT: ENGAGEMENT!.store.size, GREENARROW: GREENARROW!.store.size, USER_MANAGEMENT: USER_MANAGEMENT!.store.all().length, RAINMAKER: RAINMAKER!.store.all().length };
-    const env = { ...simulatorEnv(running), DATA_DIR: dataDir, SYNC_ACCOUNT_IDS: seedAccounts(population).map((account) => account.id).join(',') };
+    const perVendor = {
+      ENGAGEMENT: ENGAGEMENT!.store.size,
+      GREENARROW: GREENARROW!.store.size,
+      USER_MANAGEMENT: USER_MANAGEMENT!.store.all().length,
+      RAINMAKER: RAINMAKER!.store.all().length,
+    };
+    const env = {
+      ...simulatorEnv(running),
+      DATA_DIR: dataDir,
+      SYNC_ACCOUNT_IDS: seedAccounts(population)
+        .map((account) => account.id)
+        .join(','),
+    };
     const synced = await runSync(env);
     expect(synced.code).toBe(0);
-    expect(synced.summary!.changes['recordsAdded']).toBe(perVendor.ENGAGEMENT + perVendor.GREENARROW + perVendor.USER_MANAGEMENT);
+    expect(synced.summary!.changes['recordsAdded']).toBe(
+      perVendor.ENGAGEMENT + perVendor.GREENARROW + perVendor.USER_MANAGEMENT,
+    );
 
     const gateway = await startGateway(simulatorEnv(running), dataDir);
     try {
       const person = seedPeople(population)[40]!;
       resetCalls(running);
-      const user = await query<{ user: { identities: { source: string }[]; firstName: string; permissions: unknown } }>(gateway.url, USER_QUERY, { email: person.email });
+      const user = await query<{ user: { identities: { source: string }[]; firstName: string; permissions: unknown } }>(
+        gateway.url,
+        USER_QUERY,
+        { email: person.email },
+      );
       expect(user.errors).toBeUndefined();
-      expect(user.data!.user.identities.map((identity) => identity.source)).toEqual(['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT']);
+      expect(user.data!.user.identities.map((identity) => identity.source)).toEqual([
+        'ENGAGEMENT',
+        'GREENARROW',
+        'USER_MANAGEMENT',
+      ]);
       expect(user.data!.user.firstName).toBe(person.firstName);
       expect(user.data!.user.permissions).not.toBeNull();
       const userCalls = callsOf(running);
 
       resetCalls(running);
-      const account = await query<{ account: { users: { totalCount: number; nodes: { email: string; firstName: string; permissions: unknown }[] } } }>(gateway.url, ACCOUNT_QUERY);
+      const account = await query<{
+        account: { users: { totalCount: number; nodes: { email: string; firstName: string; permissions: unknown }[] } };
+      }>(gateway.url, ACCOUNT_QUERY);
       expect(account.errors).toBeUndefined();
       const nodes = account.data!.account.users.nodes;
       expect(nodes).toHaveLength(GENERATED_ACCOUNT_SIZE);
@@ -84,7 +114,14 @@ async function measure(population: number, dataDir: string): Promise<Measured> {
       resetCalls(running);
       expect((await query(gateway.url, ACCOUNT_QUERY)).errors).toBeUndefined();
       const accountAgainCalls = callsOf(running);
-      return { population, perVendor, sync: { elapsedMs: synced.summary!.elapsedMs, maxRssKb: synced.summary!.maxRssKb }, userCalls, accountCalls, accountAgainCalls };
+      return {
+        population,
+        perVendor,
+        sync: { elapsedMs: synced.summary!.elapsedMs, maxRssKb: synced.summary!.maxRssKb },
+        userCalls,
+        accountCalls,
+        accountAgainCalls,
+      };
     } finally {
       await gateway.stop();
     }
@@ -111,7 +148,8 @@ describe('vendors of about 100 and 10,000 people each', () => {
 
   it('syncs 10,000 people per vendor to the end', () => {
     const large = measured[1]!;
-    for (const source of ['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT']) expect(large.perVendor[source]).toBeGreaterThanOrEqual(10_000);
+    for (const source of ['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'])
+      expect(large.perVendor[source]).toBeGreaterThanOrEqual(10_000);
     expect(large.sync.maxRssKb).toBeGreaterThan(0);
   });
 
@@ -121,7 +159,14 @@ describe('vendors of about 100 and 10,000 people each', () => {
     expect(large.accountCalls).toEqual(small.accountCalls);
     expect(small.userCalls).toEqual({ GREENARROW: { getUser: 1 }, USER_MANAGEMENT: { getUser: 1 } });
     expect(small.accountCalls).toEqual({ USER_MANAGEMENT: { usersByAccount: 1 }, GREENARROW: { listUsers: 2 } });
-    for (const calls of [small.userCalls, small.accountCalls, large.userCalls, large.accountCalls, small.accountAgainCalls, large.accountAgainCalls]) {
+    for (const calls of [
+      small.userCalls,
+      small.accountCalls,
+      large.userCalls,
+      large.accountCalls,
+      small.accountAgainCalls,
+      large.accountAgainCalls,
+    ]) {
       expect(calls['ENGAGEMENT']).toBeUndefined();
     }
   });
@@ -133,5 +178,4 @@ describe('vendors of about 100 and 10,000 people each', () => {
       expect(m.accountAgainCalls['USER_MANAGEMENT']).toEqual({ usersByAccount: 1 });
     }
   });
-
 });

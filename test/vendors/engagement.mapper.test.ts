@@ -56,9 +56,23 @@ describe('Engagement mapper', () => {
     });
 
     it('accepts a numeric id and mobile number, and absent optional fields', () => {
-      const { mobileNumber: _m, state: _s, createdDateStr: _c, lastModifiedDateStr: _l, lastActiveDateStr: _a, ...rest } = wireMember;
+      const {
+        mobileNumber: _m,
+        state: _s,
+        createdDateStr: _c,
+        lastModifiedDateStr: _l,
+        lastActiveDateStr: _a,
+        ...rest
+      } = wireMember;
       const member = fromWireMember({ ...rest, id: 12, mobileNumber: 14155550100 });
-      expect(member).toMatchObject({ externalId: '12', phone: '+14155550100', state: null, createdAt: null, updatedAt: null, lastActiveAt: null });
+      expect(member).toMatchObject({
+        externalId: '12',
+        phone: '+14155550100',
+        state: null,
+        createdAt: null,
+        updatedAt: null,
+        lastActiveAt: null,
+      });
       expect(fromWireMember({ ...rest, id: 1 }).phone).toBeNull();
     });
 
@@ -112,7 +126,9 @@ describe('Engagement mapper', () => {
     });
 
     it('names domain fields with the vendor messages, in the vendor order', () => {
-      expect(createInputProblems({ firstName: '', lastName: 'X', country: 'USA', email: 'nope', phone: '12345' })).toEqual([
+      expect(
+        createInputProblems({ firstName: '', lastName: 'X', country: 'USA', email: 'nope', phone: '12345' }),
+      ).toEqual([
         { field: 'firstName', message: messages.mandatory('firstName') },
         { field: 'email', message: messages.mandatory('email') },
         { field: 'state', message: messages.mandatory('state') },
@@ -177,8 +193,12 @@ describe('Engagement contract validators', () => {
   });
 
   it('answers invalid attributes for unknown attributes, wrong types and non-objects, before anything else', () => {
-    expect(createProblems({ ...validBody, nickname: 'x' })).toEqual([{ field: 'nickname', message: messages.invalidAttributes }]);
-    expect(createProblems({ ...validBody, smsSubscription: 'yes' })).toEqual([{ field: 'smsSubscription', message: messages.invalidAttributes }]);
+    expect(createProblems({ ...validBody, nickname: 'x' })).toEqual([
+      { field: 'nickname', message: messages.invalidAttributes },
+    ]);
+    expect(createProblems({ ...validBody, smsSubscription: 'yes' })).toEqual([
+      { field: 'smsSubscription', message: messages.invalidAttributes },
+    ]);
     expect(createProblems({ firstName: 7 })).toEqual([{ field: 'firstName', message: messages.invalidAttributes }]);
     expect(createProblems([validBody])).toEqual([{ field: '(body)', message: messages.invalidAttributes }]);
     expect(createProblems('text')).toEqual([{ field: '(body)', message: messages.invalidAttributes }]);
@@ -194,19 +214,39 @@ describe('Engagement contract validators', () => {
   });
 
   it('requires state for the USA only, with a configurable list of names', () => {
-    expect(createProblems({ ...validBody, country: 'United States' })).toEqual([{ field: 'state', message: messages.mandatory('state') }]);
+    expect(createProblems({ ...validBody, country: 'United States' })).toEqual([
+      { field: 'state', message: messages.mandatory('state') },
+    ]);
     expect(createProblems({ ...validBody, country: 'USA', state: 'Ohio' })).toEqual([]);
     expect(createProblems({ ...validBody, country: 'India', state: '' })).toEqual([]);
-    expect(createProblems({ ...validBody, country: 'Puerto Rico' }, { usaCountryNames: ['puerto rico'] })).toHaveLength(1);
+    expect(createProblems({ ...validBody, country: 'Puerto Rico' }, { usaCountryNames: ['puerto rico'] })).toHaveLength(
+      1,
+    );
   });
 
   it('treats an empty mobile number as absent and returns the command with digits and a parsed date', () => {
     expect(validateCreateMember({ ...validBody, mobileNumber: '', state: '' })).toEqual({
       ok: true,
-      value: { ...validBody, state: undefined, mobileNumber: undefined, smsSubscription: undefined, voiceSubscription: undefined, emailSubscription: undefined, lastActiveDate: undefined },
+      value: {
+        ...validBody,
+        state: undefined,
+        mobileNumber: undefined,
+        smsSubscription: undefined,
+        voiceSubscription: undefined,
+        emailSubscription: undefined,
+        lastActiveDate: undefined,
+      },
     });
-    const result = validateCreateMember({ ...validBody, mobileNumber: '+919876543210', lastActiveDate: '03/01/2024 08:00:00', smsSubscription: true });
-    expect(result).toMatchObject({ ok: true, value: { mobileNumber: '919876543210', lastActiveDate: new Date('2024-03-01T08:00:00Z'), smsSubscription: true } });
+    const result = validateCreateMember({
+      ...validBody,
+      mobileNumber: '+919876543210',
+      lastActiveDate: '03/01/2024 08:00:00',
+      smsSubscription: true,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { mobileNumber: '919876543210', lastActiveDate: new Date('2024-03-01T08:00:00Z'), smsSubscription: true },
+    });
   });
 
   it('parses and formats both date formats in UTC, and rejects impossible dates', () => {

@@ -59,7 +59,8 @@ describe('EngagementSource against the simulator', () => {
     options: { body?: string; contentType?: string | null; authorization?: string | null } = {},
   ) {
     const headers: Record<string, string> = {};
-    if (options.authorization !== null) headers['authorization'] = options.authorization ?? basicAuthorization(USERNAME, PASSWORD);
+    if (options.authorization !== null)
+      headers['authorization'] = options.authorization ?? basicAuthorization(USERNAME, PASSWORD);
     if (options.contentType !== null) headers['content-type'] = options.contentType ?? REQUEST_CONTENT_TYPE;
     const response = await request(`${sim.url}${path}`, { method, headers, body: options.body, dispatcher: raw });
     const text = await response.body.text();
@@ -86,7 +87,9 @@ describe('EngagementSource against the simulator', () => {
     it('creates a member with one call and answers increasing ids as strings', async () => {
       expect(sim.store.size).toBe(SEEDED);
       await expect(source.createMember(newMember)).resolves.toEqual({ externalId: '25', message: messages.created });
-      await expect(source.createMember({ ...newMember, email: 'second@example.in', phone: undefined })).resolves.toEqual({
+      await expect(
+        source.createMember({ ...newMember, email: 'second@example.in', phone: undefined }),
+      ).resolves.toEqual({
         externalId: '26',
         message: messages.created,
       });
@@ -120,16 +123,23 @@ describe('EngagementSource against the simulator', () => {
       expect(sim.store.size).toBe(SEEDED);
     });
 
-    it.each(['USA', 'us', 'United States', 'united states of america'])('requires a state when the country is %p', async (country) => {
-      await expect(source.createMember({ ...newMember, country })).rejects.toMatchObject({
-        code: 'VENDOR_REJECTED',
-        vendorMessage: messages.mandatory('state'),
-      });
-      await expect(source.createMember({ ...newMember, country, state: 'California' })).resolves.toMatchObject({ externalId: '25' });
-    });
+    it.each(['USA', 'us', 'United States', 'united states of america'])(
+      'requires a state when the country is %p',
+      async (country) => {
+        await expect(source.createMember({ ...newMember, country })).rejects.toMatchObject({
+          code: 'VENDOR_REJECTED',
+          vendorMessage: messages.mandatory('state'),
+        });
+        await expect(source.createMember({ ...newMember, country, state: 'California' })).resolves.toMatchObject({
+          externalId: '25',
+        });
+      },
+    );
 
     it('does not require a state for India', async () => {
-      await expect(source.createMember({ ...newMember, country: 'India', state: undefined })).resolves.toMatchObject({ externalId: '25' });
+      await expect(source.createMember({ ...newMember, country: 'India', state: undefined })).resolves.toMatchObject({
+        externalId: '25',
+      });
     });
 
     it.each(['4155550100', '+1 415 555 0100', '+12345678901234'])('rejects the mobile number %p', async (phone) => {
@@ -165,7 +175,12 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('makes the mobile number mandatory when the simulator reconciles on it', async () => {
-      const strict = new EngagementSimulator({ username: USERNAME, password: PASSWORD, seed: false, mobileNumberRequired: true });
+      const strict = new EngagementSimulator({
+        username: USERNAME,
+        password: PASSWORD,
+        seed: false,
+        mobileNumberRequired: true,
+      });
       await strict.listen();
       const client = new EngagementSource(settings({ baseUrl: strict.url }), { logger: silentLogger });
       try {
@@ -185,17 +200,29 @@ describe('EngagementSource against the simulator', () => {
     const valid = { firstName: 'Raw', lastName: 'Request', country: 'India', email: 'raw@example.in' };
 
     it('accepts a valid raw body, a number as mobile number and "" as an absent one', async () => {
-      expect(await send('POST', '/api/v1/audience', { body: JSON.stringify({ ...valid, mobileNumber: 919876543210 }) })).toMatchObject({
+      expect(
+        await send('POST', '/api/v1/audience', { body: JSON.stringify({ ...valid, mobileNumber: 919876543210 }) }),
+      ).toMatchObject({
         status: 200,
         json: { id: '25', message: messages.created },
       });
       expect(sim.store.get('25')!.mobileNumber).toBe('919876543210');
       const second = await send('POST', '/api/v1/audience', {
-        body: JSON.stringify({ ...valid, email: 'raw2@example.in', mobileNumber: '', state: '', lastActiveDate: '2024-02-03T04:05:06Z' }),
+        body: JSON.stringify({
+          ...valid,
+          email: 'raw2@example.in',
+          mobileNumber: '',
+          state: '',
+          lastActiveDate: '2024-02-03T04:05:06Z',
+        }),
         contentType: 'application/json',
       });
       expect(second).toMatchObject({ status: 200, json: { id: '26' } });
-      expect(sim.store.get('26')).toMatchObject({ mobileNumber: null, state: null, lastActiveAt: new Date('2024-02-03T04:05:06Z') });
+      expect(sim.store.get('26')).toMatchObject({
+        mobileNumber: null,
+        state: null,
+        lastActiveAt: new Date('2024-02-03T04:05:06Z'),
+      });
     });
 
     it.each([
@@ -216,9 +243,14 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('answers 400 invalid attributes for a body that is not application/json', async () => {
-      const response = await send('POST', '/api/v1/audience', { body: JSON.stringify(valid), contentType: 'text/plain' });
+      const response = await send('POST', '/api/v1/audience', {
+        body: JSON.stringify(valid),
+        contentType: 'text/plain',
+      });
       expect(response).toMatchObject({ status: 400, json: { message: messages.invalidAttributes } });
-      expect(await send('POST', '/api/v1/audience', { body: JSON.stringify(valid), contentType: null })).toMatchObject({ status: 400 });
+      expect(await send('POST', '/api/v1/audience', { body: JSON.stringify(valid), contentType: null })).toMatchObject({
+        status: 400,
+      });
     });
 
     it('answers 401 on every route without credentials, with a Basic challenge', async () => {
@@ -227,30 +259,46 @@ describe('EngagementSource against the simulator', () => {
         ['GET', '/api/v1/audience'],
         ['POST', '/api/v1/audience/1/delete'],
       ] as const) {
-        const response = await send(method, path, { authorization: null, body: method === 'POST' ? JSON.stringify(valid) : undefined });
+        const response = await send(method, path, {
+          authorization: null,
+          body: method === 'POST' ? JSON.stringify(valid) : undefined,
+        });
         expect(response).toMatchObject({ status: 401, json: { message: messages.unauthorized } });
         expect(response.headers['www-authenticate']).toBe('Basic realm="Engagement"');
       }
-      expect(await send('GET', '/api/v1/audience', { authorization: basicAuthorization(USERNAME, WRONG_PASSWORD) })).toMatchObject({ status: 401 });
+      expect(
+        await send('GET', '/api/v1/audience', { authorization: basicAuthorization(USERNAME, WRONG_PASSWORD) }),
+      ).toMatchObject({ status: 401 });
       expect(await send('GET', '/api/v1/audience', { authorization: 'Bearer token' })).toMatchObject({ status: 401 });
       expect(sim.store.size).toBe(SEEDED);
       expect(sim.calls()).toEqual({ createMember: 1, listMembers: 3, deleteMember: 1 });
     });
 
-    it.each([['start=-1'], ['start=abc'], ['pageSize=0'], ['pageSize=1.5'], ['start=1e3']])('answers 400 invalid attributes for %s', async (query) => {
-      expect(await send('GET', `/api/v1/audience?${query}`)).toMatchObject({ status: 400, json: { message: messages.invalidAttributes } });
-    });
+    it.each([['start=-1'], ['start=abc'], ['pageSize=0'], ['pageSize=1.5'], ['start=1e3']])(
+      'answers 400 invalid attributes for %s',
+      async (query) => {
+        expect(await send('GET', `/api/v1/audience?${query}`)).toMatchObject({
+          status: 400,
+          json: { message: messages.invalidAttributes },
+        });
+      },
+    );
 
     it('lists 20 members from offset 0 by default', async () => {
       const response = await send('GET', '/api/v1/audience', { contentType: null });
       expect(response.status).toBe(200);
       expect(response.json.total).toBe(SEEDED);
-      expect(response.json.audience.map((member: { id: string }) => member.id)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+      expect(response.json.audience.map((member: { id: string }) => member.id)).toEqual(
+        Array.from({ length: 20 }, (_, i) => String(i + 1)),
+      );
       expect(response.json.audience[0]).not.toHaveProperty('voiceSubscription');
     });
 
     it('answers the vendor error shape for an unknown route', async () => {
-      expect(await send('GET', '/api/v1/nothing')).toMatchObject({ status: 404, json: { message: expect.any(String) } });
+      expect(await send('GET', '/api/v1/nothing')).toMatchObject({
+        status: 404,
+        json: { message: expect.any(String) },
+      });
     });
   });
 
@@ -281,12 +329,21 @@ describe('EngagementSource against the simulator', () => {
       const wrong = new EngagementSource(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
       const errors: unknown[] = [];
       try {
-        for (const call of [() => wrong.createMember(newMember), () => wrong.listMembers(), () => wrong.deleteMember('1')]) {
+        for (const call of [
+          () => wrong.createMember(newMember),
+          () => wrong.listMembers(),
+          () => wrong.deleteMember('1'),
+        ]) {
           const error = await call().then(
             () => undefined,
             (failure: unknown) => failure,
           );
-          expect(error).toMatchObject({ code: 'VENDOR_UNAUTHORIZED', source: 'ENGAGEMENT', status: 401, vendorMessage: messages.unauthorized });
+          expect(error).toMatchObject({
+            code: 'VENDOR_UNAUTHORIZED',
+            source: 'ENGAGEMENT',
+            status: 401,
+            vendorMessage: messages.unauthorized,
+          });
           errors.push(error);
         }
       } finally {
@@ -336,7 +393,9 @@ describe('EngagementSource against the simulator', () => {
 
     it('pages by record offset: next is the following offset, null at the end', async () => {
       const middle = await source.listMembers({ start: 10, pageSize: 10 });
-      expect(middle.items.map((member) => member.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 11)));
+      expect(middle.items.map((member) => member.externalId)).toEqual(
+        Array.from({ length: 10 }, (_, i) => String(i + 11)),
+      );
       expect(middle.next).toBe('20');
       const last = await source.listMembers({ start: 20, pageSize: 10 });
       expect(last.items).toHaveLength(4);
@@ -391,16 +450,28 @@ describe('EngagementSource against the simulator', () => {
 
     it('reads dates written as MM/dd/yyyy HH:mm:ss, on a simulator with its own clock', async () => {
       const now = new Date('2024-05-06T07:08:09Z');
-      const us = new EngagementSimulator({ username: USERNAME, password: PASSWORD, seed: false, dateFormat: 'us', now: () => now });
+      const us = new EngagementSimulator({
+        username: USERNAME,
+        password: PASSWORD,
+        seed: false,
+        dateFormat: 'us',
+        now: () => now,
+      });
       await us.listen();
       const client = new EngagementSource(settings({ baseUrl: us.url }), { logger: silentLogger });
       try {
         await client.createMember({ ...newMember, lastActiveAt: new Date('2024-05-01T00:00:00Z') });
-        const raw = await request(`${us.url}/api/v1/audience`, { headers: { authorization: basicAuthorization(USERNAME, PASSWORD) } });
+        const raw = await request(`${us.url}/api/v1/audience`, {
+          headers: { authorization: basicAuthorization(USERNAME, PASSWORD) },
+        });
         const body = (await raw.body.json()) as { audience: { createdDateStr: string }[] };
         expect(body.audience[0]!.createdDateStr).toBe('05/06/2024 07:08:09');
         const page = await client.listMembers();
-        expect(page.items[0]).toMatchObject({ createdAt: now, updatedAt: now, lastActiveAt: new Date('2024-05-01T00:00:00Z') });
+        expect(page.items[0]).toMatchObject({
+          createdAt: now,
+          updatedAt: now,
+          lastActiveAt: new Date('2024-05-01T00:00:00Z'),
+        });
       } finally {
         await client.close();
         await us.close();
@@ -430,7 +501,10 @@ describe('EngagementSource against the simulator', () => {
       });
       await source.deleteMember('4');
       await expect(source.deleteMember('4')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
-      await expect(source.deleteMember('../audience')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'ENGAGEMENT' });
+      await expect(source.deleteMember('../audience')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'ENGAGEMENT',
+      });
       expect(sim.calls('deleteMember')).toBe(3);
       expect(sim.store.size).toBe(SEEDED - 1);
     });
@@ -439,7 +513,11 @@ describe('EngagementSource against the simulator', () => {
   describe('faults', () => {
     it('answers VENDOR_UNAVAILABLE for an injected 500 on create, without retrying the write', async () => {
       sim.setFault('createMember', { status: 500 });
-      await expect(source.createMember(newMember)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'ENGAGEMENT', status: 500 });
+      await expect(source.createMember(newMember)).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        source: 'ENGAGEMENT',
+        status: 500,
+      });
       expect(sim.calls('createMember')).toBe(1);
       expect(sim.store.size).toBe(SEEDED);
     });
@@ -464,21 +542,37 @@ describe('EngagementSource against the simulator', () => {
       const impatient = new EngagementSource(settings({ timeoutMs: 200, retries: 0 }), { logger: silentLogger });
       sim.setFault('*', { hang: true });
       try {
-        await expect(impatient.createMember(newMember)).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT', source: 'ENGAGEMENT' });
+        await expect(impatient.createMember(newMember)).rejects.toMatchObject({
+          code: 'VENDOR_TIMEOUT',
+          source: 'ENGAGEMENT',
+        });
         await expect(impatient.listMembers()).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT', source: 'ENGAGEMENT' });
-        await expect(impatient.deleteMember('1')).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT', source: 'ENGAGEMENT' });
+        await expect(impatient.deleteMember('1')).rejects.toMatchObject({
+          code: 'VENDOR_TIMEOUT',
+          source: 'ENGAGEMENT',
+        });
       } finally {
         await impatient.close();
       }
       expect(sim.calls()).toEqual({ createMember: 1, listMembers: 1, deleteMember: 1 });
     });
 
-    it.each(['json', 'shape'] as const)('answers VENDOR_BAD_RESPONSE for a malformed (%s) answer on every route', async (malformed) => {
-      sim.setFault('*', { malformed });
-      await expect(source.createMember(newMember)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT', status: 200 });
-      await expect(source.listMembers()).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT' });
-      await expect(source.deleteMember('2')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT' });
-      expect(sim.calls()).toEqual({ createMember: 1, listMembers: 1, deleteMember: 1 });
-    });
+    it.each(['json', 'shape'] as const)(
+      'answers VENDOR_BAD_RESPONSE for a malformed (%s) answer on every route',
+      async (malformed) => {
+        sim.setFault('*', { malformed });
+        await expect(source.createMember(newMember)).rejects.toMatchObject({
+          code: 'VENDOR_BAD_RESPONSE',
+          source: 'ENGAGEMENT',
+          status: 200,
+        });
+        await expect(source.listMembers()).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT' });
+        await expect(source.deleteMember('2')).rejects.toMatchObject({
+          code: 'VENDOR_BAD_RESPONSE',
+          source: 'ENGAGEMENT',
+        });
+        expect(sim.calls()).toEqual({ createMember: 1, listMembers: 1, deleteMember: 1 });
+      },
+    );
   });
 });

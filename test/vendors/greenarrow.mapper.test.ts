@@ -54,16 +54,38 @@ describe('GreenArrow mapper', () => {
     ).toEqual({
       externalId: '3',
       email: 'ada@example.com',
-      permissions: { injection: 'ALL', api: 'FULL', ui: 'FULL', disabled: false, mailClass: { id: '1', name: 'my_mail_class_one' } },
+      permissions: {
+        injection: 'ALL',
+        api: 'FULL',
+        ui: 'FULL',
+        disabled: false,
+        mailClass: { id: '1', name: 'my_mail_class_one' },
+      },
     });
     expect(
-      fromWireUser({ id: 9, email: 'b@x.io', permissions: { injection: 'no', api: 'no', ui: 'no' }, is_disabled: true, force_mail_class: null }).permissions,
+      fromWireUser({
+        id: 9,
+        email: 'b@x.io',
+        permissions: { injection: 'no', api: 'no', ui: 'no' },
+        is_disabled: true,
+        force_mail_class: null,
+      }).permissions,
     ).toEqual({ injection: 'NONE', api: 'NONE', ui: 'NONE', disabled: true, mailClass: null });
   });
 
   it('maps every permission value both ways', () => {
-    const injection = [['yes', 'ALL'], ['smtp-only', 'SMTP_ONLY'], ['http-only', 'HTTP_ONLY'], ['no', 'NONE']] as const;
-    const access = [['yes', 'FULL'], ['read-only', 'READ_ONLY'], ['stats-only', 'STATS_ONLY'], ['no', 'NONE']] as const;
+    const injection = [
+      ['yes', 'ALL'],
+      ['smtp-only', 'SMTP_ONLY'],
+      ['http-only', 'HTTP_ONLY'],
+      ['no', 'NONE'],
+    ] as const;
+    const access = [
+      ['yes', 'FULL'],
+      ['read-only', 'READ_ONLY'],
+      ['stats-only', 'STATS_ONLY'],
+      ['no', 'NONE'],
+    ] as const;
     for (const [wire, domain] of injection) {
       expect(fromWireInjection(wire)).toBe(domain);
       expect(toWireInjection(domain)).toBe(wire);
@@ -84,14 +106,25 @@ describe('GreenArrow mapper', () => {
   it('writes a create input as the create body', () => {
     expect(toCreateUserRequest(createInput)).toEqual({ user: validUser });
     expect(
-      toCreateUserRequest({ ...createInput, permissions: { ...createInput.permissions, disabled: true, mailClass: { name: 'marketing' } } }),
+      toCreateUserRequest({
+        ...createInput,
+        permissions: { ...createInput.permissions, disabled: true, mailClass: { name: 'marketing' } },
+      }),
     ).toEqual({ user: { ...validUser, is_disabled: true, force_mail_class: { name: 'marketing' } } });
   });
 
   it('writes only the given attributes of an update, disabled and mail class outside permissions', () => {
     expect(toUpdateUserRequest({})).toEqual({ user: {} });
-    expect(toUpdateUserRequest({ permissions: { disabled: true, mailClass: null } })).toEqual({ user: { is_disabled: true, force_mail_class: null } });
-    expect(toUpdateUserRequest({ email: 'n@x.io', password: 'p', permissions: { api: 'READ_ONLY', mailClass: { id: '1' } } })).toEqual({
+    expect(toUpdateUserRequest({ permissions: { disabled: true, mailClass: null } })).toEqual({
+      user: { is_disabled: true, force_mail_class: null },
+    });
+    expect(
+      toUpdateUserRequest({
+        email: 'n@x.io',
+        password: 'p',
+        permissions: { api: 'READ_ONLY', mailClass: { id: '1' } },
+      }),
+    ).toEqual({
       user: { email: 'n@x.io', password: 'p', permissions: { api: 'read-only' }, force_mail_class: { id: 1 } },
     });
   });
@@ -102,10 +135,15 @@ describe('GreenArrow mapper', () => {
       { field: 'email', message: 'email must be a valid email address' },
       { field: 'password', message: 'password must not be blank' },
     ]);
-    expect(createInputProblems({ ...createInput, permissions: { ...createInput.permissions, mailClass: { id: 'x' } } })).toEqual([
-      { field: 'permissions.mailClass.id', message: 'permissions.mailClass.id must be a positive integer' },
-    ]);
-    expect(createInputProblems({ ...createInput, permissions: { ...createInput.permissions, mailClass: { name: 'bulk' } } }, MAIL_CLASSES)).toEqual([
+    expect(
+      createInputProblems({ ...createInput, permissions: { ...createInput.permissions, mailClass: { id: 'x' } } }),
+    ).toEqual([{ field: 'permissions.mailClass.id', message: 'permissions.mailClass.id must be a positive integer' }]);
+    expect(
+      createInputProblems(
+        { ...createInput, permissions: { ...createInput.permissions, mailClass: { name: 'bulk' } } },
+        MAIL_CLASSES,
+      ),
+    ).toEqual([
       { field: 'permissions.mailClass', message: `permissions.mailClass does not name an existing mail class` },
     ]);
     const untyped = { email: 'a@b.co', password: 'p' } as unknown as GreenArrowCreateInput;
@@ -130,8 +168,18 @@ describe('GreenArrow mapper', () => {
 describe('GreenArrow contract validators', () => {
   it('accepts a valid user hash, with a mail class by id (a number or digits) or by name', () => {
     expect(userProblems(validUser, { creating: true })).toEqual([]);
-    expect(userProblems({ ...validUser, is_disabled: true, force_mail_class: { id: '2' } }, { creating: true, mailClasses: MAIL_CLASSES })).toEqual([]);
-    expect(userProblems({ ...validUser, force_mail_class: { id: 1, name: 'transactional' } }, { creating: true, mailClasses: MAIL_CLASSES })).toEqual([]);
+    expect(
+      userProblems(
+        { ...validUser, is_disabled: true, force_mail_class: { id: '2' } },
+        { creating: true, mailClasses: MAIL_CLASSES },
+      ),
+    ).toEqual([]);
+    expect(
+      userProblems(
+        { ...validUser, force_mail_class: { id: 1, name: 'transactional' } },
+        { creating: true, mailClasses: MAIL_CLASSES },
+      ),
+    ).toEqual([]);
     const result = validateRequest({ user: { ...validUser, force_mail_class: { id: '2' } } }, { creating: true });
     expect(result.ok && result.value.force_mail_class).toEqual({ id: 2 });
   });
@@ -148,7 +196,13 @@ describe('GreenArrow contract validators', () => {
 
   it('rejects wrong types and values without echoing them', () => {
     const problems = userProblems(
-      { email: 42, password: ['secret'], permissions: { injection: 'all', api: 'yes', ui: 'write' }, is_disabled: 'no', force_mail_class: 'bulk' },
+      {
+        email: 42,
+        password: ['secret'],
+        permissions: { injection: 'all', api: 'yes', ui: 'write' },
+        is_disabled: 'no',
+        force_mail_class: 'bulk',
+      },
       { creating: true },
     );
     expect(problems).toEqual([
@@ -175,26 +229,44 @@ describe('GreenArrow contract validators', () => {
       { field: 'force_mail_class', message: 'force_mail_class must name a mail class by id or by name' },
     ]);
     expect(userProblems({ force_mail_class: { name: 'bulk' } }, { creating: false })).toEqual([]);
-    expect(userProblems({ force_mail_class: { name: 'bulk' } }, { creating: false, mailClasses: MAIL_CLASSES })).toEqual([
-      { field: 'force_mail_class', message: messages.unknownMailClass },
-    ]);
+    expect(
+      userProblems({ force_mail_class: { name: 'bulk' } }, { creating: false, mailClasses: MAIL_CLASSES }),
+    ).toEqual([{ field: 'force_mail_class', message: messages.unknownMailClass }]);
     expect(resolveMailClass({ id: 2 }, MAIL_CLASSES)).toEqual({ ok: true, mailClass: { id: 2, name: 'marketing' } });
-    expect(resolveMailClass({ id: 1, name: 'marketing' }, MAIL_CLASSES)).toEqual({ ok: false, message: messages.mailClassMismatch });
-    expect(resolveMailClass({ name: 'Marketing' }, MAIL_CLASSES)).toEqual({ ok: false, message: messages.unknownMailClass });
+    expect(resolveMailClass({ id: 1, name: 'marketing' }, MAIL_CLASSES)).toEqual({
+      ok: false,
+      message: messages.mailClassMismatch,
+    });
+    expect(resolveMailClass({ name: 'Marketing' }, MAIL_CLASSES)).toEqual({
+      ok: false,
+      message: messages.unknownMailClass,
+    });
   });
 
   it('checks the request body around the user hash', () => {
-    expect(requestProblems([1], { creating: true })).toEqual([{ field: '(body)', message: 'Request body must be a JSON object' }]);
-    expect(requestProblems(undefined, { creating: true })).toEqual([{ field: '(body)', message: 'Request body must be a JSON object' }]);
-    expect(requestProblems({ email: 'a@b.co' }, { creating: false })).toEqual([{ field: 'user', message: 'user is required' }]);
-    expect(requestProblems({ user: 'a@b.co' }, { creating: false })).toEqual([{ field: 'user', message: 'user must be a hash' }]);
+    expect(requestProblems([1], { creating: true })).toEqual([
+      { field: '(body)', message: 'Request body must be a JSON object' },
+    ]);
+    expect(requestProblems(undefined, { creating: true })).toEqual([
+      { field: '(body)', message: 'Request body must be a JSON object' },
+    ]);
+    expect(requestProblems({ email: 'a@b.co' }, { creating: false })).toEqual([
+      { field: 'user', message: 'user is required' },
+    ]);
+    expect(requestProblems({ user: 'a@b.co' }, { creating: false })).toEqual([
+      { field: 'user', message: 'user must be a hash' },
+    ]);
     expect(requestProblems({ user: validUser, extra: true }, { creating: true })).toEqual([]);
   });
 
   it('checks the listing query', () => {
     expect(listQueryProblems(new URLSearchParams('page=2&name=ada'))).toEqual([]);
-    expect(listQueryProblems(new URLSearchParams('page=-1'))).toEqual([{ field: 'page', message: 'page must be a non-negative integer' }]);
-    expect(listQueryProblems(new URLSearchParams('page=0&page_token=abc'))).toEqual([{ field: 'page', message: messages.pageWithToken }]);
+    expect(listQueryProblems(new URLSearchParams('page=-1'))).toEqual([
+      { field: 'page', message: 'page must be a non-negative integer' },
+    ]);
+    expect(listQueryProblems(new URLSearchParams('page=0&page_token=abc'))).toEqual([
+      { field: 'page', message: messages.pageWithToken },
+    ]);
   });
 
   it('recognises a duplicate-email message, and nothing else, as a conflict', () => {
@@ -204,11 +276,19 @@ describe('GreenArrow contract validators', () => {
     expect(EMAIL_TAKEN_PATTERN.test(messages.unknownMailClass)).toBe(false);
   });
 
-  it('decodes the vendor document\'s listing example and lenient error envelopes', () => {
+  it("decodes the vendor document's listing example and lenient error envelopes", () => {
     const example = {
       success: true,
       data: {
-        users: [{ id: 3, email: 'c@example.com', permissions: { injection: 'yes', api: 'yes', ui: 'yes' }, is_disabled: false, force_mail_class: { id: 1, name: 'my_mail_class_one' } }],
+        users: [
+          {
+            id: 3,
+            email: 'c@example.com',
+            permissions: { injection: 'yes', api: 'yes', ui: 'yes' },
+            is_disabled: false,
+            force_mail_class: { id: 1, name: 'my_mail_class_one' },
+          },
+        ],
         pagination: { page: 0, per_page: 100, num_pages: 1, num_records: 3, next_page_token: null },
       },
       error_code: null,
@@ -216,7 +296,14 @@ describe('GreenArrow contract validators', () => {
     };
     expect(userListEnvelopeSchema.safeParse(example).success).toBe(true);
     expect(userListEnvelopeSchema.safeParse({ ...example, success: false }).success).toBe(false);
-    expect(errorEnvelopeSchema.parse({ success: false, data: null, error_code: 'not_found', error_messages: 'User not found' })).toEqual({
+    expect(
+      errorEnvelopeSchema.parse({
+        success: false,
+        data: null,
+        error_code: 'not_found',
+        error_messages: 'User not found',
+      }),
+    ).toEqual({
       success: false,
       error_code: 'not_found',
       error_messages: ['User not found'],

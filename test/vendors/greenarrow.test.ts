@@ -60,10 +60,16 @@ describe('GreenArrowSource against the simulator', () => {
     options: { body?: string; auth?: string | null } = {},
   ) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (options.auth !== null) headers['authorization'] = options.auth ?? `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+    if (options.auth !== null)
+      headers['authorization'] = options.auth ?? `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
     const response = await request(`${sim.url}${path}`, { method, headers, body: options.body, dispatcher: raw });
     const text = await response.body.text();
-    return { status: response.statusCode, headers: response.headers, text, json: text === '' ? undefined : JSON.parse(text) };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text,
+      json: text === '' ? undefined : JSON.parse(text),
+    };
   }
 
   function failureEnvelope(code: string, ...errorMessages: string[]) {
@@ -111,7 +117,9 @@ describe('GreenArrowSource against the simulator', () => {
       sim.store.insert(bulk(250));
       const users = await collect(source.users());
       expect(users).toHaveLength(SEEDED.length + 250);
-      expect(users.map((user) => user.externalId)).toEqual(Array.from({ length: users.length }, (_, i) => String(i + 1)));
+      expect(users.map((user) => user.externalId)).toEqual(
+        Array.from({ length: users.length }, (_, i) => String(i + 1)),
+      );
       expect(sim.calls()).toEqual({ listUsers: 3 });
     });
 
@@ -119,7 +127,9 @@ describe('GreenArrowSource against the simulator', () => {
       sim.store.insert(bulk(250));
       const second = await source.listUsers({ page: 1 });
       expect(second).toMatchObject({ page: 1, perPage: 100, numPages: 3, total: 273, next: expect.any(String) });
-      expect(second.items.map((user) => user.externalId)).toEqual(Array.from({ length: 100 }, (_, i) => String(101 + i)));
+      expect(second.items.map((user) => user.externalId)).toEqual(
+        Array.from({ length: 100 }, (_, i) => String(101 + i)),
+      );
       const last = await source.listUsers({ page: 2 });
       expect(last).toMatchObject({ page: 2, next: null });
       expect(last.items).toHaveLength(73);
@@ -141,7 +151,12 @@ describe('GreenArrowSource against the simulator', () => {
         const users = await collect(client.users({ name: 'Example.Com' }));
         expect(users.map((user) => user.email)).toEqual(expected.map((person) => person.email));
         expect(small.calls('listUsers')).toBe(1 + Math.ceil(expected.length / 4));
-        await expect(client.listUsers({ name: 'nobody-has-this' })).resolves.toMatchObject({ items: [], total: 0, numPages: 0, next: null });
+        await expect(client.listUsers({ name: 'nobody-has-this' })).resolves.toMatchObject({
+          items: [],
+          total: 0,
+          numPages: 0,
+          next: null,
+        });
       } finally {
         await client.close();
         await small.close();
@@ -156,11 +171,20 @@ describe('GreenArrowSource against the simulator', () => {
         vendorCode: 'validation_error',
         vendorMessage: messages.invalidPageToken,
       });
-      await expect(source.listUsers({ page: -1 })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: 'page must be a non-negative integer' });
+      await expect(source.listUsers({ page: -1 })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        vendorMessage: 'page must be a non-negative integer',
+      });
       sim.store.insert(bulk(120));
       const { next } = await source.listUsers({ name: 'bulk' });
-      await expect(source.listUsers({ page: 1, pageToken: next! })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: messages.pageWithToken });
-      await expect(source.listUsers({ pageToken: next!, name: 'other' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: messages.filterMismatch });
+      await expect(source.listUsers({ page: 1, pageToken: next! })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        vendorMessage: messages.pageWithToken,
+      });
+      await expect(source.listUsers({ pageToken: next!, name: 'other' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        vendorMessage: messages.filterMismatch,
+      });
       expect(sim.calls('listUsers')).toBe(5);
     });
   });
@@ -207,12 +231,26 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('never answers the password: the raw create body has none', async () => {
       const response = await send('POST', USERS, {
-        body: JSON.stringify({ user: { email: 'raw@example.net', password: USER_PASSWORD, permissions: { injection: 'yes', api: 'no', ui: 'no' } } }),
+        body: JSON.stringify({
+          user: {
+            email: 'raw@example.net',
+            password: USER_PASSWORD,
+            permissions: { injection: 'yes', api: 'no', ui: 'no' },
+          },
+        }),
       });
       expect(response.status).toBe(200);
       expect(response.json).toEqual({
         success: true,
-        data: { user: { id: expect.any(Number), email: 'raw@example.net', permissions: { injection: 'yes', api: 'no', ui: 'no' }, is_disabled: false, force_mail_class: null } },
+        data: {
+          user: {
+            id: expect.any(Number),
+            email: 'raw@example.net',
+            permissions: { injection: 'yes', api: 'no', ui: 'no' },
+            is_disabled: false,
+            force_mail_class: null,
+          },
+        },
         error_code: null,
         error_messages: null,
       });
@@ -225,9 +263,16 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('creates a disabled user with a mail class given by name or by id', async () => {
-      const byName = await source.createUser({ ...newUser, permissions: { ...newUser.permissions, disabled: true, mailClass: { name: 'marketing' } } });
+      const byName = await source.createUser({
+        ...newUser,
+        permissions: { ...newUser.permissions, disabled: true, mailClass: { name: 'marketing' } },
+      });
       expect(byName.permissions).toMatchObject({ disabled: true, mailClass: { id: '2', name: 'marketing' } });
-      const byId = await source.createUser({ ...newUser, email: 'by.id@example.net', permissions: { ...newUser.permissions, mailClass: { id: '3' } } });
+      const byId = await source.createUser({
+        ...newUser,
+        email: 'by.id@example.net',
+        permissions: { ...newUser.permissions, mailClass: { id: '3' } },
+      });
       expect(byId.permissions.mailClass).toEqual({ id: '3', name: 'bulk' });
       expect(sim.store.get(byName.externalId)!.force_mail_class).toEqual({ id: 2, name: 'marketing' });
     });
@@ -241,11 +286,15 @@ describe('GreenArrowSource against the simulator', () => {
         vendorCode: 'validation_error',
         vendorMessage: 'password is required',
       });
-      await expect(source.createUser({ ...newUser, permissions: { ...newUser.permissions, api: 'ADMIN' as 'FULL' } })).rejects.toMatchObject({
+      await expect(
+        source.createUser({ ...newUser, permissions: { ...newUser.permissions, api: 'ADMIN' as 'FULL' } }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: 'permissions.api must be one of yes, read-only, stats-only, no',
       });
-      await expect(source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'nonexistent' } } })).rejects.toMatchObject({
+      await expect(
+        source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'nonexistent' } } }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownMailClass,
       });
@@ -259,7 +308,9 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('answers VENDOR_CONFLICT for an email taken in another case', async () => {
       const existing = sim.store.get(2)!;
-      const error = await source.createUser({ ...newUser, email: existing.email.toUpperCase() }).catch((failure: unknown) => failure);
+      const error = await source
+        .createUser({ ...newUser, email: existing.email.toUpperCase() })
+        .catch((failure: unknown) => failure);
       expect(error).toMatchObject({
         code: 'VENDOR_CONFLICT',
         source: 'GREENARROW',
@@ -275,7 +326,10 @@ describe('GreenArrowSource against the simulator', () => {
   describe('update', () => {
     it('changes only the given attributes and merges permissions', async () => {
       const before = sim.store.get(3)!;
-      const user = await source.updateUser('3', { password: 'N3w-Pa55', permissions: { api: 'READ_ONLY', mailClass: { name: 'bulk' } } });
+      const user = await source.updateUser('3', {
+        password: 'N3w-Pa55',
+        permissions: { api: 'READ_ONLY', mailClass: { name: 'bulk' } },
+      });
       expect(user).toEqual({
         externalId: '3',
         email: before.email,
@@ -290,18 +344,32 @@ describe('GreenArrowSource against the simulator', () => {
       expect(sim.store.verifyPassword(3, 'N3w-Pa55')).toBe(true);
       expect(sim.calls()).toEqual({ updateUser: 1 });
       expect(sim.callLog('updateUser')[0]).toMatchObject({ method: 'PUT', path: `${USERS}/3` });
-      const cleared = await source.updateUser('3', { email: 'renamed@example.net', permissions: { disabled: true, mailClass: null } });
-      expect(cleared).toMatchObject({ email: 'renamed@example.net', permissions: { api: 'READ_ONLY', disabled: true, mailClass: null } });
+      const cleared = await source.updateUser('3', {
+        email: 'renamed@example.net',
+        permissions: { disabled: true, mailClass: null },
+      });
+      expect(cleared).toMatchObject({
+        email: 'renamed@example.net',
+        permissions: { api: 'READ_ONLY', disabled: true, mailClass: null },
+      });
     });
 
-    it('lets a user keep its own email in another case, but not take another user\'s', async () => {
+    it("lets a user keep its own email in another case, but not take another user's", async () => {
       const [first, second] = [sim.store.get(1)!, sim.store.get(2)!];
-      await expect(source.updateUser('1', { email: first.email.toUpperCase() })).resolves.toMatchObject({ email: first.email.toUpperCase() });
-      await expect(source.updateUser('1', { email: second.email })).rejects.toMatchObject({ code: 'VENDOR_CONFLICT', vendorMessage: messages.emailTaken });
+      await expect(source.updateUser('1', { email: first.email.toUpperCase() })).resolves.toMatchObject({
+        email: first.email.toUpperCase(),
+      });
+      await expect(source.updateUser('1', { email: second.email })).rejects.toMatchObject({
+        code: 'VENDOR_CONFLICT',
+        vendorMessage: messages.emailTaken,
+      });
     });
 
     it('answers VENDOR_REJECTED for an invalid attribute', async () => {
-      await expect(source.updateUser('1', { email: 'not-an-email' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', status: 422 });
+      await expect(source.updateUser('1', { email: 'not-an-email' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        status: 422,
+      });
       await expect(source.updateUser('1', { permissions: { mailClass: { id: '99' } } })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownMailClass,
@@ -314,7 +382,10 @@ describe('GreenArrowSource against the simulator', () => {
         status: 404,
         vendorMessage: messages.userNotFound,
       });
-      await expect(source.updateUser(sim.store.get(1)!.email, { email: 'x@example.net' })).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'GREENARROW' });
+      await expect(source.updateUser(sim.store.get(1)!.email, { email: 'x@example.net' })).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'GREENARROW',
+      });
       expect(sim.calls()).toEqual({ updateUser: 1 });
     });
   });
@@ -330,13 +401,20 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user', async () => {
-      await expect(source.deleteUser('9999')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'GREENARROW', vendorCode: 'not_found' });
+      await expect(source.deleteUser('9999')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'GREENARROW',
+        vendorCode: 'not_found',
+      });
       expect(sim.calls('deleteUser')).toBe(1);
     });
 
     it('answers the documented empty success envelope', async () => {
       const response = await send('DELETE', `${USERS}/5`);
-      expect(response).toMatchObject({ status: 200, json: { success: true, data: {}, error_code: null, error_messages: null } });
+      expect(response).toMatchObject({
+        status: 200,
+        json: { success: true, data: {}, error_code: null, error_messages: null },
+      });
     });
   });
 
@@ -362,19 +440,38 @@ describe('GreenArrowSource against the simulator', () => {
             vendorMessage: messages.invalidCredentials,
           });
           const text = `${(failure as Error).message} ${JSON.stringify(failure)} ${(failure as Error).stack}`;
-          for (const secret of [WRONG_PASSWORD, PASSWORD, USER_PASSWORD, Buffer.from(`${USERNAME}:${WRONG_PASSWORD}`).toString('base64')]) {
+          for (const secret of [
+            WRONG_PASSWORD,
+            PASSWORD,
+            USER_PASSWORD,
+            Buffer.from(`${USERNAME}:${WRONG_PASSWORD}`).toString('base64'),
+          ]) {
             expect(text).not.toContain(secret);
           }
         }
         expect(sim.store.get(1)).toBeDefined();
-        expect(sim.calls()).toEqual({ listUsers: 1, getUser: 1, createUser: 1, updateUser: 1, deleteUser: 1, listMailClasses: 1, getMailClass: 1 });
+        expect(sim.calls()).toEqual({
+          listUsers: 1,
+          getUser: 1,
+          createUser: 1,
+          updateUser: 1,
+          deleteUser: 1,
+          listMailClasses: 1,
+          getMailClass: 1,
+        });
       } finally {
         await intruder.close();
       }
     });
 
     it('answers the 401 envelope with a Basic challenge when credentials are missing or not Basic', async () => {
-      for (const [method, path] of [['GET', USERS], ['GET', `${USERS}/1`], ['POST', USERS], ['PUT', `${USERS}/1`], ['DELETE', `${USERS}/1`]] as const) {
+      for (const [method, path] of [
+        ['GET', USERS],
+        ['GET', `${USERS}/1`],
+        ['POST', USERS],
+        ['PUT', `${USERS}/1`],
+        ['DELETE', `${USERS}/1`],
+      ] as const) {
         const response = await send(method, path, { auth: null, body: '{}' });
         expect(response.status).toBe(401);
         expect(response.json).toEqual(failureEnvelope('unauthorized', messages.authenticationRequired));
@@ -389,24 +486,51 @@ describe('GreenArrowSource against the simulator', () => {
       const badJson = await send('POST', USERS, { body: '{"user": {' });
       expect(badJson).toMatchObject({ status: 400, json: failureEnvelope('validation_error', messages.invalidJson) });
       const badJsonPut = await send('PUT', `${USERS}/1`, { body: 'email=x' });
-      expect(badJsonPut).toMatchObject({ status: 400, json: failureEnvelope('validation_error', messages.invalidJson) });
+      expect(badJsonPut).toMatchObject({
+        status: 400,
+        json: failureEnvelope('validation_error', messages.invalidJson),
+      });
       const empty = await send('POST', USERS, { body: '' });
-      expect(empty).toMatchObject({ status: 422, json: failureEnvelope('validation_error', 'Request body must be a JSON object') });
+      expect(empty).toMatchObject({
+        status: 422,
+        json: failureEnvelope('validation_error', 'Request body must be a JSON object'),
+      });
       const missing = await send('PUT', `${USERS}/1`, { body: JSON.stringify({ email: 'x@example.net' }) });
       expect(missing).toMatchObject({ status: 422, json: failureEnvelope('validation_error', 'user is required') });
-      const readOnly = await send('PUT', `${USERS}/1`, { body: JSON.stringify({ user: { id: 7, email: 'x@example.net' } }) });
+      const readOnly = await send('PUT', `${USERS}/1`, {
+        body: JSON.stringify({ user: { id: 7, email: 'x@example.net' } }),
+      });
       expect(readOnly).toMatchObject({ status: 422, json: failureEnvelope('validation_error', 'id is read-only') });
       const unknown = await send('POST', USERS, {
-        body: JSON.stringify({ user: { email: 'x@example.net', password: 'p', permissions: { injection: 'yes', api: 'yes', ui: 'yes', smtp: 'no' }, role: 'admin' } }),
+        body: JSON.stringify({
+          user: {
+            email: 'x@example.net',
+            password: 'p',
+            permissions: { injection: 'yes', api: 'yes', ui: 'yes', smtp: 'no' },
+            role: 'admin',
+          },
+        }),
       });
       expect(unknown).toMatchObject({
         status: 422,
-        json: failureEnvelope('validation_error', 'permissions.smtp is not a known attribute', 'role is not a known attribute'),
+        json: failureEnvelope(
+          'validation_error',
+          'permissions.smtp is not a known attribute',
+          'role is not a known attribute',
+        ),
       });
-      const wrongTypes = await send('POST', USERS, { body: JSON.stringify({ user: { email: ['x'], password: 5, permissions: 'all', is_disabled: 'yes' } }) });
+      const wrongTypes = await send('POST', USERS, {
+        body: JSON.stringify({ user: { email: ['x'], password: 5, permissions: 'all', is_disabled: 'yes' } }),
+      });
       expect(wrongTypes).toMatchObject({
         status: 422,
-        json: failureEnvelope('validation_error', 'email must be a string', 'password must be a string', 'permissions must be a hash', 'is_disabled must be true or false'),
+        json: failureEnvelope(
+          'validation_error',
+          'email must be a string',
+          'password must be a string',
+          'permissions must be a hash',
+          'is_disabled must be true or false',
+        ),
       });
       expect(sim.store.get(1)!.email).not.toBe('x@example.net');
       expect(sim.callLog().every((call) => call.status === 400 || call.status === 422)).toBe(true);
@@ -414,7 +538,15 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('answers the not-found envelope for unmatched routes and non-numeric ids in PUT and DELETE', async () => {
       const unmatched = await send('GET', '/ga/api/v3/eng/groups', { auth: null });
-      expect(unmatched).toMatchObject({ status: 404, json: { success: false, data: null, error_code: 'not_found', error_messages: [expect.stringContaining('No route')] } });
+      expect(unmatched).toMatchObject({
+        status: 404,
+        json: {
+          success: false,
+          data: null,
+          error_code: 'not_found',
+          error_messages: [expect.stringContaining('No route')],
+        },
+      });
       const patch = await send('PATCH' as 'PUT', `${USERS}/1`, { body: '{}' });
       expect(patch).toMatchObject({ status: 404, json: { error_code: 'not_found' } });
       const deleteByEmail = await send('DELETE', `${USERS}/${encodeURIComponent(sim.store.get(1)!.email)}`);
@@ -440,8 +572,13 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('does not retry a failing write', async () => {
       sim.setFault('*', { status: 500 });
-      await expect(source.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendorMessage: expect.stringContaining('Injected failure') });
-      await expect(source.updateUser('1', { email: 'x@example.net' })).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(source.createUser(newUser)).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        vendorMessage: expect.stringContaining('Injected failure'),
+      });
+      await expect(source.updateUser('1', { email: 'x@example.net' })).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+      });
       await expect(source.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls()).toEqual({ createUser: 1, updateUser: 1, deleteUser: 1 });
       expect(sim.store.get(1)).toBeDefined();
@@ -468,7 +605,9 @@ describe('GreenArrowSource against the simulator', () => {
       const impatient = new GreenArrowSource(settings({ timeoutMs: 200 }), { logger: silentLogger });
       try {
         sim.setFault('createUser', { hang: 'afterWork' });
-        await expect(impatient.createUser({ ...newUser, email: 'committed.unanswered@example.net' })).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
+        await expect(
+          impatient.createUser({ ...newUser, email: 'committed.unanswered@example.net' }),
+        ).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
         // The vendor holds the record the caller never heard about: what a resumed write must find.
         expect(sim.store.all().filter((user) => user.email === 'committed.unanswered@example.net')).toHaveLength(1);
         expect(sim.callLog('createUser')).toEqual([expect.objectContaining({ status: null, endedAt: null })]);
@@ -495,33 +634,54 @@ describe('GreenArrowSource against the simulator', () => {
         source.listMailClasses().catch((error: unknown) => error),
         source.getMailClass('1').catch((error: unknown) => error),
       ]);
-      for (const failure of failures) expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
-      expect((failures[0] as Error).message).toMatch(/listUsers answered HTTP 200 with a body that does not match its contract/);
+      for (const failure of failures)
+        expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
+      expect((failures[0] as Error).message).toMatch(
+        /listUsers answered HTTP 200 with a body that does not match its contract/,
+      );
       expect(source.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
     });
 
     it('reads a 2xx envelope that says success: false by its error code and messages', async () => {
       let answer: SimResponse = { status: 200, body: {} };
-      const spy = new Simulator({ name: 'greenarrow-spy', errorResponse: (status, message) => ({ status, body: failureEnvelope('not_found', message) }) })
+      const spy = new Simulator({
+        name: 'greenarrow-spy',
+        errorResponse: (status, message) => ({ status, body: failureEnvelope('not_found', message) }),
+      })
         .route('getUser', 'GET', `${USERS}/:idOrEmail`, () => answer)
         .route('createUser', 'POST', USERS, () => answer);
       const client = new GreenArrowSource(settings({ baseUrl: await spy.listen() }), { logger: silentLogger });
       try {
         answer = { status: 200, body: failureEnvelope('not_found', 'No such user') };
-        await expect(client.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: 200, vendorCode: 'not_found', vendorMessage: 'No such user' });
-        answer = { status: 200, body: failureEnvelope('validation_error', 'Email has already been taken', 'Password is too short') };
+        await expect(client.getUser('1')).rejects.toMatchObject({
+          code: 'VENDOR_NOT_FOUND',
+          status: 200,
+          vendorCode: 'not_found',
+          vendorMessage: 'No such user',
+        });
+        answer = {
+          status: 200,
+          body: failureEnvelope('validation_error', 'Email has already been taken', 'Password is too short'),
+        };
         await expect(client.createUser(newUser)).rejects.toMatchObject({
           code: 'VENDOR_CONFLICT',
           vendorMessage: 'Email has already been taken; Password is too short',
         });
         answer = { status: 200, body: failureEnvelope('quota_exceeded', 'Too many users') };
-        await expect(client.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorCode: 'quota_exceeded' });
+        await expect(client.createUser(newUser)).rejects.toMatchObject({
+          code: 'VENDOR_REJECTED',
+          vendorCode: 'quota_exceeded',
+        });
         answer = { status: 200, body: failureEnvelope('unauthorized', 'Session expired') };
         await expect(client.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
         answer = { status: 200, body: failureEnvelope('server_error', 'Database unavailable') };
         await expect(client.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', retryable: true });
         answer = { status: 403, body: '<html>Forbidden</html>' };
-        await expect(client.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAUTHORIZED', status: 403, vendorMessage: undefined });
+        await expect(client.getUser('1')).rejects.toMatchObject({
+          code: 'VENDOR_UNAUTHORIZED',
+          status: 403,
+          vendorMessage: undefined,
+        });
         expect(spy.calls()).toEqual({ getUser: 3, createUser: 3 });
       } finally {
         await client.close();
@@ -530,19 +690,34 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('stops walking pages when the vendor repeats a page token', async () => {
-      const user = { id: 1, email: 'loop@example.net', permissions: { injection: 'yes', api: 'yes', ui: 'yes' }, is_disabled: false, force_mail_class: null };
-      const loop = new Simulator({ name: 'greenarrow-loop', errorResponse: (status, message) => ({ status, body: failureEnvelope('not_found', message) }) }).route(
-        'listUsers',
-        'GET',
-        USERS,
-        () => ({
-          status: 200,
-          body: { success: true, data: { users: [user], pagination: { page: 0, per_page: 1, num_pages: 2, num_records: 2, next_page_token: 'same' } }, error_code: null, error_messages: null },
-        }),
-      );
+      const user = {
+        id: 1,
+        email: 'loop@example.net',
+        permissions: { injection: 'yes', api: 'yes', ui: 'yes' },
+        is_disabled: false,
+        force_mail_class: null,
+      };
+      const loop = new Simulator({
+        name: 'greenarrow-loop',
+        errorResponse: (status, message) => ({ status, body: failureEnvelope('not_found', message) }),
+      }).route('listUsers', 'GET', USERS, () => ({
+        status: 200,
+        body: {
+          success: true,
+          data: {
+            users: [user],
+            pagination: { page: 0, per_page: 1, num_pages: 2, num_records: 2, next_page_token: 'same' },
+          },
+          error_code: null,
+          error_messages: null,
+        },
+      }));
       const client = new GreenArrowSource(settings({ baseUrl: await loop.listen() }), { logger: silentLogger });
       try {
-        await expect(collect(client.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
+        await expect(collect(client.users())).rejects.toMatchObject({
+          code: 'VENDOR_BAD_RESPONSE',
+          source: 'GREENARROW',
+        });
         expect(loop.calls('listUsers')).toBe(2);
       } finally {
         await client.close();
@@ -552,7 +727,11 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('fails with VENDOR_BAD_RESPONSE, recorded for health, when the simulator repeats its page token', async () => {
       sim.setFault('listUsers', faultSchema.parse(JSON.parse('{"repeatPageToken": true}')));
-      await expect(collect(source.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW', retryable: true });
+      await expect(collect(source.users())).rejects.toMatchObject({
+        code: 'VENDOR_BAD_RESPONSE',
+        source: 'GREENARROW',
+        retryable: true,
+      });
       expect(sim.calls()).toEqual({ listUsers: 2 });
       expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
       const [first, second] = sim.callLog('listUsers');
@@ -601,7 +780,11 @@ describe('GreenArrowSource against the simulator', () => {
       });
       expect((await source.listMailClasses({ name: 'MARKETING' })).items).toEqual([{ id: '2', name: 'marketing' }]);
       expect((await source.listMailClasses({ name: 'market' })).items).toEqual([]);
-      expect(sim.callLog('listMailClasses').map((call) => call.search)).toEqual(['', '?name=MARKETING', '?name=market']);
+      expect(sim.callLog('listMailClasses').map((call) => call.search)).toEqual([
+        '',
+        '?name=MARKETING',
+        '?name=market',
+      ]);
     });
 
     it('pages the mail classes with page tokens, like the users', async () => {
@@ -611,7 +794,11 @@ describe('GreenArrowSource against the simulator', () => {
         const first = await client.listMailClasses();
         expect(first).toMatchObject({ total: 3, numPages: 2, next: expect.any(String) });
         const second = await client.listMailClasses({ pageToken: first.next! });
-        expect([...first.items, ...second.items].map((mailClass) => mailClass.name)).toEqual(['transactional', 'marketing', 'bulk']);
+        expect([...first.items, ...second.items].map((mailClass) => mailClass.name)).toEqual([
+          'transactional',
+          'marketing',
+          'bulk',
+        ]);
         expect(second.next).toBeNull();
       } finally {
         await client.close();
@@ -621,8 +808,16 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('gets a mail class by id; an unknown id answers the not-found envelope with 404, a non-numeric one no call', async () => {
       expect(await source.getMailClass('3')).toEqual({ id: '3', name: 'bulk' });
-      await expect(source.getMailClass('99')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: 404, vendorCode: 'not_found', vendorMessage: messages.mailClassNotFound });
-      await expect(source.getMailClass('../users')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: undefined });
+      await expect(source.getMailClass('99')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        status: 404,
+        vendorCode: 'not_found',
+        vendorMessage: messages.mailClassNotFound,
+      });
+      await expect(source.getMailClass('../users')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        status: undefined,
+      });
       expect(sim.calls()).toEqual({ getMailClass: 2 });
       const raw = await send('GET', '/ga/api/v3/eng/mail_classes/99');
       expect(raw.status).toBe(404);
@@ -637,7 +832,9 @@ describe('GreenArrowSource against the simulator', () => {
       expect(await source.findMailClassByName('newsletters')).toBeNull();
       expect(await source.findMailClassByName(' ')).toBeNull();
       expect(sim.calls()).toEqual({ listMailClasses: 3 });
-      await expect(source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'Marketing' } } })).rejects.toMatchObject({
+      await expect(
+        source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'Marketing' } } }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
       });
     });
@@ -645,11 +842,19 @@ describe('GreenArrowSource against the simulator', () => {
 
   describe('configuration', () => {
     it('fails fast on settings it cannot use, without echoing the password', () => {
-      expect(() => new GreenArrowSource(settings({ password: '' }), { logger: silentLogger })).toThrow('GreenArrowSource: password must be a non-empty string');
-      expect(() => new GreenArrowSource(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(/username must be a non-empty string without ":"/);
-      expect(() => new GreenArrowSource(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(/pageSize must be a positive integer/);
+      expect(() => new GreenArrowSource(settings({ password: '' }), { logger: silentLogger })).toThrow(
+        'GreenArrowSource: password must be a non-empty string',
+      );
+      expect(() => new GreenArrowSource(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(
+        /username must be a non-empty string without ":"/,
+      );
+      expect(() => new GreenArrowSource(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(
+        /pageSize must be a positive integer/,
+      );
       expect(() => new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, perPage: 0 })).toThrow(/perPage/);
-      expect(() => new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, validationStatus: 500 })).toThrow(/validationStatus/);
+      expect(() => new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, validationStatus: 500 })).toThrow(
+        /validationStatus/,
+      );
       expect(source.pageSize).toBe(100);
     });
 
@@ -667,10 +872,19 @@ describe('GreenArrowSource against the simulator', () => {
       const pool = new Pool(custom.url, { connections: 1 });
       try {
         expect(custom.store.size).toBe(0);
-        const user = await client.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'alerts' } } });
+        const user = await client.createUser({
+          ...newUser,
+          permissions: { ...newUser.permissions, mailClass: { name: 'alerts' } },
+        });
         expect(user.permissions.mailClass).toEqual({ id: '7', name: 'alerts' });
-        await expect(client.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_CONFLICT', status: 400, vendorCode: 'invalid' });
-        await expect(client.updateUser(user.externalId, { permissions: { mailClass: { id: '1' } } })).rejects.toMatchObject({
+        await expect(client.createUser(newUser)).rejects.toMatchObject({
+          code: 'VENDOR_CONFLICT',
+          status: 400,
+          vendorCode: 'invalid',
+        });
+        await expect(
+          client.updateUser(user.externalId, { permissions: { mailClass: { id: '1' } } }),
+        ).rejects.toMatchObject({
           code: 'VENDOR_REJECTED',
           status: 400,
           vendorCode: 'invalid',
@@ -694,7 +908,15 @@ describe('GreenArrowSource against the simulator', () => {
     it('starts empty without the seed, and store misuse says what is wrong', () => {
       const empty = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, seed: false });
       expect(empty.store.size).toBe(0);
-      expect(empty.routeNames).toEqual(['listUsers', 'getUser', 'createUser', 'updateUser', 'deleteUser', 'listMailClasses', 'getMailClass']);
+      expect(empty.routeNames).toEqual([
+        'listUsers',
+        'getUser',
+        'createUser',
+        'updateUser',
+        'deleteUser',
+        'listMailClasses',
+        'getMailClass',
+      ]);
       const inserted = empty.store.insert({ email: 'A@x.io', permissions: { ui: 'no' }, mailClassId: '2' });
       expect(inserted).toEqual({
         id: 1,
@@ -705,7 +927,9 @@ describe('GreenArrowSource against the simulator', () => {
       });
       expect(empty.store.findByEmail('a@X.IO')).toEqual(inserted);
       expect(() => empty.store.insert({ email: 'a@x.io' })).toThrow(`GreenArrowStore: ${messages.emailTaken} (user 1)`);
-      expect(() => empty.store.insert({ email: 'b@x.io', mailClassId: 9 })).toThrow('GreenArrowStore: mail class 9 does not exist (known: 1, 2, 3)');
+      expect(() => empty.store.insert({ email: 'b@x.io', mailClassId: 9 })).toThrow(
+        'GreenArrowStore: mail class 9 does not exist (known: 1, 2, 3)',
+      );
       expect(empty.store.insert(bulk(3)).map((user) => user.id)).toEqual([2, 3, 4]);
       expect(empty.store.all()).toHaveLength(4);
       empty.reset();

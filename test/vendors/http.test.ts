@@ -10,7 +10,10 @@ import { eventually } from '../helpers/eventually';
 /** A vendor-less simulator: the transport's behaviour does not depend on any vendor. */
 function echoSimulator(): Simulator {
   return new Simulator({ name: 'echo', errorResponse: (status, message) => ({ status, body: { error: message } }) })
-    .route('read', 'GET', '/things/:id', (request) => ({ status: 200, body: { id: request.params['id'], auth: request.headers['x-test-auth'] ?? null } }))
+    .route('read', 'GET', '/things/:id', (request) => ({
+      status: 200,
+      body: { id: request.params['id'], auth: request.headers['x-test-auth'] ?? null },
+    }))
     .route('write', 'POST', '/things', (request) => ({ status: 201, body: { received: JSON.parse(request.rawBody) } }))
     .route('raw', 'GET', '/raw', (request) => ({ status: 200, raw: request.query.get('text') ?? '' }));
 }
@@ -78,7 +81,9 @@ describe('VendorHttp over a real HTTP simulator', () => {
 
   it('never retries a write', async () => {
     sim.setFault('write', { status: 500 });
-    await expect(http.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+    await expect(http.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject({
+      code: 'VENDOR_UNAVAILABLE',
+    });
     expect(sim.calls('write')).toBe(1);
   });
 
@@ -92,33 +97,42 @@ describe('VendorHttp over a real HTTP simulator', () => {
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const timersBefore = timers();
     try {
-      await expect(impatient.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject({
-        code: 'VENDOR_TIMEOUT',
-        message: 'GREENARROW: write did not answer within 250 ms',
-      });
+      await expect(impatient.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject(
+        {
+          code: 'VENDOR_TIMEOUT',
+          message: 'GREENARROW: write did not answer within 250 ms',
+        },
+      );
       // Nothing is left in flight (undici handles the abort on a later tick: wait a bounded number of turns).
-      await eventually(() => ownPool.stats.running === 0 && ownPool.stats.pending === 0, 'the pool to have nothing in flight');
+      await eventually(
+        () => ownPool.stats.running === 0 && ownPool.stats.pending === 0,
+        'the pool to have nothing in flight',
+      );
       // An idle keep-alive connection may remain, as after any call; closing the pool ends it and every timer.
       await ownPool.destroy();
       await eventually(async () => (await hung.openConnections()) === 0, 'every socket to close');
       // undici retires its shared timer on a tick of its own, up to a second later.
-      await eventually(() => timers() <= timersBefore, 'the call\'s timers to be gone');
+      await eventually(() => timers() <= timersBefore, "the call's timers to be gone");
     } finally {
       if (!ownPool.destroyed) await ownPool.destroy();
       await hung.close();
     }
   });
 
-  it('does not retry a timed-out read (the deadline is the caller\'s budget)', async () => {
+  it("does not retry a timed-out read (the deadline is the caller's budget)", async () => {
     sim.setFault('read', { hang: true });
-    await expect(transport({ timeoutMs: 250 }).send({ route: 'read', method: 'GET', path: '/things/1' })).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
+    await expect(
+      transport({ timeoutMs: 250 }).send({ route: 'read', method: 'GET', path: '/things/1' }),
+    ).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });
     expect(sim.calls('read')).toBe(1);
   });
 
   it('answers VENDOR_BAD_RESPONSE for a body that is not JSON or does not fit the contract', async () => {
     sim.setFault('read', { malformed: 'json' });
     const notJson = await http.send({ route: 'read', method: 'GET', path: '/things/1' });
-    expect(() => http.decode(notJson, thingSchema, 'read')).toThrow(expect.objectContaining({ code: 'VENDOR_BAD_RESPONSE' }));
+    expect(() => http.decode(notJson, thingSchema, 'read')).toThrow(
+      expect.objectContaining({ code: 'VENDOR_BAD_RESPONSE' }),
+    );
     sim.setFault('read', { malformed: 'shape' });
     const wrongShape = await http.send({ route: 'read', method: 'GET', path: '/things/1' });
     expect(() => http.decode(wrongShape, thingSchema, 'read')).toThrow(/does not match its contract at id/);
@@ -148,14 +162,32 @@ describe('VendorHttp over a real HTTP simulator', () => {
   });
 
   it('keeps the base URL path prefix and encodes query values', async () => {
-    const prefixed = new Simulator({ name: 'prefixed', errorResponse: (status) => ({ status }) }).route('q', 'GET', '/api/pub/q', (request) => ({
-      status: 200,
-      body: Object.fromEntries(request.query),
-    }));
+    const prefixed = new Simulator({ name: 'prefixed', errorResponse: (status) => ({ status }) }).route(
+      'q',
+      'GET',
+      '/api/pub/q',
+      (request) => ({
+        status: 200,
+        body: Object.fromEntries(request.query),
+      }),
+    );
     const url = await prefixed.listen();
-    const client = new VendorHttp({ source: 'USER_MANAGEMENT', baseUrl: `${url}/api`, timeoutMs: 1_000, retries: 0, connections: 1, authorize: (r) => r, logger: silentLogger });
+    const client = new VendorHttp({
+      source: 'USER_MANAGEMENT',
+      baseUrl: `${url}/api`,
+      timeoutMs: 1_000,
+      retries: 0,
+      connections: 1,
+      authorize: (r) => r,
+      logger: silentLogger,
+    });
     try {
-      const response = await client.send({ route: 'q', method: 'GET', path: '/pub/q', query: { name: 'a b&c', page: 2, skip: undefined } });
+      const response = await client.send({
+        route: 'q',
+        method: 'GET',
+        path: '/pub/q',
+        query: { name: 'a b&c', page: 2, skip: undefined },
+      });
       expect(JSON.parse(response.text)).toEqual({ name: 'a b&c', page: '2' });
     } finally {
       await client.close();
@@ -163,20 +195,41 @@ describe('VendorHttp over a real HTTP simulator', () => {
     }
   });
 
-  it('cuts secrets it sent, its credentials, the request\'s values and email addresses from a 5xx body it keeps for the log', async () => {
+  it("cuts secrets it sent, its credentials, the request's values and email addresses from a 5xx body it keeps for the log", async () => {
     const password = 'Sent-Pass-"quoted"-1';
-    const scope: RequestScope = { requestId: 'req-1', actor: null, clientAddress: null, carried: new Set(['carried-value-123']), vendorCallsLeft: null };
+    const scope: RequestScope = {
+      requestId: 'req-1',
+      actor: null,
+      clientAddress: null,
+      carried: new Set(['carried-value-123']),
+      vendorCallsLeft: null,
+    };
     sim.setFault('write', { status: 500, echo: true });
     const withCredentials = transport({ credentials: ['api-key-value-42', undefined] });
     const error = await runInRequest(scope, () =>
-      withCredentials.send({ route: 'write', method: 'POST', path: '/things', json: { user: { new_password: password }, note: 'carried-value-123 api-key-value-42', email: 'someone@example.org' } }),
+      withCredentials.send({
+        route: 'write',
+        method: 'POST',
+        path: '/things',
+        json: {
+          user: { new_password: password },
+          note: 'carried-value-123 api-key-value-42',
+          email: 'someone@example.org',
+        },
+      }),
     ).then(
       () => Promise.reject(new Error('the write should have failed')),
       (failure: unknown) => failure as VendorError,
     );
     expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', message: 'GREENARROW: write answered HTTP 500' });
     expect(error.vendorMessage).toContain('Injected failure');
-    for (const secret of [password, JSON.stringify(password).slice(1, -1), 'carried-value-123', 'api-key-value-42', 'someone@example.org']) {
+    for (const secret of [
+      password,
+      JSON.stringify(password).slice(1, -1),
+      'carried-value-123',
+      'api-key-value-42',
+      'someone@example.org',
+    ]) {
       expect(error.vendorMessage).not.toContain(secret);
     }
     expect(error.vendorMessage).toContain('[email]');
@@ -184,13 +237,21 @@ describe('VendorHttp over a real HTTP simulator', () => {
     expect(JSON.stringify(error)).not.toContain('Injected failure');
   });
 
-  describe('the request\'s vendor-call budget', () => {
-    const scope = (vendorCallsLeft: number | null): RequestScope => ({ requestId: 'req-budget', actor: null, clientAddress: null, carried: new Set(), vendorCallsLeft });
+  describe("the request's vendor-call budget", () => {
+    const scope = (vendorCallsLeft: number | null): RequestScope => ({
+      requestId: 'req-budget',
+      actor: null,
+      clientAddress: null,
+      carried: new Set(),
+      vendorCallsLeft,
+    });
 
     it('takes one call per attempt, retries included, and refuses the call that would overdraw it without sending it', async () => {
       sim.setFault('read', { status: 503 });
       const budget = scope(2);
-      await expect(runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/1' }))).rejects.toMatchObject({
+      await expect(
+        runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/1' })),
+      ).rejects.toMatchObject({
         code: 'VENDOR_CALL_BUDGET_EXCEEDED',
         source: 'GREENARROW',
         retryable: false,
@@ -198,8 +259,12 @@ describe('VendorHttp over a real HTTP simulator', () => {
       expect(sim.calls('read')).toBe(2);
       expect(budget.vendorCallsLeft).toBe(0);
       sim.clearFaults();
-      await expect(runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/2' }))).rejects.toMatchObject({ code: 'VENDOR_CALL_BUDGET_EXCEEDED' });
-      await expect(runInRequest(budget, () => http.probe())).rejects.toMatchObject({ code: 'VENDOR_CALL_BUDGET_EXCEEDED' });
+      await expect(
+        runInRequest(budget, () => http.send({ route: 'read', method: 'GET', path: '/things/2' })),
+      ).rejects.toMatchObject({ code: 'VENDOR_CALL_BUDGET_EXCEEDED' });
+      await expect(runInRequest(budget, () => http.probe())).rejects.toMatchObject({
+        code: 'VENDOR_CALL_BUDGET_EXCEEDED',
+      });
       expect(sim.calls()).toEqual({ read: 2 });
       // A refused budget says nothing about the vendor's health.
       expect(http.health.lastError?.code).not.toBe('VENDOR_CALL_BUDGET_EXCEEDED');
@@ -209,14 +274,20 @@ describe('VendorHttp over a real HTTP simulator', () => {
       const budget = scope(1);
       await expect(runInRequest(budget, () => http.probe())).resolves.toBe(true);
       expect(budget.vendorCallsLeft).toBe(0);
-      await expect(http.send({ route: 'read', method: 'GET', path: '/things/3' })).resolves.toMatchObject({ status: 200 });
-      await expect(runInRequest(scope(null), () => http.send({ route: 'read', method: 'GET', path: '/things/4' }))).resolves.toMatchObject({ status: 200 });
+      await expect(http.send({ route: 'read', method: 'GET', path: '/things/3' })).resolves.toMatchObject({
+        status: 200,
+      });
+      await expect(
+        runInRequest(scope(null), () => http.send({ route: 'read', method: 'GET', path: '/things/4' })),
+      ).resolves.toMatchObject({ status: 200 });
       expect(sim.calls('read')).toBe(2);
     });
   });
 
   it('validates its options when constructed', () => {
-    expect(() => transport({ timeoutMs: 0 })).toThrow('VendorHttp(GREENARROW): timeoutMs must be a positive integer, got 0');
+    expect(() => transport({ timeoutMs: 0 })).toThrow(
+      'VendorHttp(GREENARROW): timeoutMs must be a positive integer, got 0',
+    );
   });
 });
 
@@ -233,7 +304,9 @@ describe('Simulator framework', () => {
     // Long enough that the second request starts before the first ends, even on a loaded machine.
     sim.setFault('read', { latencyMs: 500 });
     const base = sim.url;
-    await Promise.all([fetch(`${base}/things/1`), fetch(`${base}/things/2`)].map(async (pending) => (await pending).text()));
+    await Promise.all(
+      [fetch(`${base}/things/1`), fetch(`${base}/things/2`)].map(async (pending) => (await pending).text()),
+    );
     const [first, second] = sim.callLog('read');
     expect(first!.endedAt).not.toBeNull();
     expect(second!.startedAt).toBeLessThan(first!.endedAt!);
@@ -248,7 +321,11 @@ describe('Simulator framework', () => {
   });
 
   it('applies an injected status with its probability', async () => {
-    const coin = new Simulator({ name: 'coin', errorResponse: (status) => ({ status, body: {} }), random: () => 0.5 }).route('r', 'GET', '/r', () => ({ status: 200, body: {} }));
+    const coin = new Simulator({
+      name: 'coin',
+      errorResponse: (status) => ({ status, body: {} }),
+      random: () => 0.5,
+    }).route('r', 'GET', '/r', () => ({ status: 200, body: {} }));
     const url = await coin.listen();
     try {
       coin.setFault('r', { status: 500, probability: 0.4 });
@@ -261,16 +338,24 @@ describe('Simulator framework', () => {
   });
 
   it('refuses a second route for the same method and path', () => {
-    expect(() => echoSimulator().route('again', 'GET', '/things/:id', () => ({ status: 200 }))).toThrow('echo: route GET /things/:id is registered twice');
+    expect(() => echoSimulator().route('again', 'GET', '/things/:id', () => ({ status: 200 }))).toThrow(
+      'echo: route GET /things/:id is registered twice',
+    );
   });
 
   it('refuses faults on routes it does not have, naming the ones it has', () => {
-    expect(() => sim.setFault('delete', { hang: true })).toThrow('echo: no route named "delete" (routes: read, write, raw)');
+    expect(() => sim.setFault('delete', { hang: true })).toThrow(
+      'echo: no route named "delete" (routes: read, write, raw)',
+    );
     expect(() => sim.setFault('read', { latency: 5 } as never)).toThrow();
   });
 
   it('answers 413 for a body over its limit instead of buffering it', async () => {
-    const small = new Simulator({ name: 'small', maxBodyBytes: 10, errorResponse: (status, message) => ({ status, body: { message } }) }).route('w', 'POST', '/w', () => ({ status: 200 }));
+    const small = new Simulator({
+      name: 'small',
+      maxBodyBytes: 10,
+      errorResponse: (status, message) => ({ status, body: { message } }),
+    }).route('w', 'POST', '/w', () => ({ status: 200 }));
     const url = await small.listen();
     try {
       const response = await fetch(`${url}/w`, { method: 'POST', body: 'x'.repeat(100) });

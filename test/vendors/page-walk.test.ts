@@ -32,9 +32,14 @@ describe('walkPages', () => {
   });
 
   it('throws VENDOR_BAD_RESPONSE when a next is the cursor just asked for, and records it', async () => {
-    const { asked, fetchPage } = listing({ start: { items: [1], total: 2, next: 'same' }, same: { items: [2], total: 2, next: 'same' } });
+    const { asked, fetchPage } = listing({
+      start: { items: [1], total: 2, next: 'same' },
+      same: { items: [2], total: 2, next: 'same' },
+    });
     const recorded: VendorError[] = [];
-    const walk = itemsOf(walkPages('ENGAGEMENT', 'listMembers', fetchPage, { recordFailure: (error) => recorded.push(error) }));
+    const walk = itemsOf(
+      walkPages('ENGAGEMENT', 'listMembers', fetchPage, { recordFailure: (error) => recorded.push(error) }),
+    );
     await expect(walk).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT', retryable: true });
     await expect(walk).rejects.toThrow('listMembers answered a next page cursor it had answered before');
     expect(asked).toEqual([null, 'same']);
@@ -47,12 +52,17 @@ describe('walkPages', () => {
       a: { items: [2], total: null, next: 'b' },
       b: { items: [3], total: null, next: 'a' },
     });
-    await expect(itemsOf(walkPages('GREENARROW', 'listUsers', fetchPage))).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+    await expect(itemsOf(walkPages('GREENARROW', 'listUsers', fetchPage))).rejects.toMatchObject({
+      code: 'VENDOR_BAD_RESPONSE',
+    });
     expect(asked).toEqual([null, 'a', 'b']);
   });
 
   it('yields the page that repeats a cursor: a caller that stops there gets no error and no further call', async () => {
-    const { asked, fetchPage } = listing({ start: { items: [1], total: 2, next: 'x' }, x: { items: [2], total: 2, next: 'x' } });
+    const { asked, fetchPage } = listing({
+      start: { items: [1], total: 2, next: 'x' },
+      x: { items: [2], total: 2, next: 'x' },
+    });
     const seen: number[] = [];
     for await (const page of walkPages('GREENARROW', 'listUsers', fetchPage)) {
       seen.push(...page.items);
@@ -63,14 +73,19 @@ describe('walkPages', () => {
   });
 
   it('lets the caller memoise fetchPage: a repeated cursor still ends the walk instead of spinning on resolved promises', async () => {
-    const { asked, fetchPage } = listing({ start: { items: [1], total: 2, next: 'loop' }, loop: { items: [2], total: 2, next: 'loop' } });
+    const { asked, fetchPage } = listing({
+      start: { items: [1], total: 2, next: 'loop' },
+      loop: { items: [2], total: 2, next: 'loop' },
+    });
     const memo = new Map<string, Promise<Page<number>>>();
     const memoised = (cursor: string | null) => {
       const key = cursor ?? '';
       if (!memo.has(key)) memo.set(key, fetchPage(cursor));
       return memo.get(key)!;
     };
-    await expect(itemsOf(walkPages('GREENARROW', 'listUsers', memoised))).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+    await expect(itemsOf(walkPages('GREENARROW', 'listUsers', memoised))).rejects.toMatchObject({
+      code: 'VENDOR_BAD_RESPONSE',
+    });
     expect(asked).toEqual([null, 'loop']);
   });
 

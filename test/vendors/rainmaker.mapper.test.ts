@@ -27,13 +27,32 @@ import {
 
 describe('RainMaker contract validators', () => {
   it('accepts email addresses and E.164 phone numbers as user names', () => {
-    for (const userName of ['username@domain.com', 'A.B+tag@Example.co.uk', '+14155550100', '+4930123456', '+123456789012345']) {
+    for (const userName of [
+      'username@domain.com',
+      'A.B+tag@Example.co.uk',
+      '+14155550100',
+      '+4930123456',
+      '+123456789012345',
+    ]) {
       expect(userNameProblem(userName)).toBeNull();
     }
   });
 
   it('rejects anything else as a user name', () => {
-    const invalid = ['', 'user', 'user@domain', 'us er@domain.com', '+0123456789', '+1234567', '+1234567890123456', '14155550100', '+1 415 555 0100', `${'a'.repeat(250)}@x.com`, 42, null];
+    const invalid = [
+      '',
+      'user',
+      'user@domain',
+      'us er@domain.com',
+      '+0123456789',
+      '+1234567',
+      '+1234567890123456',
+      '14155550100',
+      '+1 415 555 0100',
+      `${'a'.repeat(250)}@x.com`,
+      42,
+      null,
+    ];
     for (const userName of invalid) expect(userNameProblem(userName)).toBe(messages.invalidUserName);
   });
 
@@ -74,7 +93,9 @@ describe('RainMaker contract validators', () => {
       { field: 'locale', message: messages.invalidLocale },
     ]);
     expect(JSON.stringify(problems)).not.toContain('short');
-    expect(updatePasswordProblems({ userName: '+14155550100', password: undefined })).toEqual([{ field: 'password', message: 'password is required' }]);
+    expect(updatePasswordProblems({ userName: '+14155550100', password: undefined })).toEqual([
+      { field: 'password', message: 'password is required' },
+    ]);
   });
 
   it('validates request bodies: shape first, then the value rules', () => {
@@ -82,7 +103,10 @@ describe('RainMaker contract validators', () => {
       ok: true,
       value: { user_name: 'ada@example.com', password: 'Secret-123' },
     });
-    expect(validateCreateUser('text')).toEqual({ ok: false, problems: [{ field: '(body)', message: 'Request body must be a JSON object' }] });
+    expect(validateCreateUser('text')).toEqual({
+      ok: false,
+      problems: [{ field: '(body)', message: 'Request body must be a JSON object' }],
+    });
     expect(validateCreateUser({ user_name: 1, password: 'Secret-123', extra: true })).toEqual({
       ok: false,
       problems: expect.arrayContaining([
@@ -94,9 +118,17 @@ describe('RainMaker contract validators', () => {
       ok: false,
       problems: [{ field: 'password', message: 'password is required' }],
     });
-    expect(validateDeleteUser({ user_name: 'nobody' })).toEqual({ ok: false, problems: [{ field: 'user_name', message: messages.invalidUserName }] });
-    expect(validateDeleteUser({ user_name: '+14155550100' })).toEqual({ ok: true, value: { user_name: '+14155550100' } });
-    expect(describeProblems([{ field: 'password', message: 'password is required' }])).toBe('Invalid request: password is required');
+    expect(validateDeleteUser({ user_name: 'nobody' })).toEqual({
+      ok: false,
+      problems: [{ field: 'user_name', message: messages.invalidUserName }],
+    });
+    expect(validateDeleteUser({ user_name: '+14155550100' })).toEqual({
+      ok: true,
+      value: { user_name: '+14155550100' },
+    });
+    expect(describeProblems([{ field: 'password', message: 'password is required' }])).toBe(
+      'Invalid request: password is required',
+    );
   });
 
   it('compares email user names case-insensitively and phone numbers as given', () => {
@@ -117,7 +149,10 @@ describe('RainMaker mapper', () => {
       user_name: 'ada@example.com',
       password: 'Secret-123',
     });
-    expect(toUpdatePasswordRequest('+14155550100', 'N3w-Secret')).toEqual({ user_name: '+14155550100', password: 'N3w-Secret' });
+    expect(toUpdatePasswordRequest('+14155550100', 'N3w-Secret')).toEqual({
+      user_name: '+14155550100',
+      password: 'N3w-Secret',
+    });
     expect(toDeleteUserRequest('ada@example.com')).toEqual({ user_name: 'ada@example.com' });
   });
 
@@ -128,7 +163,9 @@ describe('RainMaker mapper', () => {
   });
 
   it('reads an acknowledgement and names a user by its normalised user name', () => {
-    expect(fromAckResponse({ status: 'success', description: 'Success description' })).toEqual({ message: 'Success description' });
+    expect(fromAckResponse({ status: 'success', description: 'Success description' })).toEqual({
+      message: 'Success description',
+    });
     expect(toExternalId('Ada@Example.com')).toBe('ada@example.com');
   });
 
@@ -136,13 +173,18 @@ describe('RainMaker mapper', () => {
     const description =
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' +
       "\n\nThe Canonical String for this request should have been\n'POST\n/v1/admin/user2\n\nx-amz-security-token:SECRET-TOKEN\n'\n";
-    expect(toVendorMessage(description, true)).toBe('The request signature we calculated does not match the signature you provided.');
+    expect(toVendorMessage(description, true)).toBe(
+      'The request signature we calculated does not match the signature you provided.',
+    );
     expect(toVendorMessage(description, false)).toBe(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
     );
-    expect(toVendorMessage('Signature expired: 20240101T000000Z is outside the allowed 15 minutes of 2024-01-01T00:16:00.000Z.', true)).toBe(
-      'Signature expired: 20240101T000000Z is outside the allowed 15 minutes of 2024-01-01T00:16:00.000Z.',
-    );
+    expect(
+      toVendorMessage(
+        'Signature expired: 20240101T000000Z is outside the allowed 15 minutes of 2024-01-01T00:16:00.000Z.',
+        true,
+      ),
+    ).toBe('Signature expired: 20240101T000000Z is outside the allowed 15 minutes of 2024-01-01T00:16:00.000Z.');
     expect(toVendorMessage('Missing Authentication Token', true)).toBe('Missing Authentication Token');
     expect(toVendorMessage('x'.repeat(400), false)).toHaveLength(301);
   });

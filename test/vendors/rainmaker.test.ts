@@ -15,7 +15,14 @@ const SCOPE = { region: 'eu-west-1', service: 'execute-api' };
 const PASSWORD = 'Correct-Horse-9';
 
 /** Every secret a test uses; none may appear in an error or a log line. */
-const SECRETS = [CREDENTIALS.secretAccessKey, SESSION_TOKEN, 'wrong-secret-value-1234', 'FQoGZXIvWRONGTOKEN', PASSWORD, 'N3w-Passw0rd!'];
+const SECRETS = [
+  CREDENTIALS.secretAccessKey,
+  SESSION_TOKEN,
+  'wrong-secret-value-1234',
+  'FQoGZXIvWRONGTOKEN',
+  PASSWORD,
+  'N3w-Passw0rd!',
+];
 
 /** The people the seed puts into RainMaker under their email address, and under their phone. */
 const people = seedPeople();
@@ -24,7 +31,11 @@ const seededPhone = people[5]!.phone;
 
 describe('RainMaker source against its simulator', () => {
   const sim = new RainMakerSimulator({ credentials: CREDENTIALS, ...SCOPE });
-  const tokenSim = new RainMakerSimulator({ credentials: { ...CREDENTIALS, sessionToken: SESSION_TOKEN }, ...SCOPE, seed: false });
+  const tokenSim = new RainMakerSimulator({
+    credentials: { ...CREDENTIALS, sessionToken: SESSION_TOKEN },
+    ...SCOPE,
+    seed: false,
+  });
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'trace',
@@ -40,7 +51,17 @@ describe('RainMaker source against its simulator', () => {
   let source: RainMakerSource;
 
   function settings(overrides: Partial<RainMakerSettings> = {}): RainMakerSettings {
-    return { baseUrl: sim.url, ...CREDENTIALS, ...SCOPE, apiVersion: 'v1', timeoutMs: 2_000, retries: 2, connections: 4, resilience: { breakerThreshold: 1_000 }, ...overrides };
+    return {
+      baseUrl: sim.url,
+      ...CREDENTIALS,
+      ...SCOPE,
+      apiVersion: 'v1',
+      timeoutMs: 2_000,
+      retries: 2,
+      connections: 4,
+      resilience: { breakerThreshold: 1_000 },
+      ...overrides,
+    };
   }
 
   function client(overrides: Partial<RainMakerSettings> = {}, deps: Partial<RainMakerDeps> = {}): RainMakerSource {
@@ -87,7 +108,10 @@ describe('RainMaker source against its simulator', () => {
       outgoing = await signer.signOutgoing(outgoing, options.signingDate);
     }
     const response = await request(url, { method: outgoing.method, headers: outgoing.headers, body: outgoing.body });
-    return { status: response.statusCode, body: (await response.body.json()) as { status: string; description: string } };
+    return {
+      status: response.statusCode,
+      body: (await response.body.json()) as { status: string; description: string },
+    };
   }
 
   beforeAll(async () => {
@@ -117,7 +141,9 @@ describe('RainMaker source against its simulator', () => {
 
   it('takes hundreds of users straight into its store, which the client then sees', async () => {
     const before = sim.store.size;
-    sim.store.insertMany(Array.from({ length: 250 }, (_, index) => ({ userName: `bulk${index}@example.com`, locale: 'DE' })));
+    sim.store.insertMany(
+      Array.from({ length: 250 }, (_, index) => ({ userName: `bulk${index}@example.com`, locale: 'DE' })),
+    );
     expect(sim.store.size).toBe(before + 250);
     expect(sim.store.get('bulk249@example.com')).toEqual({ userName: 'bulk249@example.com', locale: 'de' });
     expect(() => sim.store.insert({ userName: 'BULK0@example.com' })).toThrow('already exists');
@@ -128,9 +154,14 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('creates a user with a correctly signed request, storing the email lower-cased and only a hash', async () => {
-    await expect(source.createUser({ userName: 'New.Person@Example.com', password: PASSWORD })).resolves.toEqual({ message: messages.created });
+    await expect(source.createUser({ userName: 'New.Person@Example.com', password: PASSWORD })).resolves.toEqual({
+      message: messages.created,
+    });
     expect(sim.calls('createUser')).toBe(1);
-    expect(sim.store.get('new.person@example.com')).toEqual({ userName: 'new.person@example.com', locale: 'no_locale' });
+    expect(sim.store.get('new.person@example.com')).toEqual({
+      userName: 'new.person@example.com',
+      locale: 'no_locale',
+    });
     expect(sim.store.verifyPassword('NEW.PERSON@example.com', PASSWORD)).toBe(true);
     expect(JSON.stringify(sim.store.all())).not.toContain(PASSWORD);
   });
@@ -140,22 +171,34 @@ describe('RainMaker source against its simulator', () => {
     await source.createUser({ userName: 'nolocale@example.com', password: PASSWORD, locale: '' });
     expect(sim.store.get('locale@example.com')?.locale).toBe('en_us');
     expect(sim.store.get('nolocale@example.com')?.locale).toBe('no_locale');
-    const upper = await raw({ path: '/v1/admin/user2?locale=FR_fr', body: JSON.stringify({ user_name: 'raw@example.com', password: PASSWORD }) });
+    const upper = await raw({
+      path: '/v1/admin/user2?locale=FR_fr',
+      body: JSON.stringify({ user_name: 'raw@example.com', password: PASSWORD }),
+    });
     expect(upper.status).toBe(200);
     expect(sim.store.get('raw@example.com')?.locale).toBe('fr_fr');
     expect(sim.calls('createUser')).toBe(3);
   });
 
   it('rejects the reserved locale rm_non_branded in any case', async () => {
-    const error = await failureOf(source.createUser({ userName: 'reserved@example.com', password: PASSWORD, locale: 'RM_Non_Branded' }));
-    expect(error).toMatchObject({ code: 'VENDOR_REJECTED', source: 'RAINMAKER', status: 400, vendorMessage: messages.invalidLocale });
+    const error = await failureOf(
+      source.createUser({ userName: 'reserved@example.com', password: PASSWORD, locale: 'RM_Non_Branded' }),
+    );
+    expect(error).toMatchObject({
+      code: 'VENDOR_REJECTED',
+      source: 'RAINMAKER',
+      status: 400,
+      vendorMessage: messages.invalidLocale,
+    });
     expect(sim.store.has('reserved@example.com')).toBe(false);
     expect(sim.calls('createUser')).toBe(1);
   });
 
   it('works with an E.164 phone number as user name: create, update, delete', async () => {
     const phone = '+919876543210';
-    await expect(source.createUser({ userName: phone, password: PASSWORD })).resolves.toEqual({ message: messages.created });
+    await expect(source.createUser({ userName: phone, password: PASSWORD })).resolves.toEqual({
+      message: messages.created,
+    });
     await expect(source.updatePassword(phone, 'N3w-Passw0rd!')).resolves.toEqual({ message: messages.passwordUpdated });
     expect(sim.store.verifyPassword(phone, 'N3w-Passw0rd!')).toBe(true);
     await expect(source.deleteUser(phone)).resolves.toEqual({ message: messages.deleted });
@@ -167,14 +210,19 @@ describe('RainMaker source against its simulator', () => {
     for (const userName of ['not-an-email', '+0123456789', '+1234567', '0049301234567']) {
       const error = await failureOf(source.createUser({ userName, password: PASSWORD }));
       expect(error).toMatchObject({ code: 'VENDOR_REJECTED', source: 'RAINMAKER', status: 400 });
-      expect((error as { vendorMessage?: string }).vendorMessage).toContain('user_name must be a valid email address or an E.164 phone number');
+      expect((error as { vendorMessage?: string }).vendorMessage).toContain(
+        'user_name must be a valid email address or an E.164 phone number',
+      );
     }
     expect(sim.calls('createUser')).toBe(4);
   });
 
   it('rejects a password shorter than the minimum without echoing it', async () => {
     const error = await failureOf(source.createUser({ userName: 'short@example.com', password: 'abc' }));
-    expect(error).toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: 'Invalid request: password must be at least 8 characters long' });
+    expect(error).toMatchObject({
+      code: 'VENDOR_REJECTED',
+      vendorMessage: 'Invalid request: password must be at least 8 characters long',
+    });
   });
 
   it('answers a duplicate create, in another letter case, as a conflict naming the existing user', async () => {
@@ -192,7 +240,9 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('updates the password of an existing user', async () => {
-    await expect(source.updatePassword(seededEmail, 'N3w-Passw0rd!')).resolves.toEqual({ message: messages.passwordUpdated });
+    await expect(source.updatePassword(seededEmail, 'N3w-Passw0rd!')).resolves.toEqual({
+      message: messages.passwordUpdated,
+    });
     expect(sim.store.verifyPassword(seededEmail, 'N3w-Passw0rd!')).toBe(true);
     expect(sim.calls('updatePassword')).toBe(1);
   });
@@ -207,16 +257,31 @@ describe('RainMaker source against its simulator', () => {
 
   it('answers an unknown user on update and on delete as not found', async () => {
     const update = await failureOf(source.updatePassword('nobody@example.com', 'N3w-Passw0rd!'));
-    expect(update).toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'RAINMAKER', status: 404, vendorMessage: messages.userNotFound });
+    expect(update).toMatchObject({
+      code: 'VENDOR_NOT_FOUND',
+      source: 'RAINMAKER',
+      status: 404,
+      vendorMessage: messages.userNotFound,
+    });
     const remove = await failureOf(source.deleteUser('nobody@example.com'));
-    expect(remove).toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'RAINMAKER', status: 404, vendorMessage: messages.userNotFound });
+    expect(remove).toMatchObject({
+      code: 'VENDOR_NOT_FOUND',
+      source: 'RAINMAKER',
+      status: 404,
+      vendorMessage: messages.userNotFound,
+    });
     expect(sim.calls()).toEqual({ updatePassword: 1, deleteUser: 1 });
   });
 
   it('rejects any API version other than v1', async () => {
     const v2 = client({ apiVersion: 'v2' });
     const error = await failureOf(v2.createUser({ userName: 'v2@example.com', password: PASSWORD }));
-    expect(error).toMatchObject({ code: 'VENDOR_REJECTED', source: 'RAINMAKER', status: 400, vendorMessage: messages.invalidApiVersion });
+    expect(error).toMatchObject({
+      code: 'VENDOR_REJECTED',
+      source: 'RAINMAKER',
+      status: 400,
+      vendorMessage: messages.invalidApiVersion,
+    });
     expect(sim.store.has('v2@example.com')).toBe(false);
     expect(sim.calls('createUser')).toBe(1);
   });
@@ -231,23 +296,34 @@ describe('RainMaker source against its simulator', () => {
       vendorMessage: 'The request signature we calculated does not match the signature you provided.',
     });
     const unknownKey = client({ accessKeyId: 'AKIDUNKNOWN' });
-    await expect(failureOf(unknownKey.deleteUser(seededEmail))).resolves.toMatchObject({ code: 'VENDOR_UNAUTHORIZED', status: 403 });
+    await expect(failureOf(unknownKey.deleteUser(seededEmail))).resolves.toMatchObject({
+      code: 'VENDOR_UNAUTHORIZED',
+      status: 403,
+    });
     expect(sim.store.has('wrong@example.com')).toBe(false);
     expect(sim.store.has(seededEmail)).toBe(true);
     expect(sim.calls()).toEqual({ createUser: 1, deleteUser: 1 });
   });
 
   it('answers a request without an Authorization header with 403', async () => {
-    const response = await raw({ sign: false, body: JSON.stringify({ user_name: 'unsigned@example.com', password: PASSWORD }) });
+    const response = await raw({
+      sign: false,
+      body: JSON.stringify({ user_name: 'unsigned@example.com', password: PASSWORD }),
+    });
     expect(response).toEqual({ status: 403, body: { status: 'failure', description: 'Missing Authentication Token' } });
     expect(sim.store.has('unsigned@example.com')).toBe(false);
   });
 
   it('checks the signature before any injected fault, as the other vendors check credentials first', async () => {
     sim.setFault('createUser', { status: 500 });
-    const response = await raw({ sign: false, body: JSON.stringify({ user_name: 'unsigned@example.com', password: PASSWORD }) });
+    const response = await raw({
+      sign: false,
+      body: JSON.stringify({ user_name: 'unsigned@example.com', password: PASSWORD }),
+    });
     expect(response.status).toBe(403);
-    await expect(failureOf(source.createUser({ userName: 'signed@example.com', password: PASSWORD }))).resolves.toMatchObject({
+    await expect(
+      failureOf(source.createUser({ userName: 'signed@example.com', password: PASSWORD })),
+    ).resolves.toMatchObject({
       code: 'VENDOR_UNAVAILABLE',
       status: 500,
     });
@@ -255,41 +331,72 @@ describe('RainMaker source against its simulator', () => {
 
   it('answers a request signed 16 minutes ago with 403, sent raw or by a client with a slow clock', async () => {
     const sixteenMinutesAgo = () => new Date(Date.now() - 16 * 60_000);
-    const response = await raw({ signingDate: sixteenMinutesAgo(), body: JSON.stringify({ user_name: 'old@example.com', password: PASSWORD }) });
+    const response = await raw({
+      signingDate: sixteenMinutesAgo(),
+      body: JSON.stringify({ user_name: 'old@example.com', password: PASSWORD }),
+    });
     expect(response.status).toBe(403);
-    expect(response.body).toMatchObject({ status: 'failure', description: expect.stringMatching(/^Signature expired/) });
+    expect(response.body).toMatchObject({
+      status: 'failure',
+      description: expect.stringMatching(/^Signature expired/),
+    });
     const slow = client({}, { now: sixteenMinutesAgo });
-    await expect(failureOf(slow.createUser({ userName: 'old@example.com', password: PASSWORD }))).resolves.toMatchObject({
+    await expect(
+      failureOf(slow.createUser({ userName: 'old@example.com', password: PASSWORD })),
+    ).resolves.toMatchObject({
       code: 'VENDOR_UNAUTHORIZED',
-      vendorMessage: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is outside the allowed 15 minutes of [^\n]*\.$/),
+      vendorMessage: expect.stringMatching(
+        /^Signature expired: \d{8}T\d{6}Z is outside the allowed 15 minutes of [^\n]*\.$/,
+      ),
     });
     const fourteenMinutesAgo = client({}, { now: () => new Date(Date.now() - 14 * 60_000) });
-    await expect(fourteenMinutesAgo.createUser({ userName: 'old@example.com', password: PASSWORD })).resolves.toEqual({ message: messages.created });
+    await expect(fourteenMinutesAgo.createUser({ userName: 'old@example.com', password: PASSWORD })).resolves.toEqual({
+      message: messages.created,
+    });
   });
 
   it('signs the session token and accepts it; refuses a missing or wrong token', async () => {
     const withToken = client({ baseUrl: tokenSim.url, sessionToken: SESSION_TOKEN });
-    await expect(withToken.createUser({ userName: 'token@example.com', password: PASSWORD })).resolves.toEqual({ message: messages.created });
+    await expect(withToken.createUser({ userName: 'token@example.com', password: PASSWORD })).resolves.toEqual({
+      message: messages.created,
+    });
     expect(tokenSim.store.has('token@example.com')).toBe(true);
     const withoutToken = client({ baseUrl: tokenSim.url });
-    await expect(failureOf(withoutToken.deleteUser('token@example.com'))).resolves.toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
+    await expect(failureOf(withoutToken.deleteUser('token@example.com'))).resolves.toMatchObject({
+      code: 'VENDOR_UNAUTHORIZED',
+    });
     const wrongToken = client({ baseUrl: tokenSim.url, sessionToken: 'FQoGZXIvWRONGTOKEN' });
-    await expect(failureOf(wrongToken.deleteUser('token@example.com'))).resolves.toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
+    await expect(failureOf(wrongToken.deleteUser('token@example.com'))).resolves.toMatchObject({
+      code: 'VENDOR_UNAUTHORIZED',
+    });
     const tokenOnPermanentKeys = client({ sessionToken: SESSION_TOKEN });
-    await expect(failureOf(tokenOnPermanentKeys.deleteUser(seededEmail))).resolves.toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
+    await expect(failureOf(tokenOnPermanentKeys.deleteUser(seededEmail))).resolves.toMatchObject({
+      code: 'VENDOR_UNAUTHORIZED',
+    });
     expect(tokenSim.store.has('token@example.com')).toBe(true);
     expect(tokenSim.calls()).toEqual({ createUser: 1, deleteUser: 2 });
   });
 
   it('keeps only the first sentence of a signature mismatch, whose canonical request carries the token', async () => {
-    const mismatch = await raw({ target: tokenSim, sessionToken: SESSION_TOKEN, secretAccessKey: 'wrong-secret-value-1234', body: '{}' });
+    const mismatch = await raw({
+      target: tokenSim,
+      sessionToken: SESSION_TOKEN,
+      secretAccessKey: 'wrong-secret-value-1234',
+      body: '{}',
+    });
     expect(mismatch.status).toBe(403);
     expect(mismatch.body.description).toContain(`x-amz-security-token:${SESSION_TOKEN}`);
-    const badSecret = client({ baseUrl: tokenSim.url, sessionToken: SESSION_TOKEN, secretAccessKey: 'wrong-secret-value-1234' });
+    const badSecret = client({
+      baseUrl: tokenSim.url,
+      sessionToken: SESSION_TOKEN,
+      secretAccessKey: 'wrong-secret-value-1234',
+    });
     const error = await failureOf(badSecret.createUser({ userName: 'leak@example.com', password: PASSWORD }));
     expect(error).toMatchObject({ code: 'VENDOR_UNAUTHORIZED', status: 403 });
     expect((error as Error).message).toBe('RAINMAKER: createUser answered HTTP 403');
-    expect((error as { vendorMessage?: string }).vendorMessage).toBe('The request signature we calculated does not match the signature you provided.');
+    expect((error as { vendorMessage?: string }).vendorMessage).toBe(
+      'The request signature we calculated does not match the signature you provided.',
+    );
   });
 
   it('answers bad JSON, an empty body, wrong types, missing and unknown fields with 400 failures', async () => {
@@ -299,10 +406,18 @@ describe('RainMaker source against its simulator', () => {
       ['POST', '["a@example.com"]', 'Invalid request: Request body must be a JSON object'],
       ['POST', JSON.stringify({ user_name: 42, password: PASSWORD }), 'Invalid request: user_name must be a string'],
       ['POST', JSON.stringify({ user_name: 'a@example.com' }), 'Invalid request: password is required'],
-      ['POST', JSON.stringify({ user_name: 'a@example.com', password: PASSWORD, role: 'admin' }), 'Invalid request: Unknown field "role"'],
+      [
+        'POST',
+        JSON.stringify({ user_name: 'a@example.com', password: PASSWORD, role: 'admin' }),
+        'Invalid request: Unknown field "role"',
+      ],
       ['PUT', JSON.stringify({ user_name: seededEmail }), 'Invalid request: password is required'],
       ['PUT', JSON.stringify({ user_name: seededEmail, password: null }), 'Invalid request: password must be a string'],
-      ['DELETE', JSON.stringify({ user_name: seededEmail, password: PASSWORD }), 'Invalid request: Unknown field "password"'],
+      [
+        'DELETE',
+        JSON.stringify({ user_name: seededEmail, password: PASSWORD }),
+        'Invalid request: Unknown field "password"',
+      ],
       ['DELETE', JSON.stringify({}), 'Invalid request: user_name is required'],
     ];
     for (const [method, body, description] of cases) {
@@ -314,7 +429,10 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('answers an unknown route with its own failure envelope', async () => {
-    await expect(raw({ method: 'GET' })).resolves.toEqual({ status: 404, body: { status: 'failure', description: 'No route for GET /v1/admin/user2' } });
+    await expect(raw({ method: 'GET' })).resolves.toEqual({
+      status: 404,
+      body: { status: 'failure', description: 'No route for GET /v1/admin/user2' },
+    });
   });
 
   it('reports an injected 500 as VENDOR_UNAVAILABLE without retrying the write', async () => {
@@ -323,7 +441,10 @@ describe('RainMaker source against its simulator', () => {
     expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'RAINMAKER', status: 500, retryable: true });
     expect(sim.calls('createUser')).toBe(1);
     sim.setFault('*', { status: 503 });
-    await expect(failureOf(source.deleteUser(seededEmail))).resolves.toMatchObject({ code: 'VENDOR_UNAVAILABLE', status: 503 });
+    await expect(failureOf(source.deleteUser(seededEmail))).resolves.toMatchObject({
+      code: 'VENDOR_UNAVAILABLE',
+      status: 503,
+    });
     expect(sim.calls('deleteUser')).toBe(1);
     expect(sim.store.has(seededEmail)).toBe(true);
   });
@@ -338,13 +459,17 @@ describe('RainMaker source against its simulator', () => {
 
   it('reports a body that is not JSON, or not the envelope, as VENDOR_BAD_RESPONSE', async () => {
     sim.setFault('createUser', { malformed: 'json' });
-    await expect(failureOf(source.createUser({ userName: 'json@example.com', password: PASSWORD }))).resolves.toMatchObject({
+    await expect(
+      failureOf(source.createUser({ userName: 'json@example.com', password: PASSWORD })),
+    ).resolves.toMatchObject({
       code: 'VENDOR_BAD_RESPONSE',
       source: 'RAINMAKER',
       status: 200,
     });
     sim.setFault('createUser', { malformed: 'shape' });
-    await expect(failureOf(source.createUser({ userName: 'shape@example.com', password: PASSWORD }))).resolves.toMatchObject({
+    await expect(
+      failureOf(source.createUser({ userName: 'shape@example.com', password: PASSWORD })),
+    ).resolves.toMatchObject({
       code: 'VENDOR_BAD_RESPONSE',
       source: 'RAINMAKER',
     });
@@ -360,10 +485,18 @@ describe('RainMaker source against its simulator', () => {
       .get('http://rainmaker.test')
       .intercept({ path: '/v1/admin/user2', method: 'DELETE' })
       .reply(200, { status: 'failure', description: 'User could not be deleted' });
-    const mocked = new RainMakerSource(settings({ baseUrl: 'http://rainmaker.test' }), { logger: silentLogger, dispatcher: agent });
+    const mocked = new RainMakerSource(settings({ baseUrl: 'http://rainmaker.test' }), {
+      logger: silentLogger,
+      dispatcher: agent,
+    });
     try {
       const error = await failureOf(mocked.deleteUser('someone@example.com'));
-      expect(error).toMatchObject({ code: 'VENDOR_REJECTED', source: 'RAINMAKER', status: 200, vendorMessage: 'User could not be deleted' });
+      expect(error).toMatchObject({
+        code: 'VENDOR_REJECTED',
+        source: 'RAINMAKER',
+        status: 200,
+        vendorMessage: 'User could not be deleted',
+      });
       agent.assertNoPendingInterceptors();
     } finally {
       await mocked.close();
@@ -372,8 +505,12 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('validates its settings when constructed', () => {
-    expect(() => new RainMakerSource(settings({ secretAccessKey: '' }), { logger: silentLogger })).toThrow('secretAccessKey must be a non-empty string');
-    expect(() => new RainMakerSource(settings({ apiVersion: 'v1/../x' }), { logger: silentLogger })).toThrow('apiVersion must be one path segment');
+    expect(() => new RainMakerSource(settings({ secretAccessKey: '' }), { logger: silentLogger })).toThrow(
+      'secretAccessKey must be a non-empty string',
+    );
+    expect(() => new RainMakerSource(settings({ apiVersion: 'v1/../x' }), { logger: silentLogger })).toThrow(
+      'apiVersion must be one path segment',
+    );
   });
 
   it('never puts a secret key, session token or password into an error or a log line', () => {

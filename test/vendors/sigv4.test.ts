@@ -65,11 +65,17 @@ describe('SigV4 signer against the AWS test suite (get-vanilla)', () => {
       method: 'GET',
       path: '/',
       query: new URLSearchParams(),
-      headers: { host: 'example.amazonaws.com', 'x-amz-date': '20150830T123600Z', authorization: VANILLA.authorization },
+      headers: {
+        host: 'example.amazonaws.com',
+        'x-amz-date': '20150830T123600Z',
+        authorization: VANILLA.authorization,
+      },
       body: '',
     };
     const base = { ...VANILLA.scope, now: VANILLA.signingDate, maxSkewMs: 15 * 60_000 };
-    await expect(verifySigV4(received, { ...base, secretFor: () => VANILLA.credentials.secretAccessKey })).resolves.toEqual({
+    await expect(
+      verifySigV4(received, { ...base, secretFor: () => VANILLA.credentials.secretAccessKey }),
+    ).resolves.toEqual({
       ok: true,
       accessKeyId: 'AKIDEXAMPLE',
     });
@@ -83,7 +89,11 @@ describe('SigV4 signer against the AWS test suite (get-vanilla)', () => {
       method: 'GET',
       path: '/',
       query: new URLSearchParams(),
-      headers: { host: 'example.amazonaws.com', 'x-amz-date': '20150830T123600Z', authorization: VANILLA.authorization },
+      headers: {
+        host: 'example.amazonaws.com',
+        'x-amz-date': '20150830T123600Z',
+        authorization: VANILLA.authorization,
+      },
       body: '',
     };
     const result = await verifySigV4(received, {

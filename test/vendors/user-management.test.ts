@@ -39,7 +39,11 @@ describe('UserManagementSource against the simulator', () => {
   }
 
   /** A request the client would never send, straight to the simulator. */
-  async function send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { body?: string; contentType?: string; apiKey?: string | null } = {}) {
+  async function send(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { body?: string; contentType?: string; apiKey?: string | null } = {},
+  ) {
     const headers: Record<string, string> = {};
     if (options.apiKey !== null) headers['x-api-key'] = options.apiKey ?? API_KEY;
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
@@ -85,9 +89,18 @@ describe('UserManagementSource against the simulator', () => {
     it('lists accounts of 100 and 250 users inserted through the store, one call each', async () => {
       const small = sim.store.addAccount({ name: 'Hundred' });
       const large = sim.store.addAccount({ name: 'Two hundred fifty' });
-      for (const [account, count] of [[small, 100], [large, 250]] as const) {
+      for (const [account, count] of [
+        [small, 100],
+        [large, 250],
+      ] as const) {
         for (let i = 0; i < count; i++) {
-          sim.store.insert({ contactName: `User ${i}`, emailAddress: `u${i}@${account.id}.example.com`, defaultAccountId: account.id, username: `u${i}-${account.id}`, active: i % 2 === 0 });
+          sim.store.insert({
+            contactName: `User ${i}`,
+            emailAddress: `u${i}@${account.id}.example.com`,
+            defaultAccountId: account.id,
+            username: `u${i}-${account.id}`,
+            active: i % 2 === 0,
+          });
         }
       }
       expect(await source.usersByAccount(small.id)).toHaveLength(100);
@@ -109,7 +122,10 @@ describe('UserManagementSource against the simulator', () => {
         status: 404,
         vendorMessage: messages.accountNotFound,
       });
-      await expect(source.usersByAccount('acme')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'USER_MANAGEMENT' });
+      await expect(source.usersByAccount('acme')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'USER_MANAGEMENT',
+      });
       expect(sim.calls('usersByAccount')).toBe(1);
     });
 
@@ -142,7 +158,10 @@ describe('UserManagementSource against the simulator', () => {
     let client: UserManagementSource;
     beforeAll(async () => {
       await bare.listen();
-      client = new UserManagementSource(settings({ baseUrl: bare.url, accountPathPrefix: '', apiKeyHeader: 'X-Custom-Key' }), { logger: silentLogger });
+      client = new UserManagementSource(
+        settings({ baseUrl: bare.url, accountPathPrefix: '', apiKeyHeader: 'X-Custom-Key' }),
+        { logger: silentLogger },
+      );
     });
     afterAll(async () => {
       await client.close();
@@ -157,7 +176,9 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('does not serve the prefixed path', async () => {
-      const prefixed = new UserManagementSource(settings({ baseUrl: bare.url, apiKeyHeader: 'X-Custom-Key' }), { logger: silentLogger });
+      const prefixed = new UserManagementSource(settings({ baseUrl: bare.url, apiKeyHeader: 'X-Custom-Key' }), {
+        logger: silentLogger,
+      });
       try {
         await expect(prefixed.usersByAccount('2')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
       } finally {
@@ -170,7 +191,14 @@ describe('UserManagementSource against the simulator', () => {
     it('adds a user through the client and answers it with its new id', async () => {
       const before = sim.store.size;
       const user = await source.addUser(newUser);
-      expect(user).toEqual({ externalId: expect.stringMatching(/^\d+$/), displayName: 'John Doe', email: 'jhn.doe@example.com', accountId: '1', username: 'jdoe', active: true });
+      expect(user).toEqual({
+        externalId: expect.stringMatching(/^\d+$/),
+        displayName: 'John Doe',
+        email: 'jhn.doe@example.com',
+        accountId: '1',
+        username: 'jdoe',
+        active: true,
+      });
       expect(sim.store.size).toBe(before + 1);
       expect(sim.store.get(user.externalId)).toMatchObject({ username: 'jdoe', active: 1 });
       expect(sim.store.verifyPassword(user.externalId, PASSWORD)).toBe(true);
@@ -185,13 +213,23 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('accepts PUT, text/javascript and application/json (with a charset); answers 415 otherwise', async () => {
-      const body = (username: string) => JSON.stringify({ contactName: 'Raw', emailAddress: `${username}@example.com`, defaultAccountId: 2, username, password: PASSWORD });
+      const body = (username: string) =>
+        JSON.stringify({
+          contactName: 'Raw',
+          emailAddress: `${username}@example.com`,
+          defaultAccountId: 2,
+          username,
+          password: PASSWORD,
+        });
       const put = await send('PUT', '/usr/new', { body: body('put1'), contentType: 'application/json' });
       expect(put.status).toBe(200);
       expect(put.json).toMatchObject({ id: expect.any(Number), username: 'put1', defaultAccountId: 2, active: 1 });
       const js = await send('POST', '/usr/new', { body: body('js1'), contentType: 'text/javascript; charset=UTF-8' });
       expect(js.status).toBe(200);
-      const json = await send('POST', '/usr/new', { body: body('json1'), contentType: 'application/json;charset=utf-8' });
+      const json = await send('POST', '/usr/new', {
+        body: body('json1'),
+        contentType: 'application/json;charset=utf-8',
+      });
       expect(json.status).toBe(200);
       const plain = await send('POST', '/usr/new', { body: body('plain1'), contentType: 'text/plain' });
       expect(plain).toMatchObject({ status: 415, json: { error: messages.unsupportedContentType } });
@@ -203,7 +241,14 @@ describe('UserManagementSource against the simulator', () => {
 
     it('accepts active as the string "0" and answers the user as inactive', async () => {
       const response = await send('POST', '/usr/new', {
-        body: JSON.stringify({ contactName: 'Off', emailAddress: 'off@example.com', defaultAccountId: '3', username: 'off', password: PASSWORD, active: '0' }),
+        body: JSON.stringify({
+          contactName: 'Off',
+          emailAddress: 'off@example.com',
+          defaultAccountId: '3',
+          username: 'off',
+          password: PASSWORD,
+          active: '0',
+        }),
         contentType: 'text/javascript',
       });
       expect(response).toMatchObject({ status: 200, json: { active: 0, defaultAccountId: 3 } });
@@ -226,7 +271,10 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_REJECTED for an unknown default account', async () => {
-      await expect(source.addUser({ ...newUser, accountId: '42' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: messages.unknownAccount });
+      await expect(source.addUser({ ...newUser, accountId: '42' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        vendorMessage: messages.unknownAccount,
+      });
     });
 
     it('answers VENDOR_CONFLICT for a taken username (any case) or email, naming the existing user', async () => {
@@ -249,7 +297,11 @@ describe('UserManagementSource against the simulator', () => {
   describe('modify', () => {
     it('changes only the given fields (POST through the client)', async () => {
       const before = sim.store.all()[1]!;
-      const user = await source.modifyUser(String(before.id), { displayName: 'Renamed', active: false, password: 'n3w-Passw0rd' });
+      const user = await source.modifyUser(String(before.id), {
+        displayName: 'Renamed',
+        active: false,
+        password: 'n3w-Passw0rd',
+      });
       expect(user).toEqual({
         externalId: String(before.id),
         displayName: 'Renamed',
@@ -274,9 +326,11 @@ describe('UserManagementSource against the simulator', () => {
       expect(sim.calls('modifyUser')).toBe(1);
     });
 
-    it('lets a user keep its own username in another case, but not take another user\'s', async () => {
+    it("lets a user keep its own username in another case, but not take another user's", async () => {
       const [first, second] = sim.store.all();
-      await expect(source.modifyUser(String(first!.id), { username: first!.username.toUpperCase() })).resolves.toMatchObject({
+      await expect(
+        source.modifyUser(String(first!.id), { username: first!.username.toUpperCase() }),
+      ).resolves.toMatchObject({
         username: first!.username.toUpperCase(),
       });
       await expect(source.modifyUser(String(first!.id), { username: second!.username })).rejects.toMatchObject({
@@ -287,13 +341,25 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers VENDOR_REJECTED for a bad field or an unknown account', async () => {
       const id = String(sim.store.all()[0]!.id);
-      await expect(source.modifyUser(id, { email: 'broken' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', status: 400 });
-      await expect(source.modifyUser(id, { accountId: '77' })).rejects.toMatchObject({ code: 'VENDOR_REJECTED', vendorMessage: messages.unknownAccount });
+      await expect(source.modifyUser(id, { email: 'broken' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        status: 400,
+      });
+      await expect(source.modifyUser(id, { accountId: '77' })).rejects.toMatchObject({
+        code: 'VENDOR_REJECTED',
+        vendorMessage: messages.unknownAccount,
+      });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user, and never turns "new" into an add', async () => {
-      await expect(source.modifyUser('99999', { displayName: 'Nobody' })).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', status: 404 });
-      await expect(source.modifyUser('new', { displayName: 'Nobody' })).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'USER_MANAGEMENT' });
+      await expect(source.modifyUser('99999', { displayName: 'Nobody' })).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        status: 404,
+      });
+      await expect(source.modifyUser('new', { displayName: 'Nobody' })).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'USER_MANAGEMENT',
+      });
       expect(sim.calls()).toEqual({ modifyUser: 1 });
     });
   });
@@ -308,7 +374,10 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user', async () => {
-      await expect(source.deleteUser('99999')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'USER_MANAGEMENT' });
+      await expect(source.deleteUser('99999')).rejects.toMatchObject({
+        code: 'VENDOR_NOT_FOUND',
+        source: 'USER_MANAGEMENT',
+      });
       expect(sim.calls('deleteUser')).toBe(1);
     });
   });
@@ -325,7 +394,12 @@ describe('UserManagementSource against the simulator', () => {
           intruder.deleteUser('1').catch((error: unknown) => error),
         ]);
         for (const failure of failures) {
-          expect(failure).toMatchObject({ code: 'VENDOR_UNAUTHORIZED', source: 'USER_MANAGEMENT', status: 401, vendorMessage: messages.invalidApiKey });
+          expect(failure).toMatchObject({
+            code: 'VENDOR_UNAUTHORIZED',
+            source: 'USER_MANAGEMENT',
+            status: 401,
+            vendorMessage: messages.invalidApiKey,
+          });
           const text = `${(failure as Error).message} ${JSON.stringify(failure)}`;
           expect(text).not.toContain(WRONG_KEY);
           expect(text).not.toContain(API_KEY);
@@ -338,7 +412,13 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers 401 when the key is missing, on every route', async () => {
-      for (const [method, path] of [['GET', '/pub/usr/acc/1'], ['GET', '/usr/1'], ['POST', '/usr/new'], ['PUT', '/usr/1'], ['DELETE', '/usr/1']] as const) {
+      for (const [method, path] of [
+        ['GET', '/pub/usr/acc/1'],
+        ['GET', '/usr/1'],
+        ['POST', '/usr/new'],
+        ['PUT', '/usr/1'],
+        ['DELETE', '/usr/1'],
+      ] as const) {
         const response = await send(method, path, { apiKey: null, contentType: 'application/json', body: '{}' });
         expect(response).toEqual({ status: 401, text: expect.any(String), json: { error: messages.missingApiKey } });
       }
@@ -349,18 +429,36 @@ describe('UserManagementSource against the simulator', () => {
       const badJson = await send('POST', '/usr/new', { body: '{"contactName": ', contentType: 'text/javascript' });
       expect(badJson).toMatchObject({ status: 400, json: { error: messages.invalidJson } });
       const array = await send('PUT', '/usr/1', { body: '[1, 2]', contentType: 'text/javascript' });
-      expect(array).toMatchObject({ status: 400, json: { error: 'Invalid request: Request body must be a JSON object' } });
-      const unknown = await send('POST', '/usr/1', { body: JSON.stringify({ id: 5, role: 'admin' }), contentType: 'application/json' });
-      expect(unknown).toMatchObject({ status: 400, json: { error: 'Invalid request: Unknown field "id"; Unknown field "role"' } });
+      expect(array).toMatchObject({
+        status: 400,
+        json: { error: 'Invalid request: Request body must be a JSON object' },
+      });
+      const unknown = await send('POST', '/usr/1', {
+        body: JSON.stringify({ id: 5, role: 'admin' }),
+        contentType: 'application/json',
+      });
+      expect(unknown).toMatchObject({
+        status: 400,
+        json: { error: 'Invalid request: Unknown field "id"; Unknown field "role"' },
+      });
       const empty = await send('POST', '/usr/new', { body: '', contentType: 'application/json' });
-      expect(empty).toMatchObject({ status: 400, json: { error: 'Invalid request: Request body must be a JSON object' } });
+      expect(empty).toMatchObject({
+        status: 400,
+        json: { error: 'Invalid request: Request body must be a JSON object' },
+      });
       expect(sim.calls()).toEqual({ addUser: 2, modifyUser: 2 });
       expect(sim.callLog().every((call) => call.status === 400)).toBe(true);
     });
 
     it('never answers a password, in any response body', async () => {
       const added = await send('POST', '/usr/new', {
-        body: JSON.stringify({ contactName: 'Pw', emailAddress: 'pw@example.com', defaultAccountId: 1, username: 'pw', password: PASSWORD }),
+        body: JSON.stringify({
+          contactName: 'Pw',
+          emailAddress: 'pw@example.com',
+          defaultAccountId: 1,
+          username: 'pw',
+          password: PASSWORD,
+        }),
         contentType: 'text/javascript',
       });
       const id = String(added.json.id);
@@ -368,8 +466,24 @@ describe('UserManagementSource against the simulator', () => {
         added.text,
         (await send('GET', `/usr/${id}`)).text,
         (await send('GET', '/pub/usr/acc/1')).text,
-        (await send('POST', `/usr/${id}`, { body: JSON.stringify({ password: `${PASSWORD}2` }), contentType: 'application/json' })).text,
-        (await send('POST', '/usr/new', { body: JSON.stringify({ contactName: 'Pw', emailAddress: 'pw2@example.com', defaultAccountId: 1, username: 'PW', password: PASSWORD }), contentType: 'application/json' })).text,
+        (
+          await send('POST', `/usr/${id}`, {
+            body: JSON.stringify({ password: `${PASSWORD}2` }),
+            contentType: 'application/json',
+          })
+        ).text,
+        (
+          await send('POST', '/usr/new', {
+            body: JSON.stringify({
+              contactName: 'Pw',
+              emailAddress: 'pw2@example.com',
+              defaultAccountId: 1,
+              username: 'PW',
+              password: PASSWORD,
+            }),
+            contentType: 'application/json',
+          })
+        ).text,
         (await send('DELETE', `/usr/${id}`)).text,
       ];
       for (const body of bodies) {
@@ -382,7 +496,11 @@ describe('UserManagementSource against the simulator', () => {
   describe('faults', () => {
     it('retries a failing read, then answers VENDOR_UNAVAILABLE', async () => {
       sim.setFault('getUser', { status: 500 });
-      await expect(source.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'USER_MANAGEMENT', status: 500 });
+      await expect(source.getUser('1')).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        source: 'USER_MANAGEMENT',
+        status: 500,
+      });
       expect(sim.calls('getUser')).toBe(3);
       sim.setFault('usersByAccount', { status: 503 });
       await expect(source.usersByAccount('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
@@ -391,7 +509,10 @@ describe('UserManagementSource against the simulator', () => {
 
     it('does not retry a failing write', async () => {
       sim.setFault('*', { status: 500 });
-      await expect(source.addUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendorMessage: expect.stringContaining('Injected failure') });
+      await expect(source.addUser(newUser)).rejects.toMatchObject({
+        code: 'VENDOR_UNAVAILABLE',
+        vendorMessage: expect.stringContaining('Injected failure'),
+      });
       await expect(source.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls()).toEqual({ addUser: 1, deleteUser: 1 });
       expect(sim.store.get('1')).toBeDefined();
@@ -415,7 +536,10 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers VENDOR_BAD_RESPONSE for a body that is not JSON', async () => {
       sim.setFault('getUser', { malformed: 'json' });
-      await expect(source.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'USER_MANAGEMENT' });
+      await expect(source.getUser('1')).rejects.toMatchObject({
+        code: 'VENDOR_BAD_RESPONSE',
+        source: 'USER_MANAGEMENT',
+      });
       sim.setFault('addUser', { malformed: 'json' });
       await expect(source.addUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
     });
@@ -429,21 +553,39 @@ describe('UserManagementSource against the simulator', () => {
         source.modifyUser('2', { displayName: 'Shape' }).catch((error: unknown) => error),
         source.deleteUser('3').catch((error: unknown) => error),
       ]);
-      for (const failure of failures) expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'USER_MANAGEMENT' });
-      expect((failures[0] as Error).message).toMatch(/usersByAccount answered HTTP 200 with a body that does not match its contract/);
+      for (const failure of failures)
+        expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'USER_MANAGEMENT' });
+      expect((failures[0] as Error).message).toMatch(
+        /usersByAccount answered HTTP 200 with a body that does not match its contract/,
+      );
       expect(source.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
     });
   });
 
   describe('configuration', () => {
-    it('sends the key in its header and bodies as text/javascript, like the vendor\'s examples', async () => {
+    it("sends the key in its header and bodies as text/javascript, like the vendor's examples", async () => {
       const seen: Record<string, string | string[] | undefined>[] = [];
-      const spy = new Simulator({ name: 'header-spy', errorResponse: (status, message) => ({ status, body: { error: message } }) }).route('addUser', 'POST', '/usr/new', (request) => {
+      const spy = new Simulator({
+        name: 'header-spy',
+        errorResponse: (status, message) => ({ status, body: { error: message } }),
+      }).route('addUser', 'POST', '/usr/new', (request) => {
         seen.push(request.headers);
-        return { status: 200, body: { id: 1, contactName: 'John Doe', emailAddress: 'jhn.doe@example.com', defaultAccountId: 1, username: 'jdoe', active: 1 } };
+        return {
+          status: 200,
+          body: {
+            id: 1,
+            contactName: 'John Doe',
+            emailAddress: 'jhn.doe@example.com',
+            defaultAccountId: 1,
+            username: 'jdoe',
+            active: 1,
+          },
+        };
       });
       const url = await spy.listen();
-      const client = new UserManagementSource(settings({ baseUrl: url, apiKeyHeader: 'X-Vendor-Key' }), { logger: silentLogger });
+      const client = new UserManagementSource(settings({ baseUrl: url, apiKeyHeader: 'X-Vendor-Key' }), {
+        logger: silentLogger,
+      });
       try {
         await client.addUser(newUser);
         expect(seen[0]).toMatchObject({ 'content-type': 'text/javascript', 'x-vendor-key': API_KEY });
@@ -454,28 +596,40 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('fails fast on settings it cannot use, without echoing the key', () => {
-      expect(() => new UserManagementSource(settings({ apiKey: '' }), { logger: silentLogger })).toThrow('UserManagementSource: apiKey must be a non-empty string');
-      expect(() => new UserManagementSource(settings({ apiKeyHeader: 'X Api Key' }), { logger: silentLogger })).toThrow(/apiKeyHeader must be an HTTP header name/);
-      expect(() => new UserManagementSource(settings({ accountPathPrefix: 'pub/' }), { logger: silentLogger })).toThrow(/accountPathPrefix must be ""/);
-      expect(() => new UserManagementSimulator({ apiKey: API_KEY, accountPathPrefix: '/pub/' })).toThrow(/accountPathPrefix/);
+      expect(() => new UserManagementSource(settings({ apiKey: '' }), { logger: silentLogger })).toThrow(
+        'UserManagementSource: apiKey must be a non-empty string',
+      );
+      expect(() => new UserManagementSource(settings({ apiKeyHeader: 'X Api Key' }), { logger: silentLogger })).toThrow(
+        /apiKeyHeader must be an HTTP header name/,
+      );
+      expect(() => new UserManagementSource(settings({ accountPathPrefix: 'pub/' }), { logger: silentLogger })).toThrow(
+        /accountPathPrefix must be ""/,
+      );
+      expect(() => new UserManagementSimulator({ apiKey: API_KEY, accountPathPrefix: '/pub/' })).toThrow(
+        /accountPathPrefix/,
+      );
     });
 
     it('starts empty without the seed, and store misuse says what is wrong', () => {
       const empty = new UserManagementSimulator({ apiKey: API_KEY, seed: false });
       expect(empty.store.size).toBe(0);
       expect(empty.store.accounts().map((account) => account.id)).toEqual(['1', '2', '3']);
-      expect(() => empty.store.insert({ contactName: 'A', emailAddress: 'a@x.io', defaultAccountId: 9, username: 'a' })).toThrow(
-        'UserManagementStore: account 9 does not exist (add it with addAccount first)',
-      );
+      expect(() =>
+        empty.store.insert({ contactName: 'A', emailAddress: 'a@x.io', defaultAccountId: 9, username: 'a' }),
+      ).toThrow('UserManagementStore: account 9 does not exist (add it with addAccount first)');
       empty.store.insert({ contactName: 'A', emailAddress: 'a@x.io', defaultAccountId: 1, username: 'a' });
-      expect(() => empty.store.insert({ contactName: 'B', emailAddress: 'b@x.io', defaultAccountId: 1, username: 'A' })).toThrow(/username already exists/);
+      expect(() =>
+        empty.store.insert({ contactName: 'B', emailAddress: 'b@x.io', defaultAccountId: 1, username: 'A' }),
+      ).toThrow(/username already exists/);
       expect(empty.routeNames).toEqual(['usersByAccount', 'getUser', 'addUser', 'modifyUser', 'deleteUser']);
     });
 
     it('allows shared email addresses when uniqueEmail is off', () => {
       const lenient = new UserManagementSimulator({ apiKey: API_KEY, seed: false, uniqueEmail: false });
       lenient.store.insert({ contactName: 'A', emailAddress: 'same@x.io', defaultAccountId: 1, username: 'a' });
-      expect(lenient.store.insert({ contactName: 'B', emailAddress: 'SAME@x.io', defaultAccountId: 2, username: 'b' }).id).toBe(2);
+      expect(
+        lenient.store.insert({ contactName: 'B', emailAddress: 'SAME@x.io', defaultAccountId: 2, username: 'b' }).id,
+      ).toBe(2);
     });
   });
 });

@@ -88,7 +88,11 @@ describe('HTTP Basic, built and read one way', () => {
   });
 
   it('refuses a user name with a colon, which would be read back split', () => {
-    expect(() => basicAuthorization('a:b', PASSWORD)).toThrow(new TypeError('basicAuthorization: username must be a non-empty string without ":" (HTTP Basic cannot carry one)'));
+    expect(() => basicAuthorization('a:b', PASSWORD)).toThrow(
+      new TypeError(
+        'basicAuthorization: username must be a non-empty string without ":" (HTTP Basic cannot carry one)',
+      ),
+    );
   });
 });
 
@@ -160,7 +164,10 @@ describe('the client base shared by the four datasources', () => {
         .route('listUsers', 'GET', '/ga/api/v3/eng/users', (request: SimRequest) => {
           seen.push(request.headers.authorization);
           const pagination = { page: 0, per_page: 100, num_pages: 0, num_records: 0, next_page_token: null };
-          return { status: 200, body: { success: true, data: { users: [], pagination }, error_code: null, error_messages: null } };
+          return {
+            status: 200,
+            body: { success: true, data: { users: [], pagination }, error_code: null, error_messages: null },
+          };
         });
       const url = await spy.listen();
       try {
@@ -177,9 +184,20 @@ describe('the client base shared by the four datasources', () => {
         const get = async (dispatcher: Pool, base: string, path: string, authorization: string) =>
           (await request(`${base}${path}`, { headers: { authorization }, dispatcher })).statusCode;
         expect(await get(pool, engagement.url, '/api/v1/audience', basicAuthorization(USERNAME, PASSWORD))).toBe(200);
-        expect(await get(greenArrowPool, greenArrow.url, '/ga/api/v3/eng/users', basicAuthorization(USERNAME, PASSWORD))).toBe(200);
-        expect(await get(pool, engagement.url, '/api/v1/audience', basicAuthorization(USERNAME, WRONG_PASSWORD))).toBe(401);
-        expect(await get(greenArrowPool, greenArrow.url, '/ga/api/v3/eng/users', basicAuthorization(USERNAME, WRONG_PASSWORD))).toBe(401);
+        expect(
+          await get(greenArrowPool, greenArrow.url, '/ga/api/v3/eng/users', basicAuthorization(USERNAME, PASSWORD)),
+        ).toBe(200);
+        expect(await get(pool, engagement.url, '/api/v1/audience', basicAuthorization(USERNAME, WRONG_PASSWORD))).toBe(
+          401,
+        );
+        expect(
+          await get(
+            greenArrowPool,
+            greenArrow.url,
+            '/ga/api/v3/eng/users',
+            basicAuthorization(USERNAME, WRONG_PASSWORD),
+          ),
+        ).toBe(401);
       } finally {
         await pool.destroy();
         await greenArrowPool.destroy();
@@ -187,10 +205,18 @@ describe('the client base shared by the four datasources', () => {
     });
 
     it('turns a refusal into VENDOR_UNAUTHORIZED and records it on the transport, in every client', async () => {
-      const rm = track(new RainMakerSource(rainMakerSettings({ baseUrl: rainMaker.url, secretAccessKey: 'not-the-secret' }), deps));
-      const eng = track(new EngagementSource(engagementSettings({ baseUrl: engagement.url, password: WRONG_PASSWORD }), deps));
-      const ga = track(new GreenArrowSource(greenArrowSettings({ baseUrl: greenArrow.url, password: WRONG_PASSWORD }), deps));
-      const um = track(new UserManagementSource(userManagementSettings({ baseUrl: userManagement.url, apiKey: 'not-the-key' }), deps));
+      const rm = track(
+        new RainMakerSource(rainMakerSettings({ baseUrl: rainMaker.url, secretAccessKey: 'not-the-secret' }), deps),
+      );
+      const eng = track(
+        new EngagementSource(engagementSettings({ baseUrl: engagement.url, password: WRONG_PASSWORD }), deps),
+      );
+      const ga = track(
+        new GreenArrowSource(greenArrowSettings({ baseUrl: greenArrow.url, password: WRONG_PASSWORD }), deps),
+      );
+      const um = track(
+        new UserManagementSource(userManagementSettings({ baseUrl: userManagement.url, apiKey: 'not-the-key' }), deps),
+      );
       const calls: [AnyClient, () => Promise<unknown>][] = [
         [rm, () => rm.createUser({ userName: 'base@example.com', password: 'Corr3ct-Horse' })],
         [eng, () => eng.listMembers()],
@@ -199,9 +225,15 @@ describe('the client base shared by the four datasources', () => {
       ];
       for (const [client, call] of calls) {
         expect(client.http.health.lastError).toBeNull();
-        await expect(call()).rejects.toMatchObject({ code: 'VENDOR_UNAUTHORIZED', source: client.source, retryable: false });
+        await expect(call()).rejects.toMatchObject({
+          code: 'VENDOR_UNAUTHORIZED',
+          source: client.source,
+          retryable: false,
+        });
         expect(client.http.health.lastError).toMatchObject({ code: 'VENDOR_UNAUTHORIZED' });
-        expect(client.http.health.lastError!.message).toMatch(new RegExp(`^${client.source}: \\w+ answered HTTP 40[13]`));
+        expect(client.http.health.lastError!.message).toMatch(
+          new RegExp(`^${client.source}: \\w+ answered HTTP 40[13]`),
+        );
       }
       expect(rainMaker.calls()).toEqual({ createUser: 1 });
       expect(engagement.calls()).toEqual({ listMembers: 1 });

@@ -12,17 +12,27 @@ const ACCOUNT_USERS = 'account-users';
 
 @Resolver(() => Account)
 export class AccountResolver {
-  @Query(() => Account, { nullable: true, description: 'A user-management account; null when the API has no such account.' })
-  async account(@Ctx() context: Context, @Arg('id', () => ID, { description: "The user-management API's account id." }) id: string): Promise<Account | null> {
+  @Query(() => Account, {
+    nullable: true,
+    description: 'A user-management account; null when the API has no such account.',
+  })
+  async account(
+    @Ctx() context: Context,
+    @Arg('id', () => ID, { description: "The user-management API's account id." }) id: string,
+  ): Promise<Account | null> {
     return (await context.accounts.exists(id)) ? { id } : null;
   }
 
-  @FieldResolver(() => UserConnection, { description: "The account's users, in the user-management API's order (Relay).", complexity: connectionCost })
+  @FieldResolver(() => UserConnection, {
+    description: "The account's users, in the user-management API's order (Relay).",
+    complexity: connectionCost,
+  })
   async users(
     @Root() account: Account,
     @Ctx() context: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
+    after?: string | null,
   ): Promise<UserConnection> {
     const size = pageSize(first);
     const name = `${ACCOUNT_USERS}:${account.id}`;
@@ -41,7 +51,11 @@ export class AccountResolver {
       const user = users[index];
       return user ? [{ node: user, position: member.externalId }] : [];
     });
-    return connection(name, nodes, { hasNextPage: start + size < members.length, hasPreviousPage: start > 0, totalCount: members.length }) as unknown as UserConnection;
+    return connection(name, nodes, {
+      hasNextPage: start + size < members.length,
+      hasPreviousPage: start > 0,
+      totalCount: members.length,
+    }) as unknown as UserConnection;
   }
 }
 

@@ -84,8 +84,13 @@ registerEnumType(SourceResultStatusEnum, {
   valuesConfig: {
     SUCCEEDED: { description: 'The vendor accepted the write.' },
     FAILED: { description: 'The vendor refused or could not be reached; see `error` and `retryable`.' },
-    SKIPPED: { description: 'The vendor was not written: it cannot do this, or the user has no record there (see `error.message`).' },
-    ROLLED_BACK: { description: 'The vendor accepted the write and the gateway undid it because another vendor failed.' },
+    SKIPPED: {
+      description:
+        'The vendor was not written: it cannot do this, or the user has no record there (see `error.message`).',
+    },
+    ROLLED_BACK: {
+      description: 'The vendor accepted the write and the gateway undid it because another vendor failed.',
+    },
   },
 });
 

@@ -1,6 +1,12 @@
 import { Field, ID, InputType } from 'type-graphql';
 import type { AccessLevel, InjectionPermission, Source } from '../../domain/types';
-import { AccessLevelEnum, InjectionPermissionEnum, PartialFailurePolicyEnum, SourceEnum, type PartialFailurePolicy } from '../common/enums';
+import {
+  AccessLevelEnum,
+  InjectionPermissionEnum,
+  PartialFailurePolicyEnum,
+  SourceEnum,
+  type PartialFailurePolicy,
+} from '../common/enums';
 
 @InputType({ description: 'Engagement channel subscriptions to set; an omitted channel is false on create.' })
 export class SubscriptionsInput {
@@ -43,16 +49,25 @@ export class PermissionsInput {
 
 @InputType({ description: 'A new person, written to every targeted vendor at once.' })
 export class CreateUserInput {
-  @Field(() => String, { nullable: true, description: 'Email address: links the person across vendors. Email or phone is required on create.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email address: links the person across vendors. Email or phone is required on create.',
+  })
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Mobile number, E.164 (+ and country code, then ten digits for Engagement).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Mobile number, E.164 (+ and country code, then ten digits for Engagement).',
+  })
   phone?: string | null;
 
   @Field(() => String, { nullable: true, description: 'User-management username.' })
   username?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'User-management contact name; defaults to first and last name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'User-management contact name; defaults to first and last name.',
+  })
   displayName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'First name (Engagement requires it).' })
@@ -67,13 +82,20 @@ export class CreateUserInput {
   @Field(() => String, { nullable: true, description: 'State (Engagement requires it for the USA).' })
   state?: string | null;
 
-  @Field(() => String, { nullable: true, description: "RainMaker locale for the user's emails and SMS; case-insensitive." })
+  @Field(() => String, {
+    nullable: true,
+    description: "RainMaker locale for the user's emails and SMS; case-insensitive.",
+  })
   locale?: string | null;
 
   @Field(() => ID, { nullable: true, description: "The user's default user-management account (required there)." })
   accountId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Password for RainMaker, GreenArrow and user-management. Write-only: never stored, logged or returned.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Password for RainMaker, GreenArrow and user-management. Write-only: never stored, logged or returned.',
+  })
   password?: string | null;
 
   @Field(() => SubscriptionsInput, { nullable: true, description: 'Engagement subscriptions.' })
@@ -85,10 +107,17 @@ export class CreateUserInput {
   @Field(() => [SourceEnum], { nullable: true, description: 'Vendors to write; default every configured vendor.' })
   sources?: Source[] | null;
 
-  @Field(() => PartialFailurePolicyEnum, { nullable: true, description: 'What to do when some vendors fail; default ROLLBACK.' })
+  @Field(() => PartialFailurePolicyEnum, {
+    nullable: true,
+    description: 'What to do when some vendors fail; default ROLLBACK.',
+  })
   onPartialFailure?: PartialFailurePolicy | null;
 
-  @Field(() => String, { nullable: true, description: 'Makes the mutation safe to retry: a replay returns the recorded result and only finishes unfinished steps.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Makes the mutation safe to retry: a replay returns the recorded result and only finishes unfinished steps.',
+  })
   idempotencyKey?: string | null;
 }
 
@@ -100,7 +129,11 @@ export class UpdateUserInput {
   @Field(() => ID, { description: 'The gateway id of the user.' })
   id!: string;
 
-  @Field(() => String, { nullable: true, description: 'Email address (GreenArrow and user-management can change it; RainMaker and Engagement keep the old one).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Email address (GreenArrow and user-management can change it; RainMaker and Engagement keep the old one).',
+  })
   email?: string | null;
 
   @Field(() => String, { nullable: true, description: 'User-management username.' })
@@ -115,7 +148,10 @@ export class UpdateUserInput {
   @Field(() => Boolean, { nullable: true, description: 'Activate or deactivate (user-management).' })
   active?: boolean | null;
 
-  @Field(() => [SourceEnum], { nullable: true, description: 'Vendors to write; default every linked vendor that keeps a given field.' })
+  @Field(() => [SourceEnum], {
+    nullable: true,
+    description: 'Vendors to write; default every linked vendor that keeps a given field.',
+  })
   sources?: Source[] | null;
 
   @Field(() => String, { nullable: true, description: 'See CreateUserInput.idempotencyKey.' })
@@ -130,14 +166,17 @@ export class ChangePasswordInput {
   @Field({ description: 'The new password. Write-only: never stored, logged or returned.' })
   password!: string;
 
-  @Field(() => [SourceEnum], { nullable: true, description: 'Vendors to write; default RainMaker, GreenArrow and user-management where linked.' })
+  @Field(() => [SourceEnum], {
+    nullable: true,
+    description: 'Vendors to write; default RainMaker, GreenArrow and user-management where linked.',
+  })
   sources?: Source[] | null;
 
   @Field(() => String, { nullable: true, description: 'See CreateUserInput.idempotencyKey.' })
   idempotencyKey?: string | null;
 }
 
-@InputType({ description: "New GreenArrow permissions for a user; omitted fields keep their value." })
+@InputType({ description: 'New GreenArrow permissions for a user; omitted fields keep their value.' })
 export class SetPermissionsInput {
   @Field(() => ID, { description: 'The gateway id of the user.' })
   id!: string;

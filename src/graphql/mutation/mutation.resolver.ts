@@ -1,8 +1,28 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../services/request-services';
-import type { CreateUserCommand, MailClassChoice, MutationOutcome, PermissionsChange, Profile, UpdateUserCommand } from '../../domain/commands';
-import { ChangePasswordInput, CreateUserInput, DeleteUserInput, PermissionsInput, SetPermissionsInput, UpdateUserInput } from './mutation-inputs';
-import { ChangePasswordPayload, CreateUserPayload, DeleteUserPayload, SetPermissionsPayload, UpdateUserPayload } from './mutation-payloads';
+import type {
+  CreateUserCommand,
+  MailClassChoice,
+  MutationOutcome,
+  PermissionsChange,
+  Profile,
+  UpdateUserCommand,
+} from '../../domain/commands';
+import {
+  ChangePasswordInput,
+  CreateUserInput,
+  DeleteUserInput,
+  PermissionsInput,
+  SetPermissionsInput,
+  UpdateUserInput,
+} from './mutation-inputs';
+import {
+  ChangePasswordPayload,
+  CreateUserPayload,
+  DeleteUserPayload,
+  SetPermissionsPayload,
+  UpdateUserPayload,
+} from './mutation-payloads';
 import type { User } from '../user/user.type';
 
 /** GraphQL's "absent or null" as the domain's "not given". */
@@ -25,7 +45,13 @@ function permissionsChange(input: PermissionsInput): PermissionsChange {
   let mailClass: MailClassChoice | null | undefined;
   if (input.mailClass === null) mailClass = null;
   else if (input.mailClass) mailClass = defined({ id: text(input.mailClass.id), name: text(input.mailClass.name) });
-  return defined({ injection: given(input.injection), api: given(input.api), ui: given(input.ui), disabled: given(input.disabled), mailClass });
+  return defined({
+    injection: given(input.injection),
+    api: given(input.api),
+    ui: given(input.ui),
+    disabled: given(input.disabled),
+    mailClass,
+  });
 }
 
 function createCommand(input: CreateUserInput): CreateUserCommand {
@@ -44,7 +70,13 @@ function createCommand(input: CreateUserInput): CreateUserCommand {
   return defined({
     ...profile,
     password: given(input.password),
-    subscriptions: input.subscriptions ? defined({ email: given(input.subscriptions.email), sms: given(input.subscriptions.sms), voice: given(input.subscriptions.voice) }) : undefined,
+    subscriptions: input.subscriptions
+      ? defined({
+          email: given(input.subscriptions.email),
+          sms: given(input.subscriptions.sms),
+          voice: given(input.subscriptions.voice),
+        })
+      : undefined,
     permissions: input.permissions ? permissionsChange(input.permissions) : undefined,
     sources: given(input.sources),
     onPartialFailure: input.onPartialFailure ?? 'ROLLBACK',
@@ -66,37 +98,65 @@ function updateCommand(input: UpdateUserInput): UpdateUserCommand {
 /** The payload every mutation answers: the recorded outcome, with the user as it is now. */
 async function payload(context: Context, outcome: MutationOutcome) {
   const user = outcome.userId === null ? null : await context.users.byId(outcome.userId);
-  return { user: user as unknown as User | null, results: outcome.results, userErrors: outcome.userErrors, replayed: outcome.replayed };
+  return {
+    user: user as unknown as User | null,
+    results: outcome.results,
+    userErrors: outcome.userErrors,
+    replayed: outcome.replayed,
+  };
 }
 
 /** Translates GraphQL inputs into the services' commands and their outcomes back into payloads; nothing more. */
 @Resolver()
 export class MutationResolver {
-  @Mutation(() => CreateUserPayload, { description: 'Creates a person at every targeted vendor at once; checks everything first (with reads where a vendor can answer), then writes concurrently.' })
+  @Mutation(() => CreateUserPayload, {
+    description:
+      'Creates a person at every targeted vendor at once; checks everything first (with reads where a vendor can answer), then writes concurrently.',
+  })
   async createUser(@Ctx() context: Context, @Arg('input', () => CreateUserInput) input: CreateUserInput) {
     return payload(context, await context.mutations.createUser(createCommand(input)));
   }
 
-  @Mutation(() => UpdateUserPayload, { description: 'Changes profile fields at the linked vendors that can change them; the others are reported SKIPPED.' })
+  @Mutation(() => UpdateUserPayload, {
+    description: 'Changes profile fields at the linked vendors that can change them; the others are reported SKIPPED.',
+  })
   async updateUser(@Ctx() context: Context, @Arg('input', () => UpdateUserInput) input: UpdateUserInput) {
     return payload(context, await context.mutations.updateUser(updateCommand(input)));
   }
 
-  @Mutation(() => ChangePasswordPayload, { description: 'Sets a new password at the linked vendors that keep one (RainMaker, GreenArrow, user-management).' })
+  @Mutation(() => ChangePasswordPayload, {
+    description: 'Sets a new password at the linked vendors that keep one (RainMaker, GreenArrow, user-management).',
+  })
   async changePassword(@Ctx() context: Context, @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput) {
-    const command = defined({ id: input.id, password: input.password, sources: given(input.sources), idempotencyKey: given(input.idempotencyKey) });
+    const command = defined({
+      id: input.id,
+      password: input.password,
+      sources: given(input.sources),
+      idempotencyKey: given(input.idempotencyKey),
+    });
     return payload(context, await context.mutations.changePassword(command));
   }
 
   @Mutation(() => SetPermissionsPayload, { description: "Sets the user's GreenArrow permissions." })
   async setPermissions(@Ctx() context: Context, @Arg('input', () => SetPermissionsInput) input: SetPermissionsInput) {
-    const command = defined({ id: input.id, permissions: permissionsChange(input.permissions), idempotencyKey: given(input.idempotencyKey) });
+    const command = defined({
+      id: input.id,
+      permissions: permissionsChange(input.permissions),
+      idempotencyKey: given(input.idempotencyKey),
+    });
     return payload(context, await context.mutations.setPermissions(command));
   }
 
-  @Mutation(() => DeleteUserPayload, { description: 'Deletes the user at every linked vendor (or the given ones); the gateway user goes when no record is left.' })
+  @Mutation(() => DeleteUserPayload, {
+    description:
+      'Deletes the user at every linked vendor (or the given ones); the gateway user goes when no record is left.',
+  })
   async deleteUser(@Ctx() context: Context, @Arg('input', () => DeleteUserInput) input: DeleteUserInput) {
-    const command = defined({ id: input.id, sources: given(input.sources), idempotencyKey: given(input.idempotencyKey) });
+    const command = defined({
+      id: input.id,
+      sources: given(input.sources),
+      idempotencyKey: given(input.idempotencyKey),
+    });
     return payload(context, await context.mutations.deleteUser(command));
   }
 }

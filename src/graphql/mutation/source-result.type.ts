@@ -14,9 +14,14 @@ export class SourceResult {
   @Field(() => ID, { nullable: true, description: "The vendor's id of the record written, when there is one." })
   externalId!: string | null;
 
-  @Field(() => UserError, { nullable: true, description: 'Why the vendor failed or was skipped, or why a rollback failed.' })
+  @Field(() => UserError, {
+    nullable: true,
+    description: 'Why the vendor failed or was skipped, or why a rollback failed.',
+  })
   error!: UserError | null;
 
-  @Field({ description: 'Whether sending the same mutation again (with the same idempotencyKey) may succeed at this vendor.' })
+  @Field({
+    description: 'Whether sending the same mutation again (with the same idempotencyKey) may succeed at this vendor.',
+  })
   retryable!: boolean;
 }

@@ -4,7 +4,10 @@ import { SourceEnum } from '../common/enums';
 
 @ObjectType({ description: 'A problem with a mutation: invalid input, or a vendor that refused or failed.' })
 export class UserError {
-  @Field(() => [String], { nullable: true, description: 'Path of the input field at fault, e.g. ["input", "email"]; null when no one field is.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Path of the input field at fault, e.g. ["input", "email"]; null when no one field is.',
+  })
   field!: string[] | null;
 
   @Field({ description: 'What is wrong, for a person to read.' })

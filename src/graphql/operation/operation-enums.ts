@@ -14,7 +14,9 @@ registerEnumType(OperationStateEnum, {
   valuesConfig: {
     PENDING: { description: 'Running now, in this or another gateway process.' },
     COMPLETED: { description: 'Ran to the end; see `results` for what each vendor did (some may have failed).' },
-    INTERRUPTED: { description: 'Its gateway stopped in the middle; replaying its idempotency key finishes it. See `steps`.' },
+    INTERRUPTED: {
+      description: 'Its gateway stopped in the middle; replaying its idempotency key finishes it. See `steps`.',
+    },
     FAILED: { description: 'Refused before any vendor was written; see `userErrors`.' },
   },
 });

@@ -18,7 +18,10 @@ export class OperationStep {
   @Field(() => ID, { nullable: true, description: "The vendor's id of the record, once known." })
   externalId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The stable code of its failure (e.g. VENDOR_TIMEOUT); null unless it failed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The stable code of its failure (e.g. VENDOR_TIMEOUT); null unless it failed.',
+  })
   errorCode!: string | null;
 
   @Field(() => Date, { description: 'When the call was sent.' })

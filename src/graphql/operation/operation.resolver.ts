@@ -12,14 +12,17 @@ const OPERATIONS = 'operations';
 export class OperationResolver {
   @Authorized('admin')
   @Query(() => OperationConnection, {
-    description: 'Recent mutations, newest first, a page at a time (Relay): who asked, from where, the fields changed and where each landed. Admins only.',
+    description:
+      'Recent mutations, newest first, a page at a time (Relay): who asked, from where, the fields changed and where each landed. Admins only.',
     complexity: connectionCost,
   })
   async operations(
     @Ctx() context: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string | null,
-    @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions every returned operation meets.' }) filter?: OperationFilter | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
+    after?: string | null,
+    @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions every returned operation meets.' })
+    filter?: OperationFilter | null,
   ): Promise<OperationConnection> {
     const size = pageSize(first);
     const afterId = after == null ? undefined : decodeCursor(OPERATIONS, after);
@@ -28,7 +31,11 @@ export class OperationResolver {
     return connection(
       OPERATIONS,
       page.entries.map((entry) => ({ node: entry, position: entry.id })),
-      { hasNextPage: size === 0 ? page.totalCount > 0 : page.hasNextPage, hasPreviousPage: afterId !== undefined, totalCount: page.totalCount },
+      {
+        hasNextPage: size === 0 ? page.totalCount > 0 : page.hasNextPage,
+        hasPreviousPage: afterId !== undefined,
+        totalCount: page.totalCount,
+      },
     ) as unknown as OperationConnection;
   }
 }

@@ -6,7 +6,10 @@ import { OperationStep } from './operation-step.type';
 import { SourceResult } from '../mutation/source-result.type';
 import { UserError } from '../mutation/user-error.type';
 
-@ObjectType({ description: 'One mutation in the audit trail: who asked, from where, what it changed, and where it landed. Never a secret value.' })
+@ObjectType({
+  description:
+    'One mutation in the audit trail: who asked, from where, what it changed, and where it landed. Never a secret value.',
+})
 export class Operation {
   @Field(() => ID, { description: "The journal's id of the operation." })
   id!: string;
@@ -17,10 +20,17 @@ export class Operation {
   @Field(() => OperationStateEnum, { description: 'How it ended, or that it is still running.' })
   state!: OperationState;
 
-  @Field(() => ID, { nullable: true, description: 'The gateway user it is about; null for a create that wrote no vendor. The user may have been deleted since.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The gateway user it is about; null for a create that wrote no vendor. The user may have been deleted since.',
+  })
   userId!: string | null;
 
-  @Field(() => OperationActor, { nullable: true, description: 'Who asked; null when it ran outside an authenticated request.' })
+  @Field(() => OperationActor, {
+    nullable: true,
+    description: 'Who asked; null when it ran outside an authenticated request.',
+  })
   actor!: OperationActor | null;
 
   @Field(() => String, { nullable: true, description: 'The address the request came from, as the gateway saw it.' })
@@ -32,13 +42,21 @@ export class Operation {
   @Field(() => String, { nullable: true, description: 'The idempotency key it was sent with, if any.' })
   idempotencyKey!: string | null;
 
-  @Field(() => [String], { description: 'The input fields it was given, by name (`email`, `permissions.api`, `password`); never their values.' })
+  @Field(() => [String], {
+    description: 'The input fields it was given, by name (`email`, `permissions.api`, `password`); never their values.',
+  })
   fieldsChanged!: string[];
 
-  @Field(() => [SourceResult], { nullable: true, description: 'What it answered per vendor; null while it runs or after it was interrupted (see `steps`).' })
+  @Field(() => [SourceResult], {
+    nullable: true,
+    description: 'What it answered per vendor; null while it runs or after it was interrupted (see `steps`).',
+  })
   results!: SourceResult[] | null;
 
-  @Field(() => [UserError], { nullable: true, description: 'The problems it answered; null while it runs or after it was interrupted.' })
+  @Field(() => [UserError], {
+    nullable: true,
+    description: 'The problems it answered; null while it runs or after it was interrupted.',
+  })
   userErrors!: UserError[] | null;
 
   @Field(() => [OperationStep], { description: 'Every vendor call it made, in the order they started.' })

@@ -5,7 +5,14 @@
  * fragment measured once. Each refusal is a 400 with its own code and the limit's value.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** The limits an operation's shape is held to (GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_MUTATION_FIELDS). */
 export interface ShapeLimits {
@@ -27,7 +34,8 @@ export interface OperationShape {
 /** Measures `operation` with its document's fragments (validation has ruled out fragment cycles). */
 export function measureOperation(operation: OperationDefinitionNode, document: DocumentNode): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   // Per fragment, computed once: a fragment spread twice in each of ten levels is not walked 2^10 times.
   const measured = new Map<string, { depth: number; aliases: number }>();
 
@@ -42,7 +50,8 @@ export function measureOperation(operation: OperationDefinitionNode, document: D
         depth = Math.max(depth, 1 + inner.depth);
         aliases += inner.aliases;
       } else {
-        const inner = selection.kind === Kind.INLINE_FRAGMENT ? measure(selection.selectionSet) : spread(selection.name.value);
+        const inner =
+          selection.kind === Kind.INLINE_FRAGMENT ? measure(selection.selectionSet) : spread(selection.name.value);
         depth = Math.max(depth, inner.depth);
         aliases += inner.aliases;
       }
@@ -61,7 +70,10 @@ export function measureOperation(operation: OperationDefinitionNode, document: D
   const rootFields = (selectionSet: SelectionSetNode): number =>
     selectionSet.selections.reduce((count, selection) => {
       if (selection.kind === Kind.FIELD) return count + (selection.name.value === '__typename' ? 0 : 1);
-      const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
+      const inner =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.selectionSet
+          : fragments.get(selection.name.value)?.selectionSet;
       return count + (inner ? rootFields(inner) : 0);
     }, 0);
 
@@ -85,17 +97,30 @@ export function operationShapeLimits(limits: ShapeLimits): ApolloServerPlugin {
           if (!operation) return;
           const shape = measureOperation(operation, document);
           if (operation.operation === 'mutation' && shape.rootFields > limits.maxMutationFields) {
-            const most = limits.maxMutationFields === 1 ? 'one mutation field' : `${limits.maxMutationFields} mutation fields`;
-            throw tooLarge(`This operation has ${shape.rootFields} mutation fields; send at most ${most} per request`, 'TOO_MANY_MUTATIONS', {
-              mutationFields: shape.rootFields,
-              maxMutationFields: limits.maxMutationFields,
-            });
+            const most =
+              limits.maxMutationFields === 1 ? 'one mutation field' : `${limits.maxMutationFields} mutation fields`;
+            throw tooLarge(
+              `This operation has ${shape.rootFields} mutation fields; send at most ${most} per request`,
+              'TOO_MANY_MUTATIONS',
+              {
+                mutationFields: shape.rootFields,
+                maxMutationFields: limits.maxMutationFields,
+              },
+            );
           }
           if (shape.depth > limits.maxDepth) {
-            throw tooLarge(`This operation nests fields ${shape.depth} deep, over the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP', { depth: shape.depth, maxDepth: limits.maxDepth });
+            throw tooLarge(
+              `This operation nests fields ${shape.depth} deep, over the limit of ${limits.maxDepth}`,
+              'QUERY_TOO_DEEP',
+              { depth: shape.depth, maxDepth: limits.maxDepth },
+            );
           }
           if (shape.aliases > limits.maxAliases) {
-            throw tooLarge(`This operation uses ${shape.aliases} aliases, over the limit of ${limits.maxAliases}`, 'TOO_MANY_ALIASES', { aliases: shape.aliases, maxAliases: limits.maxAliases });
+            throw tooLarge(
+              `This operation uses ${shape.aliases} aliases, over the limit of ${limits.maxAliases}`,
+              'TOO_MANY_ALIASES',
+              { aliases: shape.aliases, maxAliases: limits.maxAliases },
+            );
           }
         },
       };

@@ -1,6 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+  type ComplexityEstimatorArgs,
+} from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../relay/connection';
 
 /**
@@ -26,15 +31,24 @@ export function queryCostLimit(schema: GraphQLSchema, maxCost: number): ApolloSe
         async didResolveOperation({ request, document }) {
           let cost: number;
           try {
-            cost = getComplexity({ schema, query: document, operationName: request.operationName, variables: request.variables, estimators });
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName,
+              variables: request.variables,
+              estimators,
+            });
           } catch {
             // Variables that do not fit their types: execution refuses them with a precise error.
             return;
           }
           if (cost <= maxCost) return;
-          throw new GraphQLError(`This operation may cost ${cost}, over the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested connections`, {
-            extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `This operation may cost ${cost}, over the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested connections`,
+            {
+              extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
+            },
+          );
         },
       };
     },

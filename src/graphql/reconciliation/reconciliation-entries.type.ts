@@ -34,7 +34,9 @@ export class FieldDrift {
   @Field(() => DriftFieldEnum, { description: 'The field that disagrees.' })
   field!: DriftField;
 
-  @Field(() => [SourceValue], { description: 'Every linked record holding the field, with its value, in source order.' })
+  @Field(() => [SourceValue], {
+    description: 'Every linked record holding the field, with its value, in source order.',
+  })
   values!: SourceValue[];
 }
 

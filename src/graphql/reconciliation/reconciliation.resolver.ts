@@ -11,17 +11,25 @@ import { pageSize } from '../relay/connection';
 export class ReconciliationResolver {
   @Authorized('admin')
   @Query(() => Reconciliation, {
-    description: 'The reconciliation report, from what the last sync and the mirror saw (no vendor is called). Admins only.',
+    description:
+      'The reconciliation report, from what the last sync and the mirror saw (no vendor is called). Admins only.',
     complexity: connectionCost,
   })
   async reconciliation(
     @Ctx() context: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Entries per list, 1 to 500; default 20. The counts are over everything.' }) first?: number | null,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'Entries per list, 1 to 500; default 20. The counts are over everything.',
+    })
+    first?: number | null,
   ): Promise<Reconciliation> {
     const report = await context.reconciliation.report(Math.max(1, pageSize(first)));
     return {
       ...report,
-      sources: report.sources.map(({ lastCompleteAt, ...source }) => ({ ...source, lastCompleteSyncAt: lastCompleteAt })),
+      sources: report.sources.map(({ lastCompleteAt, ...source }) => ({
+        ...source,
+        lastCompleteSyncAt: lastCompleteAt,
+      })),
     } as Reconciliation;
   }
 }
@@ -37,7 +45,10 @@ export class MissingRecordResolver {
 
 @Resolver(() => FieldDrift)
 export class FieldDriftResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'The person whose records disagree (null when deleted since).' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The person whose records disagree (null when deleted since).',
+  })
   user(@Root() entry: FieldDrift, @Ctx() context: Context): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }
@@ -52,4 +63,9 @@ export class AmbiguousRecordResolver {
   }
 }
 
-export const RECONCILIATION_RESOLVERS = [ReconciliationResolver, MissingRecordResolver, FieldDriftResolver, AmbiguousRecordResolver] as const;
+export const RECONCILIATION_RESOLVERS = [
+  ReconciliationResolver,
+  MissingRecordResolver,
+  FieldDriftResolver,
+  AmbiguousRecordResolver,
+] as const;

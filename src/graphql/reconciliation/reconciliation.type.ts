@@ -16,7 +16,10 @@ export class ReconciliationSource {
   @Field(() => [ID], { description: 'ACCOUNTS: the accounts a sync has read completely.' })
   accounts!: string[];
 
-  @Field(() => Date, { nullable: true, description: 'When its last complete sync ended (for ACCOUNTS, the oldest account’s); null if never.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When its last complete sync ended (for ACCOUNTS, the oldest account’s); null if never.',
+  })
   lastCompleteSyncAt!: Date | null;
 
   @Field({ description: 'A sync of it was stopped before its end and not yet resumed.' })
@@ -25,16 +28,24 @@ export class ReconciliationSource {
   @Field(() => Int, { description: 'Records the gateway keeps of it.' })
   records!: number;
 
-  @Field({ description: 'Whether people are judged missing here: only once it was listed completely (a vendor that cannot be listed never is).' })
+  @Field({
+    description:
+      'Whether people are judged missing here: only once it was listed completely (a vendor that cannot be listed never is).',
+  })
   compared!: boolean;
 }
 
-@ObjectType({ description: 'The reconciliation report: people missing at a vendor, fields that disagree between vendors, records not linked. Admins only.' })
+@ObjectType({
+  description:
+    'The reconciliation report: people missing at a vendor, fields that disagree between vendors, records not linked. Admins only.',
+})
 export class Reconciliation {
   @Field(() => Date, { description: 'When the report was made (from the database; no vendor is asked).' })
   generatedAt!: Date;
 
-  @Field(() => [ReconciliationSource], { description: 'Each configured vendor: how it is read, and when it last was completely.' })
+  @Field(() => [ReconciliationSource], {
+    description: 'Each configured vendor: how it is read, and when it last was completely.',
+  })
   sources!: ReconciliationSource[];
 
   @Field(() => Int, { description: 'How many (person, vendor) pairs are missing in all.' })

@@ -12,9 +12,12 @@ export function decodeCursor(connection: string, cursor: string): string {
   const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const prefix = `${connection}:`;
   if (!text.startsWith(prefix) || text.length === prefix.length) {
-    throw new GraphQLError(`\`after\` is not a cursor of this connection (${connection}); pass the endCursor of a previous page`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
-    });
+    throw new GraphQLError(
+      `\`after\` is not a cursor of this connection (${connection}); pass the endCursor of a previous page`,
+      {
+        extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
+      },
+    );
   }
   return text.slice(prefix.length);
 }

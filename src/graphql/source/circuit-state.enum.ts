@@ -16,6 +16,9 @@ registerEnumType(CircuitStateEnum, {
       description:
         'The vendor failed too many times in a row (5xx, timeouts, broken connections): calls fail at once with VENDOR_UNAVAILABLE, without reaching it, until the half-open delay has passed.',
     },
-    HALF_OPEN: { description: 'One trial call is testing the vendor; others still fail at once. Its success closes the breaker, its failure opens it again.' },
+    HALF_OPEN: {
+      description:
+        'One trial call is testing the vendor; others still fail at once. Its success closes the breaker, its failure opens it again.',
+    },
   },
 });

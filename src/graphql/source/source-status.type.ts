@@ -39,6 +39,9 @@ export class SourceStatus {
   @Field(() => Date, { nullable: true, description: 'When the vendor last answered without a server error.' })
   lastSuccessAt!: Date | null;
 
-  @Field(() => CircuitStateEnum, { nullable: true, description: 'The circuit breaker in front of the vendor; null when the vendor is not configured.' })
+  @Field(() => CircuitStateEnum, {
+    nullable: true,
+    description: 'The circuit breaker in front of the vendor; null when the vendor is not configured.',
+  })
   circuit!: CircuitState | null;
 }

@@ -24,7 +24,12 @@ export class UserResolver {
   async user(
     @Ctx() context: Context,
     @Arg('id', () => ID, { nullable: true, description: 'The gateway id.' }) id?: string | null,
-    @Arg('email', () => String, { nullable: true, description: 'Email address, any letter case; also finds a person by an address one of their vendor records still holds.' }) email?: string | null,
+    @Arg('email', () => String, {
+      nullable: true,
+      description:
+        'Email address, any letter case; also finds a person by an address one of their vendor records still holds.',
+    })
+    email?: string | null,
   ): Promise<GatewayUser | null> {
     if ((id == null) === (email == null)) {
       throw new GraphQLError('Give exactly one of `id` and `email`', { extensions: { code: 'BAD_USER_INPUT' } });
@@ -32,19 +37,28 @@ export class UserResolver {
     return id != null ? context.users.byId(id) : context.users.byEmail(email!);
   }
 
-  @Query(() => UserConnection, { description: 'Every user the gateway knows, oldest first, a page at a time (Relay).', complexity: connectionCost })
+  @Query(() => UserConnection, {
+    description: 'Every user the gateway knows, oldest first, a page at a time (Relay).',
+    complexity: connectionCost,
+  })
   async users(
     @Ctx() context: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after?: string | null,
-    @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions every returned user meets.' }) filter?: UserFilter | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
+    after?: string | null,
+    @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions every returned user meets.' })
+    filter?: UserFilter | null,
   ): Promise<UserConnection> {
     const size = pageSize(first);
     const afterId = after == null ? undefined : decodeCursor(USERS, after);
     const criteria = { emailContains: filter?.emailContains ?? undefined, source: filter?.source ?? undefined };
     if (size === 0) {
       const { totalCount } = await context.users.page({ first: 1, after: afterId, filter: criteria });
-      return connection(USERS, [], { hasNextPage: totalCount > 0, hasPreviousPage: afterId !== undefined, totalCount }) as unknown as UserConnection;
+      return connection(USERS, [], {
+        hasNextPage: totalCount > 0,
+        hasPreviousPage: afterId !== undefined,
+        totalCount,
+      }) as unknown as UserConnection;
     }
     const page = await context.users.page({ first: size, after: afterId, filter: criteria });
     return connection(

@@ -13,7 +13,10 @@ export class User {
   @Field(() => ID, { description: 'Opaque, stable id issued by the gateway.' })
   id!: string;
 
-  @Field(() => String, { nullable: true, description: 'Email address (lower-cased); the key that links vendor records of one person.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Email address (lower-cased); the key that links vendor records of one person.',
+  })
   email!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Mobile number in E.164 form, from the gateway or Engagement.' })
@@ -22,7 +25,10 @@ export class User {
   @Field(() => String, { nullable: true, description: 'User-management username.' })
   username!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'User-management contact name; otherwise first and last name from Engagement.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'User-management contact name; otherwise first and last name from Engagement.',
+  })
   displayName!: string | null;
 
   @Field(() => String, { nullable: true, description: 'First name (Engagement).' })
@@ -39,7 +45,8 @@ export class User {
 
   @Field(() => String, {
     nullable: true,
-    description: "Preferred locale for RainMaker emails and SMS, lower-cased; null for the admin's default. RainMaker has no read endpoint: this is the last value the gateway wrote or imported.",
+    description:
+      "Preferred locale for RainMaker emails and SMS, lower-cased; null for the admin's default. RainMaker has no read endpoint: this is the last value the gateway wrote or imported.",
   })
   locale!: string | null;
 
@@ -52,10 +59,16 @@ export class User {
   @Field(() => Date, { nullable: true, description: 'When the person was last active (Engagement).' })
   lastActiveAt!: Date | null;
 
-  @Field(() => Subscriptions, { nullable: true, description: 'Engagement channel subscriptions; null when the person is not in Engagement.' })
+  @Field(() => Subscriptions, {
+    nullable: true,
+    description: 'Engagement channel subscriptions; null when the person is not in Engagement.',
+  })
   subscriptions!: Subscriptions | null;
 
-  @Field(() => Permissions, { nullable: true, description: 'GreenArrow permissions; null when the person is not in GreenArrow.' })
+  @Field(() => Permissions, {
+    nullable: true,
+    description: 'GreenArrow permissions; null when the person is not in GreenArrow.',
+  })
   permissions!: Permissions | null;
 
   @Field(() => [Identity], { description: 'Where this person exists: one entry per linked vendor record.' })

@@ -21,7 +21,8 @@ export function changedFields(command: object, path: string[] = []): string[] {
   for (const [key, value] of Object.entries(command)) {
     if (value === undefined || (path.length === 0 && NOT_FIELDS.has(key))) continue;
     const field = path.length === 0 && FLATTENED.has(key) ? [] : [...path, key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) fields.push(...changedFields(value, field));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      fields.push(...changedFields(value, field));
     else fields.push(field.join('.'));
   }
   return fields;

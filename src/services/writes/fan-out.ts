@@ -30,7 +30,8 @@ function journalAction(action: WriteStep['action']): JournalAction {
   return action === 'create' || action === 'delete' ? action : 'update';
 }
 
-type Outcome = { step: WriteStep; ok: true; externalId: string } | { step: WriteStep; ok: false; result: SourceOutcome };
+type Outcome =
+  { step: WriteStep; ok: true; externalId: string } | { step: WriteStep; ok: false; result: SourceOutcome };
 
 /**
  * Runs every step of a plan concurrently, journaling each before and after its vendor call, then
@@ -48,7 +49,8 @@ export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<S
     plan.steps.map(async (step): Promise<Outcome> => {
       const action = journalAction(step.action);
       const before = earlier(step, action);
-      if (before?.state === 'SUCCEEDED' && before.externalId !== null) return { step, ok: true, externalId: before.externalId };
+      if (before?.state === 'SUCCEEDED' && before.externalId !== null)
+        return { step, ok: true, externalId: before.externalId };
       await journal.stepStarted(operationId, step.source, action);
       try {
         const externalId = await runOrRecover(step, before !== undefined, options.logger);
@@ -56,8 +58,21 @@ export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<S
         return { step, ok: true, externalId };
       } catch (error) {
         const failure = describe(error, step, options);
-        await journal.stepFinished(operationId, step.source, action, { state: 'FAILED', error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable } });
-        return { step, ok: false, result: { source: step.source, status: 'FAILED', externalId: null, retryable: failure.retryable, error: failure.problem } };
+        await journal.stepFinished(operationId, step.source, action, {
+          state: 'FAILED',
+          error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable },
+        });
+        return {
+          step,
+          ok: false,
+          result: {
+            source: step.source,
+            status: 'FAILED',
+            externalId: null,
+            retryable: failure.retryable,
+            error: failure.problem,
+          },
+        };
       }
     }),
   );
@@ -67,7 +82,13 @@ export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<S
     outcomes.map(async (outcome): Promise<SourceOutcome> => {
       if (!outcome.ok) return outcome.result;
       const { step, externalId } = outcome;
-      const succeeded: SourceOutcome = { source: step.source, status: 'SUCCEEDED', externalId, error: null, retryable: false };
+      const succeeded: SourceOutcome = {
+        source: step.source,
+        status: 'SUCCEEDED',
+        externalId,
+        error: null,
+        retryable: false,
+      };
       if (!(failed && options.policy === 'ROLLBACK' && step.undo)) return succeeded;
       return undo(step, externalId, options, earlier(step, 'compensate'));
     }),
@@ -86,33 +107,61 @@ async function runOrRecover(step: WriteStep, resuming: boolean, logger: Logger):
     try {
       found = await outsideBudget(() => step.findCreated!());
     } catch (lookupError) {
-      logger.warn({ source: step.source, err: lookupError }, 'a create that timed out could not be looked up; its record may exist');
+      logger.warn(
+        { source: step.source, err: lookupError },
+        'a create that timed out could not be looked up; its record may exist',
+      );
       throw error;
     }
     if (found === null) throw error;
-    logger.info({ source: step.source, externalId: found }, 'a create that timed out had landed: its record is adopted');
+    logger.info(
+      { source: step.source, externalId: found },
+      'a create that timed out had landed: its record is adopted',
+    );
     return found;
   }
 }
 
 /** Compensates one create; idempotent (a record already gone is undone), and reported when it fails. */
-async function undo(step: WriteStep, externalId: string, options: FanOutOptions, before: OperationStep | undefined): Promise<SourceOutcome> {
-  const rolledBack: SourceOutcome = { source: step.source, status: 'ROLLED_BACK', externalId, error: null, retryable: false };
+async function undo(
+  step: WriteStep,
+  externalId: string,
+  options: FanOutOptions,
+  before: OperationStep | undefined,
+): Promise<SourceOutcome> {
+  const rolledBack: SourceOutcome = {
+    source: step.source,
+    status: 'ROLLED_BACK',
+    externalId,
+    error: null,
+    retryable: false,
+  };
   if (before?.state === 'COMPENSATED') return rolledBack;
   await options.journal.stepStarted(options.operationId, step.source, 'compensate');
   try {
     await outsideBudget(() => step.undo!(externalId));
-    await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'COMPENSATED', externalId });
+    await options.journal.stepFinished(options.operationId, step.source, 'compensate', {
+      state: 'COMPENSATED',
+      externalId,
+    });
     return rolledBack;
   } catch (error) {
     const failure = describe(error, step, options);
-    await options.journal.stepFinished(options.operationId, step.source, 'compensate', { state: 'FAILED', error: { code: failure.problem.code, message: failure.problem.message, retryable: true } });
+    await options.journal.stepFinished(options.operationId, step.source, 'compensate', {
+      state: 'FAILED',
+      error: { code: failure.problem.code, message: failure.problem.message, retryable: true },
+    });
     return {
       source: step.source,
       status: 'SUCCEEDED',
       externalId,
       retryable: true,
-      error: { field: null, code: 'ROLLBACK_FAILED', message: `The record was created but could not be rolled back: ${failure.problem.message}`, source: step.source },
+      error: {
+        field: null,
+        code: 'ROLLBACK_FAILED',
+        message: `The record was created but could not be rolled back: ${failure.problem.message}`,
+        source: step.source,
+      },
     };
   }
 }
@@ -133,11 +182,19 @@ function describe(error: unknown, step: WriteStep, options: FanOutOptions): { pr
   const source: Source = step.source;
   if (isVendorError(error)) {
     // The vendor's own words were logged, redacted, by its client; the caller and the journal get the adapter's.
-    options.logger.warn({ source, action: step.action, code: error.code, status: error.status }, 'a vendor write failed');
+    options.logger.warn(
+      { source, action: step.action, code: error.code, status: error.status },
+      'a vendor write failed',
+    );
     const adapter = options.adapters.get(source);
-    const problem = adapter ? adapter.describeFailure(error, step.action) : { field: null, message: error.message, code: error.code, source };
+    const problem = adapter
+      ? adapter.describeFailure(error, step.action)
+      : { field: null, message: error.message, code: error.code, source };
     return { problem, retryable: error.retryable };
   }
   options.logger.error({ err: error, source }, 'unexpected error in a vendor write');
-  return { problem: { field: null, code: 'INTERNAL_ERROR', message: 'Internal error while writing to the vendor', source }, retryable: true };
+  return {
+    problem: { field: null, code: 'INTERNAL_ERROR', message: 'Internal error while writing to the vendor', source },
+    retryable: true,
+  };
 }

@@ -17,7 +17,11 @@ export interface InputBounds {
   maxTextLength: number;
 }
 
-export const DEFAULT_INPUT_BOUNDS: InputBounds = { maxPasswordLength: 256, maxIdempotencyKeyLength: 128, maxTextLength: 256 };
+export const DEFAULT_INPUT_BOUNDS: InputBounds = {
+  maxPasswordLength: 256,
+  maxIdempotencyKeyLength: 128,
+  maxTextLength: 256,
+};
 
 /** An email address can be no longer than this (RFC 5321's limit on a path, less its brackets): not configurable. */
 export const MAX_EMAIL_LENGTH = 254;
@@ -29,7 +33,8 @@ export const MAX_ID_LENGTH = 128;
 const IDEMPOTENCY_KEY_CHARACTERS = /^[A-Za-z0-9._~:+/=-]+$/;
 
 /** C0 and C1 control characters (NUL included), DEL, the Unicode line and paragraph separators, and lone surrogates. */
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL_CHARACTERS =
+  /[\u0000-\u001F\u007F-\u009F\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Fields that hold an id; fields that are not text at all are not walked (booleans, enums). */
 const ID_FIELDS = new Set(['id', 'accountId']);
@@ -41,7 +46,12 @@ const FLATTENED = new Set(['changes']);
 export function readInputBounds(read: EnvReader): InputBounds {
   return {
     maxPasswordLength: read.int('INPUT_MAX_PASSWORD_LENGTH', DEFAULT_INPUT_BOUNDS.maxPasswordLength, 8, 4_096),
-    maxIdempotencyKeyLength: read.int('INPUT_MAX_IDEMPOTENCY_KEY_LENGTH', DEFAULT_INPUT_BOUNDS.maxIdempotencyKeyLength, 16, 1_024),
+    maxIdempotencyKeyLength: read.int(
+      'INPUT_MAX_IDEMPOTENCY_KEY_LENGTH',
+      DEFAULT_INPUT_BOUNDS.maxIdempotencyKeyLength,
+      16,
+      1_024,
+    ),
     maxTextLength: read.int('INPUT_MAX_TEXT_LENGTH', DEFAULT_INPUT_BOUNDS.maxTextLength, 16, 65_536),
   };
 }
@@ -72,14 +82,28 @@ function check(text: string, field: string[], problems: Problem[], bounds: Input
     if (longerThan(text, bounds.maxPasswordLength)) problems.push(tooLong(field, where, bounds.maxPasswordLength));
     return;
   }
-  const limit = name === 'idempotencyKey' ? bounds.maxIdempotencyKeyLength : name === 'email' ? MAX_EMAIL_LENGTH : ID_FIELDS.has(name) ? MAX_ID_LENGTH : bounds.maxTextLength;
+  const limit =
+    name === 'idempotencyKey'
+      ? bounds.maxIdempotencyKeyLength
+      : name === 'email'
+        ? MAX_EMAIL_LENGTH
+        : ID_FIELDS.has(name)
+          ? MAX_ID_LENGTH
+          : bounds.maxTextLength;
   if (longerThan(text, limit)) {
     problems.push(tooLong(field, where, limit));
     return;
   }
   if (name === 'idempotencyKey') {
     if (text !== '' && !IDEMPOTENCY_KEY_CHARACTERS.test(text)) {
-      problems.push(inputProblem(field, `An idempotency key may hold only letters, digits and . _ ~ : + / = -`, null, 'INVALID_CHARACTERS'));
+      problems.push(
+        inputProblem(
+          field,
+          `An idempotency key may hold only letters, digits and . _ ~ : + / = -`,
+          null,
+          'INVALID_CHARACTERS',
+        ),
+      );
     }
     return;
   }

@@ -21,7 +21,15 @@ import { mirrorCreated } from '../../sync/seen-records';
 import { auditFacts } from './audit-facts';
 import { fanOut } from './fan-out';
 import { inputBoundProblems, type InputBounds } from './input-bounds';
-import { planChangePassword, planCreate, planDelete, planSetPermissions, planUpdate, type CheckedPlan, type Links } from './plans';
+import {
+  planChangePassword,
+  planCreate,
+  planDelete,
+  planSetPermissions,
+  planUpdate,
+  type CheckedPlan,
+  type Links,
+} from './plans';
 
 export interface MutationDeps {
   adapters: Adapters;
@@ -57,7 +65,8 @@ export class MutationService {
 
   constructor(private readonly deps: MutationDeps) {
     this.lookups = {
-      usernameOwner: async (source, username) => (await deps.store.identities.userIdsByUsernames(source, [username])).get(username) ?? null,
+      usernameOwner: async (source, username) =>
+        (await deps.store.identities.userIdsByUsernames(source, [username])).get(username) ?? null,
       mirroredHolders: async (source, keys) => {
         const { byEmail, byPhone } = await deps.store.records.externalIdsByKeys(source, keys);
         return { email: byEmail, phone: byPhone };
@@ -71,11 +80,21 @@ export class MutationService {
       plan: () => planCreate(command, adapters),
       preflight: async (plan) => {
         // A gateway user with this email already holding a record at a targeted vendor: that create would conflict.
-        const owner = command.email ? (await store.identities.userIdsByEmails([command.email])).get(command.email) : undefined;
-        const owned = owner === undefined ? [] : ((await store.identities.identitiesByUserIds([owner])).get(owner) ?? []);
+        const owner = command.email
+          ? (await store.identities.userIdsByEmails([command.email])).get(command.email)
+          : undefined;
+        const owned =
+          owner === undefined ? [] : ((await store.identities.identitiesByUserIds([owner])).get(owner) ?? []);
         const problems = plan.targets
           .filter((adapter) => owned.some((identity) => identity.source === adapter.source))
-          .map((adapter) => inputProblem(['email'], `This person already has a ${adapter.displayName} record`, adapter.source, 'EMAIL_TAKEN'));
+          .map((adapter) =>
+            inputProblem(
+              ['email'],
+              `This person already has a ${adapter.displayName} record`,
+              adapter.source,
+              'EMAIL_TAKEN',
+            ),
+          );
         // The gateway's own answer is enough: no vendor needs asking.
         if (problems.length > 0) return problems;
         return this.vendorChecks(plan, (adapter) => adapter.preflightCreate?.(command, this.lookups));
@@ -88,13 +107,24 @@ export class MutationService {
         // One transaction: the user and all its links appear together or not at all.
         return store.transaction(async ({ identities, records }) => {
           const phone = command.phone ?? null;
-          const user = command.email ? (await identities.findOrCreateByEmail(command.email, { phone })).user : await identities.createUser({ phone });
+          const user = command.email
+            ? (await identities.findOrCreateByEmail(command.email, { phone })).user
+            : await identities.createUser({ phone });
           for (const { source, externalId } of written) {
-            const link = { source, externalId: externalId!, status: 'ACTIVE' as const, email: command.email ?? null, username: this.usernameAt(source, command.username) };
+            const link = {
+              source,
+              externalId: externalId!,
+              status: 'ACTIVE' as const,
+              email: command.email ?? null,
+              username: this.usernameAt(source, command.username),
+            };
             const { previousUserId } = await identities.claim(user.id, link);
             if (previousUserId !== null && previousUserId !== user.id) {
               // No externalId: at RainMaker it is the email address, and warn lines hold none.
-              logger.warn({ source, from: previousUserId, to: user.id }, 'a stale identity link moved: the vendor has just created this record for another user');
+              logger.warn(
+                { source, from: previousUserId, to: user.id },
+                'a stale identity link moved: the vendor has just created this record for another user',
+              );
             }
             const values = adapters.get(source)?.rememberCreated?.(command);
             if (values) await identities.saveProfile(user.id, source, values, new Date());
@@ -116,16 +146,27 @@ export class MutationService {
         // The gateway keeps one person per email and per username: taking another's would fail after the writes.
         if (email !== undefined) {
           const owner = (await store.identities.userIdsByEmails([email])).get(email);
-          if (owner !== undefined && owner !== command.id) problems.push(inputProblem(['email'], 'Another user has this email address', null, 'EMAIL_TAKEN'));
+          if (owner !== undefined && owner !== command.id)
+            problems.push(inputProblem(['email'], 'Another user has this email address', null, 'EMAIL_TAKEN'));
         }
         if (username !== undefined) {
           for (const adapter of plan.targets) {
             const owner = await this.lookups.usernameOwner(adapter.source, username);
-            if (owner !== null && owner !== command.id) problems.push(inputProblem(['username'], `Another user has this username at ${adapter.displayName}`, adapter.source, 'USERNAME_TAKEN'));
+            if (owner !== null && owner !== command.id)
+              problems.push(
+                inputProblem(
+                  ['username'],
+                  `Another user has this username at ${adapter.displayName}`,
+                  adapter.source,
+                  'USERNAME_TAKEN',
+                ),
+              );
           }
         }
         if (problems.length > 0) return problems;
-        return this.vendorChecks(plan, (adapter) => adapter.preflightUpdate?.(command, links[adapter.source]!, this.lookups));
+        return this.vendorChecks(plan, (adapter) =>
+          adapter.preflightUpdate?.(command, links[adapter.source]!, this.lookups),
+        );
       },
       policy: null,
       requiresWrite: true,
@@ -134,10 +175,17 @@ export class MutationService {
         await store.transaction(async ({ identities }) => {
           // Each record keeps the values its vendor really holds: only the vendors written changed.
           for (const { source, externalId } of succeeded) {
-            await identities.link(userId!, { source, externalId: externalId!, status: 'ACTIVE', email: email ?? null, username: this.usernameAt(source, username) });
+            await identities.link(userId!, {
+              source,
+              externalId: externalId!,
+              status: 'ACTIVE',
+              email: email ?? null,
+              username: this.usernameAt(source, username),
+            });
           }
           const allWritten = results.every((result) => result.status !== 'FAILED');
-          if (email !== undefined && allWritten && succeeded.length > 0) await identities.updateUser(userId!, { email });
+          if (email !== undefined && allWritten && succeeded.length > 0)
+            await identities.updateUser(userId!, { email });
         });
         return userId;
       },
@@ -187,29 +235,49 @@ export class MutationService {
 
   /** The username a record holds at this vendor after a write: only the vendor that keeps usernames has one. */
   private usernameAt(source: CheckedPlan['steps'][number]['source'], username: string | undefined): string | null {
-    return username !== undefined && this.deps.adapters.get(source)?.capabilities.holds.includes('username') ? username : null;
+    return username !== undefined && this.deps.adapters.get(source)?.capabilities.holds.includes('username')
+      ? username
+      : null;
   }
 
   /**
    * Runs each target's pre-flight reads concurrently. A vendor that cannot be read now cannot be
    * checked: the mutation stops there, with nothing written, rather than guess.
    */
-  private async vendorChecks(plan: CheckedPlan, check: (adapter: CheckedPlan['targets'][number]) => Promise<Problem[]> | undefined): Promise<Problem[]> {
+  private async vendorChecks(
+    plan: CheckedPlan,
+    check: (adapter: CheckedPlan['targets'][number]) => Promise<Problem[]> | undefined,
+  ): Promise<Problem[]> {
     const answers = await Promise.all(
       plan.targets.map(async (adapter): Promise<Problem[]> => {
         try {
           return (await check(adapter)) ?? [];
         } catch (error) {
           if (!isVendorError(error)) throw error;
-          this.deps.logger.warn({ source: adapter.source, code: error.code, status: error.status }, 'a pre-flight read failed; nothing was written');
-          return [{ field: null, code: error.code, source: adapter.source, message: `${adapter.displayName} could not be asked whether it would accept this, so nothing was written; try again later` }];
+          this.deps.logger.warn(
+            { source: adapter.source, code: error.code, status: error.status },
+            'a pre-flight read failed; nothing was written',
+          );
+          return [
+            {
+              field: null,
+              code: error.code,
+              source: adapter.source,
+              message: `${adapter.displayName} could not be asked whether it would accept this, so nothing was written; try again later`,
+            },
+          ];
         }
       }),
     );
     return answers.flat();
   }
 
-  private async execute(mutation: MutationName, command: { idempotencyKey?: string }, userId: string | null, job: Job): Promise<MutationOutcome> {
+  private async execute(
+    mutation: MutationName,
+    command: { idempotencyKey?: string },
+    userId: string | null,
+    job: Job,
+  ): Promise<MutationOutcome> {
     const { journal } = this.deps.store;
     // Before anything else, the journal included: an input out of bounds is not kept anywhere.
     const outOfBounds = inputBoundProblems(command, this.deps.inputBounds);
@@ -219,7 +287,12 @@ export class MutationService {
     }
     const key = command.idempotencyKey ?? null;
     if (key !== null && key.trim() === '') {
-      return { userId, results: [], userErrors: [inputProblem(['idempotencyKey'], 'An idempotency key must not be empty')], replayed: false };
+      return {
+        userId,
+        results: [],
+        userErrors: [inputProblem(['idempotencyKey'], 'An idempotency key must not be empty')],
+        replayed: false,
+      };
     }
     const { idempotencyKey: _key, ...rest } = command;
     const input = { mutation, input: rest };
@@ -234,15 +307,40 @@ export class MutationService {
     let operation: Operation = begun.operation;
     let previous: OperationStep[] = [];
     if (begun.status === 'KEY_REUSED') {
-      return { userId, results: [], replayed: false, userErrors: [inputProblem(['idempotencyKey'], 'This idempotency key was used for a different mutation or input', null, 'IDEMPOTENCY_KEY_REUSED')] };
+      return {
+        userId,
+        results: [],
+        replayed: false,
+        userErrors: [
+          inputProblem(
+            ['idempotencyKey'],
+            'This idempotency key was used for a different mutation or input',
+            null,
+            'IDEMPOTENCY_KEY_REUSED',
+          ),
+        ],
+      };
     }
     if (begun.status === 'REPLAY') {
-      if (operation.state === 'COMPLETED' || operation.state === 'FAILED') return { ...(operation.payload as RecordedOutcome), replayed: true };
+      if (operation.state === 'COMPLETED' || operation.state === 'FAILED')
+        return { ...(operation.payload as RecordedOutcome), replayed: true };
       const running = key === null ? undefined : this.deps.inFlight.get(key);
       if (running) return { ...(await running), replayed: true };
       const resumed = operation.state === 'INTERRUPTED' ? await journal.resume(operation.id) : null;
       if (resumed === null) {
-        return { userId, results: [], replayed: false, userErrors: [inputProblem(['idempotencyKey'], 'An operation with this idempotency key is still running; try again shortly', null, 'IDEMPOTENCY_KEY_IN_FLIGHT')] };
+        return {
+          userId,
+          results: [],
+          replayed: false,
+          userErrors: [
+            inputProblem(
+              ['idempotencyKey'],
+              'An operation with this idempotency key is still running; try again shortly',
+              null,
+              'IDEMPOTENCY_KEY_IN_FLIGHT',
+            ),
+          ],
+        };
       }
       operation = resumed;
       previous = await journal.steps(operation.id);
@@ -252,7 +350,10 @@ export class MutationService {
       // Vendors may have been written: leave the operation resumable by its key, not stuck PENDING.
       await journal.release(operation.id).catch((releaseError: unknown) => {
         // The original error is the one to report; a failed release only delays the resume to the next start.
-        this.deps.logger.error({ err: releaseError, operation: operation.id }, 'could not release a failed operation for resuming');
+        this.deps.logger.error(
+          { err: releaseError, operation: operation.id },
+          'could not release a failed operation for resuming',
+        );
       });
       throw error;
     });
@@ -264,7 +365,12 @@ export class MutationService {
     }
   }
 
-  private async run(operation: Operation, userId: string | null, job: Job, previous: OperationStep[]): Promise<RecordedOutcome> {
+  private async run(
+    operation: Operation,
+    userId: string | null,
+    job: Job,
+    previous: OperationStep[],
+  ): Promise<RecordedOutcome> {
     const { store, logger, adapters } = this.deps;
     const finish = async (payload: RecordedOutcome, failed: boolean) => {
       // A create's user is known only now; the journal keeps the one it began with otherwise (a deleted user's too).
@@ -275,21 +381,46 @@ export class MutationService {
     let links: Links = {};
     if (userId !== null) {
       const user = (await store.identities.usersByIds([userId])).get(userId);
-      if (!user) return finish({ userId: null, results: [], userErrors: [inputProblem(['id'], 'No user has this id', null, 'USER_NOT_FOUND')] }, true);
+      if (!user)
+        return finish(
+          {
+            userId: null,
+            results: [],
+            userErrors: [inputProblem(['id'], 'No user has this id', null, 'USER_NOT_FOUND')],
+          },
+          true,
+        );
       const identities = (await store.identities.identitiesByUserIds([userId])).get(userId) ?? [];
-      links = Object.fromEntries(identities.map((identity): [string, LinkedRecord] => [identity.source, { externalId: identity.externalId, email: identity.email }]));
+      links = Object.fromEntries(
+        identities.map((identity): [string, LinkedRecord] => [
+          identity.source,
+          { externalId: identity.externalId, email: identity.email },
+        ]),
+      );
     }
     const plan = job.plan(links);
     if (plan.problems.length > 0) return finish({ userId, results: [], userErrors: plan.problems }, true);
     if (plan.steps.length === 0 && job.requiresWrite) {
-      const nothing = inputProblem(['sources'], 'None of the targeted vendors can do this for this user; see `results` for why', null, 'NOT_SUPPORTED');
+      const nothing = inputProblem(
+        ['sources'],
+        'None of the targeted vendors can do this for this user; see `results` for why',
+        null,
+        'NOT_SUPPORTED',
+      );
       return finish({ userId, results: plan.skipped, userErrors: [nothing] }, true);
     }
     // A resumed operation passed its checks before its first write; its own writes would fail them now.
     const problems = previous.length > 0 ? [] : await job.preflight(plan, links);
     if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
-    const results = await fanOut(plan, { adapters, journal: store.journal, operationId: operation.id, policy: job.policy, previous, logger });
+    const results = await fanOut(plan, {
+      adapters,
+      journal: store.journal,
+      operationId: operation.id,
+      policy: job.policy,
+      previous,
+      logger,
+    });
     const settledUserId = await job.settle(results, userId, links);
     const userErrors = results.filter((result) => result.status === 'FAILED').map((result) => result.error!);
     return finish({ userId: settledUserId, results, userErrors }, false);

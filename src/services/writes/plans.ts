@@ -28,7 +28,13 @@ export interface CheckedPlan extends WritePlan {
 export type Links = Partial<Record<Source, LinkedRecord>>;
 
 function skipped(source: Source, code: string, message: string): SourceOutcome {
-  return { source, status: 'SKIPPED', externalId: null, retryable: false, error: { field: null, message, code, source } };
+  return {
+    source,
+    status: 'SKIPPED',
+    externalId: null,
+    retryable: false,
+    error: { field: null, message, code, source },
+  };
 }
 
 /**
@@ -66,26 +72,39 @@ function planFor(
 /** A step on the user's record at this vendor, or a skip when the user has none there. */
 function onRecord(links: Links, adapter: VendorAdapter, plan: (record: LinkedRecord) => StepPlan) {
   const record = links[adapter.source];
-  return record ? plan(record) : ({ kind: 'skip', code: 'NO_RECORD', message: `The user has no ${adapter.displayName} record` } as const);
+  return record
+    ? plan(record)
+    : ({ kind: 'skip', code: 'NO_RECORD', message: `The user has no ${adapter.displayName} record` } as const);
 }
 
 export function planCreate(command: CreateUserCommand, adapters: Adapters): CheckedPlan {
   const plan = planFor(adapters, command.sources, adapters.with('create'), (adapter) => adapter.planCreate(command));
-  if (!command.email && !command.phone) plan.problems.unshift(inputProblem(['email'], 'Give an email address or a phone number'));
-  if (plan.steps.length === 0 && plan.problems.length === 0) plan.problems.push(inputProblem(['sources'], 'No configured vendor is targeted'));
+  if (!command.email && !command.phone)
+    plan.problems.unshift(inputProblem(['email'], 'Give an email address or a phone number'));
+  if (plan.steps.length === 0 && plan.problems.length === 0)
+    plan.problems.push(inputProblem(['sources'], 'No configured vendor is targeted'));
   return plan;
 }
 
 export function planUpdate(command: UpdateUserCommand, adapters: Adapters, links: Links): CheckedPlan {
   const given = Object.keys(command.changes);
   // By default every linked vendor that holds a given field: one that cannot change it says so.
-  const holders = adapters.all().filter((adapter) => links[adapter.source] && adapter.capabilities.holds.some((field) => given.includes(field)));
-  const plan = planFor(adapters, command.sources, holders, (adapter) => onRecord(links, adapter, (record) => adapter.planUpdate(command, record)));
+  const holders = adapters
+    .all()
+    .filter((adapter) => links[adapter.source] && adapter.capabilities.holds.some((field) => given.includes(field)));
+  const plan = planFor(adapters, command.sources, holders, (adapter) =>
+    onRecord(links, adapter, (record) => adapter.planUpdate(command, record)),
+  );
   if (given.length === 0) plan.problems.push(inputProblem([], 'Give at least one field to change'));
   else if (command.sources === undefined) {
     for (const field of given) {
-      const writable = plan.targets.some((adapter) => (adapter.capabilities.updates as readonly string[]).includes(field));
-      if (!writable) plan.problems.push(inputProblem([field], `None of this user's vendors can change ${field}`, null, 'NOT_SUPPORTED'));
+      const writable = plan.targets.some((adapter) =>
+        (adapter.capabilities.updates as readonly string[]).includes(field),
+      );
+      if (!writable)
+        plan.problems.push(
+          inputProblem([field], `None of this user's vendors can change ${field}`, null, 'NOT_SUPPORTED'),
+        );
     }
   }
   return plan;
@@ -93,17 +112,23 @@ export function planUpdate(command: UpdateUserCommand, adapters: Adapters, links
 
 export function planChangePassword(command: ChangePasswordCommand, adapters: Adapters, links: Links): CheckedPlan {
   const linked = adapters.with('password').filter((adapter) => links[adapter.source]);
-  return planFor(adapters, command.sources, linked, (adapter) => onRecord(links, adapter, (record) => adapter.planChangePassword(command, record)));
+  return planFor(adapters, command.sources, linked, (adapter) =>
+    onRecord(links, adapter, (record) => adapter.planChangePassword(command, record)),
+  );
 }
 
 export function planSetPermissions(command: SetPermissionsCommand, adapters: Adapters, links: Links): CheckedPlan {
   const holders = adapters.with('permissions');
-  return planFor(adapters, undefined, holders, (adapter) => onRecord(links, adapter, (record) => adapter.planSetPermissions(command.permissions, record)));
+  return planFor(adapters, undefined, holders, (adapter) =>
+    onRecord(links, adapter, (record) => adapter.planSetPermissions(command.permissions, record)),
+  );
 }
 
 export function planDelete(command: DeleteUserCommand, adapters: Adapters, links: Links): CheckedPlan {
   const linked = adapters.all().filter((adapter) => links[adapter.source]);
-  return planFor(adapters, command.sources, linked, (adapter) => onRecord(links, adapter, (record) => adapter.planDelete(record)));
+  return planFor(adapters, command.sources, linked, (adapter) =>
+    onRecord(links, adapter, (record) => adapter.planDelete(record)),
+  );
 }
 
 /** The vendors' rules overlap (three want a password): say each problem once per field and vendor. */

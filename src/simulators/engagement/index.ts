@@ -82,7 +82,10 @@ const engagementStateSchema = z.strictObject({
       email: z.string().min(1),
       mobileNumber: z
         .string()
-        .refine((digits) => /^\d+$/.test(digits) && isValidMobileNumber(digits), 'must be a country code and ten digits, digits only')
+        .refine(
+          (digits) => /^\d+$/.test(digits) && isValidMobileNumber(digits),
+          'must be a country code and ten digits, digits only',
+        )
         .nullable(),
       country: z.string(),
       state: z.string().nullable(),
@@ -117,9 +120,14 @@ export class EngagementStore {
 
   /** Inserts a member with the next id and returns it. */
   insert(seed: AudienceMemberSeed): AudienceMember {
-    const mobileNumber = seed.mobileNumber === null || seed.mobileNumber === undefined || seed.mobileNumber === '' ? null : seed.mobileNumber;
+    const mobileNumber =
+      seed.mobileNumber === null || seed.mobileNumber === undefined || seed.mobileNumber === ''
+        ? null
+        : seed.mobileNumber;
     if (mobileNumber !== null && !isValidMobileNumber(mobileNumber)) {
-      throw new TypeError(`EngagementStore: mobileNumber must be a country code followed by ten digits, got ${JSON.stringify(mobileNumber)}`);
+      throw new TypeError(
+        `EngagementStore: mobileNumber must be a country code followed by ten digits, got ${JSON.stringify(mobileNumber)}`,
+      );
     }
     const digits = mobileNumber === null ? null : normalizeMobileNumber(mobileNumber);
     const duplicate = this.duplicateOf({ email: seed.email, mobileNumber: digits ?? undefined });
@@ -173,7 +181,8 @@ export class EngagementStore {
   duplicateOf(candidate: { email?: string; mobileNumber?: string }): { id: string; message: string } | undefined {
     const byEmail = candidate.email === undefined ? undefined : this.idsByEmail.get(candidate.email.toLowerCase());
     if (byEmail !== undefined) return { id: String(byEmail), message: messages.duplicateEmail };
-    const byMobile = candidate.mobileNumber === undefined ? undefined : this.idsByMobileNumber.get(candidate.mobileNumber);
+    const byMobile =
+      candidate.mobileNumber === undefined ? undefined : this.idsByMobileNumber.get(candidate.mobileNumber);
     if (byMobile !== undefined) return { id: String(byMobile), message: messages.duplicateMobileNumber };
     return undefined;
   }
@@ -183,7 +192,8 @@ export class EngagementStore {
     const member = this.find(id);
     if (!member) return undefined;
     this.members.delete(member.id);
-    if (this.idsByEmail.get(member.email.toLowerCase()) === member.id) this.idsByEmail.delete(member.email.toLowerCase());
+    if (this.idsByEmail.get(member.email.toLowerCase()) === member.id)
+      this.idsByEmail.delete(member.email.toLowerCase());
     if (member.mobileNumber !== null && this.idsByMobileNumber.get(member.mobileNumber) === member.id) {
       this.idsByMobileNumber.delete(member.mobileNumber);
     }
@@ -227,8 +237,12 @@ export class EngagementStore {
       const twice = (what: string) => new TypeError(`EngagementStore: members: ${what} appears twice`);
       if (members.has(member.id)) throw twice(`id ${member.id}`);
       if (idsByEmail.has(email)) throw twice(`email ${member.email}`);
-      if (member.mobileNumber !== null && idsByMobileNumber.has(member.mobileNumber)) throw twice(`mobile number ${member.mobileNumber}`);
-      if (member.id >= parsed.nextId) throw new TypeError(`EngagementStore: nextId ${parsed.nextId} must be above every member id, and member ${member.id} is not below it`);
+      if (member.mobileNumber !== null && idsByMobileNumber.has(member.mobileNumber))
+        throw twice(`mobile number ${member.mobileNumber}`);
+      if (member.id >= parsed.nextId)
+        throw new TypeError(
+          `EngagementStore: nextId ${parsed.nextId} must be above every member id, and member ${member.id} is not below it`,
+        );
       members.set(member.id, {
         ...member,
         createdAt: new Date(member.createdAt),
@@ -348,11 +362,15 @@ export class EngagementSimulator extends Simulator {
       throw new TypeError(`EngagementSimulator: maxPageSize must be a positive integer, got ${maxPageSize}`);
     }
     if (!Number.isSafeInteger(defaultPageSize) || defaultPageSize < 1 || defaultPageSize > maxPageSize) {
-      throw new TypeError(`EngagementSimulator: defaultPageSize must be an integer from 1 to maxPageSize (${maxPageSize}), got ${defaultPageSize}`);
+      throw new TypeError(
+        `EngagementSimulator: defaultPageSize must be an integer from 1 to maxPageSize (${maxPageSize}), got ${defaultPageSize}`,
+      );
     }
     const dateFormat = options.dateFormat ?? 'iso';
     if (!DATE_FORMATS.includes(dateFormat)) {
-      throw new TypeError(`EngagementSimulator: dateFormat must be one of ${DATE_FORMATS.join(', ')}, got ${JSON.stringify(dateFormat)}`);
+      throw new TypeError(
+        `EngagementSimulator: dateFormat must be one of ${DATE_FORMATS.join(', ')}, got ${JSON.stringify(dateFormat)}`,
+      );
     }
     this.usernameDigest = sha256(options.username);
     this.passwordSalt = randomBytes(16).toString('hex');
@@ -395,7 +413,10 @@ export class EngagementSimulator extends Simulator {
 
   private createMember(request: SimRequest): SimResponse {
     const header = request.headers['content-type'];
-    if (this.requireJsonContentType && mediaTypeOf(typeof header === 'string' ? header : undefined) !== ACCEPTED_MEDIA_TYPE) {
+    if (
+      this.requireJsonContentType &&
+      mediaTypeOf(typeof header === 'string' ? header : undefined) !== ACCEPTED_MEDIA_TYPE
+    ) {
       return failure(400, messages.invalidAttributes);
     }
     const body = parseJsonBody(request);
@@ -465,7 +486,8 @@ export class EngagementSimulator extends Simulator {
 function failure(status: number, message: string, existingId?: string): SimResponse {
   const text = status === 401 ? messages.unauthorized : status >= 500 ? messages.serverFailure : message;
   const body: ErrorBody = existingId === undefined ? { message: text } : { message: text, id: existingId };
-  const headers: Record<string, string> | undefined = status === 401 ? { 'www-authenticate': 'Basic realm="Engagement"' } : undefined;
+  const headers: Record<string, string> | undefined =
+    status === 401 ? { 'www-authenticate': 'Basic realm="Engagement"' } : undefined;
   return { status, body, headers };
 }
 

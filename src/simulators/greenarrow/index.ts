@@ -75,7 +75,11 @@ const greenArrowStateSchema = z.strictObject({
     z.strictObject({
       id: recordId(),
       email: z.string().regex(EMAIL_PATTERN, 'must be an email address'),
-      permissions: z.strictObject({ injection: z.enum(INJECTION_VALUES), api: z.enum(ACCESS_VALUES), ui: z.enum(ACCESS_VALUES) }),
+      permissions: z.strictObject({
+        injection: z.enum(INJECTION_VALUES),
+        api: z.enum(ACCESS_VALUES),
+        ui: z.enum(ACCESS_VALUES),
+      }),
       is_disabled: z.boolean(),
       mailClassId: recordId().nullable(),
       ...saltedPasswordFields,
@@ -188,7 +192,8 @@ export class GreenArrowStore {
     const parsed = parseState('GreenArrowStore', greenArrowStateSchema, state);
     const mailClassIds = new Set<number>();
     for (const mailClass of parsed.mailClasses) {
-      if (mailClassIds.has(mailClass.id)) throw new TypeError(`GreenArrowStore: mailClasses: id ${mailClass.id} appears twice`);
+      if (mailClassIds.has(mailClass.id))
+        throw new TypeError(`GreenArrowStore: mailClasses: id ${mailClass.id} appears twice`);
       mailClassIds.add(mailClass.id);
     }
     const users = new Map<number, StoredUser>();
@@ -197,9 +202,14 @@ export class GreenArrowStore {
       const email = user.email.toLowerCase();
       if (users.has(user.id)) throw new TypeError(`GreenArrowStore: users: id ${user.id} appears twice`);
       if (idsByEmail.has(email)) throw new TypeError(`GreenArrowStore: users: email ${user.email} appears twice`);
-      if (user.id >= parsed.nextId) throw new TypeError(`GreenArrowStore: nextId ${parsed.nextId} must be above every user id, and user ${user.id} is not below it`);
+      if (user.id >= parsed.nextId)
+        throw new TypeError(
+          `GreenArrowStore: nextId ${parsed.nextId} must be above every user id, and user ${user.id} is not below it`,
+        );
       if (user.mailClassId !== null && !mailClassIds.has(user.mailClassId)) {
-        throw new TypeError(`GreenArrowStore: users: user ${user.id} names mail class ${user.mailClassId}, which is not in mailClasses`);
+        throw new TypeError(
+          `GreenArrowStore: users: user ${user.id} names mail class ${user.mailClassId}, which is not in mailClasses`,
+        );
       }
       users.set(user.id, { ...user, permissions: { ...user.permissions } });
       idsByEmail.set(email, user.id);
@@ -213,7 +223,8 @@ export class GreenArrowStore {
 
   private insertOne(seed: GreenArrowUserSeed): WireUser {
     this.requireFreeEmail(seed.email);
-    const mailClassId = seed.mailClassId === undefined || seed.mailClassId === null ? null : this.requireMailClass(seed.mailClassId);
+    const mailClassId =
+      seed.mailClassId === undefined || seed.mailClassId === null ? null : this.requireMailClass(seed.mailClassId);
     const user: StoredUser = {
       id: this.nextId++,
       email: seed.email,
@@ -229,13 +240,17 @@ export class GreenArrowStore {
 
   private requireFreeEmail(email: string, exceptId?: number): void {
     const owner = this.idsByEmail.get(email.toLowerCase());
-    if (owner !== undefined && owner !== exceptId) throw new TypeError(`GreenArrowStore: ${messages.emailTaken} (user ${owner})`);
+    if (owner !== undefined && owner !== exceptId)
+      throw new TypeError(`GreenArrowStore: ${messages.emailTaken} (user ${owner})`);
   }
 
   private requireMailClass(id: number | string | null): number | null {
     if (id === null) return null;
     const known = this.mailClasses.find((mailClass) => String(mailClass.id) === String(id));
-    if (!known) throw new TypeError(`GreenArrowStore: mail class ${JSON.stringify(id)} does not exist (known: ${this.mailClasses.map((mailClass) => mailClass.id).join(', ')})`);
+    if (!known)
+      throw new TypeError(
+        `GreenArrowStore: mail class ${JSON.stringify(id)} does not exist (known: ${this.mailClasses.map((mailClass) => mailClass.id).join(', ')})`,
+      );
     return known.id;
   }
 
@@ -245,7 +260,8 @@ export class GreenArrowStore {
   }
 
   private publicView(user: StoredUser): WireUser {
-    const mailClass = user.mailClassId === null ? undefined : this.mailClasses.find((candidate) => candidate.id === user.mailClassId);
+    const mailClass =
+      user.mailClassId === null ? undefined : this.mailClasses.find((candidate) => candidate.id === user.mailClassId);
     return {
       id: user.id,
       email: user.email,
@@ -278,7 +294,11 @@ export interface GreenArrowSimulatorOptions {
 }
 
 /** The opaque page token: the page it starts, the last id before it, and the filter. */
-const pageTokenSchema = z.strictObject({ p: z.number().int().nonnegative(), a: z.number().int().nonnegative(), n: z.string() });
+const pageTokenSchema = z.strictObject({
+  p: z.number().int().nonnegative(),
+  a: z.number().int().nonnegative(),
+  n: z.string(),
+});
 type PageToken = z.infer<typeof pageTokenSchema>;
 
 /**
@@ -298,9 +318,14 @@ export class GreenArrowSimulator extends Simulator {
 
   constructor(options: GreenArrowSimulatorOptions) {
     const perPage = options.perPage ?? DEFAULT_PER_PAGE;
-    const problem = [...basicCredentialProblems(options), positiveIntegerProblem('perPage', perPage)].find((candidate) => candidate !== null);
+    const problem = [...basicCredentialProblems(options), positiveIntegerProblem('perPage', perPage)].find(
+      (candidate) => candidate !== null,
+    );
     if (problem) throw new TypeError(`GreenArrowSimulator: ${problem}`);
-    const validationStatus = clientErrorStatus('validationStatus', options.validationStatus ?? DEFAULT_VALIDATION_STATUS);
+    const validationStatus = clientErrorStatus(
+      'validationStatus',
+      options.validationStatus ?? DEFAULT_VALIDATION_STATUS,
+    );
     const invalidJsonStatus = clientErrorStatus('invalidJsonStatus', options.invalidJsonStatus ?? INVALID_JSON_STATUS);
     const fail = failureResponder({ ...DEFAULT_ERROR_CODES, ...options.errorCodes });
     const expectedUsername = sha256(options.username);
@@ -313,7 +338,12 @@ export class GreenArrowSimulator extends Simulator {
       authenticate: (request) => {
         const header = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
         const given = parseBasicAuthorization(header);
-        if (given === null) return fail(401, [header !== undefined && /^\s*basic\s/i.test(header) ? messages.invalidCredentials : messages.authenticationRequired]);
+        if (given === null)
+          return fail(401, [
+            header !== undefined && /^\s*basic\s/i.test(header)
+              ? messages.invalidCredentials
+              : messages.authenticationRequired,
+          ]);
         const usernameMatches = timingSafeEqual(sha256(given.username), expectedUsername);
         const passwordMatches = timingSafeEqual(sha256(given.password), expectedPassword);
         return usernameMatches && passwordMatches ? null : fail(401, [messages.invalidCredentials]);
@@ -333,7 +363,9 @@ export class GreenArrowSimulator extends Simulator {
       .route('createUser', 'POST', routePatterns.users, (request) => this.createUser(request))
       .route('updateUser', 'PUT', routePatterns.user, (request) => this.updateUser(request))
       .route('deleteUser', 'DELETE', routePatterns.user, (request) => this.deleteUser(request))
-      .route('listMailClasses', 'GET', routePatterns.mailClasses, (request) => this.listMailClasses(request), { paged: true })
+      .route('listMailClasses', 'GET', routePatterns.mailClasses, (request) => this.listMailClasses(request), {
+        paged: true,
+      })
       .route('getMailClass', 'GET', routePatterns.mailClass, (request) => this.getMailClass(request));
   }
 
@@ -359,13 +391,18 @@ export class GreenArrowSimulator extends Simulator {
           },
           is_disabled: person.permissions.disabled,
           // Custom mail classes may not include the seed's; such people simply have none forced.
-          mailClassId: person.permissions.mailClassId !== null && known.has(person.permissions.mailClassId) ? person.permissions.mailClassId : null,
+          mailClassId:
+            person.permissions.mailClassId !== null && known.has(person.permissions.mailClassId)
+              ? person.permissions.mailClassId
+              : null,
         })),
     );
   }
 
   private listUsers(request: SimRequest): SimResponse {
-    const page = this.page(request, (filter) => this.store.all().filter((user) => user.email.toLowerCase().includes(filter)));
+    const page = this.page(request, (filter) =>
+      this.store.all().filter((user) => user.email.toLowerCase().includes(filter)),
+    );
     if (!page.ok) return page.response;
     const data: UserListData = { users: page.items, pagination: page.pagination };
     return ok(data);
@@ -379,14 +416,21 @@ export class GreenArrowSimulator extends Simulator {
         .filter((mailClass) => filter === '' || mailClass.name.toLowerCase() === filter),
     );
     if (!page.ok) return page.response;
-    const data: MailClassListData = { mail_classes: page.items.map((mailClass) => ({ id: mailClass.id, name: mailClass.name })), pagination: page.pagination };
+    const data: MailClassListData = {
+      mail_classes: page.items.map((mailClass) => ({ id: mailClass.id, name: mailClass.name })),
+      pagination: page.pagination,
+    };
     return ok(data);
   }
 
   private getMailClass(request: SimRequest): SimResponse {
     const id = request.params['id']!;
-    const mailClass = ID_PATTERN.test(id) ? this.store.mailClasses.find((candidate) => candidate.id === Number(id)) : undefined;
-    return mailClass ? ok({ mail_class: { id: mailClass.id, name: mailClass.name } }) : this.fail(404, [messages.mailClassNotFound]);
+    const mailClass = ID_PATTERN.test(id)
+      ? this.store.mailClasses.find((candidate) => candidate.id === Number(id))
+      : undefined;
+    return mailClass
+      ? ok({ mail_class: { id: mailClass.id, name: mailClass.name } })
+      : this.fail(404, [messages.mailClassNotFound]);
   }
 
   /**
@@ -405,8 +449,10 @@ export class GreenArrowSimulator extends Simulator {
     let token: PageToken | undefined;
     if (tokenText !== null) {
       token = decodePageToken(tokenText);
-      if (!token) return { ok: false, response: this.invalid([{ field: 'page_token', message: messages.invalidPageToken }]) };
-      if (name !== null && name.toLowerCase() !== token.n) return { ok: false, response: this.invalid([{ field: 'name', message: messages.filterMismatch }]) };
+      if (!token)
+        return { ok: false, response: this.invalid([{ field: 'page_token', message: messages.invalidPageToken }]) };
+      if (name !== null && name.toLowerCase() !== token.n)
+        return { ok: false, response: this.invalid([{ field: 'name', message: messages.filterMismatch }]) };
     }
     const filter = (token?.n ?? name ?? '').toLowerCase();
     const records = matching(filter);
@@ -417,7 +463,8 @@ export class GreenArrowSimulator extends Simulator {
     const last = items[items.length - 1];
     const more = last !== undefined && start + this.perPage < records.length;
     let next = more ? encodePageToken({ p: page + 1, a: last.id, n: filter }) : null;
-    if (request.fault?.repeatPageToken) next = tokenText ?? next ?? encodePageToken({ p: page, a: first === undefined ? 0 : first.id - 1, n: filter });
+    if (request.fault?.repeatPageToken)
+      next = tokenText ?? next ?? encodePageToken({ p: page, a: first === undefined ? 0 : first.id - 1, n: filter });
     const pagination: WirePagination = {
       page,
       per_page: this.perPage,
@@ -496,7 +543,10 @@ export class GreenArrowSimulator extends Simulator {
   }
 
   private invalid(problems: readonly FieldProblem[]): SimResponse {
-    return this.fail(this.validationStatus, problems.map((problem) => problem.message));
+    return this.fail(
+      this.validationStatus,
+      problems.map((problem) => problem.message),
+    );
   }
 }
 
@@ -515,8 +565,14 @@ function ok<Data>(data: Data): SimResponse {
 /** The failure envelope for a status, with the error code that status means. */
 function failureResponder(codes: ErrorCodes): (status: number, messages: string[]) => SimResponse {
   return (status, texts) => {
-    const body: Envelope<never> = { success: false, data: null, error_code: errorCodeFor(status, codes), error_messages: texts };
-    const headers: Record<string, string> | undefined = status === 401 ? { 'www-authenticate': 'Basic realm="GreenArrow Engine"' } : undefined;
+    const body: Envelope<never> = {
+      success: false,
+      data: null,
+      error_code: errorCodeFor(status, codes),
+      error_messages: texts,
+    };
+    const headers: Record<string, string> | undefined =
+      status === 401 ? { 'www-authenticate': 'Basic realm="GreenArrow Engine"' } : undefined;
     return { status, body, headers };
   };
 }

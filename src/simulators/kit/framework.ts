@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { StateFileError, readStateFile, writeStateFile } from './state-file';
@@ -62,7 +68,10 @@ export const faultSchema = z
     echo: z.boolean().optional(),
   })
   .strict()
-  .refine((fault) => fault.retryAfter === undefined || fault.status !== undefined, { message: 'retryAfter goes with a status (429 or 503)', path: ['retryAfter'] });
+  .refine((fault) => fault.retryAfter === undefined || fault.status !== undefined, {
+    message: 'retryAfter goes with a status (429 or 503)',
+    path: ['retryAfter'],
+  });
 export type Fault = z.infer<typeof faultSchema>;
 
 /** One call as the simulator saw it; start and end times let tests prove calls overlapped. */
@@ -189,15 +198,22 @@ export class Simulator {
    */
   persistTo(file: string): boolean {
     const state = this.options.state;
-    if (!state) throw new TypeError(`${this.name}: this simulator has no state option, so it cannot persist to ${file}`);
-    if (this.server) throw new TypeError(`${this.name}: persistTo(${JSON.stringify(file)}) must be called before listen`);
+    if (!state)
+      throw new TypeError(`${this.name}: this simulator has no state option, so it cannot persist to ${file}`);
+    if (this.server)
+      throw new TypeError(`${this.name}: persistTo(${JSON.stringify(file)}) must be called before listen`);
     if (this.stateFile !== null) throw new TypeError(`${this.name}: already persists to ${this.stateFile}`);
     const saved = readStateFile(file, this.name);
     if (saved !== undefined) {
       try {
         state.restore(saved);
       } catch (error) {
-        throw new StateFileError(file, this.name, `does not hold a valid state (${(error as Error).message}); delete it to start over`, { cause: error });
+        throw new StateFileError(
+          file,
+          this.name,
+          `does not hold a valid state (${(error as Error).message}); delete it to start over`,
+          { cause: error },
+        );
       }
     }
     this.stateFile = file;
@@ -228,7 +244,9 @@ export class Simulator {
   openConnections(): Promise<number> {
     const server = this.server;
     if (!server) return Promise.resolve(0);
-    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    return new Promise((resolve, reject) =>
+      server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
   }
 
   /** How many calls reached a route (any outcome); without a name, the counts of every route. */
@@ -261,9 +279,15 @@ export class Simulator {
     }
     const parsed = faultSchema.parse(fault);
     // A fault the route cannot enact would pass silently, and the test relying on it would prove nothing.
-    if (parsed.repeatPageToken && route !== '*' && !this.routes.some((candidate) => candidate.name === route && candidate.paged)) {
+    if (
+      parsed.repeatPageToken &&
+      route !== '*' &&
+      !this.routes.some((candidate) => candidate.name === route && candidate.paged)
+    ) {
       const paged = this.routes.filter((candidate) => candidate.paged).map((candidate) => candidate.name);
-      throw new TypeError(`${this.name}: route "${route}" is not a paged listing, so it cannot repeatPageToken (paged routes: ${paged.join(', ') || 'none'})`);
+      throw new TypeError(
+        `${this.name}: route "${route}" is not a paged listing, so it cannot repeatPageToken (paged routes: ${paged.join(', ') || 'none'})`,
+      );
     }
     this.faults.set(route, { fault: parsed, callsLeft: parsed.times ?? null });
   }
@@ -283,7 +307,9 @@ export class Simulator {
       status: null,
       startedAt: performance.now(),
       endedAt: null,
-      traceHeaders: Object.fromEntries(TRACE_HEADERS.flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : []))),
+      traceHeaders: Object.fromEntries(
+        TRACE_HEADERS.flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : [])),
+      ),
     };
     this.log.push(call);
     // A TCP reset instead of an answer, as a crashed vendor process or a middlebox would give.
@@ -325,7 +351,8 @@ export class Simulator {
       if (fault?.status !== undefined && random() < (fault.probability ?? 1)) {
         const echoed = fault.echo ? `: could not accept ${rawBody}` : '';
         const failure = this.options.errorResponse(fault.status, `Injected failure (HTTP ${fault.status})${echoed}`);
-        if (fault.retryAfter !== undefined) failure.headers = { ...failure.headers, 'retry-after': String(fault.retryAfter) };
+        if (fault.retryAfter !== undefined)
+          failure.headers = { ...failure.headers, 'retry-after': String(fault.retryAfter) };
         return send(failure);
       }
       let response: SimResponse;
@@ -340,11 +367,14 @@ export class Simulator {
       if (fault?.malformed === 'json') return send({ status: 200, raw: '{"truncated": ' });
       if (fault?.malformed === 'shape') return send({ status: 200, body: { unexpected: 'shape' } });
       if (fault?.oversizedBytes !== undefined) return await this.sendOversized(res, fault.oversizedBytes, call);
-      if (fault?.contentType !== undefined) response = { ...response, headers: { ...response.headers, 'content-type': fault.contentType } };
+      if (fault?.contentType !== undefined)
+        response = { ...response, headers: { ...response.headers, 'content-type': fault.contentType } };
       if (fault?.slowBodyMs !== undefined) return await this.sendSlowly(res, response, fault.slowBodyMs, call);
       send(response);
     } catch (error) {
-      send(this.options.errorResponse(500, `Simulator failure: ${error instanceof Error ? error.message : String(error)}`));
+      send(
+        this.options.errorResponse(500, `Simulator failure: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 
@@ -378,7 +408,12 @@ export class Simulator {
   }
 
   /** The headers at once, then the body one byte every `intervalMs`, until done or the client hangs up. */
-  private async sendSlowly(res: ServerResponse, response: SimResponse, intervalMs: number, call: SimCall): Promise<void> {
+  private async sendSlowly(
+    res: ServerResponse,
+    response: SimResponse,
+    intervalMs: number,
+    call: SimCall,
+  ): Promise<void> {
     call.status = response.status;
     const body = Buffer.from(response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body)));
     res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', ...response.headers });

@@ -28,7 +28,13 @@ export interface SeedPerson {
   accountId: string;
   active: boolean;
   subscriptions: { email: boolean; sms: boolean; voice: boolean };
-  permissions: { injection: InjectionPermission; api: AccessLevel; ui: AccessLevel; disabled: boolean; mailClassId: string | null };
+  permissions: {
+    injection: InjectionPermission;
+    api: AccessLevel;
+    ui: AccessLevel;
+    disabled: boolean;
+    mailClassId: string | null;
+  };
   /** Which vendors hold a record of this person. */
   in: { rainmaker: boolean; engagement: boolean; greenarrow: boolean; userManagement: boolean };
 }
@@ -46,8 +52,34 @@ export const SEED_MAIL_CLASSES: readonly { id: number; name: string }[] = [
   { id: 3, name: 'bulk' },
 ];
 
-const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis', 'Radia', 'Tim'];
-const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie', 'Perlman', 'Berners-Lee'];
+const FIRST_NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Margaret',
+  'Dennis',
+  'Radia',
+  'Tim',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+  'Perlman',
+  'Berners-Lee',
+];
 const PLACES: readonly { country: string; state: string | null; dial: string; domain: string }[] = [
   { country: 'USA', state: 'California', dial: '1', domain: 'example.com' },
   { country: 'India', state: null, dial: '91', domain: 'example.in' },

@@ -1,4 +1,13 @@
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
@@ -77,10 +86,18 @@ export function readStateFile(file: string, simulator: string): unknown {
   if (!parsed.success) throw new StateFileError(file, simulator, `is not a simulator state file; ${deleteAdvice}`);
   const saved = parsed.data;
   if (saved.simulator !== simulator) {
-    throw new StateFileError(file, simulator, `holds the state of the ${JSON.stringify(saved.simulator)} simulator; ${deleteAdvice}`);
+    throw new StateFileError(
+      file,
+      simulator,
+      `holds the state of the ${JSON.stringify(saved.simulator)} simulator; ${deleteAdvice}`,
+    );
   }
   if (saved.version !== STATE_VERSION) {
-    throw new StateFileError(file, simulator, `has format version ${saved.version}, this simulator reads version ${STATE_VERSION}; ${deleteAdvice}`);
+    throw new StateFileError(
+      file,
+      simulator,
+      `has format version ${saved.version}, this simulator reads version ${STATE_VERSION}; ${deleteAdvice}`,
+    );
   }
   return saved.state;
 }

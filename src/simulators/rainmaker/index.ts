@@ -51,7 +51,10 @@ const rainMakerStateSchema = z.strictObject({
     z.strictObject({
       userName: z
         .string()
-        .refine((name) => userNameProblem(name) === null && normalizeUserName(name) === name, 'must be an email address in lower case or an E.164 phone number'),
+        .refine(
+          (name) => userNameProblem(name) === null && normalizeUserName(name) === name,
+          'must be an email address in lower case or an E.164 phone number',
+        ),
       locale: z
         .string()
         .refine((locale) => normalizeLocale(locale) === locale, 'must be a non-empty locale in lower case'),
@@ -74,7 +77,9 @@ export class RainMakerStore {
 
   insert(seed: RainMakerUserSeed): RainMakerUser {
     if (userNameProblem(seed.userName) !== null) {
-      throw new TypeError(`RainMakerStore: userName must be an email address or an E.164 phone number, got ${JSON.stringify(seed.userName)}`);
+      throw new TypeError(
+        `RainMakerStore: userName must be an email address or an E.164 phone number, got ${JSON.stringify(seed.userName)}`,
+      );
     }
     const key = normalizeUserName(seed.userName);
     if (this.users.has(key)) throw new TypeError(`RainMakerStore: user ${key} already exists`);
@@ -141,7 +146,8 @@ export class RainMakerStore {
     const parsed = parseState('RainMakerStore', rainMakerStateSchema, state);
     const users = new Map<string, StoredUser>();
     parsed.users.forEach((user, index) => {
-      if (users.has(user.userName)) throw new TypeError(`RainMakerStore: users.${index}: user ${user.userName} appears twice`);
+      if (users.has(user.userName))
+        throw new TypeError(`RainMakerStore: users.${index}: user ${user.userName} appears twice`);
       users.set(user.userName, { ...user });
     });
     this.users.clear();
@@ -257,9 +263,15 @@ export class RainMakerSimulator extends Simulator {
     this.population = options.population ?? SEED_PEOPLE_COUNT;
     this.reset();
 
-    this.route('createUser', 'POST', routePatterns.users, (request) => this.versioned(request, () => this.createUser(request)))
-      .route('updatePassword', 'PUT', routePatterns.users, (request) => this.versioned(request, () => this.updatePassword(request)))
-      .route('deleteUser', 'DELETE', routePatterns.users, (request) => this.versioned(request, () => this.deleteUser(request)));
+    this.route('createUser', 'POST', routePatterns.users, (request) =>
+      this.versioned(request, () => this.createUser(request)),
+    )
+      .route('updatePassword', 'PUT', routePatterns.users, (request) =>
+        this.versioned(request, () => this.updatePassword(request)),
+      )
+      .route('deleteUser', 'DELETE', routePatterns.users, (request) =>
+        this.versioned(request, () => this.deleteUser(request)),
+      );
   }
 
   /** Restores the starting users (the sample, when seeding), in the state file too. Calls and faults are kept. */
@@ -272,11 +284,18 @@ export class RainMakerSimulator extends Simulator {
   /** Verifies the SigV4 signature (and session token) of every request before anything else. */
   private async authenticate(request: SimRequest): Promise<SimResponse | null> {
     const verification = await verifySigV4(
-      { method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.rawBody },
+      {
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        headers: request.headers,
+        body: request.rawBody,
+      },
       {
         region: this.region,
         service: this.service,
-        secretFor: (accessKeyId) => (accessKeyId === this.credentials.accessKeyId ? this.credentials.secretAccessKey : undefined),
+        secretFor: (accessKeyId) =>
+          accessKeyId === this.credentials.accessKeyId ? this.credentials.secretAccessKey : undefined,
         now: this.now(),
         maxSkewMs: this.maxSkewMs,
       },
@@ -298,7 +317,8 @@ export class RainMakerSimulator extends Simulator {
     const given = request.headers[SESSION_TOKEN_HEADER];
     if (expected === undefined) return given === undefined;
     if (typeof given !== 'string') return false;
-    const signedHeaders = /SignedHeaders=([a-z0-9\-;]+)/.exec(String(request.headers['authorization']))?.[1]?.split(';') ?? [];
+    const signedHeaders =
+      /SignedHeaders=([a-z0-9\-;]+)/.exec(String(request.headers['authorization']))?.[1]?.split(';') ?? [];
     return signedHeaders.includes(SESSION_TOKEN_HEADER) && timingSafeEqual(sha256(given), sha256(expected));
   }
 

@@ -49,7 +49,9 @@ interface StoredUser extends UserResponse {
 /** Everything a user-management store holds, as its state file keeps it: accounts, users with salted password hashes, the next user id. */
 const userManagementStateSchema = z.strictObject({
   nextUserId: recordId(),
-  accounts: z.array(z.strictObject({ id: z.string().regex(ID_PATTERN, 'must be a string of digits'), name: z.string() })),
+  accounts: z.array(
+    z.strictObject({ id: z.string().regex(ID_PATTERN, 'must be a string of digits'), name: z.string() }),
+  ),
   users: z.array(
     z.strictObject({
       id: recordId(),
@@ -89,7 +91,8 @@ export class UserManagementStore {
 
   /** Adds an account; without an id it gets the next free integer. Returns the account. */
   addAccount(account: { id?: string | number; name: string }): SeedAccount {
-    const id = account.id === undefined ? Math.max(0, ...this.accountsById.keys()) + 1 : toIntegerId(account.id, 'account id');
+    const id =
+      account.id === undefined ? Math.max(0, ...this.accountsById.keys()) + 1 : toIntegerId(account.id, 'account id');
     if (this.accountsById.has(id)) throw new TypeError(`UserManagementStore: account ${id} already exists`);
     const stored = { id: String(id), name: account.name };
     this.accountsById.set(id, stored);
@@ -109,7 +112,9 @@ export class UserManagementStore {
   insert(seed: UserSeed): UserResponse {
     const defaultAccountId = toIntegerId(seed.defaultAccountId, 'defaultAccountId');
     if (!this.accountsById.has(defaultAccountId)) {
-      throw new TypeError(`UserManagementStore: account ${defaultAccountId} does not exist (add it with addAccount first)`);
+      throw new TypeError(
+        `UserManagementStore: account ${defaultAccountId} does not exist (add it with addAccount first)`,
+      );
     }
     const duplicate = this.duplicateOf({ username: seed.username, emailAddress: seed.emailAddress });
     if (duplicate) throw new TypeError(`UserManagementStore: ${duplicate.message} (user ${duplicate.id})`);
@@ -145,9 +150,14 @@ export class UserManagementStore {
   }
 
   /** The user that already holds this username or email address, other than `exceptId`. */
-  duplicateOf(candidate: { username?: string; emailAddress?: string }, exceptId?: number): { id: number; message: string } | undefined {
-    const byUsername = candidate.username === undefined ? undefined : this.idsByUsername.get(candidate.username.toLowerCase());
-    if (byUsername !== undefined && byUsername !== exceptId) return { id: byUsername, message: messages.duplicateUsername };
+  duplicateOf(
+    candidate: { username?: string; emailAddress?: string },
+    exceptId?: number,
+  ): { id: number; message: string } | undefined {
+    const byUsername =
+      candidate.username === undefined ? undefined : this.idsByUsername.get(candidate.username.toLowerCase());
+    if (byUsername !== undefined && byUsername !== exceptId)
+      return { id: byUsername, message: messages.duplicateUsername };
     if (!this.rules.uniqueEmail || candidate.emailAddress === undefined) return undefined;
     const byEmail = this.idsByEmail.get(candidate.emailAddress.toLowerCase());
     if (byEmail !== undefined && byEmail !== exceptId) return { id: byEmail, message: messages.duplicateEmail };
@@ -221,12 +231,17 @@ export class UserManagementStore {
       const twice = (what: string) => new TypeError(`UserManagementStore: users: ${what} appears twice`);
       if (users.has(user.id)) throw twice(`id ${user.id}`);
       if (usernames.has(user.username.toLowerCase())) throw twice(`username ${user.username}`);
-      if (this.rules.uniqueEmail && emails.has(user.emailAddress.toLowerCase())) throw twice(`email address ${user.emailAddress}`);
+      if (this.rules.uniqueEmail && emails.has(user.emailAddress.toLowerCase()))
+        throw twice(`email address ${user.emailAddress}`);
       if (!accountsById.has(user.defaultAccountId)) {
-        throw new TypeError(`UserManagementStore: users: user ${user.id} belongs to account ${user.defaultAccountId}, which is not in accounts`);
+        throw new TypeError(
+          `UserManagementStore: users: user ${user.id} belongs to account ${user.defaultAccountId}, which is not in accounts`,
+        );
       }
       if (user.id >= parsed.nextUserId) {
-        throw new TypeError(`UserManagementStore: nextUserId ${parsed.nextUserId} must be above every user id, and user ${user.id} is not below it`);
+        throw new TypeError(
+          `UserManagementStore: nextUserId ${parsed.nextUserId} must be above every user id, and user ${user.id} is not below it`,
+        );
       }
       users.set(user.id, { ...user });
       usernames.add(user.username.toLowerCase());
@@ -252,8 +267,10 @@ export class UserManagementStore {
   }
 
   private unindex(user: StoredUser): void {
-    if (this.idsByUsername.get(user.username.toLowerCase()) === user.id) this.idsByUsername.delete(user.username.toLowerCase());
-    if (this.idsByEmail.get(user.emailAddress.toLowerCase()) === user.id) this.idsByEmail.delete(user.emailAddress.toLowerCase());
+    if (this.idsByUsername.get(user.username.toLowerCase()) === user.id)
+      this.idsByUsername.delete(user.username.toLowerCase());
+    if (this.idsByEmail.get(user.emailAddress.toLowerCase()) === user.id)
+      this.idsByEmail.delete(user.emailAddress.toLowerCase());
   }
 }
 
@@ -303,7 +320,9 @@ export class UserManagementSimulator extends Simulator {
     });
     const prefix = options.accountPathPrefix ?? DEFAULT_ACCOUNT_PATH_PREFIX;
     if (prefix !== '' && !/^\/.*[^/]$/.test(prefix)) {
-      throw new TypeError(`UserManagementSimulator: accountPathPrefix must be "" or a path starting with "/" and not ending with one, got "${prefix}"`);
+      throw new TypeError(
+        `UserManagementSimulator: accountPathPrefix must be "" or a path starting with "/" and not ending with one, got "${prefix}"`,
+      );
     }
     this.accountPathPrefix = prefix;
     this.store = new UserManagementStore({ uniqueEmail: options.uniqueEmail ?? true });
@@ -445,6 +464,7 @@ function parseId(id: number | string): number | undefined {
 
 function toIntegerId(id: number | string, what: string): number {
   const parsed = parseId(id);
-  if (parsed === undefined) throw new TypeError(`UserManagementStore: ${what} must be a non-negative integer, got ${JSON.stringify(id)}`);
+  if (parsed === undefined)
+    throw new TypeError(`UserManagementStore: ${what} must be a non-negative integer, got ${JSON.stringify(id)}`);
   return parsed;
 }

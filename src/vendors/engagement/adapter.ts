@@ -1,8 +1,4 @@
-import {
-  inputProblem,
-  type CreateUserCommand,
-  type Problem,
-} from '../../domain/commands';
+import { inputProblem, type CreateUserCommand, type Problem } from '../../domain/commands';
 import type {
   AdapterCapabilities,
   GatewayLookups,
@@ -60,7 +56,10 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
     active: 'fallback',
   } as const;
   readonly remembers: readonly ViewField[] = ['subscriptions'];
-  protected readonly conflict = { field: ['email'], message: 'a member with this email address or mobile number already exists' };
+  protected readonly conflict = {
+    field: ['email'],
+    message: 'a member with this email address or mobile number already exists',
+  };
 
   constructor(
     client: EngagementSource,
@@ -84,7 +83,10 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
   }
 
   async listPage(cursor: string | null): Promise<RecordPage> {
-    const page = await this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+    const page = await this.client.listMembers({
+      start: cursor === null ? 0 : Number(cursor),
+      pageSize: this.client.pageSize,
+    });
     return { records: page.items.map(toRecord), next: page.next, total: page.total };
   }
 
@@ -99,8 +101,14 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
     if (email === null && mobile === null) return [];
     const holders = await gateway.mirroredHolders(SOURCE, { email, phone: mobile });
     const problems: Problem[] = [];
-    if (holders.email.length > 0) problems.push(inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'));
-    if (holders.phone.length > 0) problems.push(inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'));
+    if (holders.email.length > 0)
+      problems.push(
+        inputProblem(['email'], `${NAME} already has a member with this email address`, SOURCE, 'EMAIL_TAKEN'),
+      );
+    if (holders.phone.length > 0)
+      problems.push(
+        inputProblem(['phone'], `${NAME} already has a member with this mobile number`, SOURCE, 'PHONE_TAKEN'),
+      );
     return problems;
   }
 
@@ -116,7 +124,11 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
       country: command.country ?? '',
       state: command.state ?? null,
       active: true,
-      subscriptions: { email: command.subscriptions?.email ?? false, sms: command.subscriptions?.sms ?? false, voice: null },
+      subscriptions: {
+        email: command.subscriptions?.email ?? false,
+        sms: command.subscriptions?.sms ?? false,
+        voice: null,
+      },
       createdAt: null,
       updatedAt: null,
       lastActiveAt: null,
@@ -174,8 +186,10 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
 
   /** The listing, page by page, as records. */
   private async *pages(): AsyncGenerator<VendorRecord[]> {
-    const fetchPage = (cursor: string | null) => this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
-    for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http)) yield page.items.map(toRecord);
+    const fetchPage = (cursor: string | null) =>
+      this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+    for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http))
+      yield page.items.map(toRecord);
   }
 }
 

@@ -56,7 +56,11 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
    */
   async createMember(input: EngagementCreateInput): Promise<{ externalId: string; message: string }> {
     const route = 'createMember';
-    const ack = await this.call({ route, method: 'POST', path: paths.audience, json: toCreateRequest(input) }, ackSchema, 'conflictOrRejected');
+    const ack = await this.call(
+      { route, method: 'POST', path: paths.audience, json: toCreateRequest(input) },
+      ackSchema,
+      'conflictOrRejected',
+    );
     return { externalId: String(ack.id), message: ack.message };
   }
 
@@ -72,7 +76,12 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
       throw new TypeError(`EngagementSource.listMembers: pageSize must be a positive integer, got ${pageSize}`);
     }
     const list = await this.call(
-      { route, method: 'GET', path: paths.audience, query: { [LIST_QUERY.start]: start, [LIST_QUERY.pageSize]: pageSize } },
+      {
+        route,
+        method: 'GET',
+        path: paths.audience,
+        query: { [LIST_QUERY.start]: start, [LIST_QUERY.pageSize]: pageSize },
+      },
       audienceListSchema,
       'rejected',
     );
@@ -90,7 +99,9 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
    * that does not advance is VENDOR_BAD_RESPONSE rather than a walk without end.
    */
   async *members(): AsyncIterableIterator<EngagementMember> {
-    yield* this.walkItems('listMembers', (start) => this.listMembers({ start: start === null ? 0 : Number(start), pageSize: this.pageSize }));
+    yield* this.walkItems('listMembers', (start) =>
+      this.listMembers({ start: start === null ? 0 : Number(start), pageSize: this.pageSize }),
+    );
   }
 
   /** Deletes a member (`POST /api/v1/audience/{id}/delete`); an unknown id is VENDOR_NOT_FOUND. */
@@ -98,7 +109,10 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
     const route = 'deleteMember';
     // A non-numeric id names no member; refusing it here also keeps it from reshaping the path.
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-      throw new VendorNotFoundError('ENGAGEMENT', `${route}: ${JSON.stringify(String(id))} is not a member id of this vendor`);
+      throw new VendorNotFoundError(
+        'ENGAGEMENT',
+        `${route}: ${JSON.stringify(String(id))} is not a member id of this vendor`,
+      );
     }
     const ack = await this.call({ route, method: 'POST', path: paths.deleteMember(id) }, ackSchema, 'notFound');
     return { message: ack.message };
@@ -106,19 +120,29 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
 
   /** The vendor document says requests carry this content type, so every request does, body or not. */
   protected override willSendRequest(request: VendorRequest): VendorRequest {
-    const headers = request.json === undefined ? { ...request.headers, 'content-type': REQUEST_CONTENT_TYPE } : request.headers;
+    const headers =
+      request.json === undefined ? { ...request.headers, 'content-type': REQUEST_CONTENT_TYPE } : request.headers;
     return { ...request, headers, contentType: REQUEST_CONTENT_TYPE };
   }
 
   /** This vendor answers 400 for every kind of refusal; what it means depends on the endpoint. */
-  protected errorFromResponse(route: string, response: VendorResponse, badRequest: BadRequestMeaning): VendorError | undefined {
+  protected errorFromResponse(
+    route: string,
+    response: VendorResponse,
+    badRequest: BadRequestMeaning,
+  ): VendorError | undefined {
     const { status } = response;
     if (isSuccessStatus(status)) return undefined;
     const body = this.http.tryDecode(response, errorBodySchema);
     const facts = { vendorMessage: body?.message };
     if (status === 400 || status === 404) {
       if (badRequest === 'notFound') return this.failure(VendorNotFoundError, route, response, facts);
-      if (status === 400 && badRequest === 'conflictOrRejected' && body !== undefined && ALREADY_EXISTS_PATTERN.test(body.message)) {
+      if (
+        status === 400 &&
+        badRequest === 'conflictOrRejected' &&
+        body !== undefined &&
+        ALREADY_EXISTS_PATTERN.test(body.message)
+      ) {
         return this.failure(VendorConflictError, route, response, { ...facts, existingId: existingIdFrom(body) });
       }
       // A 404 of the audience path itself says the route is wrong, not that a member is missing.

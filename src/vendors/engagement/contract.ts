@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { problemsFromIssues, problemsOf, type FieldProblem, type ProblemWording, type Validation } from '../kit/validation';
+import {
+  problemsFromIssues,
+  problemsOf,
+  type FieldProblem,
+  type ProblemWording,
+  type Validation,
+} from '../kit/validation';
 
 /**
  * The wire contract of Volt MX Foundry Engagement Services' audience API
@@ -121,7 +127,8 @@ export type AckResponse = { id: string; message: string };
 export const DATE_FORMATS = ['iso', 'us'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const US_DATE_TIME = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
@@ -306,7 +313,8 @@ export function createProblems(body: unknown, rules: Partial<CreateRules> = {}):
 export function validateCreateMember(body: unknown, rules: Partial<CreateRules> = {}): Validation<CreateMemberCommand> {
   const { usaCountryNames, mobileNumberRequired } = { ...DEFAULT_CREATE_RULES, ...rules };
   const parsed = createMemberRequestSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, INVALID_ATTRIBUTES_WORDING) };
+  if (!parsed.success)
+    return { ok: false, problems: problemsFromIssues(parsed.error.issues, INVALID_ATTRIBUTES_WORDING) };
   const request = parsed.data;
   const problems: FieldProblem[] = [];
   for (const attribute of MANDATORY_ATTRIBUTES) {
@@ -331,11 +339,14 @@ export function validateCreateMember(body: unknown, rules: Partial<CreateRules> 
       country: request.country!,
       email: request.email!,
       state: isBlank(request.state) ? undefined : request.state!,
-      mobileNumber: mobileNumber === null || mobileNumber === undefined ? undefined : normalizeMobileNumber(mobileNumber),
+      mobileNumber:
+        mobileNumber === null || mobileNumber === undefined ? undefined : normalizeMobileNumber(mobileNumber),
       smsSubscription: request.smsSubscription ?? undefined,
       voiceSubscription: request.voiceSubscription ?? undefined,
       emailSubscription: request.emailSubscription ?? undefined,
-      lastActiveDate: isBlank(request.lastActiveDate) ? undefined : (parseDateStr(request.lastActiveDate!) ?? undefined),
+      lastActiveDate: isBlank(request.lastActiveDate)
+        ? undefined
+        : (parseDateStr(request.lastActiveDate!) ?? undefined),
     },
   };
 }

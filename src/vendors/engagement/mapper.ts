@@ -113,4 +113,3 @@ export function existingIdFrom(body: { message: string; id?: string | number } |
   if (body.id !== undefined && String(body.id).trim() !== '') return String(body.id).trim();
   return /\d+/.exec(body.message)?.[0];
 }
-

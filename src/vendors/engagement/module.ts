@@ -22,5 +22,6 @@ export const engagementModule: VendorModule<EngagementTuning, BasicEndpoint> = {
     password: read.required('ENGAGEMENT_PASSWORD', 'ENGAGEMENT_BASE_URL'),
   }),
   credentialEnv: ({ username, password }) => ({ ENGAGEMENT_USERNAME: username, ENGAGEMENT_PASSWORD: password }),
-  createAdapter: (tuning, endpoint, deps) => new EngagementAdapter(new EngagementSource({ ...tuning, ...endpoint }, deps), tuning.rules),
+  createAdapter: (tuning, endpoint, deps) =>
+    new EngagementAdapter(new EngagementSource({ ...tuning, ...endpoint }, deps), tuning.rules),
 };

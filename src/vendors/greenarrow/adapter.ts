@@ -8,7 +8,17 @@ import type {
 } from '../../domain/commands';
 import { inputProblem } from '../../domain/commands';
 import type { MailClassRef, PermissionsInput } from '../../domain/types';
-import type { AdapterCapabilities, LinkedRecord, ReadScope, RecordPage, StepPlan, VendorAdapter, VendorRecord, UserView, ViewField } from '../kit/adapter';
+import type {
+  AdapterCapabilities,
+  LinkedRecord,
+  ReadScope,
+  RecordPage,
+  StepPlan,
+  VendorAdapter,
+  VendorRecord,
+  UserView,
+  ViewField,
+} from '../kit/adapter';
 import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-support';
 import { AdapterBase } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
@@ -65,7 +75,12 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
     const wanted = new Set(ids);
     const found = new Map<string, VendorRecord>();
     try {
-      const pages = walkPages(SOURCE, 'listUsers', (cursor) => scope.memo(`greenarrow:list:${cursor ?? ''}`, () => this.listUsers(cursor)), this.client.http);
+      const pages = walkPages(
+        SOURCE,
+        'listUsers',
+        (cursor) => scope.memo(`greenarrow:list:${cursor ?? ''}`, () => this.listUsers(cursor)),
+        this.client.http,
+      );
       for await (const page of pages) {
         if (page.total !== null) this.knownTotal = page.total;
         for (const user of page.items) {
@@ -118,7 +133,12 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
     const user = {
       email: command.email ?? '',
       password: command.password ?? '',
-      permissions: { injection: 'NONE', api: 'NONE', ui: 'NONE', ...permissionsInput(command.permissions ?? {}) } as const,
+      permissions: {
+        injection: 'NONE',
+        api: 'NONE',
+        ui: 'NONE',
+        ...permissionsInput(command.permissions ?? {}),
+      } as const,
     };
     const problems = inputProblems(SOURCE, NAME, createInputProblems(user));
     const findCreated = async (): Promise<string | null> => {
@@ -150,19 +170,29 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
     const email = command.changes.email;
     if (email === undefined) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
     const update = { email };
-    return write(this.step('update', record, () => this.client.updateUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+    return write(
+      this.step('update', record, () => this.client.updateUser(record.externalId, update)),
+      inputProblems(SOURCE, NAME, updateInputProblems(update)),
+    );
   }
 
   override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
     const update = { password: command.password };
-    return write(this.step('password', record, () => this.client.updateUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+    return write(
+      this.step('password', record, () => this.client.updateUser(record.externalId, update)),
+      inputProblems(SOURCE, NAME, updateInputProblems(update)),
+    );
   }
 
   override planSetPermissions(permissions: PermissionsChange, record: LinkedRecord): StepPlan {
     const update = { permissions: permissionsInput(permissions) };
     const problems = inputProblems(SOURCE, NAME, updateInputProblems(update));
-    if (Object.keys(update.permissions).length === 0) problems.push(inputProblem(['permissions'], 'Give at least one permission to set'));
-    return write(this.step('permissions', record, () => this.client.updateUser(record.externalId, update)), problems);
+    if (Object.keys(update.permissions).length === 0)
+      problems.push(inputProblem(['permissions'], 'Give at least one permission to set'));
+    return write(
+      this.step('permissions', record, () => this.client.updateUser(record.externalId, update)),
+      problems,
+    );
   }
 
   planDelete(record: LinkedRecord): StepPlan {
@@ -188,23 +218,55 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
   /** The mail class must exist, and an id and a name given together must name the same class. */
   private async mailClassProblems(choice: MailClassChoice, field = ['permissions', 'mailClass']): Promise<Problem[]> {
     const [byId, byName] = await Promise.all([
-      choice.id === undefined ? undefined : this.client.getMailClass(choice.id).catch((error: unknown) => {
-        if (error instanceof VendorNotFoundError) return null;
-        throw error;
-      }),
+      choice.id === undefined
+        ? undefined
+        : this.client.getMailClass(choice.id).catch((error: unknown) => {
+            if (error instanceof VendorNotFoundError) return null;
+            throw error;
+          }),
       choice.name === undefined ? undefined : this.client.findMailClassByName(choice.name),
     ]);
-    if (byId === null) return [inputProblem([...field, 'id'], `${NAME} has no mail class with id ${choice.id}`, SOURCE, 'MAIL_CLASS_NOT_FOUND')];
-    if (byName === null) return [inputProblem([...field, 'name'], `${NAME} has no mail class named "${choice.name}"`, SOURCE, 'MAIL_CLASS_NOT_FOUND')];
+    if (byId === null)
+      return [
+        inputProblem(
+          [...field, 'id'],
+          `${NAME} has no mail class with id ${choice.id}`,
+          SOURCE,
+          'MAIL_CLASS_NOT_FOUND',
+        ),
+      ];
+    if (byName === null)
+      return [
+        inputProblem(
+          [...field, 'name'],
+          `${NAME} has no mail class named "${choice.name}"`,
+          SOURCE,
+          'MAIL_CLASS_NOT_FOUND',
+        ),
+      ];
     if (byId && byName && byId.id !== byName.id) {
-      return [inputProblem(field, `The id and the name name different ${NAME} mail classes ("${byId.name}" and "${byName.name}"); give one`, SOURCE)];
+      return [
+        inputProblem(
+          field,
+          `The id and the name name different ${NAME} mail classes ("${byId.name}" and "${byName.name}"); give one`,
+          SOURCE,
+        ),
+      ];
     }
     return [];
   }
 }
 
 function toRecord(user: GreenArrowUser): VendorRecord {
-  return { source: SOURCE, externalId: user.externalId, email: user.email, phone: null, username: null, view: { permissions: user.permissions }, remember: {} };
+  return {
+    source: SOURCE,
+    externalId: user.externalId,
+    email: user.email,
+    phone: null,
+    username: null,
+    view: { permissions: user.permissions },
+    remember: {},
+  };
 }
 
 /** A mail class choice on the wire: by id when there is one (the pre-flight check made sure a name agrees). */

@@ -79,14 +79,19 @@ export class GreenArrowSource extends VendorClient {
 
   /** One page of users; `next` is the vendor's `next_page_token` (null on the last page). */
   async listUsers(options: ListUsersOptions = {}): Promise<GreenArrowUserPage> {
-    const envelope = await this.call({ route: 'listUsers', method: 'GET', path: paths.users, query: listQueryOf(options) }, userListEnvelopeSchema);
+    const envelope = await this.call(
+      { route: 'listUsers', method: 'GET', path: paths.users, query: listQueryOf(options) },
+      userListEnvelopeSchema,
+    );
     const { users, pagination } = envelope.data;
     return pageOf(users.map(fromWireUser), pagination);
   }
 
   /** Every user (matching `name`), page after page by following the vendor's page tokens. */
   async *users(options: { name?: string } = {}): AsyncIterableIterator<GreenArrowUser> {
-    yield* this.walkItems('listUsers', (pageToken) => this.listUsers(pageToken === null ? { name: options.name } : { pageToken, name: options.name }));
+    yield* this.walkItems('listUsers', (pageToken) =>
+      this.listUsers(pageToken === null ? { name: options.name } : { pageToken, name: options.name }),
+    );
   }
 
   /** A user by its id or its email address (any case). */
@@ -112,7 +117,10 @@ export class GreenArrowSource extends VendorClient {
   async updateUser(id: string, input: GreenArrowUpdateInput): Promise<GreenArrowUser> {
     const route = 'updateUser';
     this.requireId(route, id, 'user');
-    const envelope = await this.call({ route, method: 'PUT', path: paths.user(id), json: toUpdateUserRequest(input) }, userEnvelopeSchema);
+    const envelope = await this.call(
+      { route, method: 'PUT', path: paths.user(id), json: toUpdateUserRequest(input) },
+      userEnvelopeSchema,
+    );
     return fromWireUser(envelope.data.user);
   }
 
@@ -129,7 +137,10 @@ export class GreenArrowSource extends VendorClient {
       mailClassListEnvelopeSchema,
     );
     const { mail_classes: mailClasses, pagination } = envelope.data;
-    return pageOf(mailClasses.map((mailClass) => fromWireMailClass(mailClass)), pagination);
+    return pageOf(
+      mailClasses.map((mailClass) => fromWireMailClass(mailClass)),
+      pagination,
+    );
   }
 
   /** A mail class by its id; an unknown one is VENDOR_NOT_FOUND. */
@@ -147,7 +158,9 @@ export class GreenArrowSource extends VendorClient {
    */
   async findMailClassByName(name: string): Promise<MailClass | null> {
     if (typeof name !== 'string' || name.trim() === '') return null;
-    const candidates = this.walkItems('listMailClasses', (pageToken) => this.listMailClasses(pageToken === null ? { name } : { pageToken, name }));
+    const candidates = this.walkItems('listMailClasses', (pageToken) =>
+      this.listMailClasses(pageToken === null ? { name } : { pageToken, name }),
+    );
     for await (const mailClass of candidates) {
       if (mailClass.name === name) return mailClass;
     }
@@ -165,9 +178,12 @@ export class GreenArrowSource extends VendorClient {
     const code = envelope?.error_code ?? undefined;
     const texts = envelope?.error_messages ?? [];
     const facts = { vendorMessage: texts.length > 0 ? texts.join('; ') : undefined, vendorCode: code };
-    if (status === 401 || status === 403 || code === DEFAULT_ERROR_CODES.unauthorized) return this.failure(VendorUnauthorizedError, route, response, facts);
-    if (status === 404 || code === DEFAULT_ERROR_CODES.notFound) return this.failure(VendorNotFoundError, route, response, facts);
-    if (texts.some((text) => EMAIL_TAKEN_PATTERN.test(text))) return this.failure(VendorConflictError, route, response, facts);
+    if (status === 401 || status === 403 || code === DEFAULT_ERROR_CODES.unauthorized)
+      return this.failure(VendorUnauthorizedError, route, response, facts);
+    if (status === 404 || code === DEFAULT_ERROR_CODES.notFound)
+      return this.failure(VendorNotFoundError, route, response, facts);
+    if (texts.some((text) => EMAIL_TAKEN_PATTERN.test(text)))
+      return this.failure(VendorConflictError, route, response, facts);
     if (status < 300 && (code === DEFAULT_ERROR_CODES.serverError || code === DEFAULT_ERROR_CODES.tooManyRequests)) {
       return this.failure(VendorUnavailableError, route, response, facts);
     }
@@ -181,7 +197,10 @@ export class GreenArrowSource extends VendorClient {
    */
   private requireId(route: string, id: string, what: 'user' | 'mail class'): void {
     if (typeof id === 'string' && ID_PATTERN.test(id)) return;
-    throw new VendorNotFoundError('GREENARROW', `${route}: ${JSON.stringify(String(id))} is not a ${what} id of this API`);
+    throw new VendorNotFoundError(
+      'GREENARROW',
+      `${route}: ${JSON.stringify(String(id))} is not a ${what} id of this API`,
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { expected, problemsOf, validate, type FieldProblem, type ProblemWording, type Validation } from '../kit/validation';
+import {
+  expected,
+  problemsOf,
+  validate,
+  type FieldProblem,
+  type ProblemWording,
+  type Validation,
+} from '../kit/validation';
 
 /**
  * The wire contract of GreenArrow Engine's users API (vendor-docs/greenarrow-engine-users.txt and
@@ -157,7 +164,9 @@ const mailClassRefSchema = z
   .strictObject(
     {
       id: z
-        .union([z.number().int().positive(), z.string().regex(ID_PATTERN).transform(Number)], { error: expected('a positive integer') })
+        .union([z.number().int().positive(), z.string().regex(ID_PATTERN).transform(Number)], {
+          error: expected('a positive integer'),
+        })
         .optional(),
       name: z
         .string({ error: expected('a string') })
@@ -166,7 +175,9 @@ const mailClassRefSchema = z
     },
     { error: expected('null or a hash with an id or a name') },
   )
-  .refine((ref) => ref.id !== undefined || ref.name !== undefined, { message: 'must name a mail class by id or by name' });
+  .refine((ref) => ref.id !== undefined || ref.name !== undefined, {
+    message: 'must name a mail class by id or by name',
+  });
 
 const createPermissionsSchema = z.strictObject(
   { injection: injectionField(), api: accessField(), ui: accessField() },
@@ -241,8 +252,12 @@ export function successEnvelope<Data extends z.ZodType>(data: Data) {
   });
 }
 
-export const userListEnvelopeSchema = successEnvelope(z.object({ users: z.array(userSchema), pagination: paginationSchema }));
-export const mailClassListEnvelopeSchema = successEnvelope(z.object({ mail_classes: z.array(mailClassSchema), pagination: paginationSchema }));
+export const userListEnvelopeSchema = successEnvelope(
+  z.object({ users: z.array(userSchema), pagination: paginationSchema }),
+);
+export const mailClassListEnvelopeSchema = successEnvelope(
+  z.object({ mail_classes: z.array(mailClassSchema), pagination: paginationSchema }),
+);
 export const mailClassEnvelopeSchema = successEnvelope(z.object({ mail_class: mailClassSchema }));
 export const userEnvelopeSchema = successEnvelope(z.object({ user: userSchema }));
 /** A delete answers `data: {}`; whatever else the object holds is ignored. */
@@ -291,10 +306,22 @@ export function requestProblems(body: unknown, options: UserProblemOptions): Fie
 }
 
 /** Validates a request body; on success answers the `user` hash with mail class ids as numbers. */
-export function validateRequest(body: unknown, options: { creating: true; mailClasses?: readonly WireMailClass[] }): Validation<CreateUserCommand>;
-export function validateRequest(body: unknown, options: { creating: false; mailClasses?: readonly WireMailClass[] }): Validation<UpdateUserCommand>;
-export function validateRequest(body: unknown, options: UserProblemOptions): Validation<CreateUserCommand | UpdateUserCommand>;
-export function validateRequest(body: unknown, options: UserProblemOptions): Validation<CreateUserCommand | UpdateUserCommand> {
+export function validateRequest(
+  body: unknown,
+  options: { creating: true; mailClasses?: readonly WireMailClass[] },
+): Validation<CreateUserCommand>;
+export function validateRequest(
+  body: unknown,
+  options: { creating: false; mailClasses?: readonly WireMailClass[] },
+): Validation<UpdateUserCommand>;
+export function validateRequest(
+  body: unknown,
+  options: UserProblemOptions,
+): Validation<CreateUserCommand | UpdateUserCommand>;
+export function validateRequest(
+  body: unknown,
+  options: UserProblemOptions,
+): Validation<CreateUserCommand | UpdateUserCommand> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problems: [{ field: '(body)', message: 'Request body must be a JSON object' }] };
   }
@@ -305,8 +332,13 @@ export function validateRequest(body: unknown, options: UserProblemOptions): Val
 }
 
 /** Validates a `user` hash; on success answers it with mail class ids as numbers. */
-export function validateUser(user: unknown, options: UserProblemOptions): Validation<CreateUserCommand | UpdateUserCommand> {
-  const schema: z.ZodType<CreateUserCommand | UpdateUserCommand> = options.creating ? createUserSchema : updateUserSchema;
+export function validateUser(
+  user: unknown,
+  options: UserProblemOptions,
+): Validation<CreateUserCommand | UpdateUserCommand> {
+  const schema: z.ZodType<CreateUserCommand | UpdateUserCommand> = options.creating
+    ? createUserSchema
+    : updateUserSchema;
   return validate(schema, user, {
     wording: USER_WORDING,
     rules: (value) => {
@@ -320,7 +352,8 @@ export function validateUser(user: unknown, options: UserProblemOptions): Valida
 /** Problems are named by their path inside the `user` hash, and the read-only `id` says so. */
 const USER_WORDING: ProblemWording = {
   root: 'user',
-  unknownKey: (field) => (READ_ONLY_FIELDS.includes(field) ? `${field} is read-only` : `${field} is not a known attribute`),
+  unknownKey: (field) =>
+    READ_ONLY_FIELDS.includes(field) ? `${field} is read-only` : `${field} is not a known attribute`,
   invalid: (field, reason) => `${field} ${reason}`,
 };
 
@@ -331,7 +364,8 @@ export function resolveMailClass(
 ): { ok: true; mailClass: WireMailClass } | { ok: false; message: string } {
   const byId = ref.id === undefined ? undefined : mailClasses.find((mailClass) => mailClass.id === ref.id);
   const byName = ref.name === undefined ? undefined : mailClasses.find((mailClass) => mailClass.name === ref.name);
-  if ((ref.id !== undefined && !byId) || (ref.name !== undefined && !byName)) return { ok: false, message: messages.unknownMailClass };
+  if ((ref.id !== undefined && !byId) || (ref.name !== undefined && !byName))
+    return { ok: false, message: messages.unknownMailClass };
   if (byId && byName && byId !== byName) return { ok: false, message: messages.mailClassMismatch };
   return { ok: true, mailClass: (byId ?? byName)! };
 }
@@ -340,7 +374,9 @@ export function resolveMailClass(
 export function listQueryProblems(query: URLSearchParams): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const page = query.get(listQuery.page);
-  if (page !== null && !ID_PATTERN.test(page)) problems.push({ field: 'page', message: 'page must be a non-negative integer' });
-  if (page !== null && query.get(listQuery.pageToken) !== null) problems.push({ field: 'page', message: messages.pageWithToken });
+  if (page !== null && !ID_PATTERN.test(page))
+    problems.push({ field: 'page', message: 'page must be a non-negative integer' });
+  if (page !== null && query.get(listQuery.pageToken) !== null)
+    problems.push({ field: 'page', message: messages.pageWithToken });
   return problems;
 }

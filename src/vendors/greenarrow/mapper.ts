@@ -1,10 +1,4 @@
-import type {
-  AccessLevel,
-  InjectionPermission,
-  MailClass,
-  MailClassRef,
-  Permissions,
-} from '../../domain/types';
+import type { AccessLevel, InjectionPermission, MailClass, MailClassRef, Permissions } from '../../domain/types';
 import {
   ID_PATTERN,
   userProblems,
@@ -145,13 +139,23 @@ export function domainFieldOf(wireField: string): string {
  * validate-first step runs this before any vendor is called. With `mailClasses`, a mail class
  * reference must name one of them. Duplicate emails can only be checked by the API itself.
  */
-export function createInputProblems(input: GreenArrowCreateInput, mailClasses?: readonly WireMailClass[]): FieldProblem[] {
-  return userProblems(toCreateUserRequest(input).user, { creating: true, mailClasses }).map((problem) => renameField(problem, domainFieldOf));
+export function createInputProblems(
+  input: GreenArrowCreateInput,
+  mailClasses?: readonly WireMailClass[],
+): FieldProblem[] {
+  return userProblems(toCreateUserRequest(input).user, { creating: true, mailClasses }).map((problem) =>
+    renameField(problem, domainFieldOf),
+  );
 }
 
 /** Like {@link createInputProblems}, for an update. */
-export function updateInputProblems(input: GreenArrowUpdateInput, mailClasses?: readonly WireMailClass[]): FieldProblem[] {
-  return userProblems(toUpdateUserRequest(input).user, { creating: false, mailClasses }).map((problem) => renameField(problem, domainFieldOf));
+export function updateInputProblems(
+  input: GreenArrowUpdateInput,
+  mailClasses?: readonly WireMailClass[],
+): FieldProblem[] {
+  return userProblems(toUpdateUserRequest(input).user, { creating: false, mailClasses }).map((problem) =>
+    renameField(problem, domainFieldOf),
+  );
 }
 
 function invert<K extends string, V extends string>(table: Readonly<Record<K, V>>): Readonly<Record<V, K>> {

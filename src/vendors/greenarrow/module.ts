@@ -14,5 +14,6 @@ export const greenArrowModule: VendorModule<GreenArrowTuning, BasicEndpoint> = {
     password: read.required('GREENARROW_PASSWORD', 'GREENARROW_BASE_URL'),
   }),
   credentialEnv: ({ username, password }) => ({ GREENARROW_USERNAME: username, GREENARROW_PASSWORD: password }),
-  createAdapter: (tuning, endpoint, deps) => new GreenArrowAdapter(new GreenArrowSource({ ...tuning, ...endpoint }, deps)),
+  createAdapter: (tuning, endpoint, deps) =>
+    new GreenArrowAdapter(new GreenArrowSource({ ...tuning, ...endpoint }, deps)),
 };

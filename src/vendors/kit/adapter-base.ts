@@ -27,10 +27,15 @@ export abstract class AdapterBase<Client extends AdapterClient> {
   protected constructor(protected readonly client: Client) {}
 
   planUpdate(command: UpdateUserCommand, _record: LinkedRecord): StepPlan {
-    const held = Object.keys(command.changes).filter((field) => (this.capabilities.holds as readonly string[]).includes(field));
+    const held = Object.keys(command.changes).filter((field) =>
+      (this.capabilities.holds as readonly string[]).includes(field),
+    );
     return held.length === 0
       ? skip('NOT_SUPPORTED', `${this.displayName} holds none of the given fields`)
-      : skip('NOT_SUPPORTED', `${this.displayName} cannot change ${held.join(', ')}: it has no update, so it keeps the old value`);
+      : skip(
+          'NOT_SUPPORTED',
+          `${this.displayName} cannot change ${held.join(', ')}: it has no update, so it keeps the old value`,
+        );
   }
 
   planChangePassword(_command: ChangePasswordCommand, _record: LinkedRecord): StepPlan {

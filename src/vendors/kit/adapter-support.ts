@@ -5,7 +5,15 @@
 import { inputProblem, type Problem } from '../../domain/commands';
 import type { Source } from '../../domain/types';
 import type { Health, StepPlan, WriteStep } from './adapter';
-import { VendorBadResponseError, VendorConflictError, VendorNotFoundError, VendorTimeoutError, VendorUnavailableError, isVendorError, type VendorError } from '../transport/errors';
+import {
+  VendorBadResponseError,
+  VendorConflictError,
+  VendorNotFoundError,
+  VendorTimeoutError,
+  VendorUnavailableError,
+  isVendorError,
+  type VendorError,
+} from '../transport/errors';
 import type { VendorHttp } from '../transport/http';
 
 /** A problem in a vendor's own validation, named by the domain path of the field (dots between parts). */
@@ -129,7 +137,11 @@ export function sameEmail(a: string | null | undefined, b: string | null | undef
  * failed). A batch of a hundred single reads sent at once would fill the vendor's queue and turn
  * its own tail into VENDOR_BUSY; this way it takes its turns like everyone else.
  */
-export async function readEach<T>(ids: readonly string[], concurrency: number, read: (id: string) => Promise<T>): Promise<(T | Error)[]> {
+export async function readEach<T>(
+  ids: readonly string[],
+  concurrency: number,
+  read: (id: string) => Promise<T>,
+): Promise<(T | Error)[]> {
   const results = new Array<T | Error>(ids.length);
   let next = 0;
   const worker = async () => {

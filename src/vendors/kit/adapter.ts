@@ -96,7 +96,10 @@ export interface GatewayLookups {
    * the mirrored records holding this email address or this mobile number, as of the mirror's last
    * refresh. What the vendor gained since then it still refuses itself, as a conflict.
    */
-  mirroredHolders(source: Source, keys: { email: string | null; phone: string | null }): Promise<{ email: string[]; phone: string[] }>;
+  mirroredHolders(
+    source: Source,
+    keys: { email: string | null; phone: string | null },
+  ): Promise<{ email: string[]; phone: string[] }>;
 }
 
 /** One vendor write: the call, and for a create how to find and undo what it made. */

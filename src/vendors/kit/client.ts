@@ -13,7 +13,13 @@ import {
   type VendorErrorCode,
   type VendorErrorDetails,
 } from '../transport/errors';
-import { VendorHttp, type Authorizer, type VendorHttpOptions, type VendorRequest, type VendorResponse } from '../transport/http';
+import {
+  VendorHttp,
+  type Authorizer,
+  type VendorHttpOptions,
+  type VendorRequest,
+  type VendorResponse,
+} from '../transport/http';
 import type { VendorObserver } from '../transport/observer';
 import { walkPages } from './page-walk';
 
@@ -27,7 +33,10 @@ export interface VendorClientDeps {
 }
 
 /** The part of every vendor's settings that its transport needs. */
-export type EndpointSettings = Pick<VendorHttpOptions, 'baseUrl' | 'timeoutMs' | 'retries' | 'connections' | 'resilience'>;
+export type EndpointSettings = Pick<
+  VendorHttpOptions,
+  'baseUrl' | 'timeoutMs' | 'retries' | 'connections' | 'resilience'
+>;
 
 export interface VendorClientConfig {
   source: Source;
@@ -54,10 +63,20 @@ export interface FailureFacts {
   existingId?: string;
 }
 
-type VendorErrorClass = new (source: Source, message: string, details: VendorErrorDetails & { existingId?: string }) => VendorError;
+type VendorErrorClass = new (
+  source: Source,
+  message: string,
+  details: VendorErrorDetails & { existingId?: string },
+) => VendorError;
 
 /** Failures an operator must look at (credentials, outages, broken answers); the others are the request's own. */
-const OPERATOR_FAILURES = new Set<VendorErrorCode>(['VENDOR_UNAUTHORIZED', 'VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'VENDOR_BAD_RESPONSE', 'VENDOR_BUSY']);
+const OPERATOR_FAILURES = new Set<VendorErrorCode>([
+  'VENDOR_UNAUTHORIZED',
+  'VENDOR_UNAVAILABLE',
+  'VENDOR_TIMEOUT',
+  'VENDOR_BAD_RESPONSE',
+  'VENDOR_BUSY',
+]);
 
 /** A vendor's own error code is shown in a message only when it looks like a code, not like words. */
 const VENDOR_CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -133,7 +152,9 @@ export abstract class VendorClient<Hint = void> {
       this.logFailure(outgoing, error);
       throw error;
     }
-    const error = this.errorFromResponse(request.route, response, hint)?.redactVendorMessage((words) => this.http.redactVendorText(words, outgoing));
+    const error = this.errorFromResponse(request.route, response, hint)?.redactVendorMessage((words) =>
+      this.http.redactVendorText(words, outgoing),
+    );
     if (error !== undefined) {
       this.http.recordFailure(error);
       this.logFailure(outgoing, error);
@@ -148,7 +169,10 @@ export abstract class VendorClient<Hint = void> {
   }
 
   /** Every item of a paged listing, page after page as the iteration goes, with walkPages' guard against a repeated cursor. */
-  protected async *walkItems<T>(route: string, fetchPage: (cursor: string | null) => Promise<Page<T>>): AsyncIterableIterator<T> {
+  protected async *walkItems<T>(
+    route: string,
+    fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  ): AsyncIterableIterator<T> {
     for await (const page of walkPages(this.source, route, fetchPage, this.http)) yield* page.items;
   }
 
@@ -156,10 +180,20 @@ export abstract class VendorClient<Hint = void> {
    * An error of the given class with the message every client writes, `route answered HTTP 404
    * (code)`: the gateway's words only. The vendor's own words travel in `vendorMessage`, for the log.
    */
-  protected failure(ErrorClass: VendorErrorClass, route: string, response: VendorResponse, facts: FailureFacts = {}): VendorError {
+  protected failure(
+    ErrorClass: VendorErrorClass,
+    route: string,
+    response: VendorResponse,
+    facts: FailureFacts = {},
+  ): VendorError {
     const { vendorMessage, vendorCode, existingId } = facts;
     const shownCode = vendorCode !== undefined && VENDOR_CODE_PATTERN.test(vendorCode) ? ` (${vendorCode})` : '';
-    return new ErrorClass(this.source, `${route} answered HTTP ${response.status}${shownCode}`, { status: response.status, vendorMessage, vendorCode, existingId });
+    return new ErrorClass(this.source, `${route} answered HTTP ${response.status}${shownCode}`, {
+      status: response.status,
+      vendorMessage,
+      vendorCode,
+      existingId,
+    });
   }
 
   /**
@@ -173,7 +207,16 @@ export abstract class VendorClient<Hint = void> {
     const refused = error.unsent !== undefined && error.unsent !== 'no-connection';
     const level = refused ? 'debug' : OPERATOR_FAILURES.has(error.code) ? 'warn' : 'info';
     this.logger[level](
-      { source: this.source, route: request.route, method: request.method, code: error.code, status: error.status, unsent: error.unsent, vendorCode: error.vendorCode && this.http.redactVendorText(error.vendorCode, request), vendorMessage: error.vendorMessage },
+      {
+        source: this.source,
+        route: request.route,
+        method: request.method,
+        code: error.code,
+        status: error.status,
+        unsent: error.unsent,
+        vendorCode: error.vendorCode && this.http.redactVendorText(error.vendorCode, request),
+        vendorMessage: error.vendorMessage,
+      },
       'vendor call failed',
     );
   }

@@ -22,7 +22,8 @@ export interface TransportSettings {
 }
 
 /** Where a vendor is: an endpoint from the environment (`<PREFIX>_BASE_URL` and credentials), or nowhere (not configured). */
-export type VendorPlacement<Tuning, Endpoint> = { mode: 'remote'; tuning: Tuning; endpoint: Endpoint } | { mode: 'off'; tuning: Tuning };
+export type VendorPlacement<Tuning, Endpoint> =
+  { mode: 'remote'; tuning: Tuning; endpoint: Endpoint } | { mode: 'off'; tuning: Tuning };
 
 /**
  * One vendor, as the gateway's configuration and registry see it. Its variables are named with its
@@ -74,7 +75,10 @@ export function readTransport(read: EnvReader, source: Source): TransportSetting
   const perVendor = (name: string, fallback: number, [min, max]: readonly [number, number]) =>
     read.int(`${source}_${name}`, read.int(`VENDOR_${name}`, fallback, min, max), min, max);
   const resilience = Object.fromEntries(
-    (Object.keys(RESILIENCE_VARIABLES) as (keyof ResiliencePolicy)[]).map((key) => [key, perVendor(RESILIENCE_VARIABLES[key], DEFAULT_RESILIENCE[key], RESILIENCE_BOUNDS[key])]),
+    (Object.keys(RESILIENCE_VARIABLES) as (keyof ResiliencePolicy)[]).map((key) => [
+      key,
+      perVendor(RESILIENCE_VARIABLES[key], DEFAULT_RESILIENCE[key], RESILIENCE_BOUNDS[key]),
+    ]),
   ) as unknown as ResiliencePolicy;
   return {
     timeoutMs: perVendor('TIMEOUT_MS', 5_000, [1, 600_000]),

@@ -12,5 +12,7 @@ export function nonEmptyTextProblem(setting: string, value: unknown): string | n
 
 /** A setting that must be a positive integer: a page size. */
 export function positiveIntegerProblem(setting: string, value: unknown): string | null {
-  return Number.isInteger(value) && (value as number) > 0 ? null : `${setting} must be a positive integer, got ${String(value)}`;
+  return Number.isInteger(value) && (value as number) > 0
+    ? null
+    : `${setting} must be a positive integer, got ${String(value)}`;
 }

@@ -86,6 +86,8 @@ export function expected(what: string) {
 export function renameField(problem: FieldProblem, domainFieldOf: (wireField: string) => string): FieldProblem {
   const field = domainFieldOf(problem.field);
   const prefix = `${problem.field} `;
-  const message = problem.message.startsWith(prefix) ? `${field} ${problem.message.slice(prefix.length)}` : problem.message;
+  const message = problem.message.startsWith(prefix)
+    ? `${field} ${problem.message.slice(prefix.length)}`
+    : problem.message;
   return { field, message };
 }

@@ -1,10 +1,27 @@
 import { inputProblem, type ChangePasswordCommand, type CreateUserCommand, type Problem } from '../../domain/commands';
-import type { AdapterCapabilities, LinkedRecord, RememberedValues, StepPlan, UserView, VendorAdapter, VendorRecord, ViewField } from '../kit/adapter';
+import type {
+  AdapterCapabilities,
+  LinkedRecord,
+  RememberedValues,
+  StepPlan,
+  UserView,
+  VendorAdapter,
+  VendorRecord,
+  ViewField,
+} from '../kit/adapter';
 import { ignoringNotFound, skip, write } from '../kit/adapter-support';
 import { AdapterBase } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import type { RainMakerSource } from './client';
-import { DEFAULT_LOCALE, localeProblem, normalizeLocale, normalizeUserName, passwordProblem, userNameProblem, type RainMakerRules } from './contract';
+import {
+  DEFAULT_LOCALE,
+  localeProblem,
+  normalizeLocale,
+  normalizeUserName,
+  passwordProblem,
+  userNameProblem,
+  type RainMakerRules,
+} from './contract';
 
 const SOURCE = 'RAINMAKER';
 const NAME = 'RainMaker';
@@ -55,7 +72,8 @@ export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements Ve
     const problems: Problem[] = [];
     if (userName !== undefined) {
       const nameProblem = userNameProblem(userName);
-      if (nameProblem) problems.push(inputProblem([command.email ? 'email' : 'phone'], `${NAME}: ${nameProblem}`, SOURCE));
+      if (nameProblem)
+        problems.push(inputProblem([command.email ? 'email' : 'phone'], `${NAME}: ${nameProblem}`, SOURCE));
     }
     const passwordIssue = passwordProblem(command.password, this.rules);
     if (passwordIssue) problems.push(inputProblem(['password'], `${NAME}: ${passwordIssue}`, SOURCE));
@@ -82,7 +100,8 @@ export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements Ve
         action: 'create',
         run: async (resuming) => {
           // An interrupted attempt may have landed: look before creating again.
-          if (!(resuming && (await findCreated()) !== null)) await this.client.createUser({ userName, password, locale: command.locale });
+          if (!(resuming && (await findCreated()) !== null))
+            await this.client.createUser({ userName, password, locale: command.locale });
           return externalId;
         },
         findCreated,
@@ -96,11 +115,13 @@ export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements Ve
     const problems: Problem[] = [];
     const issue = passwordProblem(command.password, this.rules);
     if (issue) problems.push(inputProblem(['password'], `${NAME}: ${issue}`, SOURCE));
-    return write(this.step('password', record, () => this.client.updatePassword(record.externalId, command.password)), problems);
+    return write(
+      this.step('password', record, () => this.client.updatePassword(record.externalId, command.password)),
+      problems,
+    );
   }
 
   planDelete(record: LinkedRecord): StepPlan {
     return write(this.step('delete', record, () => ignoringNotFound(this.client.deleteUser(record.externalId))));
   }
-
 }

@@ -36,13 +36,21 @@ export class RainMakerSource extends VendorClient<string> {
       settings,
       deps,
       settingProblems: [
-        ...(['accessKeyId', 'secretAccessKey', 'region', 'service'] as const).map((name) => nonEmptyTextProblem(name, settings[name])),
+        ...(['accessKeyId', 'secretAccessKey', 'region', 'service'] as const).map((name) =>
+          nonEmptyTextProblem(name, settings[name]),
+        ),
         settings.sessionToken === undefined ? null : nonEmptyTextProblem('sessionToken', settings.sessionToken),
-        API_VERSION_PATTERN.test(settings.apiVersion) ? null : `apiVersion must be one path segment such as "v1", got "${settings.apiVersion}"`,
+        API_VERSION_PATTERN.test(settings.apiVersion)
+          ? null
+          : `apiVersion must be one path segment such as "v1", got "${settings.apiVersion}"`,
       ],
       authorize: () => {
         const signer = new SigV4Signer(
-          { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, sessionToken: settings.sessionToken },
+          {
+            accessKeyId: settings.accessKeyId,
+            secretAccessKey: settings.secretAccessKey,
+            sessionToken: settings.sessionToken,
+          },
           { region: settings.region, service: settings.service },
         );
         const now = deps.now ?? (() => new Date());
@@ -55,7 +63,9 @@ export class RainMakerSource extends VendorClient<string> {
 
   /** Creates a user in the email-mobile pool; the locale is sent lower-cased, or omitted when empty. */
   async createUser(input: RainMakerCreateInput): Promise<VendorAck> {
-    return this.write('createUser', 'POST', toCreateUserRequest(input), input.userName, { [LOCALE_QUERY]: toLocaleQuery(input.locale) });
+    return this.write('createUser', 'POST', toCreateUserRequest(input), input.userName, {
+      [LOCALE_QUERY]: toLocaleQuery(input.locale),
+    });
   }
 
   async updatePassword(userName: string, password: string): Promise<VendorAck> {
@@ -87,10 +97,14 @@ export class RainMakerSource extends VendorClient<string> {
     if (isSuccessStatus(status)) {
       if (body?.status !== 'failure') return undefined;
       const vendorMessage = toVendorMessage(body.description, false);
-      return new VendorRejectedError('RAINMAKER', `${route} answered HTTP ${status} with status "failure"`, { status, vendorMessage });
+      return new VendorRejectedError('RAINMAKER', `${route} answered HTTP ${status} with status "failure"`, {
+        status,
+        vendorMessage,
+      });
     }
     // A signature failure echoes the canonical request, session token included; toVendorMessage cuts it.
-    const vendorMessage = body === undefined ? undefined : toVendorMessage(body.description, status === 401 || status === 403);
+    const vendorMessage =
+      body === undefined ? undefined : toVendorMessage(body.description, status === 401 || status === 403);
     if (status === 409 || (status === 400 && vendorMessage !== undefined && isUserExistsDescription(vendorMessage))) {
       return this.failure(VendorConflictError, route, response, { vendorMessage, existingId: toExternalId(userName) });
     }

@@ -102,11 +102,17 @@ const userName = () => z.string({ error: expected('a string') });
 const password = () => z.string({ error: expected('a string') });
 
 /** Body of `POST /{version}/admin/user2`. */
-export const createUserRequestSchema = z.strictObject({ user_name: userName(), password: password() }, { error: NOT_AN_OBJECT });
+export const createUserRequestSchema = z.strictObject(
+  { user_name: userName(), password: password() },
+  { error: NOT_AN_OBJECT },
+);
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 
 /** Body of `PUT /{version}/admin/user2`. */
-export const updatePasswordRequestSchema = z.strictObject({ user_name: userName(), password: password() }, { error: NOT_AN_OBJECT });
+export const updatePasswordRequestSchema = z.strictObject(
+  { user_name: userName(), password: password() },
+  { error: NOT_AN_OBJECT },
+);
 export type UpdatePasswordRequest = z.infer<typeof updatePasswordRequestSchema>;
 
 /** Body of `DELETE /{version}/admin/user2`. */
@@ -133,21 +139,33 @@ export function userNameProblem(userName: unknown): string | null {
 }
 
 /** Why a password is not acceptable, or null. */
-export function passwordProblem(password: unknown, rules: Pick<RainMakerRules, 'minPasswordLength'> = DEFAULT_RULES): string | null {
+export function passwordProblem(
+  password: unknown,
+  rules: Pick<RainMakerRules, 'minPasswordLength'> = DEFAULT_RULES,
+): string | null {
   if (typeof password !== 'string' || password === '') return 'password is required';
-  if ([...password].length < rules.minPasswordLength) return `password must be at least ${rules.minPasswordLength} characters long`;
+  if ([...password].length < rules.minPasswordLength)
+    return `password must be at least ${rules.minPasswordLength} characters long`;
   return null;
 }
 
 /** Why a locale is not acceptable (only the reserved ones are not), or null. Case-insensitive. */
-export function localeProblem(locale: string | undefined, rules: Pick<RainMakerRules, 'reservedLocales'> = DEFAULT_RULES): string | null {
+export function localeProblem(
+  locale: string | undefined,
+  rules: Pick<RainMakerRules, 'reservedLocales'> = DEFAULT_RULES,
+): string | null {
   if (locale === undefined) return null;
   const normalized = normalizeLocale(locale);
-  return rules.reservedLocales.some((reserved) => reserved.toLowerCase() === normalized) ? messages.invalidLocale : null;
+  return rules.reservedLocales.some((reserved) => reserved.toLowerCase() === normalized)
+    ? messages.invalidLocale
+    : null;
 }
 
 /** Why a `{version}` is not supported, or null. */
-export function apiVersionProblem(version: string, supported: readonly string[] = SUPPORTED_API_VERSIONS): string | null {
+export function apiVersionProblem(
+  version: string,
+  supported: readonly string[] = SUPPORTED_API_VERSIONS,
+): string | null {
   return supported.includes(version) ? null : messages.invalidApiVersion;
 }
 
@@ -180,18 +198,31 @@ export function createProblems(
 }
 
 /** Like {@link createProblems}, for a password update. */
-export function updatePasswordProblems(input: { userName: unknown; password: unknown }, rules: RainMakerRules = DEFAULT_RULES): FieldProblem[] {
+export function updatePasswordProblems(
+  input: { userName: unknown; password: unknown },
+  rules: RainMakerRules = DEFAULT_RULES,
+): FieldProblem[] {
   return createProblems({ userName: input.userName, password: input.password }, rules);
 }
 
 /** Validates a create body (already parsed from JSON): shape first, then the value rules. */
-export function validateCreateUser(body: unknown, rules: RainMakerRules = DEFAULT_RULES): Validation<CreateUserRequest> {
-  return validate(createUserRequestSchema, body, { rules: (value) => createProblems({ userName: value.user_name, password: value.password }, rules) });
+export function validateCreateUser(
+  body: unknown,
+  rules: RainMakerRules = DEFAULT_RULES,
+): Validation<CreateUserRequest> {
+  return validate(createUserRequestSchema, body, {
+    rules: (value) => createProblems({ userName: value.user_name, password: value.password }, rules),
+  });
 }
 
 /** Validates a password update body (already parsed from JSON). */
-export function validateUpdatePassword(body: unknown, rules: RainMakerRules = DEFAULT_RULES): Validation<UpdatePasswordRequest> {
-  return validate(updatePasswordRequestSchema, body, { rules: (value) => updatePasswordProblems({ userName: value.user_name, password: value.password }, rules) });
+export function validateUpdatePassword(
+  body: unknown,
+  rules: RainMakerRules = DEFAULT_RULES,
+): Validation<UpdatePasswordRequest> {
+  return validate(updatePasswordRequestSchema, body, {
+    rules: (value) => updatePasswordProblems({ userName: value.user_name, password: value.password }, rules),
+  });
 }
 
 /** Validates a delete body (already parsed from JSON). */

@@ -28,5 +28,6 @@ export const rainMakerModule: VendorModule<RainMakerTuning, RainMakerEndpoint> =
     RAINMAKER_SECRET_ACCESS_KEY: secretAccessKey,
     ...(sessionToken !== undefined && { RAINMAKER_SESSION_TOKEN: sessionToken }),
   }),
-  createAdapter: (tuning, endpoint, deps) => new RainMakerAdapter(new RainMakerSource({ ...tuning, ...endpoint }, deps), tuning.rules),
+  createAdapter: (tuning, endpoint, deps) =>
+    new RainMakerAdapter(new RainMakerSource({ ...tuning, ...endpoint }, deps), tuning.rules),
 };

@@ -57,7 +57,12 @@ export class SigV4Signer extends SignatureV4 {
     const payloadHash = await getPayloadHash(prepared, Sha256);
     const canonicalHeaders = getCanonicalHeaders(prepared);
     const canonicalRequest = this.createCanonicalRequest(prepared, canonicalHeaders, payloadHash);
-    const stringToSign = await this.createStringToSign(longDate, credentialScope, canonicalRequest, ALGORITHM_IDENTIFIER);
+    const stringToSign = await this.createStringToSign(
+      longDate,
+      credentialScope,
+      canonicalRequest,
+      ALGORITHM_IDENTIFIER,
+    );
     const signature = await this.sign(stringToSign, { signingDate });
     const signedHeaders = this.getCanonicalHeaderList(canonicalHeaders);
     return {
@@ -119,19 +124,30 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
   const authorization = header(request.headers, 'authorization');
   if (authorization === undefined) return { ok: false, message: 'Missing Authentication Token' };
   const parts = AUTHORIZATION_PATTERN.exec(authorization);
-  if (!parts) return { ok: false, message: 'Authorization header requires Credential, SignedHeaders and Signature in AWS4-HMAC-SHA256 form.' };
+  if (!parts)
+    return {
+      ok: false,
+      message: 'Authorization header requires Credential, SignedHeaders and Signature in AWS4-HMAC-SHA256 form.',
+    };
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = parts as unknown as string[];
   const secret = options.secretFor(accessKeyId!);
   if (secret === undefined) return { ok: false, message: 'The security token included in the request is invalid.' };
   if (region !== options.region || service !== options.service) {
-    return { ok: false, message: `Credential should be scoped to a valid region and service ('${options.region}', '${options.service}').` };
+    return {
+      ok: false,
+      message: `Credential should be scoped to a valid region and service ('${options.region}', '${options.service}').`,
+    };
   }
   const amzDate = header(request.headers, 'x-amz-date');
   const signingDate = amzDate === undefined ? undefined : parseAmzDate(amzDate);
-  if (signingDate === undefined) return { ok: false, message: 'Authorization header requires existence of a valid X-Amz-Date header.' };
+  if (signingDate === undefined)
+    return { ok: false, message: 'Authorization header requires existence of a valid X-Amz-Date header.' };
   if (amzDate!.slice(0, 8) !== scopeDate) return { ok: false, message: 'Credential date does not match X-Amz-Date.' };
   if (Math.abs(options.now.getTime() - signingDate.getTime()) > options.maxSkewMs) {
-    return { ok: false, message: `Signature expired: ${amzDate} is outside the allowed ${options.maxSkewMs / 60_000} minutes of ${options.now.toISOString()}.` };
+    return {
+      ok: false,
+      message: `Signature expired: ${amzDate} is outside the allowed ${options.maxSkewMs / 60_000} minutes of ${options.now.toISOString()}.`,
+    };
   }
   const signedNames = signedHeaderList!.split(';');
   if (!signedNames.includes('host')) return { ok: false, message: "'Host' must be a signed header." };
@@ -173,5 +189,7 @@ export function parseAmzDate(value: string): Date | undefined {
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
   // Date.UTC rolls 2015-13-30 over into 2016; a real timestamp survives the round trip unchanged.
-  return date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d! && h! < 24 && mi! < 60 && s! < 60 ? date : undefined;
+  return date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d! && h! < 24 && mi! < 60 && s! < 60
+    ? date
+    : undefined;
 }

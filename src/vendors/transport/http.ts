@@ -30,7 +30,14 @@ import {
   VendorTimeoutError,
   VendorUnavailableError,
 } from './errors';
-import { NO_OBSERVER, type AttemptInfo, type AttemptOutcome, type CircuitState, type HttpMethod, type VendorObserver } from './observer';
+import {
+  NO_OBSERVER,
+  type AttemptInfo,
+  type AttemptOutcome,
+  type CircuitState,
+  type HttpMethod,
+  type VendorObserver,
+} from './observer';
 import { OutboundRateLimit, resiliencePolicy, retryAfterMs, type ResiliencePolicy } from './resilience';
 
 export type { HttpMethod } from './observer';
@@ -122,7 +129,14 @@ const SECRET_KEY = /password|secret|token/i;
 const JSON_MEDIA_TYPE = /^(application|text)\/([\w.-]+\+)?(json|javascript)$/;
 
 /** Failures while connecting: the request never left, so nothing can have happened at the vendor. */
-const NO_CONNECTION_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NO_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 const BREAKER_STATES: Record<BreakerState, CircuitState> = {
   [BreakerState.Closed]: 'CLOSED',
@@ -151,7 +165,10 @@ function takeVendorCall(source: Source, route: string): void {
   const scope = currentRequest();
   if (!scope || scope.vendorCallsLeft === null) return;
   if (scope.vendorCallsLeft <= 0) {
-    throw new VendorCallBudgetExceededError(source, `${route} was not sent: this request has used all the vendor calls it may make`);
+    throw new VendorCallBudgetExceededError(
+      source,
+      `${route} was not sent: this request has used all the vendor calls it may make`,
+    );
   }
   scope.vendorCallsLeft -= 1;
 }
@@ -190,7 +207,10 @@ function worthRetrying(error: VendorError, retrySafe: boolean): boolean {
 async function settledWithin<T>(work: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late()), Math.max(0, ms))))]);
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late()), Math.max(0, ms)))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -247,7 +267,8 @@ export class VendorHttp {
     if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
       throw new TypeError(`${owner}: timeoutMs must be a positive integer, got ${options.timeoutMs}`);
     }
-    if (!Number.isInteger(options.retries) || options.retries < 0) throw new TypeError(`${owner}: retries must be a non-negative integer, got ${options.retries}`);
+    if (!Number.isInteger(options.retries) || options.retries < 0)
+      throw new TypeError(`${owner}: retries must be a non-negative integer, got ${options.retries}`);
     if (!Number.isInteger(options.connections) || options.connections <= 0) {
       throw new TypeError(`${owner}: connections must be a positive integer, got ${options.connections}`);
     }
@@ -338,7 +359,10 @@ export class VendorHttp {
    */
   redactVendorText(text: string, request: Pick<VendorRequest, 'json'>): string {
     let redacted = redactCarried(text);
-    const secrets = [...secretsSent(request.json), ...(this.options.credentials ?? []).filter((value): value is string => value !== undefined)];
+    const secrets = [
+      ...secretsSent(request.json),
+      ...(this.options.credentials ?? []).filter((value): value is string => value !== undefined),
+    ];
     for (const value of secrets) {
       for (const form of new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])) {
         if (form.length >= 4 && redacted.includes(form)) redacted = redacted.split(form).join(REDACTED);
@@ -355,7 +379,11 @@ export class VendorHttp {
   decode<T>(response: VendorResponse, schema: ZodType<T>, route: string): T {
     const mediaType = response.contentType?.split(';')[0]?.trim().toLowerCase();
     if (mediaType !== undefined && mediaType !== '' && !JSON_MEDIA_TYPE.test(mediaType)) {
-      throw this.badResponse(route, `answered HTTP ${response.status} with content type ${mediaType.slice(0, 100)}, not JSON`, response.status);
+      throw this.badResponse(
+        route,
+        `answered HTTP ${response.status} with content type ${mediaType.slice(0, 100)}, not JSON`,
+        response.status,
+      );
     }
     let body: unknown;
     try {
@@ -407,12 +435,19 @@ export class VendorHttp {
       const headers: Record<string, string> = {};
       const status = await this.admitted(info, false, (signal) =>
         this.observer.attempt(info, headers, async () => {
-          const response = await this.dispatcher.request({ origin: this.base.origin, path: this.base.pathname, method: 'GET', headers, signal });
+          const response = await this.dispatcher.request({
+            origin: this.base.origin,
+            path: this.base.pathname,
+            method: 'GET',
+            headers,
+            signal,
+          });
           await response.body.dump();
           return response.statusCode;
         }),
       );
-      if (status >= 500 || status === 429) throw new VendorUnavailableError(this.source, `probe answered HTTP ${status}`, { status });
+      if (status >= 500 || status === 429)
+        throw new VendorUnavailableError(this.source, `probe answered HTTP ${status}`, { status });
       this.finished(info, begun, { outcome: 'ok', status });
       return true;
     } catch (error) {
@@ -455,7 +490,11 @@ export class VendorHttp {
    * Steps 1 to 6 of the class comment around `send`. `guarded`: through the bulkhead and the breaker
    * (every call but the probe, which only looks at the breaker).
    */
-  private async admitted<T>(info: AttemptInfo, guarded: boolean, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async admitted<T>(
+    info: AttemptInfo,
+    guarded: boolean,
+    send: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const { route } = info;
     this.refuseIfOutOfTime(route);
     this.refuseIfPaused(route);
@@ -486,18 +525,28 @@ export class VendorHttp {
     const work = this.bulkhead.execute(() => {
       began();
       this.reportQueue();
-      if (abandoned) throw new VendorBusyError(this.source, `${route} was not sent: its caller stopped waiting for a connection`);
+      if (abandoned)
+        throw new VendorBusyError(this.source, `${route} was not sent: its caller stopped waiting for a connection`);
       return run();
     });
     this.reportQueue();
     try {
       const maxWaitMs = Math.min(this.options.timeoutMs, requestTimeLeft());
       await settledWithin(
-        Promise.race([started, work.then(() => undefined, () => undefined)]),
+        Promise.race([
+          started,
+          work.then(
+            () => undefined,
+            () => undefined,
+          ),
+        ]),
         maxWaitMs,
         () => {
           abandoned = true;
-          return new VendorBusyError(this.source, `${route} was not sent: no connection came free within ${Math.round(maxWaitMs)} ms`);
+          return new VendorBusyError(
+            this.source,
+            `${route} was not sent: no connection came free within ${Math.round(maxWaitMs)} ms`,
+          );
         },
       );
       return await work;
@@ -507,15 +556,22 @@ export class VendorHttp {
   }
 
   private refuseIfOutOfTime(route: string): void {
-    if (requestTimeLeft() <= 0) throw new VendorTimeoutError(this.source, `${route} was not sent: the request's time budget is spent`, { unsent: 'time-budget' });
+    if (requestTimeLeft() <= 0)
+      throw new VendorTimeoutError(this.source, `${route} was not sent: the request's time budget is spent`, {
+        unsent: 'time-budget',
+      });
   }
 
   private refuseIfPaused(route: string): void {
     const leftMs = this.pausedUntil - Date.now();
     if (leftMs > 0) {
-      throw new VendorUnavailableError(this.source, `${route} was not sent: the vendor asked for no calls for another ${Math.ceil(leftMs)} ms (Retry-After)`, {
-        unsent: 'retry-after',
-      });
+      throw new VendorUnavailableError(
+        this.source,
+        `${route} was not sent: the vendor asked for no calls for another ${Math.ceil(leftMs)} ms (Retry-After)`,
+        {
+          unsent: 'retry-after',
+        },
+      );
     }
   }
 
@@ -527,9 +583,13 @@ export class VendorHttp {
   }
 
   private circuitOpen(route: string): VendorUnavailableError {
-    return new VendorUnavailableError(this.source, `${route} was not sent: the circuit breaker is open after ${this.policy.breakerThreshold} failures in a row`, {
-      unsent: 'circuit-open',
-    });
+    return new VendorUnavailableError(
+      this.source,
+      `${route} was not sent: the circuit breaker is open after ${this.policy.breakerThreshold} failures in a row`,
+      {
+        unsent: 'circuit-open',
+      },
+    );
   }
 
   /** Waits for a turn of the outbound rate limit, if there is one, no longer than the attempt could last. */
@@ -538,7 +598,10 @@ export class VendorHttp {
     const maxWaitMs = Math.min(this.options.timeoutMs, requestTimeLeft());
     const waitMs = this.rateLimit.reserve(Date.now(), maxWaitMs);
     if (waitMs === null) {
-      throw new VendorBusyError(this.source, `${route} was not sent: the vendor's rate limit (${this.policy.rateLimitPerSecond} a second) has no turn free within ${Math.round(maxWaitMs)} ms`);
+      throw new VendorBusyError(
+        this.source,
+        `${route} was not sent: the vendor's rate limit (${this.policy.rateLimitPerSecond} a second) has no turn free within ${Math.round(maxWaitMs)} ms`,
+      );
     }
     if (waitMs <= 0) return;
     await new Promise<void>((resolve) => {
@@ -574,10 +637,16 @@ export class VendorHttp {
       const latencyMs = Math.round(performance.now() - started);
       const status = response.statusCode;
       this.health.lastLatencyMs = latencyMs;
-      this.options.logger.debug({ source: this.source, route: request.route, method: request.method, status, latencyMs, attempt: info.attempt }, 'vendor call');
+      this.options.logger.debug(
+        { source: this.source, route: request.route, method: request.method, status, latencyMs, attempt: info.attempt },
+        'vendor call',
+      );
       if (status >= 500 || status === 429) {
         this.pauseIfAsked(status, response.headers['retry-after'], request.route);
-        throw new VendorUnavailableError(this.source, `${request.route} answered HTTP ${status}`, { status, vendorMessage: this.redactVendorText(text, request) });
+        throw new VendorUnavailableError(this.source, `${request.route} answered HTTP ${status}`, {
+          status,
+          vendorMessage: this.redactVendorText(text, request),
+        });
       }
       this.health.lastSuccessAt = new Date();
       const contentType = response.headers['content-type'];
@@ -592,7 +661,9 @@ export class VendorHttp {
   private async readBody(response: Dispatcher.ResponseData, route: string): Promise<string> {
     const limit = this.policy.maxResponseBytes;
     const tooLarge = () =>
-      new VendorBadResponseError(this.source, `${route} answered more than ${limit} bytes; the rest was not read`, { status: response.statusCode });
+      new VendorBadResponseError(this.source, `${route} answered more than ${limit} bytes; the rest was not read`, {
+        status: response.statusCode,
+      });
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       response.body.destroy();
@@ -618,15 +689,30 @@ export class VendorHttp {
     const pauseMs = Math.min(askedMs, this.policy.retryAfterMaxMs);
     if (now + pauseMs <= this.pausedUntil) return;
     this.pausedUntil = now + pauseMs;
-    this.options.logger.warn({ source: this.source, route, status, retryAfterMs: askedMs, pauseMs }, 'vendor asked for a pause: no calls until it ends');
+    this.options.logger.warn(
+      { source: this.source, route, status, retryAfterMs: askedMs, pauseMs },
+      'vendor asked for a pause: no calls until it ends',
+    );
   }
 
   private breakerChanged(state: BreakerState): void {
     if (state === BreakerState.Open) this.openedAt = Date.now();
     const circuit = BREAKER_STATES[state];
-    const fields = { source: this.source, circuit, threshold: this.policy.breakerThreshold, halfOpenMs: this.policy.breakerHalfOpenMs };
-    if (state === BreakerState.Open) this.options.logger.warn(fields, 'vendor circuit opened: calls fail fast until a trial call succeeds');
-    else this.options.logger.info(fields, state === BreakerState.Closed ? 'vendor circuit closed: calls go through again' : 'vendor circuit half-open: one trial call goes through');
+    const fields = {
+      source: this.source,
+      circuit,
+      threshold: this.policy.breakerThreshold,
+      halfOpenMs: this.policy.breakerHalfOpenMs,
+    };
+    if (state === BreakerState.Open)
+      this.options.logger.warn(fields, 'vendor circuit opened: calls fail fast until a trial call succeeds');
+    else
+      this.options.logger.info(
+        fields,
+        state === BreakerState.Closed
+          ? 'vendor circuit closed: calls go through again'
+          : 'vendor circuit half-open: one trial call goes through',
+      );
     this.notify(() => this.observer.breakerChanged({ source: this.source, state: circuit }));
   }
 
@@ -636,8 +722,16 @@ export class VendorHttp {
     this.notify(() => this.observer.queue({ source: this.source, depth, active }));
   }
 
-  private finished(info: AttemptInfo, begun: number, outcome: Pick<AttemptOutcome, 'outcome' | 'status' | 'unsent'>): void {
-    const event: AttemptOutcome = { ...info, outcome: outcome.outcome, latencyMs: Math.round(performance.now() - begun) };
+  private finished(
+    info: AttemptInfo,
+    begun: number,
+    outcome: Pick<AttemptOutcome, 'outcome' | 'status' | 'unsent'>,
+  ): void {
+    const event: AttemptOutcome = {
+      ...info,
+      outcome: outcome.outcome,
+      latencyMs: Math.round(performance.now() - begun),
+    };
     if (outcome.status !== undefined) event.status = outcome.status;
     if (outcome.unsent !== undefined) event.unsent = outcome.unsent;
     this.notify(() => this.observer.finished(event));
@@ -662,14 +756,26 @@ export class VendorHttp {
     }
     if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return this.circuitOpen(route);
     if (error instanceof BulkheadRejectedError) {
-      return new VendorBusyError(this.source, `${route} was not sent: all ${this.options.connections} connections are busy and ${this.policy.queue} calls wait already`);
+      return new VendorBusyError(
+        this.source,
+        `${route} was not sent: all ${this.options.connections} connections are busy and ${this.policy.queue} calls wait already`,
+      );
     }
     const code = (error as { code?: string } | null)?.code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') return new VendorTimeoutError(this.source, `${route} sent no headers within ${this.policy.headersTimeoutMs} ms`, { cause: error });
-    if (code === 'UND_ERR_BODY_TIMEOUT') return new VendorTimeoutError(this.source, `${route} paused its body for over ${this.policy.bodyTimeoutMs} ms`, { cause: error });
+    if (code === 'UND_ERR_HEADERS_TIMEOUT')
+      return new VendorTimeoutError(this.source, `${route} sent no headers within ${this.policy.headersTimeoutMs} ms`, {
+        cause: error,
+      });
+    if (code === 'UND_ERR_BODY_TIMEOUT')
+      return new VendorTimeoutError(this.source, `${route} paused its body for over ${this.policy.bodyTimeoutMs} ms`, {
+        cause: error,
+      });
     const reason = code ?? (error instanceof Error ? error.name : 'unknown error');
     if (code !== undefined && NO_CONNECTION_CODES.has(code)) {
-      return new VendorUnavailableError(this.source, `${route} could not be reached (${reason})`, { cause: error, unsent: 'no-connection' });
+      return new VendorUnavailableError(this.source, `${route} could not be reached (${reason})`, {
+        cause: error,
+        unsent: 'no-connection',
+      });
     }
     return new VendorUnavailableError(this.source, `${route} lost its connection (${reason})`, { cause: error });
   }

@@ -67,7 +67,10 @@ export const RESILIENCE_BOUNDS: Readonly<Record<keyof ResiliencePolicy, readonly
 /** The policy with every setting left out taken from the defaults; a value out of bounds is a TypeError naming it. */
 export function resiliencePolicy(owner: string, given: Partial<ResiliencePolicy> = {}): ResiliencePolicy {
   const policy = { ...DEFAULT_RESILIENCE, ...given };
-  for (const [name, [min, max]] of Object.entries(RESILIENCE_BOUNDS) as [keyof ResiliencePolicy, readonly [number, number]][]) {
+  for (const [name, [min, max]] of Object.entries(RESILIENCE_BOUNDS) as [
+    keyof ResiliencePolicy,
+    readonly [number, number],
+  ][]) {
     const value = policy[name];
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new TypeError(`${owner}: resilience.${name} must be an integer from ${min} to ${max}, got ${value}`);

@@ -47,7 +47,10 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
   };
   readonly fields = { username: 'primary', displayName: 'primary', active: 'primary', accountId: 'primary' } as const;
   readonly remembers: readonly ViewField[] = [];
-  protected readonly conflict = { field: ['username'], message: 'another user already has this username or email address' };
+  protected readonly conflict = {
+    field: ['username'],
+    message: 'another user already has this username or email address',
+  };
 
   constructor(client: UserManagementSource) {
     super(client);
@@ -75,7 +78,10 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
       this.membersOrNull(command.accountId),
       command.username ? gateway.usernameOwner(SOURCE, command.username) : null,
     ]);
-    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${command.accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
+    if (members === null)
+      return [
+        inputProblem(['accountId'], `${NAME} has no account with id ${command.accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
+      ];
     const username = command.username?.toLowerCase();
     if (username && (owner !== null || members.some((member) => member.username.toLowerCase() === username))) {
       return [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')];
@@ -89,9 +95,18 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
     if (accountId === undefined && username === undefined) return [];
     const targetAccount = accountId ?? (await this.client.getUser(record.externalId)).accountId;
     const members = await this.membersOrNull(targetAccount);
-    if (members === null) return [inputProblem(['accountId'], `${NAME} has no account with id ${targetAccount}`, SOURCE, 'ACCOUNT_NOT_FOUND')];
-    const taken = username !== undefined && members.some((member) => member.externalId !== record.externalId && member.username.toLowerCase() === username.toLowerCase());
-    return taken ? [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')] : [];
+    if (members === null)
+      return [
+        inputProblem(['accountId'], `${NAME} has no account with id ${targetAccount}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
+      ];
+    const taken =
+      username !== undefined &&
+      members.some(
+        (member) => member.externalId !== record.externalId && member.username.toLowerCase() === username.toLowerCase(),
+      );
+    return taken
+      ? [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')]
+      : [];
   }
 
   planCreate(command: CreateUserCommand): StepPlan {
@@ -105,7 +120,10 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
     };
     const findCreated = async (): Promise<string | null> => {
       const members = await this.membersOrNull(user.accountId);
-      const mine = members?.find((member) => member.username.toLowerCase() === user.username.toLowerCase() && sameEmail(member.email, user.email));
+      const mine = members?.find(
+        (member) =>
+          member.username.toLowerCase() === user.username.toLowerCase() && sameEmail(member.email, user.email),
+      );
       return mine?.externalId ?? null;
     };
     return write(
@@ -130,12 +148,18 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
   override planUpdate(command: UpdateUserCommand, record: LinkedRecord): StepPlan {
     const update: ManagedUserUpdateInput = { ...command.changes };
     if (Object.keys(update).length === 0) return skip('NOT_SUPPORTED', `${NAME} holds none of the given fields`);
-    return write(this.step('update', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+    return write(
+      this.step('update', record, () => this.client.modifyUser(record.externalId, update)),
+      inputProblems(SOURCE, NAME, updateInputProblems(update)),
+    );
   }
 
   override planChangePassword(command: ChangePasswordCommand, record: LinkedRecord): StepPlan {
     const update = { password: command.password };
-    return write(this.step('password', record, () => this.client.modifyUser(record.externalId, update)), inputProblems(SOURCE, NAME, updateInputProblems(update)));
+    return write(
+      this.step('password', record, () => this.client.modifyUser(record.externalId, update)),
+      inputProblems(SOURCE, NAME, updateInputProblems(update)),
+    );
   }
 
   planDelete(record: LinkedRecord): StepPlan {
@@ -150,7 +174,6 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
       throw error;
     }
   }
-
 }
 
 function toRecord(user: ManagedUser): VendorRecord {

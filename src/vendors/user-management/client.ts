@@ -41,7 +41,10 @@ export class UserManagementSource extends VendorClient {
   async usersByAccount(accountId: string): Promise<ManagedUser[]> {
     const route = 'usersByAccount';
     this.requireId(route, accountId, 'account');
-    const users = await this.call({ route, method: 'GET', path: paths.usersByAccount(this.accountPathPrefix, accountId) }, userListSchema);
+    const users = await this.call(
+      { route, method: 'GET', path: paths.usersByAccount(this.accountPathPrefix, accountId) },
+      userListSchema,
+    );
     return users.map(fromWireUser);
   }
 
@@ -81,7 +84,10 @@ export class UserManagementSource extends VendorClient {
    */
   private requireId(route: string, id: string, what: 'user' | 'account'): void {
     if (typeof id === 'string' && ID_PATTERN.test(id)) return;
-    throw new VendorNotFoundError('USER_MANAGEMENT', `${route}: ${JSON.stringify(String(id))} is not a ${what} id of this API`);
+    throw new VendorNotFoundError(
+      'USER_MANAGEMENT',
+      `${route}: ${JSON.stringify(String(id))} is not a ${what} id of this API`,
+    );
   }
 
   /** Every failure answers `{ error }` (or `{ message }`), with the existing user's id on a 409. */
@@ -89,6 +95,9 @@ export class UserManagementSource extends VendorClient {
     if (isSuccessStatus(response.status)) return undefined;
     const body = this.http.tryDecode(response, errorBodySchema);
     const vendorMessage = body === undefined ? undefined : 'error' in body ? body.error : body.message;
-    return this.errorForStatus(route, response, { vendorMessage, existingId: body?.id === undefined ? undefined : String(body.id) });
+    return this.errorForStatus(route, response, {
+      vendorMessage,
+      existingId: body?.id === undefined ? undefined : String(body.id),
+    });
   }
 }

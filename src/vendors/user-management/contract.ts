@@ -92,9 +92,7 @@ export const errorBodySchema = z.union([
 export type ErrorBody = { error: string; id?: number };
 
 const text = () =>
-  z
-    .string({ error: expected('a string') })
-    .refine((value) => value.trim() !== '', { message: 'must not be blank' });
+  z.string({ error: expected('a string') }).refine((value) => value.trim() !== '', { message: 'must not be blank' });
 
 const emailAddress = () =>
   z.string({ error: expected('a string') }).regex(EMAIL_PATTERN, { message: 'must be a valid email address' });

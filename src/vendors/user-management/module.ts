@@ -11,7 +11,11 @@ export const userManagementModule: VendorModule<UserManagementTuning, UserManage
     apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
     accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
   }),
-  readEndpoint: (read, baseUrl) => ({ baseUrl, apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL') }),
+  readEndpoint: (read, baseUrl) => ({
+    baseUrl,
+    apiKey: read.required('USER_MANAGEMENT_API_KEY', 'USER_MANAGEMENT_BASE_URL'),
+  }),
   credentialEnv: ({ apiKey }) => ({ USER_MANAGEMENT_API_KEY: apiKey }),
-  createAdapter: (tuning, endpoint, deps) => new UserManagementAdapter(new UserManagementSource({ ...tuning, ...endpoint }, deps)),
+  createAdapter: (tuning, endpoint, deps) =>
+    new UserManagementAdapter(new UserManagementSource({ ...tuning, ...endpoint }, deps)),
 };
