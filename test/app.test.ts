@@ -115,7 +115,7 @@ describe('the app npm start runs', () => {
 
   it('applies the faults given in SIM_FAULTS', async () => {
     const [someone] = app.simulators.simulators.GREENARROW!.store.all();
-    await expect(sources.GREENARROW.getUser(String(someone!.id))).rejects.toMatchObject({
+    await expect(sources.GREENARROW.getUser(String(someone.id))).rejects.toMatchObject({
       code: 'VENDOR_UNAVAILABLE',
       status: 503,
     });
@@ -152,7 +152,7 @@ describe('the app npm start runs', () => {
       await failing(impostors.USER_MANAGEMENT.getUser('1'));
       // Vendor-side rejections, conflicts and unknown records with the right credentials.
       const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
-      const taken = simulators.ENGAGEMENT!.store.all()[0]!;
+      const taken = simulators.ENGAGEMENT!.store.all()[0];
       await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'India', email: taken.email }));
       await failing(
         ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'USA', email: 'no-state@example.com' }),

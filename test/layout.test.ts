@@ -102,7 +102,7 @@ function vendorNamings(): Naming[] {
     const lines = text.split('\n');
     for (const { node, name } of vendorNames(sourceFile)) {
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
-      namings.push({ file, line, name, context: contextOf(node), source: lines[line - 1]!.trim() });
+      namings.push({ file, line, name, context: contextOf(node), source: lines[line - 1].trim() });
     }
   }
   return namings;

@@ -25,7 +25,7 @@ import { asActor, bearer, bootGateway, type BootedGateway } from './helpers/gate
 const ALL_SOURCES: readonly Source[] = ['ENGAGEMENT', 'GREENARROW', 'RAINMAKER', 'USER_MANAGEMENT'];
 const ACCESS_LEVELS: readonly AccessLevel[] = ['FULL', 'NONE', 'READ_ONLY', 'STATS_ONLY'];
 const INJECTION_PERMISSIONS: readonly InjectionPermission[] = ['ALL', 'HTTP_ONLY', 'NONE', 'SMTP_ONLY'];
-const ADA = seedPeople()[0]!;
+const ADA = seedPeople()[0];
 
 describe('the example operations', () => {
   let app: BootedGateway;
@@ -101,7 +101,7 @@ describe('the example operations', () => {
         state: 'California',
         locale: profile.locale,
         active: true,
-        account: { id: SEED_ACCOUNTS[0]!.id },
+        account: { id: SEED_ACCOUNTS[0].id },
         permissions: {
           api: 'READ_ONLY',
           ui: 'FULL',
@@ -147,7 +147,7 @@ describe('the example operations', () => {
 
   describe('AccountWithUsers', () => {
     type Page = NonNullable<ResultOf<typeof AccountWithUsersDocument>['account']>['users'];
-    const accountId = SEED_ACCOUNTS[0]!.id;
+    const accountId = SEED_ACCOUNTS[0].id;
 
     async function page(after: string | null): Promise<Page> {
       const { account } = await run(AccountWithUsersDocument, { id: accountId, first: 5, after });
@@ -161,8 +161,8 @@ describe('the example operations', () => {
       expect(first.pageInfo).toMatchObject({
         hasNextPage: true,
         hasPreviousPage: false,
-        startCursor: first.edges[0]!.cursor,
-        endCursor: first.edges[4]!.cursor,
+        startCursor: first.edges[0].cursor,
+        endCursor: first.edges[4].cursor,
       });
 
       const second = await page(first.pageInfo.endCursor);
@@ -218,7 +218,7 @@ describe('the example operations', () => {
         lastName: 'Typed',
         country: 'USA',
         state: 'Virginia',
-        accountId: SEED_ACCOUNTS[1]!.id,
+        accountId: SEED_ACCOUNTS[1].id,
         username: 'grace.typed',
         permissions: { api: 'READ_ONLY' as const },
         idempotencyKey: 'operations-create-grace',

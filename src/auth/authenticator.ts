@@ -63,7 +63,7 @@ export function createAuthenticator(settings: AuthSettings, logger: Logger): Aut
       throw unauthenticated('Authentication required: put a token after "Bearer " in the Authorization header');
     const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim()) : null;
     if (!match) throw unauthenticated('The Authorization header is not "Bearer <token>"', 'invalid_request');
-    const token = match[1]!;
+    const token = match[1];
     if (JWT_SHAPE.test(token)) {
       if (!verifyJwt) throw unauthenticated('This gateway accepts no JWTs; use an API key', 'invalid_token');
       return verifyJwt(token);

@@ -4,7 +4,7 @@
  * front opened; an operation run outside one (no actor) may do nothing guarded.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { AuthCheckerFn } from 'type-graphql';
 import { currentRequest, type Actor, type Role } from '../platform/request-context';
 
@@ -41,7 +41,7 @@ export function mutationsForAdmins(): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation }) {
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const actor = currentRequest()?.actor;
           if (!holds(actor, 'admin'))
             throw forbidden(

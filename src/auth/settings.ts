@@ -148,9 +148,9 @@ function readApiKeys(read: EnvReader, name: string): ApiKeyEntry[] {
       continue;
     }
     const [, keyName, role, hex] = match;
-    if (names.has(keyName!)) read.problems.push(`${name}: the name "${keyName}" is given twice`);
-    names.add(keyName!);
-    entries.push({ name: keyName!, role: role as Role, sha256: Buffer.from(hex!, 'hex') });
+    if (names.has(keyName)) read.problems.push(`${name}: the name "${keyName}" is given twice`);
+    names.add(keyName);
+    entries.push({ name: keyName, role: role as Role, sha256: Buffer.from(hex, 'hex') });
   }
   return entries;
 }

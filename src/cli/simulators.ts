@@ -26,7 +26,7 @@ const USAGE = 'usage: npm run simulators [-- --env-file FILE]';
 function parseArguments(args: readonly string[]): { envFile: string | null } {
   let envFile: string | null = null;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);

@@ -49,7 +49,7 @@ class UsageError extends Error {}
 function parseArguments(args: readonly string[]): Arguments | 'help' {
   const parsed: Arguments = { dryRun: false, sources: [], accounts: [], reportLimit: 20, json: false };
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const [flag, inline] = args[i].split(/=(.*)/s, 2) as [string, string | undefined];
     const value = () => {
       const given = inline ?? args[++i];
       if (given === undefined || given === '') throw new UsageError(`${flag} needs a value`);

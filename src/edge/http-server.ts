@@ -359,13 +359,13 @@ function rateKey(actor: Actor | null, scope: RequestScope): string {
 
 /** The path alone, for logs: a GET's query string may carry variables. */
 function pathOf(url: string | undefined): string {
-  return (url ?? '/').split('?')[0]!;
+  return (url ?? '/').split('?')[0];
 }
 
 /** The Host header's name, lower-cased and without its port; null when there is none or it is not a host. */
 export function hostName(header: string | undefined): string | null {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]\s]+)(?::\d{1,5})?$/.exec((header ?? '').trim().toLowerCase());
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 /** The parts of a GraphQL request the edge looks at, from a POST body or a GET's query string. */

@@ -120,7 +120,7 @@ export function playgroundAsset(name: string): PlaygroundAsset | undefined {
   if (!Object.hasOwn(SOURCES, name)) return undefined;
   let asset = loaded.get(name);
   if (!asset) {
-    const source = SOURCES[name]!;
+    const source = SOURCES[name];
     // Through package.json: the packages' `exports` hide their UMD files from require.resolve.
     const body =
       'text' in source

@@ -82,7 +82,7 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 export function withoutSubmittedValues(message: string, inner: string | undefined): string {
   const variable = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value /.exec(message);
   if (variable) {
-    const name = variable[1]!;
+    const name = variable[1];
     // The message is `<prefix>; <inner>`; the path ends the prefix, after the value.
     const prefix = inner !== undefined && message.endsWith(`; ${inner}`) ? message.slice(0, -(inner.length + 2)) : '';
     const path = / at "([_A-Za-z][_0-9A-Za-z]*(?:\.[_A-Za-z][_0-9A-Za-z]*|\[\d+\])*)"$/.exec(prefix)?.[1];
@@ -104,7 +104,7 @@ function expectation(inner: string | undefined): string {
   if (schemaOnly) return schemaOnly[0];
   const unknown = /^Field "(.*)" is not defined by type "([_A-Za-z][_0-9A-Za-z]*)"\./s.exec(inner);
   if (unknown)
-    return NAME.test(unknown[1]!)
+    return NAME.test(unknown[1])
       ? `Field "${unknown[1]}" is not defined by type "${unknown[2]}".`
       : `a field is not defined by type "${unknown[2]}".`;
   const type =

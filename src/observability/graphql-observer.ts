@@ -34,7 +34,13 @@ export function observeOperations<Context extends object>(parts: {
           const name = operation ? (operationName ?? '(anonymous)') : '(unknown)';
           metrics?.operationFinished({ name, type, outcome, seconds: (performance.now() - started) / 1000 });
           if (span) {
-            const codes = [...new Set(errors.map((error) => String(error.extensions?.['code'] ?? 'UNKNOWN')))];
+            const codes = [
+              ...new Set(
+                errors.map((error) =>
+                  typeof error.extensions?.['code'] === 'string' ? error.extensions['code'] : 'UNKNOWN',
+                ),
+              ),
+            ];
             span.setAttributes({
               'usergraph.graphql.outcome': outcome,
               ...(codes.length > 0 ? { 'usergraph.graphql.error_codes': codes } : {}),

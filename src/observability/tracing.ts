@@ -86,7 +86,7 @@ export class Tracing {
   ): Promise<T> {
     const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = (req.url ?? '/').split('?')[0];
     const span = this.tracer.startSpan(
       `${method} ${path}`,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path, ...attributes } },

@@ -82,7 +82,7 @@ export class AccountDirectory {
             return outcome.userIds;
           });
     return members.map((member, index) =>
-      typeof known[index] === 'string' ? (known[index] as string) : (linked.get(member.externalId) ?? null),
+      typeof known[index] === 'string' ? known[index] : (linked.get(member.externalId) ?? null),
     );
   }
 }

@@ -66,7 +66,7 @@ function readFaults(read: EnvReader): SimulatorConfig['faults'] {
   }
   const parsed = faultsSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = parsed.error.issues[0];
   read.problems.push(
     `SIM_FAULTS: ${issue.message} at ${issue.path.join('.') || 'top level'}; expected ${FAULTS_EXAMPLE}`,
   );

@@ -90,7 +90,10 @@ export async function startSimulators(
 export function simulatorEnv(running: RunningSimulators): Record<string, string> {
   const envOf = <S extends Source>(source: S, endpoint: EndpointOf<S> | undefined) =>
     endpoint === undefined ? {} : endpointEnv(source, endpoint);
-  return Object.assign({}, ...SOURCES.map((source) => envOf(source, running.endpoints[source])));
+  return Object.assign({}, ...SOURCES.map((source) => envOf(source, running.endpoints[source]))) as Record<
+    string,
+    string
+  >;
 }
 
 async function closeAll(simulators: Simulator[]): Promise<void> {

@@ -75,7 +75,7 @@ export class CheckpointStore {
        RETURNING ${COLUMNS}`,
       [source, scope, now],
     );
-    return toCheckpoint(rows[0]!);
+    return toCheckpoint(rows[0]);
   }
 
   /** Records that the walk has read `records` records and goes on at `cursor`. */

@@ -162,7 +162,7 @@ export class IdentityStore {
     const rows = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [normalized]);
     // Only a concurrent delete between the two statements gets here; creating again is then right.
     if (rows.length === 0) return this.findOrCreateByEmail(email, extra, at);
-    return { user: toUser(rows[0]!), created: false };
+    return { user: toUser(rows[0]), created: false };
   }
 
   /** Changes the given fields (`undefined` leaves one as it is, `null` clears it). */
@@ -197,7 +197,7 @@ export class IdentityStore {
       throw error;
     }
     if (rows.length === 0) throw new UserNotFoundError(id);
-    return toUser(rows[0]!);
+    return toUser(rows[0]);
   }
 
   /** Deletes a user with its identity links and profiles; false when there was none. */
@@ -240,7 +240,7 @@ export class IdentityStore {
         throw new UserNotFoundError(userId);
       throw error;
     }
-    if (rows.length > 0) return toIdentity(rows[0]!);
+    if (rows.length > 0) return toIdentity(rows[0]);
     const owners = await this.db.query<{ user_id: string }>(
       'SELECT user_id FROM identities WHERE source = $1 AND external_id = $2',
       [identity.source, identity.externalId],
@@ -527,7 +527,7 @@ export class IdentityStore {
       "SELECT COUNT(*) AS count FROM identities WHERE source = $1 AND status <> 'ORPHANED'",
       [source],
     );
-    return Number(rows[0]!.count);
+    return Number(rows[0].count);
   }
 
   /** User ids of one vendor's records; records linked to nobody are not keys. */
@@ -580,13 +580,11 @@ export class IdentityStore {
         chunk,
       );
       for (const row of rows) {
-        result
-          .get(row.user_id)!
-          .push({
-            source: row.source as Source,
-            values: JSON.parse(row.data) as ProfileValues,
-            seenAt: new Date(row.seen_at),
-          });
+        result.get(row.user_id)!.push({
+          source: row.source as Source,
+          values: JSON.parse(row.data) as ProfileValues,
+          seenAt: new Date(row.seen_at),
+        });
       }
     }
     for (const profiles of result.values()) profiles.sort(bySourceThen(() => ''));
@@ -620,7 +618,7 @@ export class IdentityStore {
       `SELECT COUNT(*) AS count FROM users${where(filterConditions(filter, params))}`,
       params,
     );
-    return Number(rows[0]!.count);
+    return Number(rows[0].count);
   }
 
   /** Inserts a user unless the email is taken (then undefined). */
@@ -738,7 +736,7 @@ function bySourceThen<T extends { source: Source }>(tieBreak: (item: T) => strin
 function distinctStrings(values: readonly string[], what: string): string[] {
   if (!Array.isArray(values)) throw new TypeError(`${what} must be an array of strings`);
   for (const value of values) assertString(value, `each of ${what}`);
-  return [...new Set(values)];
+  return [...new Set<string>(values)];
 }
 
 function assertStatus(status: unknown): asserts status is IdentityStatus {

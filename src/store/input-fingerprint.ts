@@ -80,8 +80,8 @@ export function inputSecrets(secretKey: string | Buffer, input: unknown): InputS
       const match = FINGERPRINT_PATTERN.exec(stored);
       if (!match) return false;
       const [, N, r, p, salt, hash] = match;
-      const expected = Buffer.from(hash!, 'base64url');
-      const actual = await slowHash(peppered, Buffer.from(salt!, 'base64url'), {
+      const expected = Buffer.from(hash, 'base64url');
+      const actual = await slowHash(peppered, Buffer.from(salt, 'base64url'), {
         N: Number(N),
         r: Number(r),
         p: Number(p),

@@ -263,7 +263,7 @@ export class Journal {
         ...audit,
       ],
     );
-    if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]!) };
+    if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]) };
     return this.replayOrReused((await this.operationByKey(key!))!, input, secrets);
   }
 
@@ -284,12 +284,12 @@ export class Journal {
       [operationId, source, action, this.now()],
       operationId,
     );
-    if (rows.length > 0) return toStep(rows[0]!);
+    if (rows.length > 0) return toStep(rows[0]);
     const existing = await this.db.query<StepRow>(
       `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 AND source = $2 AND action = $3`,
       [operationId, source, action],
     );
-    return toStep(existing[0]!);
+    return toStep(existing[0]);
   }
 
   /** Records how a vendor call ended (or that it was skipped without one). */
@@ -327,7 +327,7 @@ export class Journal {
       ],
       operationId,
     );
-    return toStep(rows[0]!);
+    return toStep(rows[0]);
   }
 
   /**

@@ -181,7 +181,7 @@ export interface MigrateResult {
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
   const { migrations = MIGRATIONS, logger = silentLogger, clock = () => new Date() } = options;
   assertOrdered(migrations);
-  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
 
   await db.exec(`
     CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -48,7 +48,7 @@ export class ReconciliationQueries {
       `SELECT COUNT(*) AS count FROM users WHERE ${missingCondition()}`,
       [source],
     );
-    return Number(rows[0]!.count);
+    return Number(rows[0].count);
   }
 
   /** Users whose linked records disagree on name, email or active, in id order, up to `limit`. */
@@ -73,7 +73,7 @@ export class ReconciliationQueries {
          SUM(CASE WHEN actives > 1 THEN 1 ELSE 0 END) AS actives
        FROM (${PER_USER} HAVING ${DISAGREE}) AS drifting`,
     );
-    const row = rows[0]!;
+    const row = rows[0];
     return {
       users: Number(row.users),
       name: Number(row.names ?? 0),

@@ -319,7 +319,7 @@ export function translatePlaceholders(sql: string): { sql: string; parameterCoun
   const used = new Set<number>();
   let index = 0;
   while (index < sql.length) {
-    const char = sql[index]!;
+    const char = sql[index];
     const next = sql[index + 1];
     if (char === "'" || char === '"') {
       const end = closingQuote(sql, index, char);
@@ -337,7 +337,7 @@ export function translatePlaceholders(sql: string): { sql: string; parameterCoun
       index = stop;
     } else if (char === '$' && next !== undefined && next >= '0' && next <= '9') {
       let stop = index + 1;
-      while (stop < sql.length && sql[stop]! >= '0' && sql[stop]! <= '9') stop++;
+      while (stop < sql.length && sql[stop] >= '0' && sql[stop] <= '9') stop++;
       const number = Number(sql.slice(index + 1, stop));
       if (number < 1) throw new TypeError(`placeholders are numbered from $1; found $${number} in: ${sql}`);
       used.add(number);
@@ -394,7 +394,7 @@ function bind(prepared: PreparedStatement, params: readonly SqlValue[] = []): Re
     }
     if (type === 'number' && !Number.isFinite(value))
       throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
-    bound[String(position + 1)] = value;
+    bound[String(position + 1)] = value as SqlValue;
   });
   return bound;
 }

@@ -176,7 +176,7 @@ export class VendorRecordStore {
       'SELECT COUNT(*) AS count FROM vendor_records WHERE source = $1 AND scope = $2',
       [source, scope],
     );
-    return Number(rows[0]!.count);
+    return Number(rows[0].count);
   }
 
   /** The scopes of one vendor's records other than its whole listing: for the accounts vendor, the accounts the gateway knows. */
@@ -210,7 +210,7 @@ export class VendorRecordStore {
     const rows = await this.db.query<{ count: number | string }>(
       "SELECT COUNT(*) AS count FROM vendor_records WHERE match_state = 'AMBIGUOUS'",
     );
-    return Number(rows[0]!.count);
+    return Number(rows[0].count);
   }
 }
 
@@ -242,7 +242,7 @@ function assertRecord(record: SeenRecord): void {
 function distinct(values: readonly string[], what: string): string[] {
   if (!Array.isArray(values)) throw new TypeError(`${what} must be an array of strings`);
   for (const value of values) assertString(value, `each of ${what}`);
-  return [...new Set(values)];
+  return [...new Set<string>(values)];
 }
 
 function positive(value: number, what: string): number {

@@ -136,7 +136,7 @@ export async function linkInto(
   const byPhone = phones.length === 0 ? new Map<string, string[]>() : await target.usersMatchingPhones(phones);
   const single = [...byEmail.values(), ...byPhone.values()]
     .filter((users) => users.length === 1)
-    .map((users) => users[0]!);
+    .map((users) => users[0]);
   const held = single.length === 0 ? new Map<string, string[]>() : await target.externalIdsAt(source, unique(single));
 
   for (const record of records) {

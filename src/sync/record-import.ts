@@ -81,7 +81,9 @@ export const NO_CHANGES: Readonly<ImportChanges> = {
 };
 
 export function changeCount(changes: ImportChanges): number {
-  return Object.values(changes).reduce((sum, count) => sum + count, 0);
+  let sum = 0;
+  for (const count of Object.values(changes) as number[]) sum += count;
+  return sum;
 }
 
 export interface ScopeProgress {

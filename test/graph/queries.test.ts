@@ -38,7 +38,7 @@ describe('queries', () => {
     const ids: string[] = [];
     let after: string | null = null;
     let pages = 0;
-    let totalCount = 0;
+    let totalCount: number;
     for (;;) {
       const result: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(app, PAGE, {
         first: 7,
@@ -229,7 +229,7 @@ describe('queries', () => {
       'RAINMAKER',
       'USER_MANAGEMENT',
     ]);
-    expect(Number.isNaN(Date.parse(identities[0]!.linkedAt))).toBe(false);
+    expect(Number.isNaN(Date.parse(identities[0].linkedAt))).toBe(false);
   });
 });
 

@@ -46,7 +46,7 @@ function spawnEntry(
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   };
-  if (envFile === undefined) return spawn(node[0]!, node.slice(1), options);
+  if (envFile === undefined) return spawn(node[0], node.slice(1), options);
   return spawn('/bin/sh', ['-c', 'set -a; . "$0"; set +a; exec "$@"', envFile, ...node], options);
 }
 

@@ -93,7 +93,7 @@ describe('a gateway killed in the middle of createUser', () => {
     vendors.simulators.GREENARROW.setFault('createUser', { hang: true });
     vendors.simulators.USER_MANAGEMENT.setFault('addUser', { hang: 'afterWork' });
     const first = await start();
-    store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
+    store = await openStore({ file: join(env['DATA_DIR'], 'usergraph.db') });
 
     // The client's request dies with the gateway; its outcome is what the journal says.
     const lost = post<{ createUser: Payload }>(first, CREATE, { input: INPUT }).then(
@@ -117,8 +117,8 @@ describe('a gateway killed in the middle of createUser', () => {
     expect(await first.exited).toBe('SIGKILL');
     expect(await lost).toBe('connection lost');
 
-    const engagementId = records().ENGAGEMENT[0]!.id;
-    const userManagementId = String(records().USER_MANAGEMENT[0]!.id);
+    const engagementId = records().ENGAGEMENT[0].id;
+    const userManagementId = String(records().USER_MANAGEMENT[0].id);
     expect(await store.journal.operation(operation.id)).toMatchObject({ state: 'PENDING', payload: null });
     expect(await journalSteps(operation)).toEqual(
       expect.arrayContaining([
@@ -210,10 +210,10 @@ describe('a gateway killed in the middle of createUser', () => {
     const secrets = [
       PASSWORD,
       ...['RAINMAKER_SECRET_ACCESS_KEY', 'ENGAGEMENT_PASSWORD', 'GREENARROW_PASSWORD', 'USER_MANAGEMENT_API_KEY'].map(
-        (name) => env[name]!,
+        (name) => env[name],
       ),
     ];
-    const files = readdirSync(env['DATA_DIR']!, { recursive: true, withFileTypes: true })
+    const files = readdirSync(env['DATA_DIR'], { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name));
     expect(files.length).toBeGreaterThan(0);

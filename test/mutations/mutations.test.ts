@@ -102,7 +102,7 @@ describe('mutations', () => {
     const response = await graphql<Record<string, Payload>>(app, query, { input });
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
-    return Object.values(response.data!)[0]!;
+    return Object.values(response.data!)[0];
   }
   const statuses = (payload: Payload) =>
     Object.fromEntries(payload.results.map((result) => [result.source, result.status]));
@@ -298,7 +298,7 @@ describe('mutations', () => {
       for (const [source, route] of routes) sims()[source]!.setFault(route, { latencyMs: 50 });
       const payload = await send(CREATE, person({ password: PASSWORDS[3] }));
       expect(payload.userErrors).toEqual([]);
-      const calls = routes.map(([source, route]) => sims()[source]!.callLog(route)[0]!);
+      const calls = routes.map(([source, route]) => sims()[source]!.callLog(route)[0]);
       // Every call started before any call ended: they were all in flight at once.
       const lastStart = Math.max(...calls.map((call) => call.startedAt));
       const firstEnd = Math.min(...calls.map((call) => call.endedAt!));
@@ -381,9 +381,9 @@ describe('mutations', () => {
         GREENARROW: 'SUCCEEDED',
         USER_MANAGEMENT: 'SUCCEEDED',
       });
-      expect(sims().RAINMAKER!.store.verifyPassword(user.email, PASSWORDS[1]!)).toBe(true);
+      expect(sims().RAINMAKER!.store.verifyPassword(user.email, PASSWORDS[1])).toBe(true);
       const ga = user.identities.find((identity) => identity.source === 'GREENARROW')!;
-      expect(sims().GREENARROW!.store.verifyPassword(Number(ga.externalId), PASSWORDS[1]!)).toBe(true);
+      expect(sims().GREENARROW!.store.verifyPassword(Number(ga.externalId), PASSWORDS[1])).toBe(true);
     });
 
     it('validates before writing, and reports a partial failure honestly', async () => {
@@ -526,7 +526,7 @@ describe('mutations', () => {
       expect(reused.results).toEqual([]);
       expect(vendorCalls(app)).toEqual({});
       const otherMutation = await send(DELETE, { id: 'usr_any', idempotencyKey: 'idem-reuse' });
-      expect(otherMutation.userErrors[0]!.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(otherMutation.userErrors[0].code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
     it('runs two concurrent requests with one key once: one create per vendor', async () => {

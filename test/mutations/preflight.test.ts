@@ -56,7 +56,7 @@ describe('writes checked before any vendor is written', () => {
   async function send(query: string, input: Record<string, unknown>): Promise<Payload> {
     const response = await graphql<Record<string, Payload>>(app, query, { input });
     expect(response.errors).toBeUndefined();
-    return Object.values(response.data!)[0]!;
+    return Object.values(response.data!)[0];
   }
 
   /** Every call that is not a read, at every vendor. */
@@ -98,7 +98,7 @@ describe('writes checked before any vendor is written', () => {
       ],
       [
         'a username the account already lists',
-        () => person({ username: seeded[1]!.username.toUpperCase(), accountId: seeded[1]!.accountId }),
+        () => person({ username: seeded[1].username.toUpperCase(), accountId: seeded[1].accountId }),
         ['input', 'username'],
         'USERNAME_TAKEN',
         'USER_MANAGEMENT',
@@ -202,11 +202,11 @@ describe('writes checked before any vendor is written', () => {
       const payload = await send(UPDATE, { id: created.user!.id, email: newEmail });
       expect(payload.userErrors).toEqual([]);
       const bySource = Object.fromEntries(payload.results.map((result) => [result.source, result]));
-      expect(bySource['GREENARROW']!.status).toBe('SUCCEEDED');
-      expect(bySource['USER_MANAGEMENT']!.status).toBe('SUCCEEDED');
+      expect(bySource['GREENARROW'].status).toBe('SUCCEEDED');
+      expect(bySource['USER_MANAGEMENT'].status).toBe('SUCCEEDED');
       for (const source of ['RAINMAKER', 'ENGAGEMENT']) {
         expect(bySource[source]).toMatchObject({ status: 'SKIPPED', error: { code: 'NOT_SUPPORTED', source } });
-        expect(bySource[source]!.error!.message).toMatch(/\bemail\b/);
+        expect(bySource[source].error!.message).toMatch(/\bemail\b/);
       }
       expect(payload.user!.email).toBe(newEmail);
       const find = async (email: string) =>
@@ -273,7 +273,7 @@ describe('writes checked before any vendor is written', () => {
         'mutation { updateUser(input: { id: "x", country: "France" }) { userErrors { code } } }',
       );
       expect(response.status).toBe(400);
-      expect(response.errors![0]!.message).toMatch(/"country" is not defined by type "UpdateUserInput"/);
+      expect(response.errors![0].message).toMatch(/"country" is not defined by type "UpdateUserInput"/);
     });
   });
 

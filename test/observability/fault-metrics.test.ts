@@ -18,7 +18,7 @@ function samples(text: string, metric: string): { labels: Record<string, string>
     const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
     if (!match || match[1] !== metric) continue;
     const labels = Object.fromEntries(
-      [...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((label) => [label[1]!, label[2]!]),
+      [...match[2].matchAll(/([a-z_]+)="([^"]*)"/g)].map((label) => [label[1], label[2]]),
     );
     found.push({ labels, value: Number(match[3]) });
   }
@@ -30,7 +30,7 @@ function sumBy(text: string, metric: string, where: Record<string, string>, by: 
   const sums: Record<string, number> = {};
   for (const { labels, value } of samples(text, metric)) {
     if (!Object.entries(where).every(([name, wanted]) => labels[name] === wanted)) continue;
-    sums[labels[by]!] = (sums[labels[by]!] ?? 0) + value;
+    sums[labels[by]] = (sums[labels[by]] ?? 0) + value;
   }
   return sums;
 }

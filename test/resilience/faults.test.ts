@@ -1,6 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Source } from '../../src/domain/types';
-import type { Fault } from '../../src/simulators/kit/framework';
 import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
@@ -118,7 +117,7 @@ describe('each fault through GraphQL: codes, the other vendors, and calls by the
     await withGateway(
       async (app) => {
         const simulator = app.simulators.simulators[vendor]!;
-        simulator.setFault(route, fault as Fault);
+        simulator.setFault(route, fault);
         await expectUserAnswer(app, vendor, code);
         expect(simulator.calls(route)).toBe(calls);
         const first = vendorCalls(app);
@@ -179,7 +178,7 @@ describe('429 and 503 with Retry-After', () => {
         await waiting;
         expect(greenArrow.calls('getUser')).toBe(2);
         const [first, second] = greenArrow.callLog('getUser');
-        const gap = Math.round(second!.startedAt - first!.endedAt!);
+        const gap = Math.round(second.startedAt - first.endedAt!);
         report.push(
           `503 Retry-After: 3 -> the request retried once after ${gap} ms and resolved; a request inside the window made no call`,
         );
@@ -228,7 +227,7 @@ describe('createUser under each fault: a create is never sent twice', () => {
     ['500 at RainMaker', 'RAINMAKER', { status: 500 }, 'FAILED', 'VENDOR_UNAVAILABLE'],
   ] as const)('%s at %s', async (_name, vendor, fault, status, code) => {
     await withGateway(async (app) => {
-      app.simulators.simulators[vendor]!.setFault(CREATE_ROUTES[vendor], fault as Fault);
+      app.simulators.simulators[vendor]!.setFault(CREATE_ROUTES[vendor], fault);
       const result = await graphql<{
         createUser: { results: { source: Source; status: string; error: { code: string } | null }[] };
       }>(app, CREATE, { input: person() });
@@ -237,7 +236,7 @@ describe('createUser under each fault: a create is never sent twice', () => {
       expect(results[vendor]).toMatchObject({ status, error: code === null ? null : { code } });
       // The others succeeded, and were rolled back when this one failed.
       for (const other of (Object.keys(CREATE_ROUTES) as Source[]).filter((source) => source !== vendor)) {
-        expect(results[other]!.status).toBe(status === 'FAILED' ? 'ROLLED_BACK' : 'SUCCEEDED');
+        expect(results[other].status).toBe(status === 'FAILED' ? 'ROLLED_BACK' : 'SUCCEEDED');
       }
       const creates = Object.fromEntries(
         (Object.keys(CREATE_ROUTES) as Source[]).map((source) => [

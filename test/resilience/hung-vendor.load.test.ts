@@ -51,7 +51,7 @@ function run(script: string, timeoutMs: number): Promise<Record<string, any>> {
       try {
         resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, any>);
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });
@@ -73,7 +73,7 @@ describe('one vendor hung under load', () => {
     expect(summary['heapMiB'].growth).toBeLessThan(HEAP_GROWTH_BOUND_MIB);
     // No socket of a hung call is left at the vendor; the others keep at most their pool, idle.
     expect(summary['socketsAtVendorsBeforeStop']['GREENARROW']).toBe(0);
-    for (const count of Object.values(summary['socketsAtVendorsBeforeStop']) as number[])
+    for (const count of Object.values<number>(summary['socketsAtVendorsBeforeStop']))
       expect(count).toBeLessThanOrEqual(VENDOR_CONNECTIONS);
     // After the stop, no socket, server or timer of the run is left.
     expect(summary['socketsAndTimers'].afterStop).toBeLessThanOrEqual(summary['socketsAndTimers'].beforeBoot);

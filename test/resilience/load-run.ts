@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const complete =
       response.statusCode === 200 &&
       others &&
-      user!['permissions'] === null &&
+      user['permissions'] === null &&
       code !== null &&
       (answer.errors ?? []).every((error) => error.extensions?.source === 'GREENARROW');
     return { startedAt, latencyMs: performance.now() - startedAt, complete, code };

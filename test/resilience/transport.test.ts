@@ -156,7 +156,7 @@ describe("the vendor transport's resilience policies", () => {
       const others = await Promise.all(Array.from({ length: 30 }, () => failure(http.send(READ))));
       for (const error of others)
         expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', unsent: 'retry-after', retryable: true });
-      expect(others[0]!.message).toMatch(
+      expect(others[0].message).toMatch(
         /^GREENARROW: read was not sent: the vendor asked for no calls for another \d+ ms \(Retry-After\)$/,
       );
       await expect(http.probe()).resolves.toBe(false);
@@ -173,9 +173,9 @@ describe("the vendor transport's resilience policies", () => {
       const [first, second] = sim.callLog('read');
       expect(retried).toEqual([expect.objectContaining({ attempt: 1, reason: 'VENDOR_UNAVAILABLE', status: 503 })]);
       // The wait is the vendor's one second, not the 10-50 ms backoff.
-      expect(retried[0]!.delayMs).toBeGreaterThan(500);
+      expect(retried[0].delayMs).toBeGreaterThan(500);
       process.stdout.write(
-        `Retry-After: 1 honoured: the retry began ${Math.round(second!.startedAt - first!.endedAt!)} ms after the 503\n`,
+        `Retry-After: 1 honoured: the retry began ${Math.round(second.startedAt - first.endedAt!)} ms after the 503\n`,
       );
     });
 
@@ -332,7 +332,7 @@ describe("the vendor transport's resilience policies", () => {
       });
       expect(sim.calls('read')).toBe(1);
       // The simulator stops writing (and ends the call) once the connection is gone, long before 8 MiB.
-      await eventually(() => sim.callLog('read')[0]!.endedAt !== null, 'the simulator to stop writing');
+      await eventually(() => sim.callLog('read')[0].endedAt !== null, 'the simulator to stop writing');
     });
 
     it('refuses an answer whose content type is not JSON', async () => {

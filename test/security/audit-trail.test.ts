@@ -63,7 +63,7 @@ describe('the audit trail', () => {
     const body = (await response.json()) as ExecutionResult<Record<string, Payload>>;
     answers.push(JSON.stringify(body));
     expect(body.errors).toBeUndefined();
-    return Object.values(body.data!)[0]!;
+    return Object.values(body.data!)[0];
   }
 
   async function operations(
@@ -179,7 +179,7 @@ describe('the audit trail', () => {
       { id: 'usr_nobody', displayName: 'Nobody' },
     );
     const { data } = await operations({ first: 1, filter: { userId: 'usr_nobody' } });
-    expect(data!.operations.edges[0]!.node).toMatchObject({
+    expect(data!.operations.edges[0].node).toMatchObject({
       mutation: 'updateUser',
       state: 'FAILED',
       results: [],

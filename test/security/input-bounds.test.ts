@@ -46,8 +46,7 @@ describe('input bounds', () => {
   afterAll(() => app.stop());
   beforeEach(() => resetCounters(app));
 
-  const operations = async () =>
-    (await app.store.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM operations'))[0]!.n;
+  const operations = async () => (await app.store.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM operations'))[0].n;
 
   /** Sends a mutation that must be refused by its bounds alone: no vendor call, no journal entry, no echo of `secret`. */
   async function refused(
@@ -59,7 +58,7 @@ describe('input bounds', () => {
     const response = await graphql<Record<string, Payload>>(app, query, { input });
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
-    const payload = Object.values(response.data!)[0]!;
+    const payload = Object.values(response.data!)[0];
     expect(payload.results).toEqual([]);
     expect(payload.replayed).toBe(false);
     expect(vendorCalls(app)).toEqual({});
@@ -113,7 +112,7 @@ describe('input bounds', () => {
     const rows = await app.store.db.query<{ n: number }>(
       'SELECT COUNT(*) AS n FROM operations WHERE LENGTH(idempotency_key) > 128',
     );
-    expect(rows[0]!.n).toBe(0);
+    expect(rows[0].n).toBe(0);
   });
 
   it('refuses control characters and NUL in an email, a name and a user name, naming each field', async () => {

@@ -92,7 +92,7 @@ describe('what the log holds', () => {
   async function send(query: string, input: Record<string, unknown>, as: string = token): Promise<Payload> {
     const response = await graphql<Record<string, Payload>>(app, query, { input }, { token: as });
     expect(response.errors).toBeUndefined();
-    return Object.values(response.data!)[0]!;
+    return Object.values(response.data!)[0];
   }
 
   it('drives success: the five mutations and reads, with a JWT and with an API key', async () => {
@@ -191,7 +191,7 @@ describe('what the log holds', () => {
     expect(loud.map((entry) => entry.msg)).toEqual(
       expect.arrayContaining(['vendor call failed', 'a vendor write failed']),
     );
-    for (const line of lines.filter((_, index) => entries[index]!.level >= 40)) expect(line).not.toMatch(EMAIL);
+    for (const line of lines.filter((_, index) => entries[index].level >= 40)) expect(line).not.toMatch(EMAIL);
     // The vendors' own words are there, redacted: an operator can still read what they said.
     const vendorWords = entries.filter(
       (entry) => entry.msg === 'vendor call failed' && JSON.stringify(entry).includes('Injected failure'),
@@ -245,7 +245,7 @@ describe('the logger itself', () => {
       'FQoGZXIvYXdzEXAMPLE',
     ])
       expect(lines[0]).not.toContain(secret);
-    expect(() => JSON.parse(lines[0]!)).not.toThrow();
+    expect(() => JSON.parse(lines[0])).not.toThrow();
   });
 
   it('writes no email address at warn level or above, and keeps them below', () => {

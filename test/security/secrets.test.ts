@@ -87,7 +87,7 @@ describe('a vendor that echoes the password', () => {
     const response = await graphql<Record<string, Payload>>(app, query, { input });
     answers.push(JSON.stringify(response));
     expect(response.errors).toBeUndefined();
-    return Object.values(response.data!)[0]!;
+    return Object.values(response.data!)[0];
   }
 
   it("answers a create refused with the password echoed with a code and the gateway's words", async () => {
@@ -180,7 +180,7 @@ describe('a vendor that echoes the password', () => {
       'SELECT input_hash, secret_fingerprint FROM operations WHERE idempotency_key = $1',
       ['keyed-password-1'],
     );
-    expect(row!.secret_fingerprint).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);
+    expect(row.secret_fingerprint).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);
   });
 
   // Declared last, so it runs after every mutation above has answered, logged and journaled.

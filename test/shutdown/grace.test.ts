@@ -69,7 +69,7 @@ describe('a stop whose grace runs out', () => {
   it('journals the mutation INTERRUPTED with the hung step uncertain, answers 503, exits 0, and a replay finishes it', async () => {
     vendors.simulators.GREENARROW.setFault('createUser', { hang: true });
     const first = await start();
-    store = await openStore({ file: join(env['DATA_DIR']!, 'usergraph.db') });
+    store = await openStore({ file: join(env['DATA_DIR'], 'usergraph.db') });
     const opened = store;
 
     const answer = fetch(first.url, {

@@ -52,7 +52,7 @@ interface Sent {
 }
 
 function input(email: string) {
-  const local = email.split('@')[0]!;
+  const local = email.split('@')[0];
   return {
     email,
     password: 'Sigterm-Pass-9',
@@ -263,7 +263,7 @@ describe('SIGTERM during a burst of createUser', () => {
       const rows = await opened.db.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM operation_steps WHERE state = 'STARTED' AND action = 'create'`,
       );
-      return rows[0]!.n >= 8 && pipelinedFirst.every((request) => logged(request.requestId));
+      return rows[0].n >= 8 && pipelinedFirst.every((request) => logged(request.requestId));
     }, 'several creates to be in flight');
 
     running.process.kill('SIGTERM');
@@ -286,13 +286,13 @@ describe('SIGTERM during a burst of createUser', () => {
     );
 
     for (const [index, socket] of pipelined.entries()) {
-      const answers = pipelinedAnswers[index]!;
+      const answers = pipelinedAnswers[index];
       const byOrder = answers.then((all) => all.map((answer) => ending(answer.status, answer.text)));
       const first = byOrder.then((all): Ending => all[0] ?? { kind: 'no answer', error: 'connection closed' });
       const second = byOrder.then(
         (all): Ending => all[1] ?? { kind: 'no answer', error: 'connection closed after the first answer' },
       );
-      sent.push({ ...pipelinedFirst[index]!, ending: first }, { ...pipelinedSecond[index]!, ending: second });
+      sent.push({ ...pipelinedFirst[index], ending: first }, { ...pipelinedSecond[index], ending: second });
       void socket;
     }
     sent.push({
@@ -337,7 +337,7 @@ describe('SIGTERM during a burst of createUser', () => {
         ]);
         const recorded = journalOf(email);
         expect(recorded.map(({ operation }) => operation.state)).toEqual(['COMPLETED']);
-        expect((recorded[0]!.operation.payload as Payload & { userId: string }).userId).toBe(payload.user!.id);
+        expect((recorded[0].operation.payload as Payload & { userId: string }).userId).toBe(payload.user!.id);
         expect(Object.fromEntries(payload.results.map((result) => [result.source, [result.externalId]]))).toEqual(
           holders(email),
         );
@@ -358,7 +358,7 @@ describe('SIGTERM during a burst of createUser', () => {
     // connection closed as idle when not; test/observability/endpoints.test.ts has the 503 for certain.)
     expect(summary['burst before the signal, kept-alive pool']?.['answered 200']).toBeGreaterThanOrEqual(4);
     expect(summary['before the signal, raw kept-alive connection']).toEqual({ 'answered 200': 2 });
-    expect(['refused', 'no answer']).toContain(Object.keys(summary['begun before the signal, completed after it']!)[0]);
+    expect(['refused', 'no answer']).toContain(Object.keys(summary['begun before the signal, completed after it'])[0]);
     for (const how of [
       'after the signal, kept-alive pool with busy connections',
       'after the signal, kept-alive pool with idle connections',

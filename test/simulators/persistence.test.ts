@@ -445,7 +445,7 @@ describe('a state file that is not a valid state', () => {
   it('is refused with the field at fault when a record does not fit, leaving the simulator as it was', () => {
     const file = freshStateFile('rainmaker');
     const saved = readState(file);
-    (saved.state['users'] as Record<string, unknown>[])[2]!['passwordHash'] = 'Plain-Text-Password';
+    (saved.state['users'] as Record<string, unknown>[])[2]['passwordHash'] = 'Plain-Text-Password';
     writeFileSync(file, JSON.stringify(saved));
     const sim = sims.rainmaker();
     const before = sim.store.all();
@@ -461,7 +461,7 @@ describe('a state file that is not a valid state', () => {
     ['greenarrow', (state) => void (state['mailClasses'] = []), /names mail class \d+, which is not in mailClasses/],
     [
       'user-management',
-      (state) => void (records(state, 'users')[1]!['username'] = records(state, 'users')[0]!['username']),
+      (state) => void (records(state, 'users')[1]['username'] = records(state, 'users')[0]['username']),
       /username \S+ appears twice/,
     ],
   ];

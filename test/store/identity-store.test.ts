@@ -106,12 +106,12 @@ describe('IdentityStore', () => {
         identities.createUser({ email: 'one@example.com' }),
         identities.createUser({ email: 'two@example.com' }),
       ]);
-      await expect(identities.updateUser(second!.id, { email: 'ONE@example.com' })).rejects.toMatchObject({
+      await expect(identities.updateUser(second.id, { email: 'ONE@example.com' })).rejects.toMatchObject({
         code: 'EMAIL_TAKEN',
-        existingUserId: first!.id,
+        existingUserId: first.id,
       });
       await expect(identities.updateUser('usr_missing', { phone: '+1' })).rejects.toBeInstanceOf(UserNotFoundError);
-      await expect(identities.updateUser(first!.id, { email: null, phone: null })).rejects.toThrow(TypeError);
+      await expect(identities.updateUser(first.id, { email: null, phone: null })).rejects.toThrow(TypeError);
     });
 
     it('deletes a user together with its links and profiles', async () => {
@@ -138,7 +138,7 @@ describe('IdentityStore', () => {
         identities.findOrCreateByEmail('SAME@example.com'),
       ]);
       expect(results.map((result) => result.created).sort()).toEqual([false, true]);
-      expect(results[0]!.user.id).toBe(results[1]!.user.id);
+      expect(results[0].user.id).toBe(results[1].user.id);
     });
   });
 
@@ -264,22 +264,22 @@ describe('IdentityStore', () => {
     });
 
     it('identitiesByUserIds: every id is a key, links in SOURCES order', async () => {
-      const result = await identities.identitiesByUserIds([...userIds, userIds[0]!, 'usr_unknown']);
+      const result = await identities.identitiesByUserIds([...userIds, userIds[0], 'usr_unknown']);
       expect(store.db.queryCount).toBe(1);
       expect(result.size).toBe(101);
       expect(result.get('usr_unknown')).toEqual([]);
-      expect(result.get(userIds[0]!)!.map((identity) => [identity.source, identity.externalId])).toEqual([
+      expect(result.get(userIds[0])!.map((identity) => [identity.source, identity.externalId])).toEqual([
         ['RAINMAKER', 'rm-0'],
         ['USER_MANAGEMENT', 'um-0'],
       ]);
-      expect(result.get(userIds[1]!)!.map((identity) => identity.source)).toEqual(['USER_MANAGEMENT']);
+      expect(result.get(userIds[1])!.map((identity) => identity.source)).toEqual(['USER_MANAGEMENT']);
     });
 
     it('usersByIds', async () => {
       const result = await identities.usersByIds([...userIds, 'usr_unknown']);
       expect(store.db.queryCount).toBe(1);
       expect([...result.keys()].sort()).toEqual([...userIds].sort());
-      expect(result.get(userIds[5]!)!.email).toBe('user005@example.com');
+      expect(result.get(userIds[5])!.email).toBe('user005@example.com');
     });
 
     it('userIdsByEmails, ignoring case and keyed by the emails as given', async () => {
@@ -309,15 +309,15 @@ describe('IdentityStore', () => {
     });
 
     it('profilesByUserIds', async () => {
-      await identities.saveProfile(userIds[0]!, 'ENGAGEMENT', { firstName: 'Zero' }, time.clock());
+      await identities.saveProfile(userIds[0], 'ENGAGEMENT', { firstName: 'Zero' }, time.clock());
       store.db.resetQueryCount();
       const result = await identities.profilesByUserIds(userIds);
       expect(store.db.queryCount).toBe(1);
       expect(result.size).toBe(100);
-      expect(result.get(userIds[0]!)).toEqual([
+      expect(result.get(userIds[0])).toEqual([
         { source: 'ENGAGEMENT', values: { firstName: 'Zero' }, seenAt: time.clock() },
       ]);
-      expect(result.get(userIds[1]!)).toEqual([]);
+      expect(result.get(userIds[1])).toEqual([]);
     });
 
     it('makes no query for an empty batch', async () => {
@@ -356,7 +356,7 @@ describe('IdentityStore', () => {
       expect(
         await identities.saveProfile(user.id, 'ENGAGEMENT', { firstName: 'Old' }, new Date(newer.getTime() - 1)),
       ).toBe(false);
-      expect((await identities.profilesByUserIds([user.id])).get(user.id)![0]!.values).toEqual({ firstName: 'New' });
+      expect((await identities.profilesByUserIds([user.id])).get(user.id)![0].values).toEqual({ firstName: 'New' });
     });
 
     it('refuses a password key in any case, and stores nothing', async () => {
@@ -396,7 +396,7 @@ describe('IdentityStore', () => {
         seen.push(...page.users.map((user) => user.id));
         if (!page.hasNextPage) break;
         expect(page.users).toHaveLength(7);
-        after = page.users[page.users.length - 1]!.id;
+        after = page.users[page.users.length - 1].id;
       }
       expect(seen).toEqual(created);
       expect(pages).toBe(Math.ceil(50 / 7));

@@ -228,12 +228,12 @@ describe('Journal', () => {
         ids.push((await journal.begin({ mutation, inputHash: 'h', audit: { userId } })).operation.id);
         now += 1_000;
       }
-      await journal.stepStarted(ids[2]!, 'GREENARROW', 'delete');
-      await journal.stepFinished(ids[2]!, 'GREENARROW', 'delete', {
+      await journal.stepStarted(ids[2], 'GREENARROW', 'delete');
+      await journal.stepFinished(ids[2], 'GREENARROW', 'delete', {
         state: 'FAILED',
         error: { code: 'VENDOR_TIMEOUT', message: 'GreenArrow did not answer in time' },
       });
-      await journal.stepStarted(ids[0]!, 'RAINMAKER', 'create');
+      await journal.stepStarted(ids[0], 'RAINMAKER', 'create');
 
       const first = await journal.page({ first: 2 });
       expect(first.operations.map((operation) => operation.id)).toEqual([ids[3], ids[2]]);
@@ -249,16 +249,16 @@ describe('Journal', () => {
       expect(await journal.count({ userId: 'usr_a' })).toBe(3);
       expect(await journal.count({ mutation: 'nothing' })).toBe(0);
 
-      const steps = await journal.stepsOf([ids[0]!, ids[2]!, ids[3]!]);
-      expect(steps.get(ids[0]!)).toEqual([expect.objectContaining({ source: 'RAINMAKER', state: 'STARTED' })]);
-      expect(steps.get(ids[2]!)).toEqual([
+      const steps = await journal.stepsOf([ids[0], ids[2], ids[3]]);
+      expect(steps.get(ids[0])).toEqual([expect.objectContaining({ source: 'RAINMAKER', state: 'STARTED' })]);
+      expect(steps.get(ids[2])).toEqual([
         expect.objectContaining({
           source: 'GREENARROW',
           state: 'FAILED',
           error: expect.objectContaining({ code: 'VENDOR_TIMEOUT' }),
         }),
       ]);
-      expect(steps.get(ids[3]!)).toEqual([]);
+      expect(steps.get(ids[3])).toEqual([]);
       expect(await journal.stepsOf([])).toEqual(new Map());
       await expect(journal.page({ first: 0 })).rejects.toThrow(TypeError);
     });
@@ -468,7 +468,7 @@ describe('Journal', () => {
     it('judges owners on this host by their process, and leaves other hosts alone', () => {
       expect(ownerIsAliveOnThisHost(PROCESS_OWNER)).toBe(true);
       const [pid, rest] = PROCESS_OWNER.split('@') as [string, string];
-      const host = rest.split('#')[0]!;
+      const host = rest.split('#')[0];
       expect(ownerIsAliveOnThisHost(`${pid}@${host}#ffffffff`)).toBe(false);
       expect(ownerIsAliveOnThisHost(`${process.ppid}@${host}#00`)).toBe(true);
       expect(ownerIsAliveOnThisHost(`1@not-${host}#00`)).toBe(true);

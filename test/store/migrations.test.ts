@@ -105,8 +105,8 @@ describe('migrations', () => {
 
   it('refuse a list that is not numbered 1, 2, 3, … in order', async () => {
     const [first, second] = MIGRATIONS;
-    await expect(migrate(db, { migrations: [second!, first!] })).rejects.toThrow(/numbered 1, 2, 3/);
-    await expect(migrate(db, { migrations: [first!, { ...second!, version: 3 }] })).rejects.toThrow(TypeError);
+    await expect(migrate(db, { migrations: [second, first] })).rejects.toThrow(/numbered 1, 2, 3/);
+    await expect(migrate(db, { migrations: [first, { ...second, version: 3 }] })).rejects.toThrow(TypeError);
   });
 
   it('write only SQL that PostgreSQL accepts as well: TEXT and INTEGER columns, no SQLite-only syntax', () => {

@@ -24,7 +24,7 @@ describe('the population', () => {
     const generated = big.slice(SEED_PEOPLE_COUNT);
     expect(generated.every((person) => Object.values(person.in).every(Boolean))).toBe(true);
     expect(generated.slice(0, GENERATED_ACCOUNT_SIZE).every((person) => person.accountId === '4')).toBe(true);
-    expect(generated[GENERATED_ACCOUNT_SIZE]!.accountId).toBe('5');
+    expect(generated[GENERATED_ACCOUNT_SIZE].accountId).toBe('5');
     expect(seedAccounts(250).map((account) => account.id)).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(seedAccounts()).toEqual(seedAccounts(SEED_PEOPLE_COUNT));
     expect(() => seedPeople(-1)).toThrow(TypeError);

@@ -17,9 +17,9 @@ const PEOPLE = Array.from({ length: 12 }, (_, index) => ({
   email: `person${index}@example.net`,
   phone: `+49${String(1_500_000_000 + index * 7).padStart(10, '0')}`,
 }));
-const MISSING = PEOPLE[3]!;
-const RENAMED = PEOPLE[5]!;
-const SHARED = PEOPLE[7]!;
+const MISSING = PEOPLE[3];
+const RENAMED = PEOPLE[5];
+const SHARED = PEOPLE[7];
 
 describe('the reconciliation report of a population with planted differences', () => {
   const dir = scratchDir();
@@ -59,7 +59,7 @@ describe('the reconciliation report of a population with planted differences', (
         contactName: person === RENAMED ? 'Robert Tables' : `${person.firstName} ${person.lastName}`,
         emailAddress: person.email,
         defaultAccountId: '1',
-        username: person.email.split('@')[0]!,
+        username: person.email.split('@')[0],
       });
     }
     const again = userManagement.store.insert({

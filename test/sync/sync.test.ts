@@ -94,7 +94,7 @@ describe('npm run sync against the simulators run alone', () => {
       { source: 'USER_MANAGEMENT', listedBy: 'ACCOUNTS', compared: true },
     ]);
 
-    gateway = await startGateway(vendorEnv, syncEnv['DATA_DIR']!);
+    gateway = await startGateway(vendorEnv, syncEnv['DATA_DIR']);
     const known = PEOPLE.filter((person) => listedAt(person).length > 0);
     const aliases = known.map(
       (person, index) =>
@@ -113,7 +113,7 @@ describe('npm run sync against the simulators run alone', () => {
     >(gateway.url, `{ ${aliases.join('\n')} }`);
     expect(result.errors).toBeUndefined();
     known.forEach((person, index) => {
-      const user = result.data![`p${index}`]!;
+      const user = result.data![`p${index}`];
       expect(user.email).toBe(person.email);
       expect(user.identities.map((identity) => identity.source)).toEqual(listedAt(person));
       for (const identity of user.identities) {

@@ -84,7 +84,7 @@ async function measure(population: number, dataDir: string): Promise<Measured> {
 
     const gateway = await startGateway(simulatorEnv(running), dataDir);
     try {
-      const person = seedPeople(population)[40]!;
+      const person = seedPeople(population)[40];
       resetCalls(running);
       const user = await query<{ user: { identities: { source: string }[]; firstName: string; permissions: unknown } }>(
         gateway.url,
@@ -147,7 +147,7 @@ describe('vendors of about 100 and 10,000 people each', () => {
   afterAll(() => dir.remove());
 
   it('syncs 10,000 people per vendor to the end', () => {
-    const large = measured[1]!;
+    const large = measured[1];
     for (const source of ['ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'])
       expect(large.perVendor[source]).toBeGreaterThanOrEqual(10_000);
     expect(large.sync.maxRssKb).toBeGreaterThan(0);

@@ -388,7 +388,7 @@ describe('EngagementSource against the simulator', () => {
         lastActiveAt: stored.lastActiveAt,
       });
       expect(sim.calls()).toEqual({ listMembers: 1 });
-      expect(sim.callLog('listMembers')[0]!.path).toBe('/api/v1/audience');
+      expect(sim.callLog('listMembers')[0].path).toBe('/api/v1/audience');
     });
 
     it('pages by record offset: next is the following offset, null at the end', async () => {
@@ -465,7 +465,7 @@ describe('EngagementSource against the simulator', () => {
           headers: { authorization: basicAuthorization(USERNAME, PASSWORD) },
         });
         const body = (await raw.body.json()) as { audience: { createdDateStr: string }[] };
-        expect(body.audience[0]!.createdDateStr).toBe('05/06/2024 07:08:09');
+        expect(body.audience[0].createdDateStr).toBe('05/06/2024 07:08:09');
         const page = await client.listMembers();
         expect(page.items[0]).toMatchObject({
           createdAt: now,
@@ -484,7 +484,7 @@ describe('EngagementSource against the simulator', () => {
       const existing = sim.store.get('3')!;
       await expect(source.deleteMember('3')).resolves.toEqual({ message: messages.deleted });
       expect(sim.calls()).toEqual({ deleteMember: 1 });
-      expect(sim.callLog('deleteMember')[0]!.path).toBe('/api/v1/audience/3/delete');
+      expect(sim.callLog('deleteMember')[0].path).toBe('/api/v1/audience/3/delete');
       expect(sim.store.get('3')).toBeUndefined();
       expect(sim.store.size).toBe(SEEDED - 1);
       await expect(

@@ -98,7 +98,7 @@ describe('GreenArrowSource against the simulator', () => {
       expect(page.items).toHaveLength(SEEDED.length);
       expect(page).toMatchObject({ total: SEEDED.length, next: null, page: 0, perPage: 100, numPages: 1 });
       expect(page.items.map((user) => user.email)).toEqual(SEEDED.map((person) => person.email));
-      const first = SEEDED[0]!;
+      const first = SEEDED[0];
       expect(page.items[0]).toEqual({
         externalId: '1',
         email: first.email,
@@ -196,7 +196,7 @@ describe('GreenArrowSource against the simulator', () => {
       expect(byId).toMatchObject({ externalId: '4', email: stored.email });
       await expect(source.getUser(stored.email.toUpperCase())).resolves.toEqual(byId);
       expect(sim.calls()).toEqual({ getUser: 2 });
-      expect(sim.callLog('getUser')[1]!.path).toBe(`${USERS}/${encodeURIComponent(stored.email.toUpperCase())}`);
+      expect(sim.callLog('getUser')[1].path).toBe(`${USERS}/${encodeURIComponent(stored.email.toUpperCase())}`);
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown id or email, and for an empty one without calling', async () => {
@@ -735,8 +735,8 @@ describe('GreenArrowSource against the simulator', () => {
       expect(sim.calls()).toEqual({ listUsers: 2 });
       expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
       const [first, second] = sim.callLog('listUsers');
-      expect(first!.search).toBe('');
-      expect(second!.search).toMatch(/^\?page_token=/);
+      expect(first.search).toBe('');
+      expect(second.search).toMatch(/^\?page_token=/);
 
       sim.resetCalls();
       sim.store.insert(bulk(250));
@@ -750,7 +750,7 @@ describe('GreenArrowSource against the simulator', () => {
       const first = await source.listUsers();
       const second = await source.listUsers({ pageToken: first.next! });
       expect(second.next).toBe(first.next);
-      expect(second.items[0]!.externalId).toBe('101');
+      expect(second.items[0].externalId).toBe('101');
       expect(await source.getUser('1')).toMatchObject({ externalId: '1' });
       // Found on the first page, so the walk stops before it would repeat.
       expect(await source.findMailClassByName('bulk')).toEqual({ id: '3', name: 'bulk' });

@@ -308,9 +308,9 @@ describe('Simulator framework', () => {
       [fetch(`${base}/things/1`), fetch(`${base}/things/2`)].map(async (pending) => (await pending).text()),
     );
     const [first, second] = sim.callLog('read');
-    expect(first!.endedAt).not.toBeNull();
-    expect(second!.startedAt).toBeLessThan(first!.endedAt!);
-    expect(first!.startedAt).toBeLessThan(second!.endedAt!);
+    expect(first.endedAt).not.toBeNull();
+    expect(second.startedAt).toBeLessThan(first.endedAt!);
+    expect(first.startedAt).toBeLessThan(second.endedAt!);
   });
 
   it('counts unmatched paths and answers them with the vendor error shape', async () => {

@@ -27,7 +27,7 @@ const SECRETS = [
 /** The people the seed puts into RainMaker under their email address, and under their phone. */
 const people = seedPeople();
 const seededEmail = people.find((person, index) => person.in.rainmaker && index % 8 !== 5)!.email;
-const seededPhone = people[5]!.phone;
+const seededPhone = people[5].phone;
 
 describe('RainMaker source against its simulator', () => {
   const sim = new RainMakerSimulator({ credentials: CREDENTIALS, ...SCOPE });

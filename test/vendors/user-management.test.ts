@@ -83,7 +83,7 @@ describe('UserManagementSource against the simulator', () => {
         active: expect.any(Boolean),
       });
       expect(sim.calls()).toEqual({ usersByAccount: 1 });
-      expect(sim.callLog('usersByAccount')[0]!.path).toBe('/pub/usr/acc/1');
+      expect(sim.callLog('usersByAccount')[0].path).toBe('/pub/usr/acc/1');
     });
 
     it('lists accounts of 100 and 250 users inserted through the store, one call each', async () => {
@@ -130,7 +130,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('gets one user', async () => {
-      const stored = sim.store.all()[3]!;
+      const stored = sim.store.all()[3];
       await expect(source.getUser(String(stored.id))).resolves.toEqual({
         externalId: String(stored.id),
         displayName: stored.contactName,
@@ -172,7 +172,7 @@ describe('UserManagementSource against the simulator', () => {
       const users = await client.usersByAccount('2');
       expect(users).toHaveLength(bare.store.byAccount('2').length);
       expect(bare.calls()).toEqual({ usersByAccount: 1 });
-      expect(bare.callLog('usersByAccount')[0]!.path).toBe('/usr/acc/2');
+      expect(bare.callLog('usersByAccount')[0].path).toBe('/usr/acc/2');
     });
 
     it('does not serve the prefixed path', async () => {
@@ -278,7 +278,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_CONFLICT for a taken username (any case) or email, naming the existing user', async () => {
-      const existing = sim.store.all()[0]!;
+      const existing = sim.store.all()[0];
       await expect(source.addUser({ ...newUser, username: existing.username.toUpperCase() })).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         status: 409,
@@ -296,7 +296,7 @@ describe('UserManagementSource against the simulator', () => {
 
   describe('modify', () => {
     it('changes only the given fields (POST through the client)', async () => {
-      const before = sim.store.all()[1]!;
+      const before = sim.store.all()[1];
       const user = await source.modifyUser(String(before.id), {
         displayName: 'Renamed',
         active: false,
@@ -316,7 +316,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('changes only the given fields with PUT, treating null as unchanged', async () => {
-      const before = sim.store.all()[2]!;
+      const before = sim.store.all()[2];
       const response = await send('PUT', `/usr/${before.id}`, {
         body: JSON.stringify({ emailAddress: 'moved@example.com', defaultAccountId: '3', contactName: null }),
         contentType: 'application/json',
@@ -329,18 +329,18 @@ describe('UserManagementSource against the simulator', () => {
     it("lets a user keep its own username in another case, but not take another user's", async () => {
       const [first, second] = sim.store.all();
       await expect(
-        source.modifyUser(String(first!.id), { username: first!.username.toUpperCase() }),
+        source.modifyUser(String(first.id), { username: first.username.toUpperCase() }),
       ).resolves.toMatchObject({
-        username: first!.username.toUpperCase(),
+        username: first.username.toUpperCase(),
       });
-      await expect(source.modifyUser(String(first!.id), { username: second!.username })).rejects.toMatchObject({
+      await expect(source.modifyUser(String(first.id), { username: second.username })).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
-        existingId: String(second!.id),
+        existingId: String(second.id),
       });
     });
 
     it('answers VENDOR_REJECTED for a bad field or an unknown account', async () => {
-      const id = String(sim.store.all()[0]!.id);
+      const id = String(sim.store.all()[0].id);
       await expect(source.modifyUser(id, { email: 'broken' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         status: 400,

@@ -46,7 +46,9 @@ export class AccountResolver {
     }
     const page = members.slice(start, start + size);
     const userIds = await context.accounts.usersOf(page);
-    const users = await Promise.all(userIds.map((userId) => (userId === null ? null : context.users.byId(userId))));
+    const users = await Promise.all(
+      userIds.map((userId) => (userId === null ? Promise.resolve(null) : context.users.byId(userId))),
+    );
     const nodes = page.flatMap((member, index) => {
       const user = users[index];
       return user ? [{ node: user, position: member.externalId }] : [];

@@ -36,6 +36,6 @@ export class OperationResolver {
         hasPreviousPage: afterId !== undefined,
         totalCount: page.totalCount,
       },
-    ) as unknown as OperationConnection;
+    );
   }
 }

@@ -8,6 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -96,7 +97,7 @@ export function operationShapeLimits(limits: ShapeLimits): ApolloServerPlugin {
         async didResolveOperation({ operation, document }) {
           if (!operation) return;
           const shape = measureOperation(operation, document);
-          if (operation.operation === 'mutation' && shape.rootFields > limits.maxMutationFields) {
+          if (operation.operation === OperationTypeNode.MUTATION && shape.rootFields > limits.maxMutationFields) {
             const most =
               limits.maxMutationFields === 1 ? 'one mutation field' : `${limits.maxMutationFields} mutation fields`;
             throw tooLarge(

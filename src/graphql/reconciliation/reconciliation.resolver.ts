@@ -30,7 +30,7 @@ export class ReconciliationResolver {
         ...source,
         lastCompleteSyncAt: lastCompleteAt,
       })),
-    } as Reconciliation;
+    };
   }
 }
 

@@ -22,7 +22,7 @@ export function changedFields(command: object, path: string[] = []): string[] {
     if (value === undefined || (path.length === 0 && NOT_FIELDS.has(key))) continue;
     const field = path.length === 0 && FLATTENED.has(key) ? [] : [...path, key];
     if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      fields.push(...changedFields(value, field));
+      fields.push(...changedFields(value as object, field));
     else fields.push(field.join('.'));
   }
   return fields;

@@ -34,6 +34,8 @@ const IDEMPOTENCY_KEY_CHARACTERS = /^[A-Za-z0-9._~:+/=-]+$/;
 
 /** C0 and C1 control characters (NUL included), DEL, the Unicode line and paragraph separators, and lone surrogates. */
 const CONTROL_CHARACTERS =
+  // Matching control characters is the point of this expression.
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u001F\u007F-\u009F\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Fields that hold an id; fields that are not text at all are not walked (booleans, enums). */
@@ -71,7 +73,8 @@ function walk(value: object, path: string[], problems: Problem[], bounds: InputB
   for (const [key, item] of Object.entries(value)) {
     const field = FLATTENED.has(key) && path.length === 0 ? [] : [...path, key];
     if (typeof item === 'string') check(item, field, problems, bounds);
-    else if (item !== null && typeof item === 'object' && !Array.isArray(item)) walk(item, field, problems, bounds);
+    else if (item !== null && typeof item === 'object' && !Array.isArray(item))
+      walk(item as object, field, problems, bounds);
   }
 }
 

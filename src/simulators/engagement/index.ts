@@ -422,7 +422,7 @@ export class EngagementSimulator extends Simulator {
     const body = parseJsonBody(request);
     if (body === undefined || body instanceof SyntaxError) return failure(400, messages.invalidAttributes);
     const validation = validateCreateMember(body, this.rules);
-    if (!validation.ok) return failure(400, validation.problems[0]!.message);
+    if (!validation.ok) return failure(400, validation.problems[0].message);
     const command = validation.value;
     const duplicate = this.store.duplicateOf(command);
     if (duplicate) return failure(400, duplicate.message, duplicate.id);
@@ -454,7 +454,7 @@ export class EngagementSimulator extends Simulator {
   }
 
   private deleteMember(request: SimRequest): SimResponse {
-    const removed = this.store.remove(request.params['id']!);
+    const removed = this.store.remove(request.params['id']);
     if (!removed) return failure(400, messages.memberNotFound);
     const ack: AckResponse = { id: removed.id, message: messages.deleted };
     return { status: 200, body: ack };

@@ -115,7 +115,7 @@ export class GreenArrowStore {
   insert(seed: GreenArrowUserSeed): WireUser;
   insert(seeds: readonly GreenArrowUserSeed[]): WireUser[];
   insert(seeds: GreenArrowUserSeed | readonly GreenArrowUserSeed[]): WireUser | WireUser[] {
-    if (Array.isArray(seeds)) return seeds.map((seed) => this.insertOne(seed));
+    if (Array.isArray(seeds)) return (seeds as readonly GreenArrowUserSeed[]).map((seed) => this.insertOne(seed));
     return this.insertOne(seeds as GreenArrowUserSeed);
   }
 
@@ -424,7 +424,7 @@ export class GreenArrowSimulator extends Simulator {
   }
 
   private getMailClass(request: SimRequest): SimResponse {
-    const id = request.params['id']!;
+    const id = request.params['id'];
     const mailClass = ID_PATTERN.test(id)
       ? this.store.mailClasses.find((candidate) => candidate.id === Number(id))
       : undefined;
@@ -476,7 +476,7 @@ export class GreenArrowSimulator extends Simulator {
   }
 
   private getUser(request: SimRequest): SimResponse {
-    const key = request.params['idOrEmail']!;
+    const key = request.params['idOrEmail'];
     const user = ID_PATTERN.test(key) ? this.store.get(key) : this.store.findByEmail(key);
     return user ? ok({ user }) : this.fail(404, [messages.userNotFound]);
   }
@@ -529,7 +529,7 @@ export class GreenArrowSimulator extends Simulator {
 
   /** PUT and DELETE take a numeric id only (assumption); anything else is not found. */
   private findById(request: SimRequest): WireUser | undefined {
-    const id = request.params['idOrEmail']!;
+    const id = request.params['idOrEmail'];
     return ID_PATTERN.test(id) ? this.store.get(id) : undefined;
   }
 

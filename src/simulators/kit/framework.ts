@@ -432,7 +432,7 @@ export class Simulator {
       if (route.method !== method || route.segments.length !== segments.length) continue;
       const params: Record<string, string> = {};
       const matched = route.segments.every((segment, index) => {
-        const actual = segments[index]!;
+        const actual = segments[index];
         if (segment.startsWith(':')) {
           params[segment.slice(1)] = safeDecode(actual);
           return true;

@@ -14,7 +14,7 @@ import type { Simulator } from './framework';
 export interface CreatedSimulator<S extends Source, Sim extends Simulator> {
   simulator: Sim;
   /** The endpoint a gateway is given once the simulator listens at `baseUrl`: that URL and the credentials it accepts. */
-  endpoint(baseUrl: string): EndpointOf<S>;
+  endpoint: (baseUrl: string) => EndpointOf<S>;
 }
 
 export interface SimulatorModule<S extends Source, Sim extends Simulator> {

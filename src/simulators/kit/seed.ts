@@ -104,9 +104,9 @@ export function seedPeople(count = SEED_PEOPLE_COUNT): SeedPerson[] {
   const people: SeedPerson[] = [];
   for (let i = 0; i < count; i++) {
     const sample = i < SEED_PEOPLE_COUNT;
-    const firstName = FIRST_NAMES[i % FIRST_NAMES.length]!;
-    const lastName = LAST_NAMES[(i * 5) % LAST_NAMES.length]!;
-    const place = PLACES[i % PLACES.length]!;
+    const firstName = FIRST_NAMES[i % FIRST_NAMES.length];
+    const lastName = LAST_NAMES[(i * 5) % LAST_NAMES.length];
+    const place = PLACES[i % PLACES.length];
     const handle = `${firstName}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, '');
     people.push({
       firstName,
@@ -116,15 +116,15 @@ export function seedPeople(count = SEED_PEOPLE_COUNT): SeedPerson[] {
       country: place.country,
       state: place.state,
       username: `${handle}${i}`,
-      accountId: sample ? SEED_ACCOUNTS[i % SEED_ACCOUNTS.length]!.id : generatedAccountId(i),
+      accountId: sample ? SEED_ACCOUNTS[i % SEED_ACCOUNTS.length].id : generatedAccountId(i),
       active: i % 7 !== 6,
       subscriptions: { email: i % 2 === 0, sms: i % 3 === 0, voice: i % 5 === 0 },
       permissions: {
-        injection: INJECTION[i % INJECTION.length]!,
-        api: ACCESS[(i + 1) % ACCESS.length]!,
-        ui: ACCESS[i % ACCESS.length]!,
+        injection: INJECTION[i % INJECTION.length],
+        api: ACCESS[(i + 1) % ACCESS.length],
+        ui: ACCESS[i % ACCESS.length],
         disabled: i % 11 === 10,
-        mailClassId: i % 4 === 0 ? String(SEED_MAIL_CLASSES[i % SEED_MAIL_CLASSES.length]!.id) : null,
+        mailClassId: i % 4 === 0 ? String(SEED_MAIL_CLASSES[i % SEED_MAIL_CLASSES.length].id) : null,
       },
       in: sample
         ? {

@@ -58,7 +58,7 @@ export const recordId = () => z.number().int().positive().max(Number.MAX_SAFE_IN
 export function parseState<T>(owner: string, schema: z.ZodType<T>, state: unknown): T {
   const parsed = schema.safeParse(state);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = parsed.error.issues[0];
   const where = issue.path.length === 0 ? 'the state' : issue.path.map(String).join('.');
   throw new TypeError(`${owner}: ${where}: ${issue.message}`);
 }

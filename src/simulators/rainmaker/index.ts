@@ -306,7 +306,7 @@ export class RainMakerSimulator extends Simulator {
   }
 
   private versioned(request: SimRequest, handler: () => SimResponse): SimResponse {
-    const version = apiVersionProblem(request.params['version']!, this.supportedVersions);
+    const version = apiVersionProblem(request.params['version'], this.supportedVersions);
     if (version) return failure(400, version);
     return handler();
   }

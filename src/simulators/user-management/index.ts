@@ -361,13 +361,13 @@ export class UserManagementSimulator extends Simulator {
   }
 
   private usersByAccount(request: SimRequest): SimResponse {
-    const accountId = request.params['accountId']!;
+    const accountId = request.params['accountId'];
     if (!this.store.hasAccount(accountId)) return errorResponse(404, messages.accountNotFound);
     return { status: 200, body: this.store.byAccount(accountId) };
   }
 
   private getUser(request: SimRequest): SimResponse {
-    const user = this.store.get(request.params['userId']!);
+    const user = this.store.get(request.params['userId']);
     return user ? { status: 200, body: user } : errorResponse(404, messages.userNotFound);
   }
 
@@ -388,7 +388,7 @@ export class UserManagementSimulator extends Simulator {
     if ('response' in body) return body.response;
     const validation = validateModifyUser(body.value);
     if (!validation.ok) return errorResponse(400, describeProblems(validation.problems));
-    const current = this.store.get(request.params['userId']!);
+    const current = this.store.get(request.params['userId']);
     if (!current) return errorResponse(404, messages.userNotFound);
     const patch = withoutNulls(validation.value);
     if (patch.defaultAccountId !== undefined && !this.store.hasAccount(patch.defaultAccountId)) {
@@ -400,7 +400,7 @@ export class UserManagementSimulator extends Simulator {
   }
 
   private deleteUser(request: SimRequest): SimResponse {
-    const removed = this.store.remove(request.params['userId']!);
+    const removed = this.store.remove(request.params['userId']);
     return removed ? { status: 200, body: removed } : errorResponse(404, messages.userNotFound);
   }
 }

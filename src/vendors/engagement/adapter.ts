@@ -208,7 +208,7 @@ function toRecord(member: EngagementMember): VendorRecord {
       country: member.country,
       state: member.state,
       lastActiveAt: member.lastActiveAt,
-      subscriptions: member.subscriptions as UserView['subscriptions'],
+      subscriptions: member.subscriptions,
       displayName: displayName === '' ? null : displayName,
       active: member.active,
     },

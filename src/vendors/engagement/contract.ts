@@ -139,7 +139,7 @@ export function parseDateStr(text: string): Date | null {
   const iso = ISO_DATE_TIME.exec(text.trim());
   if (iso) {
     const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '0', zone = 'Z'] = iso;
-    const base = utcDate(+year!, +month!, +day!, +hour, +minute, +second);
+    const base = utcDate(+year, +month, +day, +hour, +minute, +second);
     if (base === null) return null;
     const millis = Math.floor(Number(`0.${fraction}`) * 1000);
     return new Date(base.getTime() + millis - zoneOffsetMs(zone));
@@ -147,7 +147,7 @@ export function parseDateStr(text: string): Date | null {
   const us = US_DATE_TIME.exec(text.trim());
   if (us) {
     const [, month, day, year, hour = '00', minute = '00', second = '00'] = us;
-    return utcDate(+year!, +month!, +day!, +hour, +minute, +second);
+    return utcDate(+year, +month, +day, +hour, +minute, +second);
   }
   return null;
 }

@@ -325,10 +325,10 @@ export function validateRequest(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problems: [{ field: '(body)', message: 'Request body must be a JSON object' }] };
   }
-  if (!('user' in body) || (body as { user: unknown }).user === undefined) {
+  if (!('user' in body) || body.user === undefined) {
     return { ok: false, problems: [{ field: 'user', message: 'user is required' }] };
   }
-  return validateUser((body as { user: unknown }).user, options);
+  return validateUser(body.user, options);
 }
 
 /** Validates a `user` hash; on success answers it with mail class ids as numbers. */

@@ -147,7 +147,7 @@ export async function readEach<T>(
   const worker = async () => {
     while (next < ids.length) {
       const index = next++;
-      results[index] = await read(ids[index]!).catch((error: Error) => error);
+      results[index] = await read(ids[index]).catch((error: Error) => error);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, ids.length)) }, worker));

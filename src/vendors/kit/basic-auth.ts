@@ -43,7 +43,7 @@ export function basicAuthorization(username: string, password: string): string {
 export function parseBasicAuthorization(header: string | undefined): { username: string; password: string } | null {
   const match = /^\s*Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
   if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

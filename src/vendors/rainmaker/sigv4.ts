@@ -130,7 +130,7 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
       message: 'Authorization header requires Credential, SignedHeaders and Signature in AWS4-HMAC-SHA256 form.',
     };
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = parts as unknown as string[];
-  const secret = options.secretFor(accessKeyId!);
+  const secret = options.secretFor(accessKeyId);
   if (secret === undefined) return { ok: false, message: 'The security token included in the request is invalid.' };
   if (region !== options.region || service !== options.service) {
     return {
@@ -149,7 +149,7 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
       message: `Signature expired: ${amzDate} is outside the allowed ${options.maxSkewMs / 60_000} minutes of ${options.now.toISOString()}.`,
     };
   }
-  const signedNames = signedHeaderList!.split(';');
+  const signedNames = signedHeaderList.split(';');
   if (!signedNames.includes('host')) return { ok: false, message: "'Host' must be a signed header." };
   const headers: Record<string, string> = {};
   for (const name of signedNames) {
@@ -159,13 +159,13 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
   }
   const query: Record<string, string> = {};
   for (const [name, value] of request.query) query[name] = value;
-  const expected = await new SigV4Signer({ accessKeyId: accessKeyId!, secretAccessKey: secret }, options).explain(
+  const expected = await new SigV4Signer({ accessKeyId: accessKeyId, secretAccessKey: secret }, options).explain(
     new HttpRequest({ method: request.method, path: request.path, query, headers, body: request.body }),
     signingDate,
   );
   const matches =
     expected.signedHeaders === signedHeaderList &&
-    timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(signature!, 'hex'));
+    timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(signature, 'hex'));
   if (!matches) {
     return {
       ok: false,
@@ -174,7 +174,7 @@ export async function verifySigV4(request: ReceivedRequest, options: VerifyOptio
         `\n\nThe Canonical String for this request should have been\n'${expected.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${expected.stringToSign}'\n`,
     };
   }
-  return { ok: true, accessKeyId: accessKeyId! };
+  return { ok: true, accessKeyId: accessKeyId };
 }
 
 function header(headers: ReceivedRequest['headers'], name: string): string | undefined {
@@ -186,10 +186,8 @@ function header(headers: ReceivedRequest['headers'], name: string): string | und
 export function parseAmzDate(value: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  const [, y, mo, d, h, mi, s] = match.map<number>(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Date.UTC rolls 2015-13-30 over into 2016; a real timestamp survives the round trip unchanged.
-  return date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d! && h! < 24 && mi! < 60 && s! < 60
-    ? date
-    : undefined;
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? date : undefined;
 }

@@ -325,7 +325,9 @@ export class VendorHttp {
       chosenDelayMs = delayMs;
       return true;
     };
-    const chosen: IBackoffFactory<unknown> = { next: () => ({ duration: chosenDelayMs, next: chosen.next }) };
+    const chosen: IBackoffFactory<unknown> = {
+      next: () => ({ duration: chosenDelayMs, next: () => chosen.next(undefined) }),
+    };
     const policy = retry(handleWhen(mayRetry), { maxAttempts: this.options.retries, backoff: chosen });
     policy.onRetry((event) => {
       const error = 'error' in event ? (event.error as VendorError) : undefined;
