@@ -19,7 +19,7 @@ import { redactVendorText } from './vendor-text';
 
 export type { HttpMethod } from './observer';
 
-/** A request as a datasource describes it, before authentication. */
+/** A request as a vendor client describes it, before authentication. */
 export interface VendorRequest {
   /** A stable name for the endpoint (`listUsers`), used in logs and metrics, never the raw path. */
   route: string;
