@@ -26,14 +26,14 @@ import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
 
 /**
- * The gateway: datasources for the vendor endpoints it is configured with, the store and the
+ * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
  * GraphQL server, with one way to stop it. No process-level wiring: the entries and tests import it.
  */
 export interface App {
   /** The GraphQL endpoint, http://host:port/graphql. */
   url: string;
   graphql: ApolloServer<Context>;
-  /** One adapter per configured vendor, each with its datasource. */
+  /** One adapter per configured vendor, each with its client. */
   adapters: Adapters;
   store: Store;
   /** Keeps the mirror of the vendors that can only be listed fresh (MIRROR_REFRESH_INTERVAL_S); `refresh()` runs a round now. */
@@ -75,7 +75,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
     const ready = adapters.get(source) !== null;
-    logger.info({ source, placement, configured: ready }, `${source} datasource ${ready ? 'ready' : 'not configured'}`);
+    logger.info({ source, placement, configured: ready }, `${source} client ${ready ? 'ready' : 'not configured'}`);
   }
   const drain = new RequestDrain();
   const graceMs = config.shutdown.graceMs;

@@ -7,10 +7,10 @@ import { loadConfig, type Config } from '../src/config';
 import { createLogger, type Logger } from '../src/platform/logger';
 import { simulatorEnv } from '../src/simulators';
 import { GreenArrowSimulator } from '../src/simulators/greenarrow';
-import { EngagementSource } from '../src/vendors/engagement/client';
-import { GreenArrowSource } from '../src/vendors/greenarrow/client';
-import { RainMakerSource } from '../src/vendors/rainmaker/client';
-import { UserManagementSource } from '../src/vendors/user-management/client';
+import { EngagementClient } from '../src/vendors/engagement/client';
+import { GreenArrowClient } from '../src/vendors/greenarrow/client';
+import { RainMakerClient } from '../src/vendors/rainmaker/client';
+import { UserManagementClient } from '../src/vendors/user-management/client';
 import type { VendorPlacement } from '../src/vendors/kit/module';
 import { StartupError } from '../src/platform/startup-error';
 import { bootGateway, graphql, type BootedGateway } from './helpers/gateway';
@@ -49,21 +49,21 @@ function capturingLogger(lines: string[]) {
 }
 
 /**
- * A datasource per vendor of a configuration, built here rather than taken from the gateway (which
+ * A vendor client per vendor of a configuration, built here rather than taken from the gateway (which
  * keeps them inside its adapters), for the calls these tests make at each vendor directly.
  */
-function datasourcesOf(vendors: Config['vendors'], logger: Logger) {
+function vendorClientsOf(vendors: Config['vendors'], logger: Logger) {
   const settings = <Tuning, Endpoint>(placement: VendorPlacement<Tuning, Endpoint>) => {
-    if (placement.mode !== 'remote') throw new TypeError('datasourcesOf: every vendor needs a base URL');
+    if (placement.mode !== 'remote') throw new TypeError('vendorClientsOf: every vendor needs a base URL');
     return { ...placement.tuning, ...placement.endpoint };
   };
-  const sources = {
-    RAINMAKER: new RainMakerSource(settings(vendors.RAINMAKER), { logger }),
-    ENGAGEMENT: new EngagementSource(settings(vendors.ENGAGEMENT), { logger }),
-    GREENARROW: new GreenArrowSource(settings(vendors.GREENARROW), { logger }),
-    USER_MANAGEMENT: new UserManagementSource(settings(vendors.USER_MANAGEMENT), { logger }),
+  const clients = {
+    RAINMAKER: new RainMakerClient(settings(vendors.RAINMAKER), { logger }),
+    ENGAGEMENT: new EngagementClient(settings(vendors.ENGAGEMENT), { logger }),
+    GREENARROW: new GreenArrowClient(settings(vendors.GREENARROW), { logger }),
+    USER_MANAGEMENT: new UserManagementClient(settings(vendors.USER_MANAGEMENT), { logger }),
   };
-  return { ...sources, close: () => Promise.all(Object.values(sources).map((source) => source.close())) };
+  return { ...clients, close: () => Promise.all(Object.values(clients).map((client) => client.close())) };
 }
 
 /** A server holding a port on 127.0.0.1, so that whatever is told to listen there finds it taken. */
@@ -79,19 +79,19 @@ describe('the app npm start runs', () => {
   const logger = capturingLogger(lines);
   const env = { VENDOR_TIMEOUT_MS: '1500', SIM_FAULTS: '{"GREENARROW": {"getUser": {"status": 503}}}' };
   let app: BootedGateway;
-  let sources: ReturnType<typeof datasourcesOf>;
+  let clients: ReturnType<typeof vendorClientsOf>;
 
   beforeAll(async () => {
     app = await bootGateway(env, logger);
-    sources = datasourcesOf(loadConfig({ ...env, ...simulatorEnv(app.simulators) }).vendors, logger);
+    clients = vendorClientsOf(loadConfig({ ...env, ...simulatorEnv(app.simulators) }).vendors, logger);
   });
   afterAll(async () => {
-    await sources.close();
+    await clients.close();
     await app.stop();
   });
 
   it('starts one simulator per vendor, each reachable with the endpoint the gateway is given', async () => {
-    const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
+    const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = clients;
     await expect(
       RAINMAKER.createUser({ userName: 'new.person@example.com', password: 'Str0ng-Passw0rd' }),
     ).resolves.toMatchObject({ message: expect.any(String) });
@@ -107,15 +107,15 @@ describe('the app npm start runs', () => {
 
   it('seeds people who exist in several vendors under one email address', async () => {
     const greenArrowEmails = new Set<string>();
-    for await (const user of sources.GREENARROW.users()) greenArrowEmails.add(user.email);
+    for await (const user of clients.GREENARROW.users()) greenArrowEmails.add(user.email);
     const engagementEmails: string[] = [];
-    for await (const member of sources.ENGAGEMENT.members()) engagementEmails.push(member.email);
+    for await (const member of clients.ENGAGEMENT.members()) engagementEmails.push(member.email);
     expect(engagementEmails.filter((email) => greenArrowEmails.has(email)).length).toBeGreaterThan(5);
   });
 
   it('applies the faults given in SIM_FAULTS', async () => {
     const [someone] = app.simulators.simulators.GREENARROW!.store.all();
-    await expect(sources.GREENARROW.getUser(String(someone.id))).rejects.toMatchObject({
+    await expect(clients.GREENARROW.getUser(String(someone.id))).rejects.toMatchObject({
       code: 'VENDOR_UNAVAILABLE',
       status: 503,
     });
@@ -135,7 +135,10 @@ describe('the app npm start runs', () => {
       GREENARROW_PASSWORD: 'WRONG-greenarrow-password-0003',
       USER_MANAGEMENT_API_KEY: 'WRONG-user-management-key-0004',
     };
-    const impostors = datasourcesOf(loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors, logger);
+    const impostors = vendorClientsOf(
+      loadConfig({ ...env, ...simulatorEnv(app.simulators), ...wrong }).vendors,
+      logger,
+    );
     const errors: unknown[] = [];
     const failing = async (call: Promise<unknown>) =>
       errors.push(
@@ -151,7 +154,7 @@ describe('the app npm start runs', () => {
       await failing(impostors.GREENARROW.getUser('1'));
       await failing(impostors.USER_MANAGEMENT.getUser('1'));
       // Vendor-side rejections, conflicts and unknown records with the right credentials.
-      const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = sources;
+      const { RAINMAKER, ENGAGEMENT, GREENARROW, USER_MANAGEMENT } = clients;
       const taken = simulators.ENGAGEMENT!.store.all()[0];
       await failing(ENGAGEMENT.createMember({ firstName: 'A', lastName: 'B', country: 'India', email: taken.email }));
       await failing(
@@ -273,11 +276,11 @@ describe('the tenant rules', () => {
       RAINMAKER_MIN_PASSWORD_LENGTH: '12',
       ...simulatorEnv(app.simulators),
     });
-    const sources = datasourcesOf(config.vendors, logger);
+    const clients = vendorClientsOf(config.vendors, logger);
     try {
       expect(config.vendors.ENGAGEMENT.tuning.rules.usaCountryNames).toEqual(['U.S.A.', 'USA']);
       await expect(
-        sources.ENGAGEMENT.createMember({
+        clients.ENGAGEMENT.createMember({
           firstName: 'A',
           lastName: 'B',
           country: 'u.s.a.',
@@ -287,13 +290,13 @@ describe('the tenant rules', () => {
         code: 'VENDOR_REJECTED',
       });
       await expect(
-        sources.RAINMAKER.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' }),
+        clients.RAINMAKER.createUser({ userName: 'short.password@example.com', password: 'Elev3n-char' }),
       ).rejects.toMatchObject({ code: 'VENDOR_REJECTED' });
       await expect(
-        sources.RAINMAKER.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' }),
+        clients.RAINMAKER.createUser({ userName: 'long.password@example.com', password: 'Tw3lve-chars' }),
       ).resolves.toBeDefined();
     } finally {
-      await sources.close();
+      await clients.close();
       await app.stop();
     }
   });

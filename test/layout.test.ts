@@ -6,12 +6,11 @@ import { SIMULATOR_MODULES } from '../src/simulators/registry';
 import { VENDOR_MODULES } from '../src/vendors/registry';
 
 /**
- * Issue 9, acceptance 3: outside a vendor's folders and the registries, no code names a particular
- * vendor. Checked on the syntax tree, so comments never count, and neither do strings with
- * whitespace in them: those are messages and descriptions written for people. Everything else that
- * names a vendor (an identifier, a wire value such as 'GREENARROW', a variable name such as
- * 'GREENARROW_BASE_URL', an import of a vendor's folder) is code that knows which vendor it is
- * talking to.
+ * Outside a vendor's folders and the registries, no code names a particular vendor. Checked on
+ * the syntax tree, so comments never count, and neither do strings with whitespace in them: those
+ * are messages and descriptions written for people. Everything else that names a vendor (an
+ * identifier, a wire value such as 'GREENARROW', a variable name such as 'GREENARROW_BASE_URL', an
+ * import of a vendor's folder) is code that knows which vendor it is talking to.
  */
 
 const ROOT = join(__dirname, '..');
@@ -108,6 +107,29 @@ function vendorNamings(): Naming[] {
   return namings;
 }
 
+/**
+ * Classes named `*Source`. `Source` is the vendor list (the GraphQL enum `Source`), so a vendor's
+ * client is a `*Client`; a GraphQL object type may still describe one vendor for its parent, under
+ * the public schema's name (`ReconciliationSource`), since that is the enum's meaning.
+ */
+function sourceNamedClasses(sourceFile: ts.SourceFile): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isClassLike(node) && node.name !== undefined && /Source$/.test(node.name.text)) {
+      const graphqlType = (ts.getDecorators(node) ?? []).some(
+        (decorator) =>
+          ts.isCallExpression(decorator.expression) &&
+          ts.isIdentifier(decorator.expression.expression) &&
+          decorator.expression.expression.text === 'ObjectType',
+      );
+      if (!graphqlType) found.push(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
 const allowanceFor = (naming: Naming) =>
   ALLOWED.find((allowed) => allowed.file === naming.file && naming.context.includes(allowed.within));
 
@@ -133,6 +155,28 @@ describe('the layout', () => {
       ({ name }) => name,
     );
     expect(names).toEqual(['RAINMAKER', 'GreenArrowSimulator']);
+  });
+
+  it('names no class *Source: a vendor client is a *Client, Source is the vendor list', () => {
+    const offending = [...typeScriptFiles(join(ROOT, 'src'))].flatMap((path) =>
+      sourceNamedClasses(ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true)).map(
+        (name) => `${relative(ROOT, path)}: class ${name}`,
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('finds a class named *Source, but not a GraphQL type describing one vendor', () => {
+    const code = [
+      'export class AcmeSource extends VendorClient {}',
+      "@ObjectType({ description: 'One vendor.' }) export class ReportSource {}",
+      'const Anonymous = class TelemetrySource {};',
+      'export class AcmeClient extends VendorClient {}',
+    ].join('\n');
+    expect(sourceNamedClasses(ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true))).toEqual([
+      'AcmeSource',
+      'TelemetrySource',
+    ]);
   });
 
   it('keeps only the entries and the composition root directly in src/', () => {

@@ -1,5 +1,5 @@
 /**
- * Vendor-neutral domain types. Datasources map vendor JSON into these with pure functions;
+ * Vendor-neutral domain types. Vendor clients map vendor JSON into these with pure functions;
  * nothing outside `src/vendors/<vendor>/` ever sees a vendor's wire format.
  */
 

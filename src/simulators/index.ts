@@ -11,7 +11,7 @@ import { simulatorModule, type SimulatorOf } from './registry';
 /** The simulators started for this process, their endpoints, and a stop. */
 export interface RunningSimulators {
   simulators: { [S in Source]?: SimulatorOf<S> };
-  /** Where each running simulator is and the credentials it accepts, as a gateway's datasources need them. */
+  /** Where each running simulator is and the credentials it accepts, as a gateway's vendor clients need them. */
   endpoints: { [S in Source]?: EndpointOf<S> };
   close(): Promise<void>;
 }

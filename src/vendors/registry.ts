@@ -94,7 +94,7 @@ export class Adapters {
   }
 }
 
-/** Builds the datasource and adapter of every vendor placed at an endpoint, in SOURCES order. */
+/** Builds the client and adapter of every vendor placed at an endpoint, in SOURCES order. */
 export function createAdapters(vendors: VendorPlacements, deps: VendorClientDeps): Adapters {
   return new Adapters(SOURCES.flatMap((source) => adapterAt(source, vendors[source], deps) ?? []));
 }

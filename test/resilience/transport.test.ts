@@ -5,7 +5,8 @@ import { runInRequest, type RequestScope } from '../../src/platform/request-cont
 import type { VendorError } from '../../src/vendors/transport/errors';
 import { VendorHttp, type VendorHttpOptions } from '../../src/vendors/transport/http';
 import type { AttemptOutcome, CircuitState, RetryInfo } from '../../src/vendors/transport/observer';
-import { OutboundRateLimit, retryAfterMs } from '../../src/vendors/transport/resilience';
+import { OutboundRateLimit } from '../../src/vendors/transport/rate-limit';
+import { retryAfterMs } from '../../src/vendors/transport/retry-after';
 import { Simulator } from '../../src/simulators/kit/framework';
 import { eventually } from '../helpers/eventually';
 

@@ -20,10 +20,10 @@ import { RainMakerSimulator } from '../../src/simulators/rainmaker';
 import { seedPeople } from '../../src/simulators/kit/seed';
 import { StateFileError } from '../../src/simulators/kit/state-file';
 import { UserManagementSimulator } from '../../src/simulators/user-management';
-import { EngagementSource } from '../../src/vendors/engagement/client';
-import { GreenArrowSource } from '../../src/vendors/greenarrow/client';
-import { RainMakerSource } from '../../src/vendors/rainmaker/client';
-import { UserManagementSource } from '../../src/vendors/user-management/client';
+import { EngagementClient } from '../../src/vendors/engagement/client';
+import { GreenArrowClient } from '../../src/vendors/greenarrow/client';
+import { RainMakerClient } from '../../src/vendors/rainmaker/client';
+import { UserManagementClient } from '../../src/vendors/user-management/client';
 import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
@@ -32,7 +32,7 @@ import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-proc
  * The simulators keep their records in a state file: a simulator started on the file of an earlier
  * one holds exactly what that one held (records, password hashes, id counters), whether the earlier
  * one was closed or its process killed, and a file that is not a state gives an error naming it.
- * Records are written over real HTTP through the datasources, as the gateway writes them.
+ * Records are written over real HTTP through the vendor clients, as the gateway writes them.
  */
 
 const RAINMAKER_CREDENTIALS = { accessKeyId: 'AKIDPERSISTTEST', secretAccessKey: 'persist-test-rainmaker-secret' };
@@ -71,7 +71,7 @@ function expectSafeStateFile(file: string): void {
   expect(readdirSync(dirname(file)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 }
 
-/** Datasource settings for each simulator: no retries, so every write reaches the simulator exactly once. */
+/** Vendor client settings for each simulator: no retries, so every write reaches the simulator exactly once. */
 function rainMakerSettings(sim: RainMakerSimulator) {
   return {
     baseUrl: sim.url,
@@ -108,20 +108,20 @@ describe('RainMaker simulator state', () => {
     const first = new RainMakerSimulator({ credentials: RAINMAKER_CREDENTIALS });
     expect(await start(first, file)).toBe(false);
     const seededCount = first.store.size;
-    const source = new RainMakerSource(rainMakerSettings(first), { logger: silentLogger });
+    const rainMaker = new RainMakerClient(rainMakerSettings(first), { logger: silentLogger });
     try {
-      await source.createUser({ userName: email, password: PASSWORDS.first, locale: 'EN_GB' });
-      await source.updatePassword(email, PASSWORDS.changed);
-      await source.deleteUser(seeded);
+      await rainMaker.createUser({ userName: email, password: PASSWORDS.first, locale: 'EN_GB' });
+      await rainMaker.updatePassword(email, PASSWORDS.changed);
+      await rainMaker.deleteUser(seeded);
     } finally {
-      await source.close();
+      await rainMaker.close();
       await first.close();
     }
     expectSafeStateFile(file);
 
     const second = new RainMakerSimulator({ credentials: RAINMAKER_CREDENTIALS });
     expect(await start(second, file)).toBe(true);
-    const again = new RainMakerSource(rainMakerSettings(second), { logger: silentLogger });
+    const again = new RainMakerClient(rainMakerSettings(second), { logger: silentLogger });
     try {
       expect(second.store.size).toBe(seededCount);
       expect(second.store.get(email)).toEqual({ userName: email, locale: 'en_gb' });
@@ -155,23 +155,23 @@ describe('Engagement simulator state', () => {
   it('keeps members and the id counter across a restart, and a deleted member stays deleted', async () => {
     const first = new EngagementSimulator(BASIC);
     expect(await start(first, file)).toBe(false);
-    const source = new EngagementSource(engagementSettings(first), { logger: silentLogger });
+    const engagement = new EngagementClient(engagementSettings(first), { logger: silentLogger });
     let created: string;
     let before: unknown;
     try {
-      created = (await source.createMember(member(1))).externalId;
+      created = (await engagement.createMember(member(1))).externalId;
       expect(created).toBe(String(first.store.size));
-      await source.deleteMember('3');
+      await engagement.deleteMember('3');
       before = first.store.all();
     } finally {
-      await source.close();
+      await engagement.close();
       await first.close();
     }
     expectSafeStateFile(file);
 
     const second = new EngagementSimulator(BASIC);
     expect(await start(second, file)).toBe(true);
-    const again = new EngagementSource(engagementSettings(second), { logger: silentLogger });
+    const again = new EngagementClient(engagementSettings(second), { logger: silentLogger });
     try {
       expect(second.store.all()).toEqual(before);
       const listed = (await again.listMembers({ start: 0, pageSize: 100 })).items;
@@ -196,7 +196,7 @@ describe('Engagement simulator state', () => {
     const sim = new EngagementSimulator({ ...BASIC, seed: false });
     await start(sim, join(dir, 'engagement.json'));
     sim.setFault('createMember', { malformed: 'json' });
-    const source = new EngagementSource(engagementSettings(sim), { logger: silentLogger });
+    const source = new EngagementClient(engagementSettings(sim), { logger: silentLogger });
     try {
       await expect(source.createMember(member(3))).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
     } finally {
@@ -216,7 +216,7 @@ describe('GreenArrow simulator state', () => {
     const mailClasses = [{ id: 7, name: 'alerts' }];
     const first = new GreenArrowSimulator({ ...BASIC, mailClasses });
     expect(await start(first, file)).toBe(false);
-    const source = new GreenArrowSource(greenArrowSettings(first), { logger: silentLogger });
+    const source = new GreenArrowClient(greenArrowSettings(first), { logger: silentLogger });
     let created: string;
     let doomed: string;
     try {
@@ -235,7 +235,7 @@ describe('GreenArrow simulator state', () => {
     // Other mail classes configured: the restored state's are the ones it holds.
     const second = new GreenArrowSimulator({ ...BASIC, mailClasses: [] });
     expect(await start(second, file)).toBe(true);
-    const again = new GreenArrowSource(greenArrowSettings(second), { logger: silentLogger });
+    const again = new GreenArrowClient(greenArrowSettings(second), { logger: silentLogger });
     try {
       expect(second.store.mailClasses).toEqual(mailClasses);
       expect(await again.getUser(created)).toMatchObject({
@@ -263,7 +263,7 @@ describe('user-management simulator state', () => {
   it('keeps users, accounts, password hashes and the id counter across a restart', async () => {
     const first = new UserManagementSimulator({ apiKey: API_KEY });
     expect(await start(first, file)).toBe(false);
-    const source = new UserManagementSource(userManagementSettings(first), { logger: silentLogger });
+    const source = new UserManagementClient(userManagementSettings(first), { logger: silentLogger });
     let created: string;
     try {
       created = (
@@ -286,7 +286,7 @@ describe('user-management simulator state', () => {
     // Neither seeded nor given accounts: everything it holds comes from the file.
     const second = new UserManagementSimulator({ apiKey: API_KEY, seed: false, accounts: [] });
     expect(await start(second, file)).toBe(true);
-    const again = new UserManagementSource(userManagementSettings(second), { logger: silentLogger });
+    const again = new UserManagementClient(userManagementSettings(second), { logger: silentLogger });
     try {
       expect(await again.getUser(created)).toMatchObject({
         username: 'persisted.renamed',
@@ -339,7 +339,7 @@ describe('user-management simulator state', () => {
     const sim = new UserManagementSimulator({ apiKey: API_KEY, seed: false });
     await start(sim, stateFile);
     sim.setFault('addUser', { hang: 'afterWork' });
-    const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
+    const source = new UserManagementClient(userManagementSettings(sim), { logger: silentLogger });
     const unanswered = source
       .addUser({
         displayName: 'Hung Up',
@@ -368,8 +368,8 @@ describe('user-management simulator state', () => {
     await start(sim, stateFile);
     rmSync(stateFile);
     sim.setFault('addUser', { status: 503 });
-    const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
-    const wrongKey = new UserManagementSource(
+    const source = new UserManagementClient(userManagementSettings(sim), { logger: silentLogger });
+    const wrongKey = new UserManagementClient(
       { ...userManagementSettings(sim), apiKey: 'wrong-key' },
       { logger: silentLogger },
     );
@@ -481,7 +481,7 @@ describe('a state file that is not a valid state', () => {
     const sim = new UserManagementSimulator({ apiKey: API_KEY });
     await start(sim, file);
     writeFileSync(`${file}.tmp`, '{"torn": ', { mode: 0o644 });
-    const source = new UserManagementSource(userManagementSettings(sim), { logger: silentLogger });
+    const source = new UserManagementClient(userManagementSettings(sim), { logger: silentLogger });
     try {
       await source.addUser({
         displayName: 'After Kill',

@@ -2,7 +2,7 @@ import { silentLogger } from '../../src/platform/logger';
 import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
 import type { ReadScope, VendorRecord } from '../../src/vendors/kit/adapter';
 import { GreenArrowAdapter } from '../../src/vendors/greenarrow/adapter';
-import { GreenArrowSource } from '../../src/vendors/greenarrow/client';
+import { GreenArrowClient } from '../../src/vendors/greenarrow/client';
 
 /**
  * A batch of single reads larger than the vendor's connections plus its queue: sent all at once, its
@@ -16,7 +16,7 @@ describe('a batch of single reads against a small vendor pool', () => {
   beforeAll(async () => {
     await sim.listen(0, '127.0.0.1');
     sim.store.insert(Array.from({ length: 40 }, (_, index) => ({ email: `batch${index}@example.net` })));
-    const client = new GreenArrowSource(
+    const client = new GreenArrowClient(
       {
         baseUrl: sim.url,
         username: 'ga-batch',

@@ -2,7 +2,7 @@ import { Agent, Pool, request, type Dispatcher } from 'undici';
 import type { EngagementSettings } from '../../src/vendors/engagement/settings';
 import { silentLogger } from '../../src/platform/logger';
 import { EngagementSimulator, type AudienceMemberSeed } from '../../src/simulators/engagement';
-import { EngagementSource } from '../../src/vendors/engagement/client';
+import { EngagementClient } from '../../src/vendors/engagement/client';
 import { basicAuthorization } from '../../src/vendors/kit/basic-auth';
 import { REQUEST_CONTENT_TYPE, messages } from '../../src/vendors/engagement/contract';
 import type { EngagementCreateInput } from '../../src/vendors/engagement/types';
@@ -32,9 +32,9 @@ function bulk(count: number, prefix: string): AudienceMemberSeed[] {
   }));
 }
 
-describe('EngagementSource against the simulator', () => {
+describe('EngagementClient against the simulator', () => {
   const sim = new EngagementSimulator({ username: USERNAME, password: PASSWORD });
-  let source: EngagementSource;
+  let engagement: EngagementClient;
   let raw: Pool;
 
   function settings(overrides: Partial<EngagementSettings> = {}): EngagementSettings {
@@ -70,10 +70,10 @@ describe('EngagementSource against the simulator', () => {
   beforeAll(async () => {
     await sim.listen();
     raw = new Pool(sim.url, { connections: 2 });
-    source = new EngagementSource(settings(), { logger: silentLogger });
+    engagement = new EngagementClient(settings(), { logger: silentLogger });
   });
   afterAll(async () => {
-    await source.close();
+    await engagement.close();
     await raw.destroy();
     await sim.close();
   });
@@ -86,9 +86,12 @@ describe('EngagementSource against the simulator', () => {
   describe('createMember', () => {
     it('creates a member with one call and answers increasing ids as strings', async () => {
       expect(sim.store.size).toBe(SEEDED);
-      await expect(source.createMember(newMember)).resolves.toEqual({ externalId: '25', message: messages.created });
+      await expect(engagement.createMember(newMember)).resolves.toEqual({
+        externalId: '25',
+        message: messages.created,
+      });
       await expect(
-        source.createMember({ ...newMember, email: 'second@example.in', phone: undefined }),
+        engagement.createMember({ ...newMember, email: 'second@example.in', phone: undefined }),
       ).resolves.toEqual({
         externalId: '26',
         message: messages.created,
@@ -111,7 +114,7 @@ describe('EngagementSource against the simulator', () => {
 
     it.each(['firstName', 'lastName', 'country', 'email'] as const)('rejects a create without %s', async (field) => {
       const input = { ...newMember, [field]: '' };
-      await expect(source.createMember(input)).rejects.toMatchObject({
+      await expect(engagement.createMember(input)).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         source: 'ENGAGEMENT',
         status: 400,
@@ -126,24 +129,26 @@ describe('EngagementSource against the simulator', () => {
     it.each(['USA', 'us', 'United States', 'united states of america'])(
       'requires a state when the country is %p',
       async (country) => {
-        await expect(source.createMember({ ...newMember, country })).rejects.toMatchObject({
+        await expect(engagement.createMember({ ...newMember, country })).rejects.toMatchObject({
           code: 'VENDOR_REJECTED',
           vendorMessage: messages.mandatory('state'),
         });
-        await expect(source.createMember({ ...newMember, country, state: 'California' })).resolves.toMatchObject({
+        await expect(engagement.createMember({ ...newMember, country, state: 'California' })).resolves.toMatchObject({
           externalId: '25',
         });
       },
     );
 
     it('does not require a state for India', async () => {
-      await expect(source.createMember({ ...newMember, country: 'India', state: undefined })).resolves.toMatchObject({
+      await expect(
+        engagement.createMember({ ...newMember, country: 'India', state: undefined }),
+      ).resolves.toMatchObject({
         externalId: '25',
       });
     });
 
     it.each(['4155550100', '+1 415 555 0100', '+12345678901234'])('rejects the mobile number %p', async (phone) => {
-      await expect(source.createMember({ ...newMember, phone })).rejects.toMatchObject({
+      await expect(engagement.createMember({ ...newMember, phone })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.invalidMobileNumber,
       });
@@ -152,7 +157,9 @@ describe('EngagementSource against the simulator', () => {
 
     it('answers VENDOR_CONFLICT with the existing id for a duplicate email, compared case-insensitively', async () => {
       const existing = sim.store.get('5')!;
-      await expect(source.createMember({ ...newMember, email: existing.email.toUpperCase() })).rejects.toMatchObject({
+      await expect(
+        engagement.createMember({ ...newMember, email: existing.email.toUpperCase() }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         source: 'ENGAGEMENT',
         status: 400,
@@ -165,7 +172,7 @@ describe('EngagementSource against the simulator', () => {
     it('answers VENDOR_CONFLICT with the existing id for a duplicate mobile number, with or without +', async () => {
       const existing = sim.store.get('7')!;
       for (const phone of [`+${existing.mobileNumber}`, existing.mobileNumber!]) {
-        await expect(source.createMember({ ...newMember, phone })).rejects.toMatchObject({
+        await expect(engagement.createMember({ ...newMember, phone })).rejects.toMatchObject({
           code: 'VENDOR_CONFLICT',
           existingId: '7',
           vendorMessage: messages.duplicateMobileNumber,
@@ -182,7 +189,7 @@ describe('EngagementSource against the simulator', () => {
         mobileNumberRequired: true,
       });
       await strict.listen();
-      const client = new EngagementSource(settings({ baseUrl: strict.url }), { logger: silentLogger });
+      const client = new EngagementClient(settings({ baseUrl: strict.url }), { logger: silentLogger });
       try {
         await expect(client.createMember({ ...newMember, phone: undefined })).rejects.toMatchObject({
           code: 'VENDOR_REJECTED',
@@ -309,7 +316,7 @@ describe('EngagementSource against the simulator', () => {
         seen.push({ ...(options.headers as Record<string, string>) });
         return dispatch(options, handler);
       });
-      const client = new EngagementSource(settings(), { logger: silentLogger, dispatcher: agent });
+      const client = new EngagementClient(settings(), { logger: silentLogger, dispatcher: agent });
       try {
         await client.createMember(newMember);
         await client.listMembers();
@@ -326,7 +333,7 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_UNAUTHORIZED for a wrong password on every route, without retrying, never echoing credentials', async () => {
-      const wrong = new EngagementSource(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+      const wrong = new EngagementClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
       const errors: unknown[] = [];
       try {
         for (const call of [
@@ -360,15 +367,15 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('refuses settings it cannot send', () => {
-      expect(() => new EngagementSource(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(TypeError);
-      expect(() => new EngagementSource(settings({ password: '' }), { logger: silentLogger })).toThrow(TypeError);
-      expect(() => new EngagementSource(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(/pageSize/);
+      expect(() => new EngagementClient(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(TypeError);
+      expect(() => new EngagementClient(settings({ password: '' }), { logger: silentLogger })).toThrow(TypeError);
+      expect(() => new EngagementClient(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(/pageSize/);
     });
   });
 
   describe('listMembers and members()', () => {
     it('reads one page of settings.pageSize with one call, mapped into the domain', async () => {
-      const page = await source.listMembers();
+      const page = await engagement.listMembers();
       expect(page.total).toBe(SEEDED);
       expect(page.next).toBe('10');
       expect(page.items).toHaveLength(10);
@@ -392,34 +399,34 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('pages by record offset: next is the following offset, null at the end', async () => {
-      const middle = await source.listMembers({ start: 10, pageSize: 10 });
+      const middle = await engagement.listMembers({ start: 10, pageSize: 10 });
       expect(middle.items.map((member) => member.externalId)).toEqual(
         Array.from({ length: 10 }, (_, i) => String(i + 11)),
       );
       expect(middle.next).toBe('20');
-      const last = await source.listMembers({ start: 20, pageSize: 10 });
+      const last = await engagement.listMembers({ start: 20, pageSize: 10 });
       expect(last.items).toHaveLength(4);
       expect(last).toMatchObject({ total: SEEDED, next: null });
-      await expect(source.listMembers({ start: 500 })).resolves.toEqual({ items: [], total: SEEDED, next: null });
+      await expect(engagement.listMembers({ start: 500 })).resolves.toEqual({ items: [], total: SEEDED, next: null });
       expect(sim.calls('listMembers')).toBe(3);
     });
 
     it('clamps a page size above the maximum and follows what came back', async () => {
       sim.store.insertMany(bulk(250, 'clamp'));
-      const page = await source.listMembers({ pageSize: 500 });
+      const page = await engagement.listMembers({ pageSize: 500 });
       expect(page.items).toHaveLength(100);
       expect(page).toMatchObject({ total: SEEDED + 250, next: '100' });
     });
 
     it('rejects a negative start or a zero page size without calling', async () => {
-      await expect(source.listMembers({ start: -1 })).rejects.toThrow(TypeError);
-      await expect(source.listMembers({ pageSize: 0 })).rejects.toThrow(TypeError);
+      await expect(engagement.listMembers({ start: -1 })).rejects.toThrow(TypeError);
+      await expect(engagement.listMembers({ pageSize: 0 })).rejects.toThrow(TypeError);
       expect(sim.calls('listMembers')).toBe(0);
     });
 
     it('iterates every member of 274 in pages of 100 with exactly three calls', async () => {
       sim.store.insertMany(bulk(250, 'iterate'));
-      const client = new EngagementSource(settings({ pageSize: 100 }), { logger: silentLogger });
+      const client = new EngagementClient(settings({ pageSize: 100 }), { logger: silentLogger });
       const ids: string[] = [];
       try {
         for await (const member of client.members()) ids.push(member.externalId);
@@ -432,7 +439,7 @@ describe('EngagementSource against the simulator', () => {
     });
 
     it('stops after one call when the audience fits one page, and yields nothing for an empty one', async () => {
-      const client = new EngagementSource(settings({ pageSize: 50 }), { logger: silentLogger });
+      const client = new EngagementClient(settings({ pageSize: 50 }), { logger: silentLogger });
       try {
         const all: string[] = [];
         for await (const member of client.members()) all.push(member.email);
@@ -458,7 +465,7 @@ describe('EngagementSource against the simulator', () => {
         now: () => now,
       });
       await us.listen();
-      const client = new EngagementSource(settings({ baseUrl: us.url }), { logger: silentLogger });
+      const client = new EngagementClient(settings({ baseUrl: us.url }), { logger: silentLogger });
       try {
         await client.createMember({ ...newMember, lastActiveAt: new Date('2024-05-01T00:00:00Z') });
         const raw = await request(`${us.url}/api/v1/audience`, {
@@ -482,26 +489,26 @@ describe('EngagementSource against the simulator', () => {
   describe('deleteMember', () => {
     it('deletes a member with one call, which frees its email and mobile number', async () => {
       const existing = sim.store.get('3')!;
-      await expect(source.deleteMember('3')).resolves.toEqual({ message: messages.deleted });
+      await expect(engagement.deleteMember('3')).resolves.toEqual({ message: messages.deleted });
       expect(sim.calls()).toEqual({ deleteMember: 1 });
       expect(sim.callLog('deleteMember')[0].path).toBe('/api/v1/audience/3/delete');
       expect(sim.store.get('3')).toBeUndefined();
       expect(sim.store.size).toBe(SEEDED - 1);
       await expect(
-        source.createMember({ ...newMember, email: existing.email, phone: `+${existing.mobileNumber}` }),
+        engagement.createMember({ ...newMember, email: existing.email, phone: `+${existing.mobileNumber}` }),
       ).resolves.toMatchObject({ externalId: '25' });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown id, and for a non-numeric one without calling', async () => {
-      await expect(source.deleteMember('999')).rejects.toMatchObject({
+      await expect(engagement.deleteMember('999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'ENGAGEMENT',
         status: 400,
         vendorMessage: messages.memberNotFound,
       });
-      await source.deleteMember('4');
-      await expect(source.deleteMember('4')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
-      await expect(source.deleteMember('../audience')).rejects.toMatchObject({
+      await engagement.deleteMember('4');
+      await expect(engagement.deleteMember('4')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
+      await expect(engagement.deleteMember('../audience')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'ENGAGEMENT',
       });
@@ -513,7 +520,7 @@ describe('EngagementSource against the simulator', () => {
   describe('faults', () => {
     it('answers VENDOR_UNAVAILABLE for an injected 500 on create, without retrying the write', async () => {
       sim.setFault('createMember', { status: 500 });
-      await expect(source.createMember(newMember)).rejects.toMatchObject({
+      await expect(engagement.createMember(newMember)).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
         source: 'ENGAGEMENT',
         status: 500,
@@ -524,22 +531,22 @@ describe('EngagementSource against the simulator', () => {
 
     it('retries a read twice on an injected 500, then answers VENDOR_UNAVAILABLE', async () => {
       sim.setFault('listMembers', { status: 500 });
-      const error = await source.listMembers().catch((failure: unknown) => failure);
+      const error = await engagement.listMembers().catch((failure: unknown) => failure);
       expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'ENGAGEMENT', status: 500 });
       expect((error as { vendorMessage: string }).vendorMessage).toContain(messages.serverFailure);
       expect(sim.calls('listMembers')).toBe(3);
-      expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      expect(engagement.http.health.lastError).toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
     });
 
     it('answers VENDOR_UNAVAILABLE for an injected 500 on delete, leaving the member', async () => {
       sim.setFault('deleteMember', { status: 500 });
-      await expect(source.deleteMember('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(engagement.deleteMember('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls('deleteMember')).toBe(1);
       expect(sim.store.get('1')).toBeDefined();
     });
 
     it('answers VENDOR_TIMEOUT when the vendor hangs', async () => {
-      const impatient = new EngagementSource(settings({ timeoutMs: 200, retries: 0 }), { logger: silentLogger });
+      const impatient = new EngagementClient(settings({ timeoutMs: 200, retries: 0 }), { logger: silentLogger });
       sim.setFault('*', { hang: true });
       try {
         await expect(impatient.createMember(newMember)).rejects.toMatchObject({
@@ -561,13 +568,16 @@ describe('EngagementSource against the simulator', () => {
       'answers VENDOR_BAD_RESPONSE for a malformed (%s) answer on every route',
       async (malformed) => {
         sim.setFault('*', { malformed });
-        await expect(source.createMember(newMember)).rejects.toMatchObject({
+        await expect(engagement.createMember(newMember)).rejects.toMatchObject({
           code: 'VENDOR_BAD_RESPONSE',
           source: 'ENGAGEMENT',
           status: 200,
         });
-        await expect(source.listMembers()).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'ENGAGEMENT' });
-        await expect(source.deleteMember('2')).rejects.toMatchObject({
+        await expect(engagement.listMembers()).rejects.toMatchObject({
+          code: 'VENDOR_BAD_RESPONSE',
+          source: 'ENGAGEMENT',
+        });
+        await expect(engagement.deleteMember('2')).rejects.toMatchObject({
           code: 'VENDOR_BAD_RESPONSE',
           source: 'ENGAGEMENT',
         });

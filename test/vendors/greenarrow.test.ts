@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/platform/logger';
 import { Simulator, faultSchema, type SimResponse } from '../../src/simulators/kit/framework';
 import { GreenArrowSimulator, type GreenArrowUserSeed } from '../../src/simulators/greenarrow';
 import { seedPeople } from '../../src/simulators/kit/seed';
-import { GreenArrowSource } from '../../src/vendors/greenarrow/client';
+import { GreenArrowClient } from '../../src/vendors/greenarrow/client';
 import { messages } from '../../src/vendors/greenarrow/contract';
 import { fromWireAccess, fromWireInjection } from '../../src/vendors/greenarrow/mapper';
 import type { GreenArrowCreateInput, GreenArrowUser } from '../../src/vendors/greenarrow/types';
@@ -33,9 +33,9 @@ async function collect(iterator: AsyncIterable<GreenArrowUser>): Promise<GreenAr
   return users;
 }
 
-describe('GreenArrowSource against the simulator', () => {
+describe('GreenArrowClient against the simulator', () => {
   const sim = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD });
-  let source: GreenArrowSource;
+  let greenArrow: GreenArrowClient;
   let raw: Pool;
 
   function settings(overrides: Partial<GreenArrowSettings> = {}): GreenArrowSettings {
@@ -79,10 +79,10 @@ describe('GreenArrowSource against the simulator', () => {
   beforeAll(async () => {
     await sim.listen();
     raw = new Pool(sim.url, { connections: 2 });
-    source = new GreenArrowSource(settings(), { logger: silentLogger });
+    greenArrow = new GreenArrowClient(settings(), { logger: silentLogger });
   });
   afterAll(async () => {
-    await source.close();
+    await greenArrow.close();
     await raw.destroy();
     await sim.close();
   });
@@ -94,7 +94,7 @@ describe('GreenArrowSource against the simulator', () => {
 
   describe('list', () => {
     it('lists the first page with its pagination fields in one call', async () => {
-      const page = await source.listUsers();
+      const page = await greenArrow.listUsers();
       expect(page.items).toHaveLength(SEEDED.length);
       expect(page).toMatchObject({ total: SEEDED.length, next: null, page: 0, perPage: 100, numPages: 1 });
       expect(page.items.map((user) => user.email)).toEqual(SEEDED.map((person) => person.email));
@@ -115,7 +115,7 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('walks 273 users over three pages of 100 by following page tokens', async () => {
       sim.store.insert(bulk(250));
-      const users = await collect(source.users());
+      const users = await collect(greenArrow.users());
       expect(users).toHaveLength(SEEDED.length + 250);
       expect(users.map((user) => user.externalId)).toEqual(
         Array.from({ length: users.length }, (_, i) => String(i + 1)),
@@ -125,17 +125,17 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('numbers pages from 0, answers the page count, and an empty page past the end', async () => {
       sim.store.insert(bulk(250));
-      const second = await source.listUsers({ page: 1 });
+      const second = await greenArrow.listUsers({ page: 1 });
       expect(second).toMatchObject({ page: 1, perPage: 100, numPages: 3, total: 273, next: expect.any(String) });
       expect(second.items.map((user) => user.externalId)).toEqual(
         Array.from({ length: 100 }, (_, i) => String(101 + i)),
       );
-      const last = await source.listUsers({ page: 2 });
+      const last = await greenArrow.listUsers({ page: 2 });
       expect(last).toMatchObject({ page: 2, next: null });
       expect(last.items).toHaveLength(73);
-      const past = await source.listUsers({ page: 7 });
+      const past = await greenArrow.listUsers({ page: 7 });
       expect(past).toMatchObject({ items: [], page: 7, next: null, total: 273 });
-      const following = await source.listUsers({ pageToken: second.next! });
+      const following = await greenArrow.listUsers({ pageToken: second.next! });
       expect(following).toMatchObject({ page: 2, next: null });
       expect(following.items).toEqual(last.items);
       expect(sim.calls('listUsers')).toBe(4);
@@ -143,7 +143,7 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('filters by a case-insensitive substring of the email, across small pages', async () => {
       const small = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, perPage: 4 });
-      const client = new GreenArrowSource(settings({ baseUrl: await small.listen() }), { logger: silentLogger });
+      const client = new GreenArrowClient(settings({ baseUrl: await small.listen() }), { logger: silentLogger });
       try {
         const expected = SEEDED.filter((person) => person.email.includes('example.com'));
         const first = await client.listUsers({ name: 'EXAMPLE.COM' });
@@ -164,24 +164,24 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('answers VENDOR_REJECTED for an invalid page token, a bad page, or both page and token', async () => {
-      await expect(source.listUsers({ pageToken: 'not-a-token' })).rejects.toMatchObject({
+      await expect(greenArrow.listUsers({ pageToken: 'not-a-token' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         source: 'GREENARROW',
         status: 422,
         vendorCode: 'validation_error',
         vendorMessage: messages.invalidPageToken,
       });
-      await expect(source.listUsers({ page: -1 })).rejects.toMatchObject({
+      await expect(greenArrow.listUsers({ page: -1 })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: 'page must be a non-negative integer',
       });
       sim.store.insert(bulk(120));
-      const { next } = await source.listUsers({ name: 'bulk' });
-      await expect(source.listUsers({ page: 1, pageToken: next! })).rejects.toMatchObject({
+      const { next } = await greenArrow.listUsers({ name: 'bulk' });
+      await expect(greenArrow.listUsers({ page: 1, pageToken: next! })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.pageWithToken,
       });
-      await expect(source.listUsers({ pageToken: next!, name: 'other' })).rejects.toMatchObject({
+      await expect(greenArrow.listUsers({ pageToken: next!, name: 'other' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.filterMismatch,
       });
@@ -192,15 +192,15 @@ describe('GreenArrowSource against the simulator', () => {
   describe('get', () => {
     it('gets a user by id, and by email in another case', async () => {
       const stored = sim.store.get(4)!;
-      const byId = await source.getUser('4');
+      const byId = await greenArrow.getUser('4');
       expect(byId).toMatchObject({ externalId: '4', email: stored.email });
-      await expect(source.getUser(stored.email.toUpperCase())).resolves.toEqual(byId);
+      await expect(greenArrow.getUser(stored.email.toUpperCase())).resolves.toEqual(byId);
       expect(sim.calls()).toEqual({ getUser: 2 });
       expect(sim.callLog('getUser')[1].path).toBe(`${USERS}/${encodeURIComponent(stored.email.toUpperCase())}`);
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown id or email, and for an empty one without calling', async () => {
-      await expect(source.getUser('9999')).rejects.toMatchObject({
+      await expect(greenArrow.getUser('9999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'GREENARROW',
         status: 404,
@@ -208,8 +208,8 @@ describe('GreenArrowSource against the simulator', () => {
         vendorMessage: messages.userNotFound,
         message: 'GREENARROW: getUser answered HTTP 404 (not_found)',
       });
-      await expect(source.getUser('nobody@example.com')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
-      await expect(source.getUser(' ')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'GREENARROW' });
+      await expect(greenArrow.getUser('nobody@example.com')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
+      await expect(greenArrow.getUser(' ')).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND', source: 'GREENARROW' });
       expect(sim.calls()).toEqual({ getUser: 2 });
     });
   });
@@ -217,7 +217,7 @@ describe('GreenArrowSource against the simulator', () => {
   describe('create', () => {
     it('creates a user and answers it with its new id', async () => {
       const before = sim.store.size;
-      const user = await source.createUser(newUser);
+      const user = await greenArrow.createUser(newUser);
       expect(user).toEqual({
         externalId: String(before + 1),
         email: newUser.email,
@@ -263,12 +263,12 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('creates a disabled user with a mail class given by name or by id', async () => {
-      const byName = await source.createUser({
+      const byName = await greenArrow.createUser({
         ...newUser,
         permissions: { ...newUser.permissions, disabled: true, mailClass: { name: 'marketing' } },
       });
       expect(byName.permissions).toMatchObject({ disabled: true, mailClass: { id: '2', name: 'marketing' } });
-      const byId = await source.createUser({
+      const byId = await greenArrow.createUser({
         ...newUser,
         email: 'by.id@example.net',
         permissions: { ...newUser.permissions, mailClass: { id: '3' } },
@@ -279,7 +279,7 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('answers VENDOR_REJECTED for a missing password, a bad permission or an unknown mail class', async () => {
       const { password: _omitted, ...withoutPassword } = newUser;
-      await expect(source.createUser(withoutPassword as GreenArrowCreateInput)).rejects.toMatchObject({
+      await expect(greenArrow.createUser(withoutPassword as GreenArrowCreateInput)).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         source: 'GREENARROW',
         status: 422,
@@ -287,18 +287,21 @@ describe('GreenArrowSource against the simulator', () => {
         vendorMessage: 'password is required',
       });
       await expect(
-        source.createUser({ ...newUser, permissions: { ...newUser.permissions, api: 'ADMIN' as 'FULL' } }),
+        greenArrow.createUser({ ...newUser, permissions: { ...newUser.permissions, api: 'ADMIN' as 'FULL' } }),
       ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: 'permissions.api must be one of yes, read-only, stats-only, no',
       });
       await expect(
-        source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'nonexistent' } } }),
+        greenArrow.createUser({
+          ...newUser,
+          permissions: { ...newUser.permissions, mailClass: { name: 'nonexistent' } },
+        }),
       ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownMailClass,
       });
-      await expect(source.createUser({ ...newUser, email: 'broken', password: '' })).rejects.toMatchObject({
+      await expect(greenArrow.createUser({ ...newUser, email: 'broken', password: '' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: 'email must be a valid email address; password must not be blank',
       });
@@ -308,7 +311,7 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('answers VENDOR_CONFLICT for an email taken in another case', async () => {
       const existing = sim.store.get(2)!;
-      const error = await source
+      const error = await greenArrow
         .createUser({ ...newUser, email: existing.email.toUpperCase() })
         .catch((failure: unknown) => failure);
       expect(error).toMatchObject({
@@ -326,7 +329,7 @@ describe('GreenArrowSource against the simulator', () => {
   describe('update', () => {
     it('changes only the given attributes and merges permissions', async () => {
       const before = sim.store.get(3)!;
-      const user = await source.updateUser('3', {
+      const user = await greenArrow.updateUser('3', {
         password: 'N3w-Pa55',
         permissions: { api: 'READ_ONLY', mailClass: { name: 'bulk' } },
       });
@@ -344,7 +347,7 @@ describe('GreenArrowSource against the simulator', () => {
       expect(sim.store.verifyPassword(3, 'N3w-Pa55')).toBe(true);
       expect(sim.calls()).toEqual({ updateUser: 1 });
       expect(sim.callLog('updateUser')[0]).toMatchObject({ method: 'PUT', path: `${USERS}/3` });
-      const cleared = await source.updateUser('3', {
+      const cleared = await greenArrow.updateUser('3', {
         email: 'renamed@example.net',
         permissions: { disabled: true, mailClass: null },
       });
@@ -356,33 +359,33 @@ describe('GreenArrowSource against the simulator', () => {
 
     it("lets a user keep its own email in another case, but not take another user's", async () => {
       const [first, second] = [sim.store.get(1)!, sim.store.get(2)!];
-      await expect(source.updateUser('1', { email: first.email.toUpperCase() })).resolves.toMatchObject({
+      await expect(greenArrow.updateUser('1', { email: first.email.toUpperCase() })).resolves.toMatchObject({
         email: first.email.toUpperCase(),
       });
-      await expect(source.updateUser('1', { email: second.email })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser('1', { email: second.email })).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         vendorMessage: messages.emailTaken,
       });
     });
 
     it('answers VENDOR_REJECTED for an invalid attribute', async () => {
-      await expect(source.updateUser('1', { email: 'not-an-email' })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser('1', { email: 'not-an-email' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         status: 422,
       });
-      await expect(source.updateUser('1', { permissions: { mailClass: { id: '99' } } })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser('1', { permissions: { mailClass: { id: '99' } } })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownMailClass,
       });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown id, and for a non-numeric one without calling', async () => {
-      await expect(source.updateUser('9999', { email: 'x@example.net' })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser('9999', { email: 'x@example.net' })).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         status: 404,
         vendorMessage: messages.userNotFound,
       });
-      await expect(source.updateUser(sim.store.get(1)!.email, { email: 'x@example.net' })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser(sim.store.get(1)!.email, { email: 'x@example.net' })).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'GREENARROW',
       });
@@ -392,16 +395,16 @@ describe('GreenArrowSource against the simulator', () => {
 
   describe('delete', () => {
     it('deletes a user, after which it is not found', async () => {
-      const user = await source.createUser(newUser);
-      await expect(source.deleteUser(user.externalId)).resolves.toBeUndefined();
+      const user = await greenArrow.createUser(newUser);
+      await expect(greenArrow.deleteUser(user.externalId)).resolves.toBeUndefined();
       expect(sim.store.get(user.externalId)).toBeUndefined();
-      await expect(source.getUser(user.externalId)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
-      await expect(source.getUser(newUser.email)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
+      await expect(greenArrow.getUser(user.externalId)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
+      await expect(greenArrow.getUser(newUser.email)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
       expect(sim.calls()).toEqual({ createUser: 1, deleteUser: 1, getUser: 2 });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user', async () => {
-      await expect(source.deleteUser('9999')).rejects.toMatchObject({
+      await expect(greenArrow.deleteUser('9999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'GREENARROW',
         vendorCode: 'not_found',
@@ -420,7 +423,7 @@ describe('GreenArrowSource against the simulator', () => {
 
   describe('authentication and malformed requests', () => {
     it('answers VENDOR_UNAUTHORIZED for a wrong password on every route, without credentials in the error', async () => {
-      const intruder = new GreenArrowSource(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+      const intruder = new GreenArrowClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
       try {
         const failures = await Promise.all([
           intruder.listUsers().catch((error: unknown) => error),
@@ -558,7 +561,7 @@ describe('GreenArrowSource against the simulator', () => {
   describe('faults', () => {
     it('retries a failing read, then answers VENDOR_UNAVAILABLE', async () => {
       sim.setFault('getUser', { status: 500 });
-      await expect(source.getUser('1')).rejects.toMatchObject({
+      await expect(greenArrow.getUser('1')).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
         source: 'GREENARROW',
         status: 500,
@@ -566,26 +569,26 @@ describe('GreenArrowSource against the simulator', () => {
       });
       expect(sim.calls('getUser')).toBe(3);
       sim.setFault('listUsers', { status: 503 });
-      await expect(collect(source.users())).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(collect(greenArrow.users())).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls('listUsers')).toBe(3);
     });
 
     it('does not retry a failing write', async () => {
       sim.setFault('*', { status: 500 });
-      await expect(source.createUser(newUser)).rejects.toMatchObject({
+      await expect(greenArrow.createUser(newUser)).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
         vendorMessage: expect.stringContaining('Injected failure'),
       });
-      await expect(source.updateUser('1', { email: 'x@example.net' })).rejects.toMatchObject({
+      await expect(greenArrow.updateUser('1', { email: 'x@example.net' })).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
       });
-      await expect(source.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(greenArrow.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls()).toEqual({ createUser: 1, updateUser: 1, deleteUser: 1 });
       expect(sim.store.get(1)).toBeDefined();
     });
 
     it('answers VENDOR_TIMEOUT for a vendor that hangs', async () => {
-      const impatient = new GreenArrowSource(settings({ timeoutMs: 200 }), { logger: silentLogger });
+      const impatient = new GreenArrowClient(settings({ timeoutMs: 200 }), { logger: silentLogger });
       try {
         sim.setFault('createUser', { hang: true });
         await expect(impatient.createUser(newUser)).rejects.toMatchObject({
@@ -602,7 +605,7 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('answers VENDOR_TIMEOUT for a vendor that did the write and then never answered', async () => {
-      const impatient = new GreenArrowSource(settings({ timeoutMs: 200 }), { logger: silentLogger });
+      const impatient = new GreenArrowClient(settings({ timeoutMs: 200 }), { logger: silentLogger });
       try {
         sim.setFault('createUser', { hang: 'afterWork' });
         await expect(
@@ -618,28 +621,31 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('answers VENDOR_BAD_RESPONSE for a body that is not JSON', async () => {
       sim.setFault('getUser', { malformed: 'json' });
-      await expect(source.getUser('1')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
+      await expect(greenArrow.getUser('1')).rejects.toMatchObject({
+        code: 'VENDOR_BAD_RESPONSE',
+        source: 'GREENARROW',
+      });
       sim.setFault('createUser', { malformed: 'json' });
-      await expect(source.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      await expect(greenArrow.createUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
     });
 
     it('answers VENDOR_BAD_RESPONSE for JSON that does not fit the contract, on every route', async () => {
       sim.setFault('*', { malformed: 'shape' });
       const failures = await Promise.all([
-        source.listUsers().catch((error: unknown) => error),
-        source.getUser('1').catch((error: unknown) => error),
-        source.createUser(newUser).catch((error: unknown) => error),
-        source.updateUser('2', { email: 'shape@example.net' }).catch((error: unknown) => error),
-        source.deleteUser('3').catch((error: unknown) => error),
-        source.listMailClasses().catch((error: unknown) => error),
-        source.getMailClass('1').catch((error: unknown) => error),
+        greenArrow.listUsers().catch((error: unknown) => error),
+        greenArrow.getUser('1').catch((error: unknown) => error),
+        greenArrow.createUser(newUser).catch((error: unknown) => error),
+        greenArrow.updateUser('2', { email: 'shape@example.net' }).catch((error: unknown) => error),
+        greenArrow.deleteUser('3').catch((error: unknown) => error),
+        greenArrow.listMailClasses().catch((error: unknown) => error),
+        greenArrow.getMailClass('1').catch((error: unknown) => error),
       ]);
       for (const failure of failures)
         expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'GREENARROW' });
       expect((failures[0] as Error).message).toMatch(
         /listUsers answered HTTP 200 with a body that does not match its contract/,
       );
-      expect(source.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
+      expect(greenArrow.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
     });
 
     it('reads a 2xx envelope that says success: false by its error code and messages', async () => {
@@ -650,7 +656,7 @@ describe('GreenArrowSource against the simulator', () => {
       })
         .route('getUser', 'GET', `${USERS}/:idOrEmail`, () => answer)
         .route('createUser', 'POST', USERS, () => answer);
-      const client = new GreenArrowSource(settings({ baseUrl: await spy.listen() }), { logger: silentLogger });
+      const client = new GreenArrowClient(settings({ baseUrl: await spy.listen() }), { logger: silentLogger });
       try {
         answer = { status: 200, body: failureEnvelope('not_found', 'No such user') };
         await expect(client.getUser('1')).rejects.toMatchObject({
@@ -712,7 +718,7 @@ describe('GreenArrowSource against the simulator', () => {
           error_messages: null,
         },
       }));
-      const client = new GreenArrowSource(settings({ baseUrl: await loop.listen() }), { logger: silentLogger });
+      const client = new GreenArrowClient(settings({ baseUrl: await loop.listen() }), { logger: silentLogger });
       try {
         await expect(collect(client.users())).rejects.toMatchObject({
           code: 'VENDOR_BAD_RESPONSE',
@@ -727,45 +733,47 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('fails with VENDOR_BAD_RESPONSE, recorded for health, when the simulator repeats its page token', async () => {
       sim.setFault('listUsers', faultSchema.parse(JSON.parse('{"repeatPageToken": true}')));
-      await expect(collect(source.users())).rejects.toMatchObject({
+      await expect(collect(greenArrow.users())).rejects.toMatchObject({
         code: 'VENDOR_BAD_RESPONSE',
         source: 'GREENARROW',
         retryable: true,
       });
       expect(sim.calls()).toEqual({ listUsers: 2 });
-      expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      expect(greenArrow.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
       const [first, second] = sim.callLog('listUsers');
       expect(first.search).toBe('');
       expect(second.search).toMatch(/^\?page_token=/);
 
       sim.resetCalls();
       sim.store.insert(bulk(250));
-      await expect(collect(source.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      await expect(collect(greenArrow.users())).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
       expect(sim.calls()).toEqual({ listUsers: 2 });
     });
 
     it('repeats the token it was asked for under that fault, and only on a paged route', async () => {
       sim.store.insert(bulk(250));
       sim.setFault('*', { repeatPageToken: true });
-      const first = await source.listUsers();
-      const second = await source.listUsers({ pageToken: first.next! });
+      const first = await greenArrow.listUsers();
+      const second = await greenArrow.listUsers({ pageToken: first.next! });
       expect(second.next).toBe(first.next);
       expect(second.items[0].externalId).toBe('101');
-      expect(await source.getUser('1')).toMatchObject({ externalId: '1' });
+      expect(await greenArrow.getUser('1')).toMatchObject({ externalId: '1' });
       // Found on the first page, so the walk stops before it would repeat.
-      expect(await source.findMailClassByName('bulk')).toEqual({ id: '3', name: 'bulk' });
-      await expect(source.findMailClassByName('newsletters')).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      expect(await greenArrow.findMailClassByName('bulk')).toEqual({ id: '3', name: 'bulk' });
+      await expect(greenArrow.findMailClassByName('newsletters')).rejects.toMatchObject({
+        code: 'VENDOR_BAD_RESPONSE',
+      });
       expect(() => sim.setFault('getUser', { repeatPageToken: true })).toThrow(
         'greenarrow: route "getUser" is not a paged listing, so it cannot repeatPageToken (paged routes: listUsers, listMailClasses)',
       );
       sim.setFault('*', null);
-      expect((await source.listUsers({ pageToken: first.next! })).next).not.toBe(first.next);
+      expect((await greenArrow.listUsers({ pageToken: first.next! })).next).not.toBe(first.next);
     });
   });
 
   describe('mail classes', () => {
     it('lists the mail classes in id order, and filters by an exact name in any case', async () => {
-      const all = await source.listMailClasses();
+      const all = await greenArrow.listMailClasses();
       expect(all).toEqual({
         items: [
           { id: '1', name: 'transactional' },
@@ -778,8 +786,8 @@ describe('GreenArrowSource against the simulator', () => {
         perPage: 100,
         numPages: 1,
       });
-      expect((await source.listMailClasses({ name: 'MARKETING' })).items).toEqual([{ id: '2', name: 'marketing' }]);
-      expect((await source.listMailClasses({ name: 'market' })).items).toEqual([]);
+      expect((await greenArrow.listMailClasses({ name: 'MARKETING' })).items).toEqual([{ id: '2', name: 'marketing' }]);
+      expect((await greenArrow.listMailClasses({ name: 'market' })).items).toEqual([]);
       expect(sim.callLog('listMailClasses').map((call) => call.search)).toEqual([
         '',
         '?name=MARKETING',
@@ -789,7 +797,7 @@ describe('GreenArrowSource against the simulator', () => {
 
     it('pages the mail classes with page tokens, like the users', async () => {
       const paged = new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, perPage: 2 });
-      const client = new GreenArrowSource(settings({ baseUrl: await paged.listen() }), { logger: silentLogger });
+      const client = new GreenArrowClient(settings({ baseUrl: await paged.listen() }), { logger: silentLogger });
       try {
         const first = await client.listMailClasses();
         expect(first).toMatchObject({ total: 3, numPages: 2, next: expect.any(String) });
@@ -807,14 +815,14 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('gets a mail class by id; an unknown id answers the not-found envelope with 404, a non-numeric one no call', async () => {
-      expect(await source.getMailClass('3')).toEqual({ id: '3', name: 'bulk' });
-      await expect(source.getMailClass('99')).rejects.toMatchObject({
+      expect(await greenArrow.getMailClass('3')).toEqual({ id: '3', name: 'bulk' });
+      await expect(greenArrow.getMailClass('99')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         status: 404,
         vendorCode: 'not_found',
         vendorMessage: messages.mailClassNotFound,
       });
-      await expect(source.getMailClass('../users')).rejects.toMatchObject({
+      await expect(greenArrow.getMailClass('../users')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         status: undefined,
       });
@@ -826,14 +834,17 @@ describe('GreenArrowSource against the simulator', () => {
     });
 
     it('finds a mail class by its exact name, the way a write names one, or answers null', async () => {
-      expect(await source.findMailClassByName('marketing')).toEqual({ id: '2', name: 'marketing' });
+      expect(await greenArrow.findMailClassByName('marketing')).toEqual({ id: '2', name: 'marketing' });
       // The vendor's filter ignores case, but a write with "Marketing" is refused, so this answers null.
-      expect(await source.findMailClassByName('Marketing')).toBeNull();
-      expect(await source.findMailClassByName('newsletters')).toBeNull();
-      expect(await source.findMailClassByName(' ')).toBeNull();
+      expect(await greenArrow.findMailClassByName('Marketing')).toBeNull();
+      expect(await greenArrow.findMailClassByName('newsletters')).toBeNull();
+      expect(await greenArrow.findMailClassByName(' ')).toBeNull();
       expect(sim.calls()).toEqual({ listMailClasses: 3 });
       await expect(
-        source.createUser({ ...newUser, permissions: { ...newUser.permissions, mailClass: { name: 'Marketing' } } }),
+        greenArrow.createUser({
+          ...newUser,
+          permissions: { ...newUser.permissions, mailClass: { name: 'Marketing' } },
+        }),
       ).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
       });
@@ -842,20 +853,20 @@ describe('GreenArrowSource against the simulator', () => {
 
   describe('configuration', () => {
     it('fails fast on settings it cannot use, without echoing the password', () => {
-      expect(() => new GreenArrowSource(settings({ password: '' }), { logger: silentLogger })).toThrow(
-        'GreenArrowSource: password must be a non-empty string',
+      expect(() => new GreenArrowClient(settings({ password: '' }), { logger: silentLogger })).toThrow(
+        'GreenArrowClient: password must be a non-empty string',
       );
-      expect(() => new GreenArrowSource(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(
+      expect(() => new GreenArrowClient(settings({ username: 'a:b' }), { logger: silentLogger })).toThrow(
         /username must be a non-empty string without ":"/,
       );
-      expect(() => new GreenArrowSource(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(
+      expect(() => new GreenArrowClient(settings({ pageSize: 0 }), { logger: silentLogger })).toThrow(
         /pageSize must be a positive integer/,
       );
       expect(() => new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, perPage: 0 })).toThrow(/perPage/);
       expect(() => new GreenArrowSimulator({ username: USERNAME, password: PASSWORD, validationStatus: 500 })).toThrow(
         /validationStatus/,
       );
-      expect(source.pageSize).toBe(100);
+      expect(greenArrow.pageSize).toBe(100);
     });
 
     it('takes its validation status, error codes and mail classes from options', async () => {
@@ -868,7 +879,7 @@ describe('GreenArrowSource against the simulator', () => {
         errorCodes: { validation: 'invalid', notFound: 'missing' },
         mailClasses: [{ id: 7, name: 'alerts' }],
       });
-      const client = new GreenArrowSource(settings({ baseUrl: await custom.listen() }), { logger: silentLogger });
+      const client = new GreenArrowClient(settings({ baseUrl: await custom.listen() }), { logger: silentLogger });
       const pool = new Pool(custom.url, { connections: 1 });
       try {
         expect(custom.store.size).toBe(0);

@@ -4,7 +4,7 @@ import type { RainMakerSettings } from '../../src/vendors/rainmaker/settings';
 import { createLogger, silentLogger } from '../../src/platform/logger';
 import { seedPeople } from '../../src/simulators/kit/seed';
 import { RainMakerSimulator, rainMakerSeedUsers } from '../../src/simulators/rainmaker';
-import { RainMakerSource, type RainMakerDeps } from '../../src/vendors/rainmaker/client';
+import { RainMakerClient, type RainMakerDeps } from '../../src/vendors/rainmaker/client';
 import { messages } from '../../src/vendors/rainmaker/contract';
 import { SigV4Signer } from '../../src/vendors/rainmaker/sigv4';
 import type { HttpMethod, OutgoingRequest } from '../../src/vendors/transport/http';
@@ -29,7 +29,7 @@ const people = seedPeople();
 const seededEmail = people.find((person, index) => person.in.rainmaker && index % 8 !== 5)!.email;
 const seededPhone = people[5].phone;
 
-describe('RainMaker source against its simulator', () => {
+describe('RainMaker client against its simulator', () => {
   const sim = new RainMakerSimulator({ credentials: CREDENTIALS, ...SCOPE });
   const tokenSim = new RainMakerSimulator({
     credentials: { ...CREDENTIALS, sessionToken: SESSION_TOKEN },
@@ -47,8 +47,8 @@ describe('RainMaker source against its simulator', () => {
     }),
   });
   const errors: unknown[] = [];
-  const clients: RainMakerSource[] = [];
-  let source: RainMakerSource;
+  const clients: RainMakerClient[] = [];
+  let rainMaker: RainMakerClient;
 
   function settings(overrides: Partial<RainMakerSettings> = {}): RainMakerSettings {
     return {
@@ -64,8 +64,8 @@ describe('RainMaker source against its simulator', () => {
     };
   }
 
-  function client(overrides: Partial<RainMakerSettings> = {}, deps: Partial<RainMakerDeps> = {}): RainMakerSource {
-    const created = new RainMakerSource(settings(overrides), { logger, ...deps });
+  function client(overrides: Partial<RainMakerSettings> = {}, deps: Partial<RainMakerDeps> = {}): RainMakerClient {
+    const created = new RainMakerClient(settings(overrides), { logger, ...deps });
     clients.push(created);
     return created;
   }
@@ -117,7 +117,7 @@ describe('RainMaker source against its simulator', () => {
   beforeAll(async () => {
     await sim.listen();
     await tokenSim.listen();
-    source = client();
+    rainMaker = client();
   });
   afterAll(async () => {
     await Promise.all(clients.map((each) => each.close()));
@@ -148,13 +148,13 @@ describe('RainMaker source against its simulator', () => {
     expect(sim.store.get('bulk249@example.com')).toEqual({ userName: 'bulk249@example.com', locale: 'de' });
     expect(() => sim.store.insert({ userName: 'BULK0@example.com' })).toThrow('already exists');
     expect(() => sim.store.insert({ userName: 'not a user name' })).toThrow(TypeError);
-    await expect(source.deleteUser('bulk7@example.com')).resolves.toEqual({ message: messages.deleted });
+    await expect(rainMaker.deleteUser('bulk7@example.com')).resolves.toEqual({ message: messages.deleted });
     expect(sim.store.has('bulk7@example.com')).toBe(false);
     expect(sim.calls()).toEqual({ deleteUser: 1 });
   });
 
   it('creates a user with a correctly signed request, storing the email lower-cased and only a hash', async () => {
-    await expect(source.createUser({ userName: 'New.Person@Example.com', password: PASSWORD })).resolves.toEqual({
+    await expect(rainMaker.createUser({ userName: 'New.Person@Example.com', password: PASSWORD })).resolves.toEqual({
       message: messages.created,
     });
     expect(sim.calls('createUser')).toBe(1);
@@ -167,8 +167,8 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('sends the locale lower-cased and the simulator stores it so; an empty locale means the default', async () => {
-    await source.createUser({ userName: 'locale@example.com', password: PASSWORD, locale: 'EN_US' });
-    await source.createUser({ userName: 'nolocale@example.com', password: PASSWORD, locale: '' });
+    await rainMaker.createUser({ userName: 'locale@example.com', password: PASSWORD, locale: 'EN_US' });
+    await rainMaker.createUser({ userName: 'nolocale@example.com', password: PASSWORD, locale: '' });
     expect(sim.store.get('locale@example.com')?.locale).toBe('en_us');
     expect(sim.store.get('nolocale@example.com')?.locale).toBe('no_locale');
     const upper = await raw({
@@ -182,7 +182,7 @@ describe('RainMaker source against its simulator', () => {
 
   it('rejects the reserved locale rm_non_branded in any case', async () => {
     const error = await failureOf(
-      source.createUser({ userName: 'reserved@example.com', password: PASSWORD, locale: 'RM_Non_Branded' }),
+      rainMaker.createUser({ userName: 'reserved@example.com', password: PASSWORD, locale: 'RM_Non_Branded' }),
     );
     expect(error).toMatchObject({
       code: 'VENDOR_REJECTED',
@@ -196,19 +196,21 @@ describe('RainMaker source against its simulator', () => {
 
   it('works with an E.164 phone number as user name: create, update, delete', async () => {
     const phone = '+919876543210';
-    await expect(source.createUser({ userName: phone, password: PASSWORD })).resolves.toEqual({
+    await expect(rainMaker.createUser({ userName: phone, password: PASSWORD })).resolves.toEqual({
       message: messages.created,
     });
-    await expect(source.updatePassword(phone, 'N3w-Passw0rd!')).resolves.toEqual({ message: messages.passwordUpdated });
+    await expect(rainMaker.updatePassword(phone, 'N3w-Passw0rd!')).resolves.toEqual({
+      message: messages.passwordUpdated,
+    });
     expect(sim.store.verifyPassword(phone, 'N3w-Passw0rd!')).toBe(true);
-    await expect(source.deleteUser(phone)).resolves.toEqual({ message: messages.deleted });
+    await expect(rainMaker.deleteUser(phone)).resolves.toEqual({ message: messages.deleted });
     expect(sim.store.has(phone)).toBe(false);
     expect(sim.calls()).toEqual({ createUser: 1, updatePassword: 1, deleteUser: 1 });
   });
 
   it('rejects a user name that is neither an email address nor an E.164 number', async () => {
     for (const userName of ['not-an-email', '+0123456789', '+1234567', '0049301234567']) {
-      const error = await failureOf(source.createUser({ userName, password: PASSWORD }));
+      const error = await failureOf(rainMaker.createUser({ userName, password: PASSWORD }));
       expect(error).toMatchObject({ code: 'VENDOR_REJECTED', source: 'RAINMAKER', status: 400 });
       expect((error as { vendorMessage?: string }).vendorMessage).toContain(
         'user_name must be a valid email address or an E.164 phone number',
@@ -218,7 +220,7 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('rejects a password shorter than the minimum without echoing it', async () => {
-    const error = await failureOf(source.createUser({ userName: 'short@example.com', password: 'abc' }));
+    const error = await failureOf(rainMaker.createUser({ userName: 'short@example.com', password: 'abc' }));
     expect(error).toMatchObject({
       code: 'VENDOR_REJECTED',
       vendorMessage: 'Invalid request: password must be at least 8 characters long',
@@ -226,7 +228,7 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('answers a duplicate create, in another letter case, as a conflict naming the existing user', async () => {
-    const error = await failureOf(source.createUser({ userName: seededEmail.toUpperCase(), password: PASSWORD }));
+    const error = await failureOf(rainMaker.createUser({ userName: seededEmail.toUpperCase(), password: PASSWORD }));
     expect(error).toMatchObject({
       code: 'VENDOR_CONFLICT',
       source: 'RAINMAKER',
@@ -234,13 +236,13 @@ describe('RainMaker source against its simulator', () => {
       vendorMessage: messages.userExists,
       existingId: seededEmail,
     });
-    const phone = await failureOf(source.createUser({ userName: seededPhone, password: PASSWORD }));
+    const phone = await failureOf(rainMaker.createUser({ userName: seededPhone, password: PASSWORD }));
     expect(phone).toMatchObject({ code: 'VENDOR_CONFLICT', existingId: seededPhone });
     expect(sim.calls('createUser')).toBe(2);
   });
 
   it('updates the password of an existing user', async () => {
-    await expect(source.updatePassword(seededEmail, 'N3w-Passw0rd!')).resolves.toEqual({
+    await expect(rainMaker.updatePassword(seededEmail, 'N3w-Passw0rd!')).resolves.toEqual({
       message: messages.passwordUpdated,
     });
     expect(sim.store.verifyPassword(seededEmail, 'N3w-Passw0rd!')).toBe(true);
@@ -249,21 +251,21 @@ describe('RainMaker source against its simulator', () => {
 
   it('deletes an existing user, matching the email case-insensitively', async () => {
     const before = sim.store.size;
-    await expect(source.deleteUser(seededEmail.toUpperCase())).resolves.toEqual({ message: messages.deleted });
+    await expect(rainMaker.deleteUser(seededEmail.toUpperCase())).resolves.toEqual({ message: messages.deleted });
     expect(sim.store.size).toBe(before - 1);
     expect(sim.store.has(seededEmail)).toBe(false);
     expect(sim.calls('deleteUser')).toBe(1);
   });
 
   it('answers an unknown user on update and on delete as not found', async () => {
-    const update = await failureOf(source.updatePassword('nobody@example.com', 'N3w-Passw0rd!'));
+    const update = await failureOf(rainMaker.updatePassword('nobody@example.com', 'N3w-Passw0rd!'));
     expect(update).toMatchObject({
       code: 'VENDOR_NOT_FOUND',
       source: 'RAINMAKER',
       status: 404,
       vendorMessage: messages.userNotFound,
     });
-    const remove = await failureOf(source.deleteUser('nobody@example.com'));
+    const remove = await failureOf(rainMaker.deleteUser('nobody@example.com'));
     expect(remove).toMatchObject({
       code: 'VENDOR_NOT_FOUND',
       source: 'RAINMAKER',
@@ -322,7 +324,7 @@ describe('RainMaker source against its simulator', () => {
     });
     expect(response.status).toBe(403);
     await expect(
-      failureOf(source.createUser({ userName: 'signed@example.com', password: PASSWORD })),
+      failureOf(rainMaker.createUser({ userName: 'signed@example.com', password: PASSWORD })),
     ).resolves.toMatchObject({
       code: 'VENDOR_UNAVAILABLE',
       status: 500,
@@ -437,11 +439,11 @@ describe('RainMaker source against its simulator', () => {
 
   it('reports an injected 500 as VENDOR_UNAVAILABLE without retrying the write', async () => {
     sim.setFault('createUser', { status: 500 });
-    const error = await failureOf(source.createUser({ userName: 'fault@example.com', password: PASSWORD }));
+    const error = await failureOf(rainMaker.createUser({ userName: 'fault@example.com', password: PASSWORD }));
     expect(error).toMatchObject({ code: 'VENDOR_UNAVAILABLE', source: 'RAINMAKER', status: 500, retryable: true });
     expect(sim.calls('createUser')).toBe(1);
     sim.setFault('*', { status: 503 });
-    await expect(failureOf(source.deleteUser(seededEmail))).resolves.toMatchObject({
+    await expect(failureOf(rainMaker.deleteUser(seededEmail))).resolves.toMatchObject({
       code: 'VENDOR_UNAVAILABLE',
       status: 503,
     });
@@ -460,7 +462,7 @@ describe('RainMaker source against its simulator', () => {
   it('reports a body that is not JSON, or not the envelope, as VENDOR_BAD_RESPONSE', async () => {
     sim.setFault('createUser', { malformed: 'json' });
     await expect(
-      failureOf(source.createUser({ userName: 'json@example.com', password: PASSWORD })),
+      failureOf(rainMaker.createUser({ userName: 'json@example.com', password: PASSWORD })),
     ).resolves.toMatchObject({
       code: 'VENDOR_BAD_RESPONSE',
       source: 'RAINMAKER',
@@ -468,13 +470,13 @@ describe('RainMaker source against its simulator', () => {
     });
     sim.setFault('createUser', { malformed: 'shape' });
     await expect(
-      failureOf(source.createUser({ userName: 'shape@example.com', password: PASSWORD })),
+      failureOf(rainMaker.createUser({ userName: 'shape@example.com', password: PASSWORD })),
     ).resolves.toMatchObject({
       code: 'VENDOR_BAD_RESPONSE',
       source: 'RAINMAKER',
     });
     expect(sim.calls('createUser')).toBe(2);
-    expect(source.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+    expect(rainMaker.http.health.lastError).toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
   });
 
   it('treats a 2xx envelope whose status is "failure" as VENDOR_REJECTED', async () => {
@@ -485,7 +487,7 @@ describe('RainMaker source against its simulator', () => {
       .get('http://rainmaker.test')
       .intercept({ path: '/v1/admin/user2', method: 'DELETE' })
       .reply(200, { status: 'failure', description: 'User could not be deleted' });
-    const mocked = new RainMakerSource(settings({ baseUrl: 'http://rainmaker.test' }), {
+    const mocked = new RainMakerClient(settings({ baseUrl: 'http://rainmaker.test' }), {
       logger: silentLogger,
       dispatcher: agent,
     });
@@ -505,10 +507,10 @@ describe('RainMaker source against its simulator', () => {
   });
 
   it('validates its settings when constructed', () => {
-    expect(() => new RainMakerSource(settings({ secretAccessKey: '' }), { logger: silentLogger })).toThrow(
+    expect(() => new RainMakerClient(settings({ secretAccessKey: '' }), { logger: silentLogger })).toThrow(
       'secretAccessKey must be a non-empty string',
     );
-    expect(() => new RainMakerSource(settings({ apiVersion: 'v1/../x' }), { logger: silentLogger })).toThrow(
+    expect(() => new RainMakerClient(settings({ apiVersion: 'v1/../x' }), { logger: silentLogger })).toThrow(
       'apiVersion must be one path segment',
     );
   });

@@ -3,7 +3,7 @@ import type { UserManagementSettings } from '../../src/vendors/user-management/s
 import { silentLogger } from '../../src/platform/logger';
 import { Simulator } from '../../src/simulators/kit/framework';
 import { UserManagementSimulator } from '../../src/simulators/user-management';
-import { UserManagementSource } from '../../src/vendors/user-management/client';
+import { UserManagementClient } from '../../src/vendors/user-management/client';
 import { messages } from '../../src/vendors/user-management/contract';
 
 const API_KEY = 'um-test-key-3f9a1c';
@@ -18,9 +18,9 @@ const newUser = {
   password: PASSWORD,
 };
 
-describe('UserManagementSource against the simulator', () => {
+describe('UserManagementClient against the simulator', () => {
   const sim = new UserManagementSimulator({ apiKey: API_KEY });
-  let source: UserManagementSource;
+  let userManagement: UserManagementClient;
   let raw: Pool;
 
   function settings(overrides: Partial<UserManagementSettings> = {}): UserManagementSettings {
@@ -55,10 +55,10 @@ describe('UserManagementSource against the simulator', () => {
   beforeAll(async () => {
     await sim.listen();
     raw = new Pool(sim.url, { connections: 2 });
-    source = new UserManagementSource(settings(), { logger: silentLogger });
+    userManagement = new UserManagementClient(settings(), { logger: silentLogger });
   });
   afterAll(async () => {
-    await source.close();
+    await userManagement.close();
     await raw.destroy();
     await sim.close();
   });
@@ -70,7 +70,7 @@ describe('UserManagementSource against the simulator', () => {
 
   describe('reads', () => {
     it('lists the users of an account with one call on the prefixed path', async () => {
-      const users = await source.usersByAccount('1');
+      const users = await userManagement.usersByAccount('1');
       expect(users.length).toBeGreaterThan(0);
       expect(users).toHaveLength(sim.store.byAccount('1').length);
       expect(users.every((user) => user.accountId === '1')).toBe(true);
@@ -103,8 +103,8 @@ describe('UserManagementSource against the simulator', () => {
           });
         }
       }
-      expect(await source.usersByAccount(small.id)).toHaveLength(100);
-      const users = await source.usersByAccount(large.id);
+      expect(await userManagement.usersByAccount(small.id)).toHaveLength(100);
+      const users = await userManagement.usersByAccount(large.id);
       expect(users).toHaveLength(250);
       expect(users.filter((user) => !user.active)).toHaveLength(125);
       expect(sim.calls('usersByAccount')).toBe(2);
@@ -112,17 +112,17 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers an empty list for an account without users', async () => {
       const empty = sim.store.addAccount({ name: 'Empty' });
-      await expect(source.usersByAccount(empty.id)).resolves.toEqual([]);
+      await expect(userManagement.usersByAccount(empty.id)).resolves.toEqual([]);
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown account, and for a non-numeric id without calling', async () => {
-      await expect(source.usersByAccount('999')).rejects.toMatchObject({
+      await expect(userManagement.usersByAccount('999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
         status: 404,
         vendorMessage: messages.accountNotFound,
       });
-      await expect(source.usersByAccount('acme')).rejects.toMatchObject({
+      await expect(userManagement.usersByAccount('acme')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
       });
@@ -131,7 +131,7 @@ describe('UserManagementSource against the simulator', () => {
 
     it('gets one user', async () => {
       const stored = sim.store.all()[3];
-      await expect(source.getUser(String(stored.id))).resolves.toEqual({
+      await expect(userManagement.getUser(String(stored.id))).resolves.toEqual({
         externalId: String(stored.id),
         displayName: stored.contactName,
         email: stored.emailAddress,
@@ -143,7 +143,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user', async () => {
-      await expect(source.getUser('99999')).rejects.toMatchObject({
+      await expect(userManagement.getUser('99999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
         vendorMessage: messages.userNotFound,
@@ -155,10 +155,10 @@ describe('UserManagementSource against the simulator', () => {
 
   describe('without an account path prefix', () => {
     const bare = new UserManagementSimulator({ apiKey: API_KEY, accountPathPrefix: '', apiKeyHeader: 'X-Custom-Key' });
-    let client: UserManagementSource;
+    let client: UserManagementClient;
     beforeAll(async () => {
       await bare.listen();
-      client = new UserManagementSource(
+      client = new UserManagementClient(
         settings({ baseUrl: bare.url, accountPathPrefix: '', apiKeyHeader: 'X-Custom-Key' }),
         { logger: silentLogger },
       );
@@ -176,7 +176,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('does not serve the prefixed path', async () => {
-      const prefixed = new UserManagementSource(settings({ baseUrl: bare.url, apiKeyHeader: 'X-Custom-Key' }), {
+      const prefixed = new UserManagementClient(settings({ baseUrl: bare.url, apiKeyHeader: 'X-Custom-Key' }), {
         logger: silentLogger,
       });
       try {
@@ -190,7 +190,7 @@ describe('UserManagementSource against the simulator', () => {
   describe('add', () => {
     it('adds a user through the client and answers it with its new id', async () => {
       const before = sim.store.size;
-      const user = await source.addUser(newUser);
+      const user = await userManagement.addUser(newUser);
       expect(user).toEqual({
         externalId: expect.stringMatching(/^\d+$/),
         displayName: 'John Doe',
@@ -207,7 +207,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('adds an inactive user', async () => {
-      const user = await source.addUser({ ...newUser, active: false });
+      const user = await userManagement.addUser({ ...newUser, active: false });
       expect(user.active).toBe(false);
       expect(sim.store.get(user.externalId)!.active).toBe(0);
     });
@@ -252,18 +252,21 @@ describe('UserManagementSource against the simulator', () => {
         contentType: 'text/javascript',
       });
       expect(response).toMatchObject({ status: 200, json: { active: 0, defaultAccountId: 3 } });
-      await expect(source.getUser(String(response.json.id))).resolves.toMatchObject({ active: false, accountId: '3' });
+      await expect(userManagement.getUser(String(response.json.id))).resolves.toMatchObject({
+        active: false,
+        accountId: '3',
+      });
     });
 
     it('answers VENDOR_REJECTED for a missing or blank required field', async () => {
       const { password: _omitted, ...withoutPassword } = newUser;
-      await expect(source.addUser(withoutPassword as typeof newUser)).rejects.toMatchObject({
+      await expect(userManagement.addUser(withoutPassword as typeof newUser)).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         source: 'USER_MANAGEMENT',
         status: 400,
         vendorMessage: 'Invalid request: password is required',
       });
-      await expect(source.addUser({ ...newUser, displayName: '  ', email: 'nope' })).rejects.toMatchObject({
+      await expect(userManagement.addUser({ ...newUser, displayName: '  ', email: 'nope' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: 'Invalid request: contactName must not be blank; emailAddress must be a valid email address',
       });
@@ -271,7 +274,7 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('answers VENDOR_REJECTED for an unknown default account', async () => {
-      await expect(source.addUser({ ...newUser, accountId: '42' })).rejects.toMatchObject({
+      await expect(userManagement.addUser({ ...newUser, accountId: '42' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownAccount,
       });
@@ -279,13 +282,17 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers VENDOR_CONFLICT for a taken username (any case) or email, naming the existing user', async () => {
       const existing = sim.store.all()[0];
-      await expect(source.addUser({ ...newUser, username: existing.username.toUpperCase() })).rejects.toMatchObject({
+      await expect(
+        userManagement.addUser({ ...newUser, username: existing.username.toUpperCase() }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         status: 409,
         vendorMessage: messages.duplicateUsername,
         existingId: String(existing.id),
       });
-      await expect(source.addUser({ ...newUser, email: existing.emailAddress.toUpperCase() })).rejects.toMatchObject({
+      await expect(
+        userManagement.addUser({ ...newUser, email: existing.emailAddress.toUpperCase() }),
+      ).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         vendorMessage: messages.duplicateEmail,
         existingId: String(existing.id),
@@ -297,7 +304,7 @@ describe('UserManagementSource against the simulator', () => {
   describe('modify', () => {
     it('changes only the given fields (POST through the client)', async () => {
       const before = sim.store.all()[1];
-      const user = await source.modifyUser(String(before.id), {
+      const user = await userManagement.modifyUser(String(before.id), {
         displayName: 'Renamed',
         active: false,
         password: 'n3w-Passw0rd',
@@ -329,11 +336,11 @@ describe('UserManagementSource against the simulator', () => {
     it("lets a user keep its own username in another case, but not take another user's", async () => {
       const [first, second] = sim.store.all();
       await expect(
-        source.modifyUser(String(first.id), { username: first.username.toUpperCase() }),
+        userManagement.modifyUser(String(first.id), { username: first.username.toUpperCase() }),
       ).resolves.toMatchObject({
         username: first.username.toUpperCase(),
       });
-      await expect(source.modifyUser(String(first.id), { username: second.username })).rejects.toMatchObject({
+      await expect(userManagement.modifyUser(String(first.id), { username: second.username })).rejects.toMatchObject({
         code: 'VENDOR_CONFLICT',
         existingId: String(second.id),
       });
@@ -341,22 +348,22 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers VENDOR_REJECTED for a bad field or an unknown account', async () => {
       const id = String(sim.store.all()[0].id);
-      await expect(source.modifyUser(id, { email: 'broken' })).rejects.toMatchObject({
+      await expect(userManagement.modifyUser(id, { email: 'broken' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         status: 400,
       });
-      await expect(source.modifyUser(id, { accountId: '77' })).rejects.toMatchObject({
+      await expect(userManagement.modifyUser(id, { accountId: '77' })).rejects.toMatchObject({
         code: 'VENDOR_REJECTED',
         vendorMessage: messages.unknownAccount,
       });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user, and never turns "new" into an add', async () => {
-      await expect(source.modifyUser('99999', { displayName: 'Nobody' })).rejects.toMatchObject({
+      await expect(userManagement.modifyUser('99999', { displayName: 'Nobody' })).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         status: 404,
       });
-      await expect(source.modifyUser('new', { displayName: 'Nobody' })).rejects.toMatchObject({
+      await expect(userManagement.modifyUser('new', { displayName: 'Nobody' })).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
       });
@@ -366,15 +373,15 @@ describe('UserManagementSource against the simulator', () => {
 
   describe('delete', () => {
     it('deletes a user, after which it is not found', async () => {
-      const user = await source.addUser(newUser);
-      await expect(source.deleteUser(user.externalId)).resolves.toBeUndefined();
+      const user = await userManagement.addUser(newUser);
+      await expect(userManagement.deleteUser(user.externalId)).resolves.toBeUndefined();
       expect(sim.store.get(user.externalId)).toBeUndefined();
-      await expect(source.getUser(user.externalId)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
+      await expect(userManagement.getUser(user.externalId)).rejects.toMatchObject({ code: 'VENDOR_NOT_FOUND' });
       expect(sim.calls()).toEqual({ addUser: 1, deleteUser: 1, getUser: 1 });
     });
 
     it('answers VENDOR_NOT_FOUND for an unknown user', async () => {
-      await expect(source.deleteUser('99999')).rejects.toMatchObject({
+      await expect(userManagement.deleteUser('99999')).rejects.toMatchObject({
         code: 'VENDOR_NOT_FOUND',
         source: 'USER_MANAGEMENT',
       });
@@ -384,7 +391,7 @@ describe('UserManagementSource against the simulator', () => {
 
   describe('authentication and malformed requests', () => {
     it('answers VENDOR_UNAUTHORIZED for a wrong key, without the key in the error', async () => {
-      const intruder = new UserManagementSource(settings({ apiKey: WRONG_KEY }), { logger: silentLogger });
+      const intruder = new UserManagementClient(settings({ apiKey: WRONG_KEY }), { logger: silentLogger });
       try {
         const failures = await Promise.all([
           intruder.usersByAccount('1').catch((error: unknown) => error),
@@ -496,30 +503,30 @@ describe('UserManagementSource against the simulator', () => {
   describe('faults', () => {
     it('retries a failing read, then answers VENDOR_UNAVAILABLE', async () => {
       sim.setFault('getUser', { status: 500 });
-      await expect(source.getUser('1')).rejects.toMatchObject({
+      await expect(userManagement.getUser('1')).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
         source: 'USER_MANAGEMENT',
         status: 500,
       });
       expect(sim.calls('getUser')).toBe(3);
       sim.setFault('usersByAccount', { status: 503 });
-      await expect(source.usersByAccount('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(userManagement.usersByAccount('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls('usersByAccount')).toBe(3);
     });
 
     it('does not retry a failing write', async () => {
       sim.setFault('*', { status: 500 });
-      await expect(source.addUser(newUser)).rejects.toMatchObject({
+      await expect(userManagement.addUser(newUser)).rejects.toMatchObject({
         code: 'VENDOR_UNAVAILABLE',
         vendorMessage: expect.stringContaining('Injected failure'),
       });
-      await expect(source.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+      await expect(userManagement.deleteUser('1')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(sim.calls()).toEqual({ addUser: 1, deleteUser: 1 });
       expect(sim.store.get('1')).toBeDefined();
     });
 
     it('answers VENDOR_TIMEOUT for a vendor that hangs', async () => {
-      const impatient = new UserManagementSource(settings({ timeoutMs: 200 }), { logger: silentLogger });
+      const impatient = new UserManagementClient(settings({ timeoutMs: 200 }), { logger: silentLogger });
       try {
         sim.setFault('modifyUser', { hang: true });
         await expect(impatient.modifyUser('1', { displayName: 'Slow' })).rejects.toMatchObject({
@@ -536,29 +543,29 @@ describe('UserManagementSource against the simulator', () => {
 
     it('answers VENDOR_BAD_RESPONSE for a body that is not JSON', async () => {
       sim.setFault('getUser', { malformed: 'json' });
-      await expect(source.getUser('1')).rejects.toMatchObject({
+      await expect(userManagement.getUser('1')).rejects.toMatchObject({
         code: 'VENDOR_BAD_RESPONSE',
         source: 'USER_MANAGEMENT',
       });
       sim.setFault('addUser', { malformed: 'json' });
-      await expect(source.addUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
+      await expect(userManagement.addUser(newUser)).rejects.toMatchObject({ code: 'VENDOR_BAD_RESPONSE' });
     });
 
     it('answers VENDOR_BAD_RESPONSE for JSON that does not fit the contract, on every route', async () => {
       sim.setFault('*', { malformed: 'shape' });
       const failures = await Promise.all([
-        source.usersByAccount('1').catch((error: unknown) => error),
-        source.getUser('1').catch((error: unknown) => error),
-        source.addUser(newUser).catch((error: unknown) => error),
-        source.modifyUser('2', { displayName: 'Shape' }).catch((error: unknown) => error),
-        source.deleteUser('3').catch((error: unknown) => error),
+        userManagement.usersByAccount('1').catch((error: unknown) => error),
+        userManagement.getUser('1').catch((error: unknown) => error),
+        userManagement.addUser(newUser).catch((error: unknown) => error),
+        userManagement.modifyUser('2', { displayName: 'Shape' }).catch((error: unknown) => error),
+        userManagement.deleteUser('3').catch((error: unknown) => error),
       ]);
       for (const failure of failures)
         expect(failure).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', source: 'USER_MANAGEMENT' });
       expect((failures[0] as Error).message).toMatch(
         /usersByAccount answered HTTP 200 with a body that does not match its contract/,
       );
-      expect(source.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
+      expect(userManagement.http.health.lastError?.code).toBe('VENDOR_BAD_RESPONSE');
     });
   });
 
@@ -583,7 +590,7 @@ describe('UserManagementSource against the simulator', () => {
         };
       });
       const url = await spy.listen();
-      const client = new UserManagementSource(settings({ baseUrl: url, apiKeyHeader: 'X-Vendor-Key' }), {
+      const client = new UserManagementClient(settings({ baseUrl: url, apiKeyHeader: 'X-Vendor-Key' }), {
         logger: silentLogger,
       });
       try {
@@ -596,13 +603,13 @@ describe('UserManagementSource against the simulator', () => {
     });
 
     it('fails fast on settings it cannot use, without echoing the key', () => {
-      expect(() => new UserManagementSource(settings({ apiKey: '' }), { logger: silentLogger })).toThrow(
-        'UserManagementSource: apiKey must be a non-empty string',
+      expect(() => new UserManagementClient(settings({ apiKey: '' }), { logger: silentLogger })).toThrow(
+        'UserManagementClient: apiKey must be a non-empty string',
       );
-      expect(() => new UserManagementSource(settings({ apiKeyHeader: 'X Api Key' }), { logger: silentLogger })).toThrow(
+      expect(() => new UserManagementClient(settings({ apiKeyHeader: 'X Api Key' }), { logger: silentLogger })).toThrow(
         /apiKeyHeader must be an HTTP header name/,
       );
-      expect(() => new UserManagementSource(settings({ accountPathPrefix: 'pub/' }), { logger: silentLogger })).toThrow(
+      expect(() => new UserManagementClient(settings({ accountPathPrefix: 'pub/' }), { logger: silentLogger })).toThrow(
         /accountPathPrefix must be ""/,
       );
       expect(() => new UserManagementSimulator({ apiKey: API_KEY, accountPathPrefix: '/pub/' })).toThrow(

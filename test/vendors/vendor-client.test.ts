@@ -10,10 +10,10 @@ import { GreenArrowSimulator } from '../../src/simulators/greenarrow';
 import { RainMakerSimulator } from '../../src/simulators/rainmaker';
 import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { basicAuthorization, parseBasicAuthorization } from '../../src/vendors/kit/basic-auth';
-import { EngagementSource } from '../../src/vendors/engagement/client';
-import { GreenArrowSource } from '../../src/vendors/greenarrow/client';
-import { RainMakerSource } from '../../src/vendors/rainmaker/client';
-import { UserManagementSource } from '../../src/vendors/user-management/client';
+import { EngagementClient } from '../../src/vendors/engagement/client';
+import { GreenArrowClient } from '../../src/vendors/greenarrow/client';
+import { RainMakerClient } from '../../src/vendors/rainmaker/client';
+import { UserManagementClient } from '../../src/vendors/user-management/client';
 import type { VendorClient } from '../../src/vendors/kit/client';
 
 const USERNAME = 'basic-admin';
@@ -96,35 +96,35 @@ describe('HTTP Basic, built and read one way', () => {
   });
 });
 
-describe('the client base shared by the four datasources', () => {
+describe('the client base shared by the four vendor clients', () => {
   it('refuses a missing credential with the same TypeError in every client, naming the setting and not its value', () => {
     const refusals = [
-      thrownBy(() => new RainMakerSource(rainMakerSettings({ secretAccessKey: '' }), deps)),
-      thrownBy(() => new EngagementSource(engagementSettings({ password: '' }), deps)),
-      thrownBy(() => new GreenArrowSource(greenArrowSettings({ password: '' }), deps)),
-      thrownBy(() => new UserManagementSource(userManagementSettings({ apiKey: '' }), deps)),
+      thrownBy(() => new RainMakerClient(rainMakerSettings({ secretAccessKey: '' }), deps)),
+      thrownBy(() => new EngagementClient(engagementSettings({ password: '' }), deps)),
+      thrownBy(() => new GreenArrowClient(greenArrowSettings({ password: '' }), deps)),
+      thrownBy(() => new UserManagementClient(userManagementSettings({ apiKey: '' }), deps)),
     ];
     expect(refusals.every((error) => error instanceof TypeError)).toBe(true);
     expect(refusals.map((error) => error.message)).toEqual([
-      'RainMakerSource: secretAccessKey must be a non-empty string',
-      'EngagementSource: password must be a non-empty string',
-      'GreenArrowSource: password must be a non-empty string',
-      'UserManagementSource: apiKey must be a non-empty string',
+      'RainMakerClient: secretAccessKey must be a non-empty string',
+      'EngagementClient: password must be a non-empty string',
+      'GreenArrowClient: password must be a non-empty string',
+      'UserManagementClient: apiKey must be a non-empty string',
     ]);
   });
 
   it('says the same of a Basic user name and a page size in both clients that have them, without echoing the password', () => {
     const messages = [
-      thrownBy(() => new EngagementSource(engagementSettings({ username: `a:${PASSWORD}` }), deps)).message,
-      thrownBy(() => new GreenArrowSource(greenArrowSettings({ username: `a:${PASSWORD}` }), deps)).message,
-      thrownBy(() => new EngagementSource(engagementSettings({ pageSize: 0 }), deps)).message,
-      thrownBy(() => new GreenArrowSource(greenArrowSettings({ pageSize: 1.5 }), deps)).message,
+      thrownBy(() => new EngagementClient(engagementSettings({ username: `a:${PASSWORD}` }), deps)).message,
+      thrownBy(() => new GreenArrowClient(greenArrowSettings({ username: `a:${PASSWORD}` }), deps)).message,
+      thrownBy(() => new EngagementClient(engagementSettings({ pageSize: 0 }), deps)).message,
+      thrownBy(() => new GreenArrowClient(greenArrowSettings({ pageSize: 1.5 }), deps)).message,
     ];
     expect(messages).toEqual([
-      'EngagementSource: username must be a non-empty string without ":" (HTTP Basic cannot carry one)',
-      'GreenArrowSource: username must be a non-empty string without ":" (HTTP Basic cannot carry one)',
-      'EngagementSource: pageSize must be a positive integer, got 0',
-      'GreenArrowSource: pageSize must be a positive integer, got 1.5',
+      'EngagementClient: username must be a non-empty string without ":" (HTTP Basic cannot carry one)',
+      'GreenArrowClient: username must be a non-empty string without ":" (HTTP Basic cannot carry one)',
+      'EngagementClient: pageSize must be a positive integer, got 0',
+      'GreenArrowClient: pageSize must be a positive integer, got 1.5',
     ]);
     expect(messages.join('\n')).not.toContain(PASSWORD);
   });
@@ -171,8 +171,8 @@ describe('the client base shared by the four datasources', () => {
         });
       const url = await spy.listen();
       try {
-        await track(new EngagementSource(engagementSettings({ baseUrl: url }), deps)).listMembers();
-        await track(new GreenArrowSource(greenArrowSettings({ baseUrl: url }), deps)).listUsers();
+        await track(new EngagementClient(engagementSettings({ baseUrl: url }), deps)).listMembers();
+        await track(new GreenArrowClient(greenArrowSettings({ baseUrl: url }), deps)).listUsers();
         expect(seen).toEqual([basicAuthorization(USERNAME, PASSWORD), basicAuthorization(USERNAME, PASSWORD)]);
       } finally {
         await spy.close();
@@ -206,16 +206,16 @@ describe('the client base shared by the four datasources', () => {
 
     it('turns a refusal into VENDOR_UNAUTHORIZED and records it on the transport, in every client', async () => {
       const rm = track(
-        new RainMakerSource(rainMakerSettings({ baseUrl: rainMaker.url, secretAccessKey: 'not-the-secret' }), deps),
+        new RainMakerClient(rainMakerSettings({ baseUrl: rainMaker.url, secretAccessKey: 'not-the-secret' }), deps),
       );
       const eng = track(
-        new EngagementSource(engagementSettings({ baseUrl: engagement.url, password: WRONG_PASSWORD }), deps),
+        new EngagementClient(engagementSettings({ baseUrl: engagement.url, password: WRONG_PASSWORD }), deps),
       );
       const ga = track(
-        new GreenArrowSource(greenArrowSettings({ baseUrl: greenArrow.url, password: WRONG_PASSWORD }), deps),
+        new GreenArrowClient(greenArrowSettings({ baseUrl: greenArrow.url, password: WRONG_PASSWORD }), deps),
       );
       const um = track(
-        new UserManagementSource(userManagementSettings({ baseUrl: userManagement.url, apiKey: 'not-the-key' }), deps),
+        new UserManagementClient(userManagementSettings({ baseUrl: userManagement.url, apiKey: 'not-the-key' }), deps),
       );
       const calls: [AnyClient, () => Promise<unknown>][] = [
         [rm, () => rm.createUser({ userName: 'base@example.com', password: 'Corr3ct-Horse' })],

@@ -15,7 +15,7 @@ import type {
 import { ignoringNotFound, inputProblems, sameEmail, write } from '../kit/adapter-support';
 import { AdapterBase } from '../kit/adapter-base';
 import { walkPages } from '../kit/page-walk';
-import type { EngagementSource } from './client';
+import type { EngagementClient } from './client';
 import { normalizeMobileNumber, type CreateRules } from './contract';
 import { createInputProblems } from './mapper';
 import type { EngagementCreateInput, EngagementMember } from './types';
@@ -30,7 +30,7 @@ const NAME = 'Engagement';
  * (the sync and the gateway's refresher walk it with `listPage`) and requests read the mirror;
  * only a create that timed out walks it again, to find what it may have made.
  */
-export class EngagementAdapter extends AdapterBase<EngagementSource> implements VendorAdapter {
+export class EngagementAdapter extends AdapterBase<EngagementClient> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -62,7 +62,7 @@ export class EngagementAdapter extends AdapterBase<EngagementSource> implements 
   };
 
   constructor(
-    client: EngagementSource,
+    client: EngagementClient,
     private readonly rules: CreateRules,
   ) {
     super(client);

@@ -31,10 +31,10 @@ export interface ListMembersOptions {
 type BadRequestMeaning = 'rejected' | 'conflictOrRejected' | 'notFound';
 
 /**
- * The datasource of Engagement Services' audience: HTTP Basic authentication, create, paged
+ * The client of Engagement Services' audience: HTTP Basic authentication, create, paged
  * listing and delete. Nothing outside this folder sees the vendor's JSON.
  */
-export class EngagementSource extends VendorClient<BadRequestMeaning> {
+export class EngagementClient extends VendorClient<BadRequestMeaning> {
   /** Records per page when walking the listing. */
   readonly pageSize: number;
 
@@ -70,10 +70,10 @@ export class EngagementSource extends VendorClient<BadRequestMeaning> {
     const start = options.start ?? 0;
     const pageSize = options.pageSize ?? this.pageSize;
     if (!Number.isSafeInteger(start) || start < 0) {
-      throw new TypeError(`EngagementSource.listMembers: start must be a non-negative integer, got ${start}`);
+      throw new TypeError(`EngagementClient.listMembers: start must be a non-negative integer, got ${start}`);
     }
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-      throw new TypeError(`EngagementSource.listMembers: pageSize must be a positive integer, got ${pageSize}`);
+      throw new TypeError(`EngagementClient.listMembers: pageSize must be a positive integer, got ${pageSize}`);
     }
     const list = await this.call(
       {

@@ -1,7 +1,7 @@
 import type { BasicEndpoint } from '../kit/basic-auth';
 import type { VendorModule } from '../kit/module';
 import { EngagementAdapter } from './adapter';
-import { EngagementSource } from './client';
+import { EngagementClient } from './client';
 import { USA_COUNTRY_NAMES } from './contract';
 import type { EngagementTuning } from './settings';
 
@@ -23,5 +23,5 @@ export const engagementModule: VendorModule<EngagementTuning, BasicEndpoint> = {
   }),
   credentialEnv: ({ username, password }) => ({ ENGAGEMENT_USERNAME: username, ENGAGEMENT_PASSWORD: password }),
   createAdapter: (tuning, endpoint, deps) =>
-    new EngagementAdapter(new EngagementSource({ ...tuning, ...endpoint }, deps), tuning.rules),
+    new EngagementAdapter(new EngagementClient({ ...tuning, ...endpoint }, deps), tuning.rules),
 };

@@ -9,5 +9,5 @@ export interface EngagementTuning extends TransportSettings {
   rules: CreateRules;
 }
 
-/** The datasource's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so the datasource does not need them. */
+/** The client's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so the client does not need them. */
 export type EngagementSettings = Omit<EngagementTuning, 'rules'> & BasicEndpoint;

@@ -1,4 +1,4 @@
-/** The gateway's own types for Engagement's audience members, as its datasource takes and returns them; only this folder uses them. */
+/** The gateway's own types for Engagement's audience members, as its client takes and returns them; only this folder uses them. */
 
 import type { Subscriptions } from '../../domain/types';
 

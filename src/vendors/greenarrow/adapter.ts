@@ -23,7 +23,7 @@ import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } fro
 import { AdapterBase } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import { walkPages } from '../kit/page-walk';
-import type { GreenArrowSource } from './client';
+import type { GreenArrowClient } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
 import type { GreenArrowUser } from './types';
 
@@ -35,7 +35,7 @@ const NAME = 'GreenArrow';
  * one by one (by id or email) and by a paged listing. The email address is its unique key, and the
  * only profile field it keeps.
  */
-export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements VendorAdapter {
+export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -55,7 +55,7 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowSource> implements 
   /** The listing's size as last seen, to weigh single reads against a walk; unknown at first. */
   private knownTotal: number | null = null;
 
-  constructor(client: GreenArrowSource) {
+  constructor(client: GreenArrowClient) {
     super(client);
   }
 

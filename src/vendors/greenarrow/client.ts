@@ -56,12 +56,12 @@ export type GreenArrowPage<T> = Page<T> & { page: number; perPage: number; numPa
 export type GreenArrowUserPage = GreenArrowPage<GreenArrowUser>;
 
 /**
- * The datasource of GreenArrow Engine's users API: HTTP Basic authentication, a paginated listing
+ * The client of GreenArrow Engine's users API: HTTP Basic authentication, a paginated listing
  * and single-user reads and writes, and reads of the mail classes a user can be forced to, every
  * answer wrapped in `{ success, data, error_code, error_messages }`. Nothing outside this folder
  * sees the API's JSON.
  */
-export class GreenArrowSource extends VendorClient {
+export class GreenArrowClient extends VendorClient {
   /** GreenArrow's fixed page size, for callers choosing between a list scan and single reads. */
   readonly pageSize: number;
 

@@ -1,7 +1,7 @@
 import type { BasicEndpoint } from '../kit/basic-auth';
 import type { VendorModule } from '../kit/module';
 import { GreenArrowAdapter } from './adapter';
-import { GreenArrowSource } from './client';
+import { GreenArrowClient } from './client';
 import type { GreenArrowTuning } from './settings';
 
 /** GreenArrow's variables (`GREENARROW_*`) and its adapter. */
@@ -15,5 +15,5 @@ export const greenArrowModule: VendorModule<GreenArrowTuning, BasicEndpoint> = {
   }),
   credentialEnv: ({ username, password }) => ({ GREENARROW_USERNAME: username, GREENARROW_PASSWORD: password }),
   createAdapter: (tuning, endpoint, deps) =>
-    new GreenArrowAdapter(new GreenArrowSource({ ...tuning, ...endpoint }, deps)),
+    new GreenArrowAdapter(new GreenArrowClient({ ...tuning, ...endpoint }, deps)),
 };

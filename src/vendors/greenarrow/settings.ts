@@ -7,5 +7,5 @@ export interface GreenArrowTuning extends TransportSettings {
   pageSize: number;
 }
 
-/** The datasource's settings: its tuning and endpoint. */
+/** The client's settings: its tuning and endpoint. */
 export type GreenArrowSettings = GreenArrowTuning & BasicEndpoint;

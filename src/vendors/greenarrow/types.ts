@@ -1,4 +1,4 @@
-/** The gateway's own types for GreenArrow's users, as its datasource takes and returns them; only this folder uses them. */
+/** The gateway's own types for GreenArrow's users, as its client takes and returns them; only this folder uses them. */
 
 import type { Permissions, PermissionsInput } from '../../domain/types';
 

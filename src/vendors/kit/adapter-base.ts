@@ -5,7 +5,7 @@ import { describeVendorFailure, skip, transportHealth } from './adapter-support'
 import type { VendorError } from '../transport/errors';
 import type { VendorHttp } from '../transport/http';
 
-/** What an adapter needs of its datasource here: its transport (for health) and a way to close it. */
+/** What an adapter needs of its client here: its transport (for health) and a way to close it. */
 export interface AdapterClient {
   readonly http: VendorHttp;
   close(): Promise<void>;
@@ -13,7 +13,7 @@ export interface AdapterClient {
 
 /**
  * What the four adapters would otherwise each write again: health and closing through the
- * datasource, a step on an existing record, the wording of a failure, and the plans of what a
+ * client, a step on an existing record, the wording of a failure, and the plans of what a
  * vendor cannot do (no permissions, no passwords, no updates), derived from its capabilities.
  * An adapter overrides the plans its vendor does support.
  */

@@ -21,7 +21,7 @@ export function basicUsernameProblem(username: unknown): string | null {
     : 'username must be a non-empty string without ":" (HTTP Basic cannot carry one)';
 }
 
-/** The problems of a datasource's Basic credentials, as its constructor checks them. */
+/** The problems of a client's Basic credentials, as its constructor checks them. */
 export function basicCredentialProblems(settings: { username: unknown; password: unknown }): (string | null)[] {
   return [basicUsernameProblem(settings.username), nonEmptyTextProblem('password', settings.password)];
 }

@@ -23,7 +23,7 @@ import {
 import type { VendorObserver } from '../transport/observer';
 import { walkPages } from './page-walk';
 
-/** What every datasource is given besides its settings. */
+/** What every vendor client is given besides its settings. */
 export interface VendorClientDeps {
   logger: Logger;
   /** Injected transport (tests, a shared agent); defaults to a keep-alive pool of its own. */
@@ -87,7 +87,7 @@ export function isSuccessStatus(status: number): boolean {
 }
 
 /**
- * The base of the four datasources, in the spirit of apollographql/datasource-rest: the settings
+ * The base of the four vendor clients, in the spirit of apollographql/datasource-rest: the settings
  * checks, the VendorHttp wiring and the failure path are written here once; a client describes
  * its vendor through named hooks ({@link errorFromResponse}, {@link willSendRequest}) and its
  * public methods, which speak the domain's types.

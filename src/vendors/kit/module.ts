@@ -46,7 +46,7 @@ export interface VendorModule<Tuning extends TransportSettings, Endpoint extends
    * the reading so the two cannot drift apart.
    */
   credentialEnv(endpoint: Endpoint): Record<string, string>;
-  /** Its datasource, wrapped in its adapter; closing the adapter closes the datasource. */
+  /** Its client, wrapped in its adapter; closing the adapter closes the client. */
   createAdapter(tuning: Tuning, endpoint: Endpoint, deps: VendorClientDeps): VendorAdapter;
 }
 

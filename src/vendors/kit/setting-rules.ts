@@ -1,7 +1,7 @@
 /**
- * Rules for the settings a datasource or a simulator is constructed with. Each answers the problem
+ * Rules for the settings a vendor client or a simulator is constructed with. Each answers the problem
  * as `<setting> must be …`, or null where the rule holds, so that every constructor states a
- * misconfiguration the same way (`GreenArrowSource: password must be a non-empty string`) and
+ * misconfiguration the same way (`GreenArrowClient: password must be a non-empty string`) and
  * never echoes a secret.
  */
 

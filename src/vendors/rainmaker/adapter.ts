@@ -12,7 +12,7 @@ import type {
 import { ignoringNotFound, skip, write } from '../kit/adapter-support';
 import { AdapterBase } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
-import type { RainMakerSource } from './client';
+import type { RainMakerClient } from './client';
 import {
   DEFAULT_LOCALE,
   localeProblem,
@@ -31,7 +31,7 @@ const NAME = 'RainMaker';
  * E.164 number), with a password and a locale. It can create, change a password and delete, and
  * nothing else: there is no read, so what the gateway shows of it is what it last sent.
  */
-export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements VendorAdapter {
+export class RainMakerAdapter extends AdapterBase<RainMakerClient> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -50,7 +50,7 @@ export class RainMakerAdapter extends AdapterBase<RainMakerSource> implements Ve
   protected readonly conflict = { field: ['email'], message: 'a user with this user name already exists' };
 
   constructor(
-    client: RainMakerSource,
+    client: RainMakerClient,
     private readonly rules: RainMakerRules,
   ) {
     super(client);

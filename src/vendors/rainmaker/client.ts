@@ -23,11 +23,11 @@ export interface RainMakerDeps extends VendorClientDeps {
 }
 
 /**
- * The datasource of ESP RainMaker's cloud-to-cloud admin user management: create a user, change
+ * The client of ESP RainMaker's cloud-to-cloud admin user management: create a user, change
  * its password, delete it, every request signed with AWS Signature Version 4. RainMaker offers no
  * read, so there is nothing to load. Nothing outside this folder sees the API's JSON.
  */
-export class RainMakerSource extends VendorClient<string> {
+export class RainMakerClient extends VendorClient<string> {
   private readonly usersPath: string;
 
   constructor(settings: RainMakerSettings, deps: RainMakerDeps) {

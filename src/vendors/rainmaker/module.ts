@@ -1,6 +1,6 @@
 import type { VendorModule } from '../kit/module';
 import { RainMakerAdapter } from './adapter';
-import { RainMakerSource } from './client';
+import { RainMakerClient } from './client';
 import { DEFAULT_MIN_PASSWORD_LENGTH, RESERVED_LOCALES } from './contract';
 import type { RainMakerEndpoint, RainMakerTuning } from './settings';
 
@@ -29,5 +29,5 @@ export const rainMakerModule: VendorModule<RainMakerTuning, RainMakerEndpoint> =
     ...(sessionToken !== undefined && { RAINMAKER_SESSION_TOKEN: sessionToken }),
   }),
   createAdapter: (tuning, endpoint, deps) =>
-    new RainMakerAdapter(new RainMakerSource({ ...tuning, ...endpoint }, deps), tuning.rules),
+    new RainMakerAdapter(new RainMakerClient({ ...tuning, ...endpoint }, deps), tuning.rules),
 };

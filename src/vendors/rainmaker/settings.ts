@@ -18,5 +18,5 @@ export interface RainMakerEndpoint {
   sessionToken?: string;
 }
 
-/** The datasource's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so the datasource does not need them. */
+/** The client's settings: its tuning and endpoint. The tenant rules are for validation, not the transport, so the client does not need them. */
 export type RainMakerSettings = Omit<RainMakerTuning, 'rules'> & RainMakerEndpoint;

@@ -40,7 +40,7 @@ export interface VendorErrorDetails {
 }
 
 /**
- * Every failure of a datasource is one of these. The message is the gateway's own: it names the
+ * Every failure of a vendor client is one of these. The message is the gateway's own: it names the
  * source, the route and the HTTP status, never the vendor's words (which may echo a password),
  * a URL with credentials, a header or the request body. So the message and the code may go to a
  * client, into the database and into any log line.

@@ -10,6 +10,7 @@
  * (or rethrow) what it gives.
  */
 import type { Source } from '../../domain/types';
+import type { Logger } from '../../platform/logger';
 import type { UnsentReason, VendorErrorCode } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -75,3 +76,30 @@ export const NO_OBSERVER: VendorObserver = {
   breakerChanged: () => undefined,
   queue: () => undefined,
 };
+
+/**
+ * `observer` with what it leaves out taken from {@link NO_OBSERVER}, and its events made safe: an
+ * event that throws is logged at warn and ignored, never allowed to fail the call it watches.
+ * `attempt` is left as given, since it runs the call itself and must pass on what the call gives.
+ */
+export function guardedObserver(
+  observer: Partial<VendorObserver> | undefined,
+  logger: Logger,
+  source: Source,
+): VendorObserver {
+  const full: VendorObserver = { ...NO_OBSERVER, ...observer };
+  const safely = (event: () => void): void => {
+    try {
+      event();
+    } catch (error) {
+      logger.warn({ source, err: error }, 'a vendor call observer failed');
+    }
+  };
+  return {
+    attempt: (info, headers, run) => full.attempt(info, headers, run),
+    finished: (outcome) => safely(() => full.finished(outcome)),
+    retried: (retry) => safely(() => full.retried(retry)),
+    breakerChanged: (change) => safely(() => full.breakerChanged(change)),
+    queue: (queue) => safely(() => full.queue(queue)),
+  };
+}

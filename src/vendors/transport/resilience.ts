@@ -1,7 +1,6 @@
 /**
- * The pieces of a vendor's resilience policy that are not cockatiel's: the settings and their
- * defaults, reading a Retry-After header, and an outbound rate limit. `VendorHttp` composes them
- * with cockatiel's retry, circuit breaker, bulkhead and timeout.
+ * The settings of a vendor's resilience policy, their defaults and their bounds. The policies
+ * themselves are one file each beside this one, composed in policies.ts.
  */
 
 /** How one vendor's transport protects the gateway from it (and it from the gateway). */
@@ -77,44 +76,4 @@ export function resiliencePolicy(owner: string, given: Partial<ResiliencePolicy>
     }
   }
   return policy;
-}
-
-/**
- * Milliseconds a Retry-After header asks for, from `now`: delay-seconds or an HTTP date (RFC 9110
- * 10.2.3); null when there is none or it cannot be read. A date in the past asks for nothing (0).
- */
-export function retryAfterMs(header: string | string[] | undefined, now: number): number | null {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (value === undefined || value === '') return null;
-  if (/^\d+$/.test(value)) return Number(value) * 1_000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/**
- * An outbound rate limit as the generic cell rate algorithm keeps it: calls are spaced
- * `1000 / perSecond` ms apart on average, with bursts of up to `perSecond` calls. A call learns at
- * once how long it must wait for its turn, so one that could not wait that long is refused without
- * taking a turn from the others.
- */
-export class OutboundRateLimit {
-  private readonly intervalMs: number;
-  private readonly burstMs: number;
-  /** When the next call would be on time if no burst were allowed (the algorithm's one state). */
-  private theoreticalAt = 0;
-
-  constructor(perSecond: number) {
-    if (!(perSecond > 0)) throw new TypeError(`OutboundRateLimit: perSecond must be positive, got ${perSecond}`);
-    this.intervalMs = 1_000 / perSecond;
-    this.burstMs = this.intervalMs * (Math.max(1, Math.floor(perSecond)) - 1);
-  }
-
-  /** Takes a turn and answers how long to wait for it, or null (no turn taken) when that is over `maxWaitMs`. */
-  reserve(now: number, maxWaitMs: number): number | null {
-    const due = Math.max(this.theoreticalAt, now);
-    const waitMs = Math.max(0, due - this.burstMs - now);
-    if (waitMs > maxWaitMs) return null;
-    this.theoreticalAt = due + this.intervalMs;
-    return waitMs;
-  }
 }

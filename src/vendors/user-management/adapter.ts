@@ -19,7 +19,7 @@ import type {
 import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-support';
 import { AdapterBase } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
-import type { UserManagementSource } from './client';
+import type { UserManagementClient } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';
 import type { ManagedUser, ManagedUserUpdateInput } from './types';
 
@@ -31,7 +31,7 @@ const NAME = 'User-management';
  * default account, readable one by one and by account (there is no listing of everyone). Usernames
  * are unique; it is the only vendor that can change a profile after creation.
  */
-export class UserManagementAdapter extends AdapterBase<UserManagementSource> implements VendorAdapter {
+export class UserManagementAdapter extends AdapterBase<UserManagementClient> implements VendorAdapter {
   readonly source = SOURCE;
   readonly displayName = NAME;
   readonly capabilities: AdapterCapabilities = {
@@ -52,7 +52,7 @@ export class UserManagementAdapter extends AdapterBase<UserManagementSource> imp
     message: 'another user already has this username or email address',
   };
 
-  constructor(client: UserManagementSource) {
+  constructor(client: UserManagementClient) {
     super(client);
   }
 

@@ -12,10 +12,10 @@ export type UserManagementDeps = VendorClientDeps;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
- * The datasource of the in-house user-management API: API key authentication, users by account,
+ * The client of the in-house user-management API: API key authentication, users by account,
  * and single-user reads and writes. Nothing outside this folder sees the API's JSON.
  */
-export class UserManagementSource extends VendorClient {
+export class UserManagementClient extends VendorClient {
   private readonly accountPathPrefix: string;
 
   constructor(settings: UserManagementSettings, deps: UserManagementDeps) {

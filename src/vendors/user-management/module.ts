@@ -1,6 +1,6 @@
 import type { VendorModule } from '../kit/module';
 import { UserManagementAdapter } from './adapter';
-import { UserManagementSource } from './client';
+import { UserManagementClient } from './client';
 import type { UserManagementEndpoint, UserManagementTuning } from './settings';
 
 /** user-management's variables (`USER_MANAGEMENT_*`) and its adapter. */
@@ -17,5 +17,5 @@ export const userManagementModule: VendorModule<UserManagementTuning, UserManage
   }),
   credentialEnv: ({ apiKey }) => ({ USER_MANAGEMENT_API_KEY: apiKey }),
   createAdapter: (tuning, endpoint, deps) =>
-    new UserManagementAdapter(new UserManagementSource({ ...tuning, ...endpoint }, deps)),
+    new UserManagementAdapter(new UserManagementClient({ ...tuning, ...endpoint }, deps)),
 };

@@ -13,5 +13,5 @@ export interface UserManagementEndpoint {
   apiKey: string;
 }
 
-/** The datasource's settings: its tuning and endpoint. */
+/** The client's settings: its tuning and endpoint. */
 export type UserManagementSettings = UserManagementTuning & UserManagementEndpoint;

@@ -1,4 +1,4 @@
-/** The gateway's own types for user-management's users, as its datasource takes and returns them; only this folder uses them. */
+/** The gateway's own types for user-management's users, as its client takes and returns them; only this folder uses them. */
 
 /** One user of the in-house user-management API. */
 export interface ManagedUser {
