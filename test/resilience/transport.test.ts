@@ -2,11 +2,18 @@ import { Pool } from 'undici';
 import { z } from 'zod';
 import { silentLogger } from '../../src/platform/logger';
 import { runInRequest, type RequestScope } from '../../src/platform/request-context';
-import type { VendorError } from '../../src/vendors/transport/errors';
+import { VendorUnavailableError, type VendorError } from '../../src/vendors/transport/errors';
 import { VendorHttp, type VendorHttpOptions } from '../../src/vendors/transport/http';
-import type { AttemptOutcome, CircuitState, RetryInfo } from '../../src/vendors/transport/observer';
+import {
+  NO_OBSERVER,
+  type AttemptOutcome,
+  type CircuitState,
+  type RetryInfo,
+  type VendorObserver,
+} from '../../src/vendors/transport/observer';
 import { OutboundRateLimit } from '../../src/vendors/transport/rate-limit';
-import { retryAfterMs } from '../../src/vendors/transport/retry-after';
+import { retryAfterMs, type RetryAfterPause } from '../../src/vendors/transport/retry-after';
+import { VendorRetry } from '../../src/vendors/transport/retry';
 import { Simulator } from '../../src/simulators/kit/framework';
 import { eventually } from '../helpers/eventually';
 
@@ -178,6 +185,38 @@ describe("the vendor transport's resilience policies", () => {
       process.stdout.write(
         `Retry-After: 1 honoured: the retry began ${Math.round(second.startedAt - first.endedAt!)} ms after the 503\n`,
       );
+    });
+
+    it('lets a retry that wakes a moment before the pause it waited for ends wait the rest, not be refused', async () => {
+      // Timers count whole milliseconds of a monotonic clock and the pause ends at a Date.now()
+      // millisecond, so a retry's timer can fire a millisecond before the pause it waited out ends.
+      // Here the pause ends 3 ms after the retry's timer, as such a wake-up sees it.
+      let pausedUntil = 0;
+      const pause = { leftMs: (now: number) => pausedUntil - now } as unknown as RetryAfterPause;
+      const observer: VendorObserver = {
+        ...NO_OBSERVER,
+        retried: () => {
+          pausedUntil += 3;
+        },
+      };
+      const retry = new VendorRetry(
+        'GREENARROW',
+        { retries: 1, baseDelayMs: 1, maxDelayMs: 1, windowMs: 10_000 },
+        pause,
+        observer,
+      );
+      const attempts: number[] = [];
+      const answer = await retry.execute({ route: 'read', method: 'GET', retrySafe: true }, async (number) => {
+        attempts.push(pausedUntil - Date.now());
+        if (number === 1) {
+          pausedUntil = Date.now() + 30;
+          throw new VendorUnavailableError('GREENARROW', 'read answered HTTP 503', { status: 503 });
+        }
+        return 'answered';
+      });
+      expect(answer).toBe('answered');
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]).toBeLessThanOrEqual(0);
     });
 
     it('reads delay-seconds and HTTP dates', () => {

@@ -87,6 +87,23 @@ export class VendorRetry {
         status: error?.status,
       });
     });
-    return policy.execute(({ attempt: retried }) => attempt(retried + 1));
+    return policy.execute(async ({ attempt: retried }) => {
+      if (retried > 0) await this.finishWaitingOutPause(chosenDelayMs);
+      return attempt(retried + 1);
+    });
+  }
+
+  /**
+   * A retry chosen to wait out a Retry-After pause can wake a little before the pause ends by the
+   * wall clock: Node measures a timer from the event loop's cached time, which lags when the loop is
+   * busy, so `Date.now()` may still be a few milliseconds inside the pause. Such a retry waits the rest
+   * instead of being refused by the pause it waited for. A pause another answer extended past what
+   * this retry chose to wait is left to refuse it, as any other call.
+   */
+  private async finishWaitingOutPause(chosenDelayMs: number): Promise<void> {
+    for (let leftMs = this.pause.leftMs(Date.now()); leftMs > 0 && leftMs <= chosenDelayMs; ) {
+      await new Promise((resolve) => setTimeout(resolve, leftMs + 1));
+      leftMs = this.pause.leftMs(Date.now());
+    }
   }
 }
