@@ -101,7 +101,7 @@ export class VendorRetry {
    * this retry chose to wait is left to refuse it, as any other call.
    */
   private async finishWaitingOutPause(chosenDelayMs: number): Promise<void> {
-    for (let leftMs = this.pause.leftMs(Date.now()); leftMs > 0 && leftMs <= chosenDelayMs; ) {
+    for (let leftMs = this.pause.leftMs(Date.now()); leftMs > 0 && leftMs <= chosenDelayMs;) {
       await new Promise((resolve) => setTimeout(resolve, leftMs + 1));
       leftMs = this.pause.leftMs(Date.now());
     }
