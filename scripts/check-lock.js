@@ -7,7 +7,7 @@
  *    (package.json `engines.node`: the lowest release of each major it names), which `npm start`
  *    would run on.
  * Development-only packages that want a newer Node are listed as a note: they are loaders of the
- * codegen CLI for remote schemas this project never loads (see README, "Install").
+ * codegen CLI for remote schemas this project never loads (see docs/decisions.md).
  * Exit code 1 when a fault is found.
  */
 const { readFileSync } = require('node:fs');

@@ -468,7 +468,7 @@ describe('the simulators alone (npm run simulators)', () => {
     const env = parse(readFileSync(file, 'utf8'));
     expect(Object.keys(env)).toEqual(VARIABLES);
 
-    // As the README has it: set -a; . ./sim.env; set +a; SIMULATORS=none npm start (and the production entry alike).
+    // As docs/operations.md has it: set -a; . ./sim.env; set +a; SIMULATORS=none npm start (and the production entry alike).
     for (const entry of ['src/demo.ts', 'src/index.ts'] as const) {
       // The production entry needs a way to authenticate; the demo makes its own tokens.
       const production = entry === 'src/index.ts';

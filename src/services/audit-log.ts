@@ -1,5 +1,5 @@
 /**
- * The audit trail an operator reads (issue 10): recent mutations, newest first, each with who
+ * The audit trail an operator reads (the `operations` query): recent mutations, newest first, each with who
  * asked, from where, the fields it changed, what each vendor did and how it ended. Read from the
  * journal, which never held a secret's value, so nothing here can show one.
  */

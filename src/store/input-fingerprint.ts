@@ -1,5 +1,5 @@
 /**
- * How the journal recognises an input again without keeping it (issue 10): the input without its
+ * How the journal recognises an input again (an idempotent replay) without keeping it: the input without its
  * secrets under a fast keyed hash, and the secrets (every `password` field) apart, under a slow,
  * salted one, so that the database and the key beside it are no fast offline password checker.
  */

@@ -31,8 +31,9 @@ export interface OperationActor {
 }
 
 /**
- * The audit trail of an operation (issue 10): who asked, from where, under which request, about
- * which user, and the names of the input fields it changes (never their values).
+ * The audit trail of an operation, so an operator can tell who changed a person: who asked, from
+ * where, under which request, about which user, and the names of the input fields it changes (never
+ * their values).
  */
 export interface OperationAudit {
   /** The gateway user the operation is about; a create's is known when it completes. */
@@ -202,10 +203,11 @@ export function ownerIsAliveOnThisHost(owner: string): boolean {
 }
 
 /**
- * The journal of mutations (issue 4): each operation and each of its vendor steps is written before
- * and after the vendor call, so a crash leaves a record of exactly which vendors were written.
- * It stores a keyed hash of the input without its secrets and a slow fingerprint of the secrets
- * (see input-fingerprint.ts), never the input, and refuses payloads naming a password.
+ * The journal of mutations, so that no vendor write is lost or done twice: each operation and each
+ * of its vendor steps is written before and after the vendor call, so a crash leaves a record of
+ * exactly which vendors were written. It stores a keyed hash of the input without its secrets and a
+ * slow fingerprint of the secrets (see input-fingerprint.ts), never the input, and refuses payloads
+ * naming a password.
  */
 export class Journal {
   readonly owner: string;

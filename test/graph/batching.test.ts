@@ -2,7 +2,7 @@ import { seedIdentityStore } from '../../src/simulators/seed-identities';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
- * The batching contract of issue 3, counted at the simulators and the store: an account of N
+ * The batching contract (docs/queries.md), counted at the simulators and the store: an account of N
  * users with their permissions and identities costs one user-management call, the fewest
  * GreenArrow calls, no repeated call, and one store query per batch.
  */

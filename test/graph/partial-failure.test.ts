@@ -6,7 +6,7 @@ import { bootGateway, graphql, resetCounters, type BootedGateway } from '../help
  * Each vendor in turn fails (server error, hang, malformed body); the others' fields still
  * resolve, and every failed field carries one error naming the source and a stable code.
  * Engagement, which can only be listed, is read from the gateway's mirror, so its failure shows in
- * no request (issue 11).
+ * no request.
  */
 const QUERY = /* GraphQL */ `
   {

@@ -3,7 +3,7 @@ import { seedPeople } from '../../src/simulators/kit/seed';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**
- * Issue 9's writes, tried through GraphQL over HTTP against the simulators: every refusal a vendor
+ * The writes' pre-flight checks, tried through GraphQL over HTTP against the simulators: every refusal a vendor
  * could foresee with a read comes back before any vendor is written; what cannot be changed is
  * reported, not silently split; a create that landed but timed out is found, not orphaned.
  */

@@ -2,11 +2,11 @@ import { bearer, bootGateway, graphql, resetCounters, type BootedGateway } from 
 import { rawRequest } from '../helpers/raw-http';
 
 /**
- * /metrics after a fault run (issue 12, acceptance 6): GreenArrow answers 500 to everything until
- * its breaker opens; the vendor call counters then say, by vendor, route and outcome, exactly what
- * the simulators counted, the calls refused by the open breaker are counted apart (never sent),
- * the retries are counted, the breaker gauge says open, and /readyz answers 503 naming the vendor
- * (200 with READINESS_REQUIRES_VENDORS=false, which still lists it).
+ * /metrics after a fault run, which must tell an operator what the vendors saw: GreenArrow answers
+ * 500 to everything until its breaker opens; the vendor call counters then say, by vendor, route
+ * and outcome, exactly what the simulators counted, the calls refused by the open breaker are
+ * counted apart (never sent), the retries are counted, the breaker gauge says open, and /readyz
+ * answers 503 naming the vendor (200 with READINESS_REQUIRES_VENDORS=false, which still lists it).
  */
 
 const PERMISSIONS = '{ account(id: "1") { users(first: 3) { nodes { email permissions { api } } } } }';

@@ -2,7 +2,7 @@ import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 
 /**
- * The circuit breaker through GraphQL (issue 12, acceptance 3): after the threshold, requests make
+ * The circuit breaker through GraphQL: after the threshold, requests make
  * no call to the vendor; after the half-open delay one trial goes through; a failed trial opens it
  * again, a successful one lets traffic resume. GreenArrow answers Ada's permissions (one getUser a
  * request, no retries here); user-management's fields show the rest of the answer is whole.

@@ -4,7 +4,7 @@ import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
- * The fault suite (issue 12, acceptance 2): every fault, driven through a simulator and a GraphQL
+ * The fault suite: every fault, driven through a simulator and a GraphQL
  * request over real HTTP, against a gateway with the default policy (two retries of a read, no
  * retry of a write) and a one-second vendor timeout. For each: the failing vendor's fields carry the
  * code, the other vendors' fields resolve, the failing vendor got exactly the calls the policy

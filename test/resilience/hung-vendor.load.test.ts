@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The bounded load test (issue 12, acceptance 4) and the memory cost of oversized answers, each in
- * a child process of its own: run with --expose-gc, so heapUsed is read after a full collection,
- * and without process.exit, so a leaked socket or timer would keep it alive and fail this test by
- * its deadline. `npm run test:load` runs it (about 40 s on two cores, so not part of `npm test`).
+ * The bounded load test (one vendor hung must not sink the others) and the memory cost of oversized
+ * answers, each in a child process of its own: run with --expose-gc, so heapUsed is read after a
+ * full collection, and without process.exit, so a leaked socket or timer would keep it alive and
+ * fail this test by its deadline. `npm run test:load` runs it (about 40 s on two cores, so not part
+ * of `npm test`).
  *
  * The bound on memory: heapUsed after GC at the end of the run may exceed what it was at the half
  * by at most 8 MiB (4 KiB per request of the second half; measured: about -2 MiB).

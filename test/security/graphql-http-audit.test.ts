@@ -4,7 +4,7 @@ import { bootGateway, type BootedGateway } from '../helpers/gateway';
 /**
  * The GraphQL-over-HTTP conformance audit of `graphql-http`, run against the real HTTP server with
  * the demo's admin token: no MUST may fail. The counts are printed; each failed SHOULD and MAY is
- * printed with its reason (the README explains why the gateway answers as it does).
+ * printed with its reason (docs/security.md explains why the gateway answers as it does).
  */
 describe('the graphql-http server audit', () => {
   let app: BootedGateway;

@@ -10,7 +10,7 @@ import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 import { openSocket } from '../helpers/raw-http';
 
 /**
- * SIGTERM during a burst of createUser (issue 12, acceptance 5). A gateway process (the production
+ * SIGTERM during a burst of createUser: a stop must lose nothing. A gateway process (the production
  * entry) writes to four simulators in this process, each of which takes a while to create, so
  * mutations are in flight when the signal comes. Requests arrive after the signal too: queued on
  * kept-alive connections of a client pool, on idle kept-alive connections, pipelined behind a

@@ -4,7 +4,7 @@ import { linkInto } from '../../src/sync/identity-linker';
 import { openStore, type Store } from '../../src/store';
 
 /**
- * Linking vendor records to gateway users (issue 11): by email ignoring case, then by mobile
+ * Linking vendor records to gateway users, as the sync does: by email ignoring case, then by mobile
  * number, leaving ambiguous records unlinked instead of guessing; and a dry run's planned links,
  * which see what an earlier record would have created without writing it.
  */

@@ -11,7 +11,7 @@ import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } 
 import { scratchDir } from './support';
 
 /**
- * Issue 11: Engagement, which can only be listed, is mirrored in the gateway's database and read
+ * Engagement, which can only be listed, is mirrored in the gateway's database and read
  * from there (a request never walks its listing); the gateway's own writes update the mirror at
  * once; a background refresher keeps it fresh, one process at a time, and stops cleanly; a person
  * created at a vendor outside the gateway is found by email at once (read-through discovery).

@@ -7,7 +7,7 @@ import { UserManagementSimulator } from '../../src/simulators/user-management';
 import { query, runSync, scratchDir, startGateway } from './support';
 
 /**
- * Issue 11, acceptance 3: a population with planted differences (a person missing at one vendor, a
+ * The reconciliation report: a population with planted differences (a person missing at one vendor, a
  * name that differs between two vendors, an email address shared by two records of one vendor);
  * the report names exactly those, at the end of the sync and in the graph.
  */

@@ -9,7 +9,7 @@ import { eventually } from '../helpers/eventually';
 import { noChanges, runSync, scratchDir, startSync, withDatabase, type SyncEvent } from './support';
 
 /**
- * Issue 11, acceptance 2 (the end): a sync killed halfway (SIGKILL, no chance to clean up) and run
+ * A sync that never has to start over: a sync killed halfway (SIGKILL, no chance to clean up) and run
  * again resumes from its checkpoint and finishes without duplicates; SIGINT stops it cleanly with
  * exit code 3. "Halfway" is made reachable by slowing each page of the listings, and found by
  * waiting for the checkpoint, never by a clock.

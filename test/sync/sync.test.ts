@@ -7,7 +7,7 @@ import { spawnSimulators, type SimulatorsProcess } from '../helpers/gateway-proc
 import { noChanges, query, runSync, scratchDir, startGateway } from './support';
 
 /**
- * Issue 11, acceptance 2: the simulators run alone (`npm run simulators`), a gateway on an empty
+ * Importing the people the vendors already have: the simulators run alone (`npm run simulators`), a gateway on an empty
  * database with no simulators of its own; after `npm run sync` a seeded person is found with their
  * identities at every vendor that holds them and their GreenArrow permissions; a second sync
  * changes nothing; a dry run reports the same changes and writes nothing.

@@ -1,5 +1,5 @@
 /**
- * What the journal records of who asked for a mutation (issue 10's audit trail): the request's
+ * What the journal records of who asked for a mutation, for the audit trail: the request's
  * actor, address and id, the user it is about, and the input fields it changes, by name only.
  */
 import { currentRequest } from '../../platform/request-context';

@@ -1,5 +1,5 @@
 /**
- * The bounds every mutation input is held to before anything else happens (issue 10): no vendor
+ * The bounds every mutation input is held to before anything else happens: no vendor
  * is called, nothing is journaled and nothing is looked up for an input out of bounds. Without
  * them a 1 MB password went to all four vendors and a 1 MB idempotency key stayed in the journal
  * for ever. Problems name the field and a stable code, never the value.

@@ -13,7 +13,7 @@ import {
  * simulator validates requests and builds responses with these definitions and the client decodes
  * responses with them, so the two cannot drift.
  *
- * Assumptions where the vendor document is silent (each is also listed in the README):
+ * Assumptions where the vendor document is silent (each is also listed in docs/vendors/engagement.md):
  * - Every failure answers `{ "message": "..." }` ({@link ErrorBody}). A duplicate create adds the
  *   existing member's id as a string: `{ "message": "User already exists with this Email", "id": "9" }`.
  *   The client reads `id` and falls back to the first number in the message, in case the real vendor

@@ -13,7 +13,7 @@ import {
  * the GreenArrow section of NOTES.md). The simulator validates requests and builds responses with
  * these definitions and the client decodes responses with them, so the two cannot drift.
  *
- * Assumptions where the vendor document is silent (each is also listed in the README):
+ * Assumptions where the vendor document is silent (each is also listed in docs/vendors/greenarrow.md):
  * - Failure statuses and `error_code`s: 401 `unauthorized` (missing or wrong Basic credentials),
  *   404 `not_found` (unknown user or route), 400 `validation_error` (body that is not JSON;
  *   simulator option `invalidJsonStatus`), 422 `validation_error` (invalid attributes or query

@@ -7,7 +7,7 @@ import { expected, validate, type FieldProblem, type Validation } from '../kit/v
  * validates requests and builds responses with these definitions and the client decodes responses
  * with them, so the two cannot drift.
  *
- * Assumptions where the vendor document is silent (each is also listed in the README):
+ * Assumptions where the vendor document is silent (each is also listed in docs/vendors/rainmaker.md):
  * - Paths: `POST|PUT|DELETE /{version}/admin/user2` create, update the password, delete; the user
  *   is named in the JSON body, also for DELETE (NOTES.md).
  * - Status codes: success answers 200; a malformed or invalid request, an unsupported version, a

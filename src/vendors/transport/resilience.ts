@@ -31,7 +31,7 @@ export interface ResiliencePolicy {
   maxResponseBytes: number;
 }
 
-/** The defaults, which the README's settings table documents. */
+/** The defaults, which docs/configuration.md documents. */
 export const DEFAULT_RESILIENCE: Readonly<ResiliencePolicy> = {
   connectTimeoutMs: 2_000,
   headersTimeoutMs: 5_000,

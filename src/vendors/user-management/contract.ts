@@ -6,7 +6,7 @@ import { expected, problemsOf, validate, type FieldProblem, type Validation } fr
  * the User-management section of NOTES.md). The simulator validates requests and builds responses
  * with these definitions and the client decodes responses with them, so the two cannot drift.
  *
- * Assumptions where the vendor document is silent (each is also listed in the README):
+ * Assumptions where the vendor document is silent (each is also listed in docs/vendors/user-management.md):
  * - Authentication is an API key in a header; the header's name is configurable
  *   (`UserManagementSettings.apiKeyHeader`, simulator option `apiKeyHeader`), default `X-Api-Key`.
  *   A missing or wrong key answers 401.
