@@ -4,8 +4,6 @@ import type { Context } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
 import { Account } from './account.type';
 import { UserConnection } from '../user/user-connection.type';
-import { User } from '../user/user.type';
-import type { GatewayUser } from '../../services/user-directory';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
 
 const ACCOUNT_USERS = 'account-users';
@@ -58,15 +56,5 @@ export class AccountResolver {
       hasPreviousPage: start > 0,
       totalCount: members.length,
     }) as unknown as UserConnection;
-  }
-}
-
-/** `User.account`: the account feature adds it to User, so that users know nothing of accounts. */
-@Resolver(() => User)
-export class UserAccountResolver {
-  @FieldResolver(() => Account, { nullable: true, description: "The user's default user-management account." })
-  async account(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Account | null> {
-    const accountId = await context.users.field(user, 'accountId');
-    return accountId === null ? null : { id: accountId };
   }
 }

@@ -8,22 +8,18 @@ import type {
   Profile,
   UpdateUserCommand,
 } from '../../domain/commands';
-import {
-  ChangePasswordInput,
-  CreateUserInput,
-  DeleteUserInput,
-  PermissionsInput,
-  SetPermissionsInput,
-  UpdateUserInput,
-} from './mutation-inputs';
-import {
-  ChangePasswordPayload,
-  CreateUserPayload,
-  DeleteUserPayload,
-  SetPermissionsPayload,
-  UpdateUserPayload,
-} from './mutation-payloads';
 import type { User } from '../user/user.type';
+import { ChangePasswordInput } from './change-password.input';
+import { ChangePasswordPayload } from './change-password.payload';
+import { CreateUserInput } from './create-user.input';
+import { CreateUserPayload } from './create-user.payload';
+import { DeleteUserInput } from './delete-user.input';
+import { DeleteUserPayload } from './delete-user.payload';
+import type { PermissionsInput } from './permissions.input';
+import { SetPermissionsInput } from './set-permissions.input';
+import { SetPermissionsPayload } from './set-permissions.payload';
+import { UpdateUserInput } from './update-user.input';
+import { UpdateUserPayload } from './update-user.payload';
 
 /** GraphQL's "absent or null" as the domain's "not given". */
 function given<T>(value: T | null | undefined): T | undefined {

@@ -1,0 +1,12 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { Source } from '../../domain/types';
+import { SourceEnum } from '../source/source.enum';
+
+@ObjectType({ description: 'A person with records at some vendors and none at this one.' })
+export class MissingRecord {
+  /** Resolved into `user`. */
+  userId!: string;
+
+  @Field(() => SourceEnum, { description: 'The vendor without a record of this person.' })
+  source!: Source;
+}
