@@ -11,7 +11,7 @@ import { FieldDriftResolver } from './reconciliation/field-drift.resolver';
 import { MissingRecordResolver } from './reconciliation/missing-record.resolver';
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver';
 import { SourceResolver } from './source/source.resolver';
-import { UserResolver } from './user/user.resolver';
+import { DIRECTORY_FIELD_RESOLVERS, UserResolver } from './user/user.resolver';
 
 /**
  * The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars; fields
@@ -21,6 +21,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
       UserResolver,
+      ...DIRECTORY_FIELD_RESOLVERS,
       AccountResolver,
       UserAccountResolver,
       SourceResolver,

@@ -1,15 +1,15 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { Context } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
-import { Account } from './account.type';
-import { UserConnection } from '../user/user-connection.type';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
+import type { UserConnection } from '../user/user-connection.type';
+import { Account } from './account.type';
 
 const ACCOUNT_USERS = 'account-users';
 
 @Resolver(() => Account)
-export class AccountResolver {
+export class AccountResolver implements ResolverInterface<Account> {
   @Query(() => Account, {
     nullable: true,
     description: 'A user-management account; null when the API has no such account.',
@@ -21,10 +21,7 @@ export class AccountResolver {
     return (await context.accounts.exists(id)) ? { id } : null;
   }
 
-  @FieldResolver(() => UserConnection, {
-    description: "The account's users, in the user-management API's order (Relay).",
-    complexity: connectionCost,
-  })
+  @FieldResolver({ complexity: connectionCost })
   async users(
     @Root() account: Account,
     @Ctx() context: Context,
@@ -55,6 +52,6 @@ export class AccountResolver {
       hasNextPage: start + size < members.length,
       hasPreviousPage: start > 0,
       totalCount: members.length,
-    }) as unknown as UserConnection;
+    });
   }
 }

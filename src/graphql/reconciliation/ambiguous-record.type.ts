@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { Source } from '../../domain/types';
 import type { Ambiguity } from '../../sync/identity-linker';
 import { SourceEnum } from '../source/source.enum';
+import { User } from '../user/user.type';
 import { AmbiguityReasonEnum } from './ambiguity-reason.enum';
 
 @ObjectType({ description: 'A vendor record the sync did not link, because linking it would have meant guessing.' })
@@ -29,4 +30,7 @@ export class AmbiguousRecord {
 
   @Field(() => [ID], { description: "SHARED_PERSON: the vendor's other records of that person." })
   otherRecords!: string[];
+
+  @Field(() => [User], { description: 'The people it could be.' })
+  candidates?: User[];
 }

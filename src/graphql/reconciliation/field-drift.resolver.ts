@@ -1,16 +1,12 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { Context } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
-import { User } from '../user/user.type';
 import { FieldDrift } from './field-drift.type';
 
 /** The person the drift is about, as a User (null for one deleted since). */
 @Resolver(() => FieldDrift)
-export class FieldDriftResolver {
-  @FieldResolver(() => User, {
-    nullable: true,
-    description: 'The person whose records disagree (null when deleted since).',
-  })
+export class FieldDriftResolver implements ResolverInterface<FieldDrift> {
+  @FieldResolver()
   user(@Root() entry: FieldDrift, @Ctx() context: Context): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }

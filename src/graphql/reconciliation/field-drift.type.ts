@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { DriftField } from '../../sync/reconciliation';
+import { User } from '../user/user.type';
 import { DriftFieldEnum } from './drift-field.enum';
 import { SourceValue } from './source-value.type';
 
@@ -15,4 +16,10 @@ export class FieldDrift {
     description: 'Every linked record holding the field, with its value, in source order.',
   })
   values!: SourceValue[];
+
+  @Field(() => User, {
+    nullable: true,
+    description: 'The person whose records disagree (null when deleted since).',
+  })
+  user?: User | null;
 }

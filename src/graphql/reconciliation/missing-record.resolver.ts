@@ -1,13 +1,12 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { Context } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
-import { User } from '../user/user.type';
 import { MissingRecord } from './missing-record.type';
 
 /** The person missing at a vendor, as a User (null for one deleted since). */
 @Resolver(() => MissingRecord)
-export class MissingRecordResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'The person (null when deleted since).' })
+export class MissingRecordResolver implements ResolverInterface<MissingRecord> {
+  @FieldResolver()
   user(@Root() entry: MissingRecord, @Ctx() context: Context): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }

@@ -4,7 +4,7 @@ import { connectionCost } from '../plugins/query-cost';
 import { Reconciliation } from './reconciliation.type';
 import { pageSize } from '../relay/connection';
 
-@Resolver(() => Reconciliation)
+@Resolver()
 export class ReconciliationResolver {
   @Authorized('admin')
   @Query(() => Reconciliation, {

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { PageInfo } from './page-info.type';
 
 /**
  * Opaque Relay cursors: base64url of `<connection>:<position>`. The connection name makes a cursor
@@ -36,12 +37,26 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
+/** One node of a page with its cursor; every `*Edge` type implements it. */
+export interface Edge<Node> {
+  cursor: string;
+  node: Node;
+}
+
+/** One page of a Relay connection; every `*Connection` type implements it, so resolvers return it as it is. */
+export interface Connection<Node> {
+  edges: Edge<Node>[];
+  nodes: Node[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
 /** A Relay connection page from the nodes of one page and where it sits. */
 export function connection<Node>(
   name: string,
   page: readonly { node: Node; position: string }[],
   where: { hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number },
-) {
+): Connection<Node> {
   const edges = page.map(({ node, position }) => ({ cursor: encodeCursor(name, position), node }));
   return {
     edges,
