@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { mutationsForAdmins } from '../auth/roles';
-import type { Context } from '../services/request-services';
+import type { RequestServices } from '../services/request-services';
 import type { QueryLimits, SchemaExposure } from './settings';
 import type { Logger } from '../platform/logger';
 import { operationShapeLimits } from './plugins/operation-limits';
@@ -22,10 +22,10 @@ export function createGraphQLServer(
   schema: GraphQLSchema,
   logger: Logger,
   limits: QueryLimits,
-  plugins: ApolloServerPlugin<Context>[] = [],
+  plugins: ApolloServerPlugin<RequestServices>[] = [],
   exposure: SchemaExposure = { introspection: false, suggestions: false },
-): ApolloServer<Context> {
-  return new ApolloServer<Context>({
+): ApolloServer<RequestServices> {
+  return new ApolloServer<RequestServices>({
     schema,
     includeStacktraceInErrorResponses: false,
     introspection: exposure.introspection,

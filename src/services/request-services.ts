@@ -6,8 +6,8 @@ import { HealthService } from './source-health';
 import { UserDirectory } from './user-directory';
 import { MutationService, type MutationDeps } from './writes/mutations';
 
-/** What every resolver of one request gets: fresh loaders and the services built on them. */
-export interface Context {
+/** What every resolver of one request gets as its GraphQL context: fresh loaders and the services built on them. */
+export interface RequestServices {
   loaders: Loaders;
   users: UserDirectory;
   accounts: AccountDirectory;
@@ -21,7 +21,7 @@ export interface Context {
  * A request's services, from what lives as long as the process and every request shares: the
  * mutations use all of it, the reads the adapters and the store.
  */
-export function createContext(deps: MutationDeps): Context {
+export function createRequestServices(deps: MutationDeps): RequestServices {
   const loaders = createLoaders(deps.adapters, deps.store);
   return {
     loaders,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
 import type { UserConnection } from '../user/user-connection.type';
@@ -15,7 +15,7 @@ export class AccountResolver implements ResolverInterface<Account> {
     description: 'A user-management account; null when the API has no such account.',
   })
   async account(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('id', () => ID, { description: "The user-management API's account id." }) id: string,
   ): Promise<Account | null> {
     return (await context.accounts.exists(id)) ? { id } : null;
@@ -24,7 +24,7 @@ export class AccountResolver implements ResolverInterface<Account> {
   @FieldResolver({ complexity: connectionCost })
   async users(
     @Root() account: Account,
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
     after?: string | null,

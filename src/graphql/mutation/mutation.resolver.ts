@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type {
   CreateUserCommand,
   MailClassChoice,
@@ -92,7 +92,7 @@ function updateCommand(input: UpdateUserInput): UpdateUserCommand {
 }
 
 /** The payload every mutation answers: the recorded outcome, with the user as it is now. */
-async function payload(context: Context, outcome: MutationOutcome): Promise<MutationPayload> {
+async function payload(context: RequestServices, outcome: MutationOutcome): Promise<MutationPayload> {
   const user = outcome.userId === null ? null : await context.users.byId(outcome.userId);
   return {
     user,
@@ -110,7 +110,7 @@ export class MutationResolver {
       'Creates a person at every targeted vendor at once; checks everything first (with reads where a vendor can answer), then writes concurrently.',
   })
   async createUser(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('input', () => CreateUserInput) input: CreateUserInput,
   ): Promise<CreateUserPayload> {
     return payload(context, await context.mutations.createUser(createCommand(input)));
@@ -120,7 +120,7 @@ export class MutationResolver {
     description: 'Changes profile fields at the linked vendors that can change them; the others are reported SKIPPED.',
   })
   async updateUser(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
   ): Promise<UpdateUserPayload> {
     return payload(context, await context.mutations.updateUser(updateCommand(input)));
@@ -130,7 +130,7 @@ export class MutationResolver {
     description: 'Sets a new password at the linked vendors that keep one (RainMaker, GreenArrow, user-management).',
   })
   async changePassword(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
   ): Promise<ChangePasswordPayload> {
     const command = defined({
@@ -144,7 +144,7 @@ export class MutationResolver {
 
   @Mutation(() => SetPermissionsPayload, { description: "Sets the user's GreenArrow permissions." })
   async setPermissions(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('input', () => SetPermissionsInput) input: SetPermissionsInput,
   ): Promise<SetPermissionsPayload> {
     const command = defined({
@@ -160,7 +160,7 @@ export class MutationResolver {
       'Deletes the user at every linked vendor (or the given ones); the gateway user goes when no record is left.',
   })
   async deleteUser(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('input', () => DeleteUserInput) input: DeleteUserInput,
   ): Promise<DeleteUserPayload> {
     const command = defined({

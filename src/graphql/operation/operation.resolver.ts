@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
 import { OperationConnection } from './operation-connection.type';
 import { OperationFilter } from './operation-filter.input';
@@ -17,7 +17,7 @@ export class OperationResolver {
     complexity: connectionCost,
   })
   async operations(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
     after?: string | null,

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { AmbiguousRecord } from './ambiguous-record.type';
 
@@ -7,7 +7,7 @@ import { AmbiguousRecord } from './ambiguous-record.type';
 @Resolver(() => AmbiguousRecord)
 export class AmbiguousRecordResolver implements ResolverInterface<AmbiguousRecord> {
   @FieldResolver()
-  async candidates(@Root() entry: AmbiguousRecord, @Ctx() context: Context): Promise<GatewayUser[]> {
+  async candidates(@Root() entry: AmbiguousRecord, @Ctx() context: RequestServices): Promise<GatewayUser[]> {
     const users = await Promise.all(entry.userIds.map((id) => context.users.byId(id)));
     return users.filter((user): user is GatewayUser => user !== null);
   }

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { FieldDrift } from './field-drift.type';
 
@@ -7,7 +7,7 @@ import { FieldDrift } from './field-drift.type';
 @Resolver(() => FieldDrift)
 export class FieldDriftResolver implements ResolverInterface<FieldDrift> {
   @FieldResolver()
-  user(@Root() entry: FieldDrift, @Ctx() context: Context): Promise<GatewayUser | null> {
+  user(@Root() entry: FieldDrift, @Ctx() context: RequestServices): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }
 }

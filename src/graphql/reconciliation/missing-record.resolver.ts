@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { MissingRecord } from './missing-record.type';
 
@@ -7,7 +7,7 @@ import { MissingRecord } from './missing-record.type';
 @Resolver(() => MissingRecord)
 export class MissingRecordResolver implements ResolverInterface<MissingRecord> {
   @FieldResolver()
-  user(@Root() entry: MissingRecord, @Ctx() context: Context): Promise<GatewayUser | null> {
+  user(@Root() entry: MissingRecord, @Ctx() context: RequestServices): Promise<GatewayUser | null> {
     return context.users.byId(entry.userId);
   }
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
 import { Reconciliation } from './reconciliation.type';
 import { pageSize } from '../relay/connection';
@@ -13,7 +13,7 @@ export class ReconciliationResolver {
     complexity: connectionCost,
   })
   async reconciliation(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('first', () => Int, {
       nullable: true,
       description: 'Entries per list, 1 to 500; default 20. The counts are over everything.',

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { connectionCost } from '../plugins/query-cost';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
@@ -20,7 +20,7 @@ const USERS = 'users';
 export class UserResolver implements ResolverInterface<User> {
   @Query(() => User, { nullable: true, description: 'One user, by gateway id or by email address (give exactly one).' })
   async user(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('id', () => ID, { nullable: true, description: 'The gateway id.' }) id?: string | null,
     @Arg('email', () => String, {
       nullable: true,
@@ -40,7 +40,7 @@ export class UserResolver implements ResolverInterface<User> {
     complexity: connectionCost,
   })
   async users(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
     after?: string | null,
@@ -68,19 +68,19 @@ export class UserResolver implements ResolverInterface<User> {
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
   @FieldResolver()
-  async active(@Root() user: User, @Ctx() context: Context): Promise<boolean> {
+  async active(@Root() user: User, @Ctx() context: RequestServices): Promise<boolean> {
     return (await context.users.field(user, 'active', { tolerateFailures: true })) ?? true;
   }
 
   /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
   @FieldResolver()
-  async subscriptions(@Root() user: User, @Ctx() context: Context): Promise<Subscriptions | null> {
+  async subscriptions(@Root() user: User, @Ctx() context: RequestServices): Promise<Subscriptions | null> {
     const subscriptions = await context.users.field(user, 'subscriptions');
     return subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false };
   }
 
   @FieldResolver()
-  identities(@Root() user: User, @Ctx() context: Context): Promise<Identity[]> {
+  identities(@Root() user: User, @Ctx() context: RequestServices): Promise<Identity[]> {
     return context.users.identitiesOf(user.id);
   }
 }
@@ -108,7 +108,7 @@ function directoryFieldResolver(field: (typeof DIRECTORY_FIELDS)[number]) {
   @Resolver(() => User)
   class DirectoryFieldResolver {
     @FieldResolver()
-    [field](@Root() user: User, @Ctx() context: Context) {
+    [field](@Root() user: User, @Ctx() context: RequestServices) {
       return context.users.field(user, field);
     }
   }
