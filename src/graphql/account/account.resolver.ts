@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
+import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
 import type { UserConnection } from '../user/user-connection.type';
@@ -35,9 +35,10 @@ export class AccountResolver implements ResolverInterface<Account> {
     const afterId = after == null ? undefined : decodeCursor(name, after);
     const start = afterId === undefined ? 0 : members.findIndex((member) => member.externalId === afterId) + 1;
     if (afterId !== undefined && start === 0) {
-      throw new GraphQLError('`after` names a user who is no longer in this account; start again without it', {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
-      });
+      throw new InvalidArgumentError(
+        '`after` names a user who is no longer in this account; start again without it',
+        'after',
+      );
     }
     const page = members.slice(start, start + size);
     const userIds = await context.accounts.usersOf(page);

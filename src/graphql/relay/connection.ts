@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import type { PageInfo } from './page-info.type';
 
 /**
@@ -13,11 +13,9 @@ export function decodeCursor(connection: string, cursor: string): string {
   const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const prefix = `${connection}:`;
   if (!text.startsWith(prefix) || text.length === prefix.length) {
-    throw new GraphQLError(
+    throw new InvalidArgumentError(
       `\`after\` is not a cursor of this connection (${connection}); pass the endCursor of a previous page`,
-      {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
-      },
+      'after',
     );
   }
   return text.slice(prefix.length);
@@ -30,9 +28,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export function pageSize(first: number | null | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
-    });
+    throw new InvalidArgumentError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, 'first');
   }
   return size;
 }

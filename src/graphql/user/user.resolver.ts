@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
+import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
 import { connection, decodeCursor, pageSize } from '../relay/connection';
 import { Identity } from './identity.type';
@@ -30,7 +30,7 @@ export class UserResolver implements ResolverInterface<User> {
     email?: string | null,
   ): Promise<GatewayUser | null> {
     if ((id == null) === (email == null)) {
-      throw new GraphQLError('Give exactly one of `id` and `email`', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new InvalidArgumentError('Give exactly one of `id` and `email`');
     }
     return id != null ? context.users.byId(id) : context.users.byEmail(email!);
   }
