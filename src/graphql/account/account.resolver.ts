@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
-import { connection, decodeCursor, pageSize } from '../relay/connection';
+import { ConnectionArgs } from '../relay/connection.args';
+import { connection, requestedPage } from '../relay/connection';
 import type { UserConnection } from '../user/user-connection.type';
 import { Account } from './account.type';
 
@@ -25,14 +26,11 @@ export class AccountResolver implements ResolverInterface<Account> {
   async users(
     @Root() account: Account,
     @Ctx() context: RequestServices,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
-    after?: string | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
   ): Promise<UserConnection> {
-    const size = pageSize(first);
     const name = `${ACCOUNT_USERS}:${account.id}`;
+    const { size, after: afterId } = requestedPage(name, args);
     const members = await context.accounts.members(account.id);
-    const afterId = after == null ? undefined : decodeCursor(name, after);
     const start = afterId === undefined ? 0 : members.findIndex((member) => member.externalId === afterId) + 1;
     if (afterId !== undefined && start === 0) {
       throw new InvalidArgumentError(

@@ -33,6 +33,17 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
+/**
+ * The page a connection field's arguments (ConnectionArgs) ask for in the connection `name`: its
+ * size, and the position of the node it starts after (none for the first page).
+ */
+export function requestedPage(
+  name: string,
+  args: { first?: number | null; after?: string | null },
+): { size: number; after: string | undefined } {
+  return { size: pageSize(args.first), after: args.after == null ? undefined : decodeCursor(name, args.after) };
+}
+
 /** One node of a page with its cursor; every `*Edge` type implements it. */
 export interface Edge<Node> {
   cursor: string;

@@ -1,9 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
-import { connection, decodeCursor, pageSize } from '../relay/connection';
+import { ConnectionArgs } from '../relay/connection.args';
+import { connection, requestedPage } from '../relay/connection';
 import { Identity } from './identity.type';
 import { Subscriptions } from './subscriptions.type';
 import { UserConnection } from './user-connection.type';
@@ -41,14 +42,11 @@ export class UserResolver implements ResolverInterface<User> {
   })
   async users(
     @Ctx() context: RequestServices,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
-    after?: string | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions every returned user meets.' })
     filter?: UserFilter | null,
   ): Promise<UserConnection> {
-    const size = pageSize(first);
-    const afterId = after == null ? undefined : decodeCursor(USERS, after);
+    const { size, after: afterId } = requestedPage(USERS, args);
     const criteria = { emailContains: filter?.emailContains ?? undefined, source: filter?.source ?? undefined };
     if (size === 0) {
       const { totalCount } = await context.users.page({ first: 1, after: afterId, filter: criteria });
