@@ -9,8 +9,8 @@ import { InvalidArgumentError } from './invalid-argument.error';
  * Apollo's `formatError`: the one place where errors become what a client reads. Resolvers throw
  * what went wrong (an InvalidArgumentError, a vendor's VendorError, anything unexpected) and build
  * no GraphQL error themselves; graphql-js's own input errors lose the values a client submitted.
- * Errors the plugins raise before execution (limits, cost, roles) are already GraphQL errors
- * carrying their HTTP status, and pass unchanged.
+ * GraphQL errors raised elsewhere with a code of their own (the plugins' limits and cost, the role
+ * checks) carry their HTTP status and pass unchanged.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
