@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config';
-import { createContext, type Context } from './services/request-services';
+import { createRequestServices, type RequestServices } from './services/request-services';
 import { GRAPHQL_PATH, createHttpHandler } from './edge/http-server';
 import type { Logger } from './platform/logger';
 import { playgroundLandingPage } from './edge/playground';
@@ -32,14 +32,14 @@ import { RequestDrain } from './edge/shutdown';
 export interface App {
   /** The GraphQL endpoint, http://host:port/graphql. */
   url: string;
-  graphql: ApolloServer<Context>;
+  graphql: ApolloServer<RequestServices>;
   /** One adapter per configured vendor, each with its client. */
   adapters: Adapters;
   store: Store;
   /** Keeps the mirror of the vendors that can only be listed fresh (MIRROR_REFRESH_INTERVAL_S); `refresh()` runs a round now. */
   mirror: MirrorRefresher;
   /** A context as one request gets it, for executing operations in tests. */
-  context(): Context;
+  context(): RequestServices;
   /**
    * Stops without losing anything: readiness fails and new requests are refused at once, the
    * requests in flight finish (for up to SHUTDOWN_GRACE_MS), then the vendor pools and the
@@ -80,7 +80,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const drain = new RequestDrain();
   const graceMs = config.shutdown.graceMs;
   let store: Store | undefined;
-  let graphql: ApolloServer<Context> | undefined;
+  let graphql: ApolloServer<RequestServices> | undefined;
   let mirror: MirrorRefresher | undefined;
   let httpServer: Server | undefined;
   const stopAll = async () => {
@@ -143,7 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       inFlight: new Map<string, Promise<RecordedOutcome>>(),
       inputBounds: config.inputBounds,
     };
-    const context = () => createContext(deps);
+    const context = () => createRequestServices(deps);
     const { timeouts, maxConnections } = config.http;
     const server = createServer({
       headersTimeout: timeouts.headersMs,

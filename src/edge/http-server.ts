@@ -6,7 +6,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { AsyncResource } from 'node:async_hooks';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthError, type Authenticate } from '../auth/authenticator';
-import type { Context } from '../services/request-services';
+import type { RequestServices } from '../services/request-services';
 import type { QueryLimits } from '../graphql/settings';
 import type { HttpSettings } from './settings';
 import type { Logger } from '../platform/logger';
@@ -35,9 +35,9 @@ export interface OperatorParts {
 }
 
 export interface HttpHandlerOptions {
-  graphql: ApolloServer<Context>;
-  /** A fresh context per GraphQL request. */
-  context: () => Promise<Context>;
+  graphql: ApolloServer<RequestServices>;
+  /** Fresh services for each GraphQL request: its context. */
+  context: () => Promise<RequestServices>;
   http: HttpSettings;
   limits: Pick<
     QueryLimits,

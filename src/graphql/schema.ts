@@ -2,12 +2,16 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from '../auth/roles';
-import { AccountResolver, UserAccountResolver } from './account/account.resolver';
+import { AccountResolver } from './account/account.resolver';
+import { UserAccountResolver } from './account/user-account.resolver';
 import { MutationResolver } from './mutation/mutation.resolver';
 import { OperationResolver } from './operation/operation.resolver';
-import { RECONCILIATION_RESOLVERS } from './reconciliation/reconciliation.resolver';
+import { AmbiguousRecordResolver } from './reconciliation/ambiguous-record.resolver';
+import { FieldDriftResolver } from './reconciliation/field-drift.resolver';
+import { MissingRecordResolver } from './reconciliation/missing-record.resolver';
+import { ReconciliationResolver } from './reconciliation/reconciliation.resolver';
 import { SourceResolver } from './source/source.resolver';
-import { UserResolver } from './user/user.resolver';
+import { DIRECTORY_FIELD_RESOLVERS, UserResolver } from './user/user.resolver';
 
 /**
  * The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars; fields
@@ -17,11 +21,15 @@ export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
       UserResolver,
+      ...DIRECTORY_FIELD_RESOLVERS,
       AccountResolver,
       UserAccountResolver,
       SourceResolver,
       MutationResolver,
-      ...RECONCILIATION_RESOLVERS,
+      ReconciliationResolver,
+      MissingRecordResolver,
+      FieldDriftResolver,
+      AmbiguousRecordResolver,
       OperationResolver,
     ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],

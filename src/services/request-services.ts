@@ -1,18 +1,13 @@
-import type { RecordedOutcome } from '../domain/commands';
 import { createLoaders, type Loaders } from '../loaders';
-import type { Logger } from '../platform/logger';
 import { AccountDirectory } from './account-directory';
 import { AuditLog } from './audit-log';
 import { ReconciliationService } from '../sync/reconciliation';
 import { HealthService } from './source-health';
 import { UserDirectory } from './user-directory';
-import type { InputBounds } from './writes/input-bounds';
-import { MutationService } from './writes/mutations';
-import type { Adapters } from '../vendors/registry';
-import type { Store } from '../store';
+import { MutationService, type MutationDeps } from './writes/mutations';
 
-/** What every resolver of one request gets: fresh loaders and the services built on them. */
-export interface Context {
+/** What every resolver of one request gets as its GraphQL context: fresh loaders and the services built on them. */
+export interface RequestServices {
   loaders: Loaders;
   users: UserDirectory;
   accounts: AccountDirectory;
@@ -22,19 +17,11 @@ export interface Context {
   audit: AuditLog;
 }
 
-/** What lives as long as the process and every request shares. */
-export interface ContextDeps {
-  adapters: Adapters;
-  store: Store;
-  journalKey: string;
-  logger: Logger;
-  /** Mutations running in this process, by idempotency key. */
-  inFlight: Map<string, Promise<RecordedOutcome>>;
-  /** The lengths and characters mutation inputs are held to. */
-  inputBounds?: InputBounds;
-}
-
-export function createContext(deps: ContextDeps): Context {
+/**
+ * A request's services, from what lives as long as the process and every request shares: the
+ * mutations use all of it, the reads the adapters and the store.
+ */
+export function createRequestServices(deps: MutationDeps): RequestServices {
   const loaders = createLoaders(deps.adapters, deps.store);
   return {
     loaders,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/platform/logger';
-import { withoutSubmittedValues } from '../../src/graphql/server';
+import { withoutSubmittedValues } from '../../src/graphql/errors/format-error';
 import { eventually } from '../helpers/eventually';
 import { bearer, bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 import { errorCodes, rawRequest } from '../helpers/raw-http';

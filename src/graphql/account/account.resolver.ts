@@ -1,48 +1,42 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import type { RequestServices } from '../../services/request-services';
+import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
+import { ConnectionArgs } from '../relay/connection.args';
+import { connection, requestedPage } from '../relay/connection';
+import type { UserConnection } from '../user/user-connection.type';
 import { Account } from './account.type';
-import { UserConnection } from '../user/user-connection.type';
-import { User } from '../user/user.type';
-import type { GatewayUser } from '../../services/user-directory';
-import { connection, decodeCursor, pageSize } from '../relay/connection';
 
 const ACCOUNT_USERS = 'account-users';
 
 @Resolver(() => Account)
-export class AccountResolver {
+export class AccountResolver implements ResolverInterface<Account> {
   @Query(() => Account, {
     nullable: true,
     description: 'A user-management account; null when the API has no such account.',
   })
   async account(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('id', () => ID, { description: "The user-management API's account id." }) id: string,
   ): Promise<Account | null> {
     return (await context.accounts.exists(id)) ? { id } : null;
   }
 
-  @FieldResolver(() => UserConnection, {
-    description: "The account's users, in the user-management API's order (Relay).",
-    complexity: connectionCost,
-  })
+  @FieldResolver({ complexity: connectionCost })
   async users(
     @Root() account: Account,
-    @Ctx() context: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
-    after?: string | null,
+    @Ctx() context: RequestServices,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
   ): Promise<UserConnection> {
-    const size = pageSize(first);
     const name = `${ACCOUNT_USERS}:${account.id}`;
+    const { size, after: afterId } = requestedPage(name, args);
     const members = await context.accounts.members(account.id);
-    const afterId = after == null ? undefined : decodeCursor(name, after);
     const start = afterId === undefined ? 0 : members.findIndex((member) => member.externalId === afterId) + 1;
     if (afterId !== undefined && start === 0) {
-      throw new GraphQLError('`after` names a user who is no longer in this account; start again without it', {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
-      });
+      throw new InvalidArgumentError(
+        '`after` names a user who is no longer in this account; start again without it',
+        'after',
+      );
     }
     const page = members.slice(start, start + size);
     const userIds = await context.accounts.usersOf(page);
@@ -57,16 +51,6 @@ export class AccountResolver {
       hasNextPage: start + size < members.length,
       hasPreviousPage: start > 0,
       totalCount: members.length,
-    }) as unknown as UserConnection;
-  }
-}
-
-/** `User.account`: the account feature adds it to User, so that users know nothing of accounts. */
-@Resolver(() => User)
-export class UserAccountResolver {
-  @FieldResolver(() => Account, { nullable: true, description: "The user's default user-management account." })
-  async account(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Account | null> {
-    const accountId = await context.users.field(user, 'accountId');
-    return accountId === null ? null : { id: accountId };
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import type { RequestServices } from '../../services/request-services';
 import type {
   CreateUserCommand,
   MailClassChoice,
@@ -8,22 +8,18 @@ import type {
   Profile,
   UpdateUserCommand,
 } from '../../domain/commands';
-import {
-  ChangePasswordInput,
-  CreateUserInput,
-  DeleteUserInput,
-  PermissionsInput,
-  SetPermissionsInput,
-  UpdateUserInput,
-} from './mutation-inputs';
-import {
-  ChangePasswordPayload,
-  CreateUserPayload,
-  DeleteUserPayload,
-  SetPermissionsPayload,
-  UpdateUserPayload,
-} from './mutation-payloads';
-import type { User } from '../user/user.type';
+import { ChangePasswordInput } from './change-password.input';
+import { ChangePasswordPayload } from './change-password.payload';
+import { CreateUserInput } from './create-user.input';
+import { CreateUserPayload } from './create-user.payload';
+import { DeleteUserInput } from './delete-user.input';
+import { DeleteUserPayload } from './delete-user.payload';
+import type { MutationPayload } from './mutation-payload.interface';
+import type { PermissionsInput } from './permissions.input';
+import { SetPermissionsInput } from './set-permissions.input';
+import { SetPermissionsPayload } from './set-permissions.payload';
+import { UpdateUserInput } from './update-user.input';
+import { UpdateUserPayload } from './update-user.payload';
 
 /** GraphQL's "absent or null" as the domain's "not given". */
 function given<T>(value: T | null | undefined): T | undefined {
@@ -96,10 +92,10 @@ function updateCommand(input: UpdateUserInput): UpdateUserCommand {
 }
 
 /** The payload every mutation answers: the recorded outcome, with the user as it is now. */
-async function payload(context: Context, outcome: MutationOutcome) {
+async function payload(context: RequestServices, outcome: MutationOutcome): Promise<MutationPayload> {
   const user = outcome.userId === null ? null : await context.users.byId(outcome.userId);
   return {
-    user: user as unknown as User | null,
+    user,
     results: outcome.results,
     userErrors: outcome.userErrors,
     replayed: outcome.replayed,
@@ -113,21 +109,30 @@ export class MutationResolver {
     description:
       'Creates a person at every targeted vendor at once; checks everything first (with reads where a vendor can answer), then writes concurrently.',
   })
-  async createUser(@Ctx() context: Context, @Arg('input', () => CreateUserInput) input: CreateUserInput) {
+  async createUser(
+    @Ctx() context: RequestServices,
+    @Arg('input', () => CreateUserInput) input: CreateUserInput,
+  ): Promise<CreateUserPayload> {
     return payload(context, await context.mutations.createUser(createCommand(input)));
   }
 
   @Mutation(() => UpdateUserPayload, {
     description: 'Changes profile fields at the linked vendors that can change them; the others are reported SKIPPED.',
   })
-  async updateUser(@Ctx() context: Context, @Arg('input', () => UpdateUserInput) input: UpdateUserInput) {
+  async updateUser(
+    @Ctx() context: RequestServices,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+  ): Promise<UpdateUserPayload> {
     return payload(context, await context.mutations.updateUser(updateCommand(input)));
   }
 
   @Mutation(() => ChangePasswordPayload, {
     description: 'Sets a new password at the linked vendors that keep one (RainMaker, GreenArrow, user-management).',
   })
-  async changePassword(@Ctx() context: Context, @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput) {
+  async changePassword(
+    @Ctx() context: RequestServices,
+    @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
+  ): Promise<ChangePasswordPayload> {
     const command = defined({
       id: input.id,
       password: input.password,
@@ -138,7 +143,10 @@ export class MutationResolver {
   }
 
   @Mutation(() => SetPermissionsPayload, { description: "Sets the user's GreenArrow permissions." })
-  async setPermissions(@Ctx() context: Context, @Arg('input', () => SetPermissionsInput) input: SetPermissionsInput) {
+  async setPermissions(
+    @Ctx() context: RequestServices,
+    @Arg('input', () => SetPermissionsInput) input: SetPermissionsInput,
+  ): Promise<SetPermissionsPayload> {
     const command = defined({
       id: input.id,
       permissions: permissionsChange(input.permissions),
@@ -151,7 +159,10 @@ export class MutationResolver {
     description:
       'Deletes the user at every linked vendor (or the given ones); the gateway user goes when no record is left.',
   })
-  async deleteUser(@Ctx() context: Context, @Arg('input', () => DeleteUserInput) input: DeleteUserInput) {
+  async deleteUser(
+    @Ctx() context: RequestServices,
+    @Arg('input', () => DeleteUserInput) input: DeleteUserInput,
+  ): Promise<DeleteUserPayload> {
     const command = defined({
       id: input.id,
       sources: given(input.sources),

@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { ResultStatus } from '../../domain/commands';
 import type { Source } from '../../domain/types';
-import { SourceEnum, SourceResultStatusEnum, type SourceResultStatus } from '../common/enums';
+import { SourceEnum } from '../source/source.enum';
+import { SourceResultStatusEnum } from './source-result-status.enum';
 import { UserError } from './user-error.type';
 
 @ObjectType({ description: 'What one mutation did at one vendor.' })
@@ -9,7 +11,7 @@ export class SourceResult {
   source!: Source;
 
   @Field(() => SourceResultStatusEnum, { description: 'The outcome.' })
-  status!: SourceResultStatus;
+  status!: ResultStatus;
 
   @Field(() => ID, { nullable: true, description: "The vendor's id of the record written, when there is one." })
   externalId!: string | null;

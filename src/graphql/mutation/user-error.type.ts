@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { Source } from '../../domain/types';
-import { SourceEnum } from '../common/enums';
+import { SourceEnum } from '../source/source.enum';
 
 @ObjectType({ description: 'A problem with a mutation: invalid input, or a vendor that refused or failed.' })
 export class UserError {

@@ -1,18 +1,11 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Operation } from './operation.type';
+import type { Connection } from '../relay/connection';
 import { PageInfo } from '../relay/page-info.type';
-
-@ObjectType({ description: 'An operation in a page of the audit trail, with its cursor.' })
-export class OperationEdge {
-  @Field({ description: 'Opaque cursor of this edge; pass it as `after` to continue after it.' })
-  cursor!: string;
-
-  @Field(() => Operation, { description: 'The operation.' })
-  node!: Operation;
-}
+import { OperationEdge } from './operation-edge.type';
+import { Operation } from './operation.type';
 
 @ObjectType({ description: 'A Relay connection: one page of the audit trail, newest first.' })
-export class OperationConnection {
+export class OperationConnection implements Connection<Operation> {
   @Field(() => [OperationEdge], { description: 'The operations of this page with their cursors.' })
   edges!: OperationEdge[];
 

@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Source } from '../../domain/types';
 import type { StepAction, StepState } from '../../store';
-import { SourceEnum } from '../common/enums';
-import { OperationStepActionEnum, OperationStepStateEnum } from './operation-enums';
+import { SourceEnum } from '../source/source.enum';
+import { OperationStepActionEnum } from './operation-step-action.enum';
+import { OperationStepStateEnum } from './operation-step-state.enum';
 
 @ObjectType({ description: 'One vendor call of a mutation, as the journal recorded it before and after the call.' })
 export class OperationStep {

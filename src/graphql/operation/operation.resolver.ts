@@ -1,9 +1,10 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { RequestServices } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
 import { OperationConnection } from './operation-connection.type';
 import { OperationFilter } from './operation-filter.input';
-import { connection, decodeCursor, pageSize } from '../relay/connection';
+import { ConnectionArgs } from '../relay/connection.args';
+import { connection, requestedPage } from '../relay/connection';
 
 const OPERATIONS = 'operations';
 
@@ -17,15 +18,12 @@ export class OperationResolver {
     complexity: connectionCost,
   })
   async operations(
-    @Ctx() context: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
-    after?: string | null,
+    @Ctx() context: RequestServices,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions every returned operation meets.' })
     filter?: OperationFilter | null,
   ): Promise<OperationConnection> {
-    const size = pageSize(first);
-    const afterId = after == null ? undefined : decodeCursor(OPERATIONS, after);
+    const { size, after: afterId } = requestedPage(OPERATIONS, args);
     const criteria = { userId: filter?.userId ?? undefined, mutation: filter?.mutation ?? undefined };
     const page = await context.audit.page({ first: size, after: afterId, filter: criteria });
     return connection(

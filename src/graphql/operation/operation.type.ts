@@ -1,10 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { OperationState } from '../../store';
-import { OperationActor } from './operation-actor.type';
-import { OperationStateEnum } from './operation-enums';
-import { OperationStep } from './operation-step.type';
 import { SourceResult } from '../mutation/source-result.type';
 import { UserError } from '../mutation/user-error.type';
+import { OperationActor } from './operation-actor.type';
+import { OperationStateEnum } from './operation-state.enum';
+import { OperationStep } from './operation-step.type';
 
 @ObjectType({
   description:

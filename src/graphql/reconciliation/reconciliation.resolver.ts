@@ -1,13 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../services/request-services';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { RequestServices } from '../../services/request-services';
 import { connectionCost } from '../plugins/query-cost';
-import { AmbiguousRecord, FieldDrift, MissingRecord } from './reconciliation-entries.type';
 import { Reconciliation } from './reconciliation.type';
-import { User } from '../user/user.type';
-import type { GatewayUser } from '../../services/user-directory';
 import { pageSize } from '../relay/connection';
 
-@Resolver(() => Reconciliation)
+@Resolver()
 export class ReconciliationResolver {
   @Authorized('admin')
   @Query(() => Reconciliation, {
@@ -16,7 +13,7 @@ export class ReconciliationResolver {
     complexity: connectionCost,
   })
   async reconciliation(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('first', () => Int, {
       nullable: true,
       description: 'Entries per list, 1 to 500; default 20. The counts are over everything.',
@@ -33,39 +30,3 @@ export class ReconciliationResolver {
     };
   }
 }
-
-/** The people the report names, as Users (null for one deleted since). */
-@Resolver(() => MissingRecord)
-export class MissingRecordResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'The person (null when deleted since).' })
-  user(@Root() entry: MissingRecord, @Ctx() context: Context): Promise<GatewayUser | null> {
-    return context.users.byId(entry.userId);
-  }
-}
-
-@Resolver(() => FieldDrift)
-export class FieldDriftResolver {
-  @FieldResolver(() => User, {
-    nullable: true,
-    description: 'The person whose records disagree (null when deleted since).',
-  })
-  user(@Root() entry: FieldDrift, @Ctx() context: Context): Promise<GatewayUser | null> {
-    return context.users.byId(entry.userId);
-  }
-}
-
-@Resolver(() => AmbiguousRecord)
-export class AmbiguousRecordResolver {
-  @FieldResolver(() => [User], { description: 'The people it could be.' })
-  async candidates(@Root() entry: AmbiguousRecord, @Ctx() context: Context): Promise<GatewayUser[]> {
-    const users = await Promise.all(entry.userIds.map((id) => context.users.byId(id)));
-    return users.filter((user): user is GatewayUser => user !== null);
-  }
-}
-
-export const RECONCILIATION_RESOLVERS = [
-  ReconciliationResolver,
-  MissingRecordResolver,
-  FieldDriftResolver,
-  AmbiguousRecordResolver,
-] as const;

@@ -2,19 +2,8 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { Source } from '../../domain/types';
 import type { CircuitState } from '../../vendors/transport/observer';
 import { CircuitStateEnum } from './circuit-state.enum';
-import { SourceEnum } from '../common/enums';
-
-@ObjectType({ description: 'The last failure the gateway saw from a vendor.' })
-export class SourceError {
-  @Field({ description: 'Stable error code, e.g. VENDOR_TIMEOUT.' })
-  code!: string;
-
-  @Field({ description: 'What happened, in the vendor’s words where it gave any.' })
-  message!: string;
-
-  @Field(() => Date, { description: 'When it happened.' })
-  at!: Date;
-}
+import { SourceError } from './source-error.type';
+import { SourceEnum } from './source.enum';
 
 @ObjectType({ description: 'Health of one vendor as this gateway instance sees it.' })
 export class SourceStatus {

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Source } from '../../domain/types';
 import type { IdentityStatus } from '../../store';
-import { IdentityStatusEnum, SourceEnum } from '../common/enums';
+import { SourceEnum } from '../source/source.enum';
+import { IdentityStatusEnum } from './identity-status.enum';
 
 @ObjectType({ description: 'One vendor record of a user: where this person exists.' })
 export class Identity {

@@ -1,15 +1,8 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import type { AccessLevel, InjectionPermission } from '../../domain/types';
-import { AccessLevelEnum, InjectionPermissionEnum } from '../common/enums';
-
-@ObjectType({ description: 'A GreenArrow mail class a user can be forced to send with.' })
-export class MailClass {
-  @Field(() => ID, { description: "GreenArrow's id of the mail class." })
-  id!: string;
-
-  @Field({ description: 'Name of the mail class.' })
-  name!: string;
-}
+import { AccessLevelEnum } from './access-level.enum';
+import { InjectionPermissionEnum } from './injection-permission.enum';
+import { MailClass } from './mail-class.type';
 
 @ObjectType({ description: "A user's GreenArrow Engine permissions." })
 export class Permissions {

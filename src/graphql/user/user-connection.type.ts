@@ -1,18 +1,11 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { Connection } from '../relay/connection';
 import { PageInfo } from '../relay/page-info.type';
+import { UserEdge } from './user-edge.type';
 import { User } from './user.type';
 
-@ObjectType({ description: 'A user in a page of a connection, with its cursor.' })
-export class UserEdge {
-  @Field({ description: 'Opaque cursor of this edge; pass it as `after` to continue after it.' })
-  cursor!: string;
-
-  @Field(() => User, { description: 'The user.' })
-  node!: User;
-}
-
 @ObjectType({ description: 'A Relay connection: one page of users.' })
-export class UserConnection {
+export class UserConnection implements Connection<User> {
   @Field(() => [UserEdge], { description: 'The users of this page with their cursors.' })
   edges!: UserEdge[];
 

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import type { Source } from '../../domain/types';
-import { SourceEnum } from '../common/enums';
+import { SourceEnum } from '../source/source.enum';
 
 @InputType({ description: 'Narrows `users`; every given condition must hold.' })
 export class UserFilter {

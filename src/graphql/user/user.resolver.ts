@@ -1,16 +1,15 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../services/request-services';
-import type { Permissions as DomainPermissions } from '../../domain/types';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import type { RequestServices } from '../../services/request-services';
+import type { GatewayUser } from '../../services/user-directory';
+import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
+import { ConnectionArgs } from '../relay/connection.args';
+import { connection, requestedPage } from '../relay/connection';
 import { Identity } from './identity.type';
-import { Permissions } from './permissions.type';
 import { Subscriptions } from './subscriptions.type';
 import { UserConnection } from './user-connection.type';
 import { UserFilter } from './user-filter.input';
 import { User } from './user.type';
-import type { GatewayUser } from '../../services/user-directory';
-import { connection, decodeCursor, pageSize } from '../relay/connection';
 
 const USERS = 'users';
 
@@ -19,10 +18,10 @@ const USERS = 'users';
  * through the request's directory, which knows which vendor answers what.
  */
 @Resolver(() => User)
-export class UserResolver {
+export class UserResolver implements ResolverInterface<User> {
   @Query(() => User, { nullable: true, description: 'One user, by gateway id or by email address (give exactly one).' })
   async user(
-    @Ctx() context: Context,
+    @Ctx() context: RequestServices,
     @Arg('id', () => ID, { nullable: true, description: 'The gateway id.' }) id?: string | null,
     @Arg('email', () => String, {
       nullable: true,
@@ -32,7 +31,7 @@ export class UserResolver {
     email?: string | null,
   ): Promise<GatewayUser | null> {
     if ((id == null) === (email == null)) {
-      throw new GraphQLError('Give exactly one of `id` and `email`', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new InvalidArgumentError('Give exactly one of `id` and `email`');
     }
     return id != null ? context.users.byId(id) : context.users.byEmail(email!);
   }
@@ -42,15 +41,12 @@ export class UserResolver {
     complexity: connectionCost,
   })
   async users(
-    @Ctx() context: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 500; default 20.' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
-    after?: string | null,
+    @Ctx() context: RequestServices,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions every returned user meets.' })
     filter?: UserFilter | null,
   ): Promise<UserConnection> {
-    const size = pageSize(first);
-    const afterId = after == null ? undefined : decodeCursor(USERS, after);
+    const { size, after: afterId } = requestedPage(USERS, args);
     const criteria = { emailContains: filter?.emailContains ?? undefined, source: filter?.source ?? undefined };
     if (size === 0) {
       const { totalCount } = await context.users.page({ first: 1, after: afterId, filter: criteria });
@@ -58,80 +54,63 @@ export class UserResolver {
         hasNextPage: totalCount > 0,
         hasPreviousPage: afterId !== undefined,
         totalCount,
-      }) as unknown as UserConnection;
+      });
     }
     const page = await context.users.page({ first: size, after: afterId, filter: criteria });
     return connection(
       USERS,
       page.users.map((user) => ({ node: user, position: user.id })),
       { hasNextPage: page.hasNextPage, hasPreviousPage: afterId !== undefined, totalCount: page.totalCount },
-    ) as unknown as UserConnection;
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  phone(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'phone');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  username(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'username');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  displayName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'displayName');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  firstName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'firstName');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  lastName(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'lastName');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  country(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'country');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  state(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'state');
-  }
-
-  @FieldResolver(() => Date, { nullable: true })
-  lastActiveAt(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Date | null> {
-    return context.users.field(user, 'lastActiveAt');
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  locale(@Root() user: GatewayUser, @Ctx() context: Context): Promise<string | null> {
-    return context.users.field(user, 'locale');
+    );
   }
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
-  @FieldResolver(() => Boolean)
-  async active(@Root() user: GatewayUser, @Ctx() context: Context): Promise<boolean> {
+  @FieldResolver()
+  async active(@Root() user: User, @Ctx() context: RequestServices): Promise<boolean> {
     return (await context.users.field(user, 'active', { tolerateFailures: true })) ?? true;
   }
 
-  @FieldResolver(() => Subscriptions, { nullable: true })
-  async subscriptions(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Subscriptions | null> {
+  /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
+  @FieldResolver()
+  async subscriptions(@Root() user: User, @Ctx() context: RequestServices): Promise<Subscriptions | null> {
     const subscriptions = await context.users.field(user, 'subscriptions');
     return subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false };
   }
 
-  @FieldResolver(() => Permissions, { nullable: true })
-  permissions(@Root() user: GatewayUser, @Ctx() context: Context): Promise<DomainPermissions | null> {
-    return context.users.field(user, 'permissions');
-  }
-
-  @FieldResolver(() => [Identity])
-  identities(@Root() user: GatewayUser, @Ctx() context: Context): Promise<Identity[]> {
+  @FieldResolver()
+  identities(@Root() user: User, @Ctx() context: RequestServices): Promise<Identity[]> {
     return context.users.identitiesOf(user.id);
   }
 }
+
+/** The User fields the directory answers as they are, value for value. */
+const DIRECTORY_FIELDS = [
+  'phone',
+  'username',
+  'displayName',
+  'firstName',
+  'lastName',
+  'country',
+  'state',
+  'lastActiveAt',
+  'locale',
+  'permissions',
+] as const satisfies readonly (keyof User)[];
+
+/**
+ * The resolver of one of DIRECTORY_FIELDS: each is the same call, and a class body cannot loop, so
+ * each field gets a class of its own from here. type-graphql takes the field's type, nullability
+ * and description from User (user.type.ts), where the field keeps its place.
+ */
+function directoryFieldResolver(field: (typeof DIRECTORY_FIELDS)[number]) {
+  @Resolver(() => User)
+  class DirectoryFieldResolver {
+    @FieldResolver()
+    [field](@Root() user: User, @Ctx() context: RequestServices) {
+      return context.users.field(user, field);
+    }
+  }
+  return DirectoryFieldResolver;
+}
+
+export const DIRECTORY_FIELD_RESOLVERS = DIRECTORY_FIELDS.map(directoryFieldResolver);

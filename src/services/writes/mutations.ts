@@ -31,6 +31,7 @@ import {
   type Links,
 } from './plans';
 
+/** What lives as long as the process and every request shares; a request's services are made from it. */
 export interface MutationDeps {
   adapters: Adapters;
   store: Store;

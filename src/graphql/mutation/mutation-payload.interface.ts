@@ -1,7 +1,7 @@
-import { Field, InterfaceType, ObjectType } from 'type-graphql';
+import { Field, InterfaceType } from 'type-graphql';
+import { User } from '../user/user.type';
 import { SourceResult } from './source-result.type';
 import { UserError } from './user-error.type';
-import { User } from '../user/user.type';
 
 /** Every mutation answers the same shape; an interface, so a client can write one fragment for all. */
 @InterfaceType({ description: 'What every mutation answers: the user, one result per vendor, and problems.' })
@@ -23,18 +23,3 @@ export abstract class MutationPayload {
   @Field({ description: 'Whether this is the recorded result of an earlier request with the same idempotencyKey.' })
   replayed!: boolean;
 }
-
-@ObjectType({ description: 'Result of createUser.', implements: MutationPayload })
-export class CreateUserPayload extends MutationPayload {}
-
-@ObjectType({ description: 'Result of updateUser.', implements: MutationPayload })
-export class UpdateUserPayload extends MutationPayload {}
-
-@ObjectType({ description: 'Result of changePassword.', implements: MutationPayload })
-export class ChangePasswordPayload extends MutationPayload {}
-
-@ObjectType({ description: 'Result of setPermissions.', implements: MutationPayload })
-export class SetPermissionsPayload extends MutationPayload {}
-
-@ObjectType({ description: 'Result of deleteUser.', implements: MutationPayload })
-export class DeleteUserPayload extends MutationPayload {}
