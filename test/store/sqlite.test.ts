@@ -9,7 +9,8 @@ import {
   placeholders,
   type Database,
 } from '../../src/store';
-import { openSqliteDatabase, translatePlaceholders } from '../../src/store/sqlite';
+import { openSqliteDatabase } from '../../src/store/sqlite';
+import { translatePlaceholders } from '../../src/store/statements';
 
 describe('translatePlaceholders', () => {
   it('rewrites $n to ?n and counts the highest number', () => {
