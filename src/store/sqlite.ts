@@ -3,9 +3,9 @@ import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { silentLogger, type Logger } from '../platform/logger';
-import type { Database, RunResult, SqlValue } from './database';
+import type { Database, RunResult, SqlValue, TransactionOptions } from './database';
 import { ConstraintViolationError, DatabaseClosedError, DatabaseError, type ConstraintKind } from './errors';
-import { checkedParams, translatePlaceholders } from './statements';
+import { assertTransactionOptions, checkedParams, translatePlaceholders } from './statements';
 
 export interface SqliteOptions {
   /** A database file (its directory is created when missing) or `':memory:'`. */
@@ -141,6 +141,7 @@ interface Scope {
 
 /** The handle returned by `openSqliteDatabase`: serialises transactions on its one connection. */
 class SqliteDatabase implements Database {
+  readonly engine = 'sqlite';
   private readonly connection: Connection;
   private readonly scope = new AsyncLocalStorage<Scope>();
   /** Transactions and statements queued behind one; zero means the connection is free right now. */
@@ -176,7 +177,9 @@ class SqliteDatabase implements Database {
     return this.statement(() => this.connection.exec(sql));
   }
 
-  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  /** A lock's name adds nothing here: BEGIN IMMEDIATE already excludes every other transaction. */
+  async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    assertTransactionOptions(options);
     this.assertUsable('transaction');
     return this.enqueue(async () => {
       const handle = new SqliteTransaction(this.connection, 0);
@@ -238,6 +241,7 @@ class SqliteDatabase implements Database {
 
 /** The handle inside a transaction: statements run at once, nested transactions are savepoints. */
 class SqliteTransaction implements Database, Scope {
+  readonly engine = 'sqlite';
   private ended = false;
   private child: SqliteTransaction | null = null;
 
@@ -273,7 +277,8 @@ class SqliteTransaction implements Database, Scope {
     this.connection.exec(sql);
   }
 
-  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    assertTransactionOptions(options, 'nested');
     this.assertUsable();
     const savepoint = `tx_${this.depth + 1}`;
     const child = new SqliteTransaction(this.connection, this.depth + 1);

@@ -2,7 +2,7 @@
  * The checks every engine applies to a statement before it runs, so that a statement written against
  * the port fails the same way on SQLite and on PostgreSQL (see the rules in `database.ts`).
  */
-import type { SqlValue } from './database';
+import type { SqlValue, TransactionOptions } from './database';
 
 /**
  * Rewrites PostgreSQL's `$n` placeholders to SQLite's numbered `?n`, outside quotes and comments,
@@ -88,4 +88,15 @@ export function checkedParams(parameterCount: number, params: readonly SqlValue[
       throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
   });
   return params;
+}
+
+/** Refuses options a transaction cannot honour, the same way on every engine. */
+export function assertTransactionOptions(options: TransactionOptions, nesting: 'top' | 'nested' = 'top'): void {
+  if (options === null || typeof options !== 'object') throw new TypeError('transaction() options must be an object');
+  if (options.lock !== undefined && (typeof options.lock !== 'string' || options.lock === ''))
+    throw new TypeError('a transaction lock is a non-empty name');
+  if (options.unbounded !== undefined && typeof options.unbounded !== 'boolean')
+    throw new TypeError('transaction() unbounded is true or false');
+  if (options.unbounded && nesting === 'nested')
+    throw new TypeError('only a top-level transaction can be unbounded; a nested one runs under its parent');
 }
