@@ -196,6 +196,8 @@ class PostgresDatabase implements Database {
   private readonly shared: Shared;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private closing: Promise<void> | null = null;
+  /** Statements and transactions under way, which close() lets finish (the pool would strand those still queued). */
+  private readonly working = new Set<Promise<unknown>>();
 
   constructor(pool: pg.Pool, logger: Logger, name: string, connectTimeoutMs: number) {
     this.shared = new Shared(pool, logger, name, connectTimeoutMs);
@@ -230,26 +232,42 @@ class PostgresDatabase implements Database {
   async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     assertTransactionOptions(options);
     this.assertUsable('transaction');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(fn, options);
-      } catch (error) {
-        const conflict = error instanceof DatabaseError && CONFLICT_CODES.has(error.driverCode);
-        if (!conflict || attempt >= TRANSACTION_ATTEMPTS) throw error;
+    return this.track(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(fn, options);
+        } catch (error) {
+          const conflict = error instanceof DatabaseError && CONFLICT_CODES.has(error.driverCode);
+          if (!conflict || attempt >= TRANSACTION_ATTEMPTS) throw error;
+        }
       }
-    }
+    });
   }
 
   async close(): Promise<void> {
     if (this.scope.getStore()?.active)
       throw new TypeError('close() was called inside a transaction, which would wait for itself');
-    // pool.end() waits for the connections in use to come back, then closes them all.
-    this.closing ??= this.shared.pool.end();
+    this.closing ??= (async () => {
+      while (this.working.size > 0) await Promise.allSettled([...this.working]);
+      await this.shared.pool.end();
+    })();
     return this.closing;
   }
 
-  private async statement(sql: string, params: readonly SqlValue[] | null): Promise<pg.QueryResult> {
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    this.working.add(running);
+    const forget = () => this.working.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  private statement(sql: string, params: readonly SqlValue[] | null): Promise<pg.QueryResult> {
     this.assertUsable('statement');
+    return this.track(() => this.send(sql, params));
+  }
+
+  private async send(sql: string, params: readonly SqlValue[] | null): Promise<pg.QueryResult> {
     const connection = await this.shared.connect();
     let broken: Error | undefined;
     try {

@@ -2,12 +2,12 @@ import {
   EmailTakenError,
   IdentityLinkedElsewhereError,
   MAX_VALUES_PER_LIST,
-  openStore,
   UserNotFoundError,
   type IdentityStore,
   type Store,
 } from '../../src/store';
 import { timeOrderedIds } from '../../src/store/ids';
+import { openTestStore } from '../helpers/test-store';
 
 /** A clock the test moves by hand; no assertion depends on the wall clock. */
 function manualClock(start = '2030-01-01T00:00:00.000Z') {
@@ -48,7 +48,7 @@ describe('IdentityStore', () => {
 
   beforeEach(async () => {
     time = manualClock();
-    store = await openStore({ file: ':memory:', clock: time.clock });
+    store = await openTestStore({ clock: time.clock });
     identities = store.identities;
   });
   afterEach(async () => {
