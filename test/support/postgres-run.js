@@ -26,6 +26,7 @@ async function withServer(work) {
   } catch (error) {
     throw new Error(
       `npm run test:pg needs PostgreSQL at ${new URL(SERVER).host} (set USERGRAPH_TEST_POSTGRES_URL to use another): ${error.message}`,
+      { cause: error },
     );
   }
   try {
