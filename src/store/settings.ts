@@ -164,8 +164,11 @@ function decodePart(part: string): string | null {
   }
 }
 
-/** The database as logs and messages name it: never its password. */
+/**
+ * The database as logs and messages name it, `host:port/database as user`: never its password, and
+ * no `user@host` (which the log would mask as an email address).
+ */
 export function describePostgres(settings: Pick<PostgresSettings, 'host' | 'port' | 'database' | 'user'>): string {
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return `postgres://${encodeURIComponent(settings.user)}@${host}:${settings.port}/${encodeURIComponent(settings.database)}`;
+  return `${host}:${settings.port}/${settings.database} as ${settings.user}`;
 }
