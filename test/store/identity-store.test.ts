@@ -114,6 +114,21 @@ describe('IdentityStore', () => {
       await expect(identities.updateUser(first.id, { email: null, phone: null })).rejects.toThrow(TypeError);
     });
 
+    it('reports EMAIL_TAKEN inside a transaction, which goes on (PostgreSQL would fail it but for a savepoint)', async () => {
+      const [first, second] = await Promise.all([
+        identities.createUser({ email: 'one@example.com' }),
+        identities.createUser({ email: 'two@example.com' }),
+      ]);
+      const after = await store.transaction(async ({ identities: inside }) => {
+        await expect(inside.updateUser(second.id, { email: 'ONE@example.com' })).rejects.toMatchObject({
+          code: 'EMAIL_TAKEN',
+          existingUserId: first.id,
+        });
+        return inside.updateUser(second.id, { phone: '+15550100' });
+      });
+      expect(after).toMatchObject({ email: 'two@example.com', phone: '+15550100' });
+    });
+
     it('deletes a user together with its links and profiles', async () => {
       const user = await identities.createUser({ email: 'gone@example.com' });
       await identities.link(user.id, { source: 'GREENARROW', externalId: '7', status: 'ACTIVE' });
