@@ -163,7 +163,7 @@ describe('PostgreSQL: the store under parallel callers', () => {
       const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
       expect(linked).toHaveLength(1);
       expect(refused).toHaveLength(1);
-      expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(IdentityLinkedElsewhereError);
+      expect(refused[0].reason).toBeInstanceOf(IdentityLinkedElsewhereError);
       const owners = await stores[2].identities.userIdsByExternalIds('GREENARROW', [record.externalId]);
       expect([...owners.values()]).toHaveLength(1);
     }
