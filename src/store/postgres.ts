@@ -61,7 +61,7 @@ export function openPostgresDatabase(settings: PostgresSettings, logger: Logger 
 }
 
 /** libpq's sslmode meanings: require encrypts (and verifies the chain only when given a CA file), verify-ca checks the chain, verify-full the host name too. */
-function tlsOptions(settings: PostgresSettings): false | ConnectionOptions {
+export function tlsOptions(settings: PostgresSettings): false | ConnectionOptions {
   const ca = settings.ca ?? undefined;
   switch (settings.sslMode) {
     case 'disable':

@@ -62,7 +62,7 @@ export function readStoreSettings(read: EnvReader): StoreSettings {
   const dataDir = read.string('DATA_DIR', 'data');
   const postgres = readPostgresSettings(read);
   const journalKey = read.secret('JOURNAL_KEY', 16);
-  if (postgres !== null && journalKey === undefined && read.raw('JOURNAL_KEY') === undefined) {
+  if (read.raw('DATABASE_URL') !== undefined && read.raw('JOURNAL_KEY') === undefined) {
     read.problems.push(
       'JOURNAL_KEY: required when DATABASE_URL is set: every gateway sharing the database must hash inputs with the same key (at least 16 characters)',
     );
