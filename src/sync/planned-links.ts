@@ -42,6 +42,9 @@ export class PlannedLinks implements LinkTarget {
   }
 
   async createUser(email: string | null, phone: string | null): Promise<{ userId: string; created: boolean }> {
+    // As the store finds the person another walk created since this one looked, so does the plan.
+    const planned = email === null ? undefined : this.byEmail.get(email);
+    if (planned !== undefined) return { userId: planned, created: false };
     const id = `planned:${++this.created}`;
     if (email !== null) this.byEmail.set(email, id);
     const digits = phone?.replace(/\D/g, '');
