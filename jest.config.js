@@ -3,6 +3,8 @@
  * Browser tests (`*.browser.test.ts`) need Chromium: `npm run test:browser` runs them, not `npm test`.
  * Scale tests (`*.scale.test.ts`: vendors of 10,000 people, about 30 s) run with `npm run test:scale`.
  * Load tests (`*.load.test.ts`: 2,000 requests with a vendor hung, about 40 s) run with `npm run test:load`.
+ * PostgreSQL tests (`*.pg.test.ts`, and the store's and part of the GraphQL suite again on PostgreSQL)
+ * run with `npm run test:pg`, which needs the server at 127.0.0.1:5432 (jest.pg.config.js).
  */
 module.exports = {
   testEnvironment: 'node',
@@ -13,6 +15,7 @@ module.exports = {
     '\\.browser\\.test\\.ts$',
     '\\.scale\\.test\\.ts$',
     '\\.load\\.test\\.ts$',
+    '\\.pg\\.test\\.ts$',
   ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

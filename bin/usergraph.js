@@ -5,13 +5,17 @@
  * `npm exec`). Compiles src/ when it changed since the last build (scripts/build.js), then runs the
  * command in this process, so signals (Ctrl-C) and the exit code are the command's own.
  *
- * Commands: `sync` (src/cli/sync.ts: import the vendors' users; `npx usergraph sync --help`).
+ * Commands: `sync` (src/cli/sync.ts: import the vendors' users; `npx usergraph sync --help`),
+ * `migrate` (src/cli/migrate.ts: bring the database's schema up to date and say what was applied).
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const COMMANDS = { sync: join(root, 'dist', 'src', 'cli', 'sync.js') };
+const COMMANDS = {
+  sync: join(root, 'dist', 'src', 'cli', 'sync.js'),
+  migrate: join(root, 'dist', 'src', 'cli', 'migrate.js'),
+};
 const USAGE = `usage: npx usergraph <command> [options]\ncommands: ${Object.keys(COMMANDS).join(', ')}\n`;
 
 const [command, ...args] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { playgroundLandingPage } from './edge/playground';
 import { createSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
 import { listenFailure } from './platform/startup-error';
-import { openStore, ownerIsAliveOnThisHost, type Operation, type Store } from './store';
+import { openStore, ownerIsAliveOnThisHost, storeTarget, type Operation, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
 import type { RecordedOutcome } from './domain/commands';
 import { SOURCES } from './domain/types';
@@ -117,7 +117,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await opened.close();
   };
   try {
-    store = await openStore({ file: config.store.file, logger });
+    store = await openStore({ ...storeTarget(config.store), logger });
     await reportInterrupted(
       store,
       await store.journal.markInterrupted(ownerIsAliveOnThisHost),

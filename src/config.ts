@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { readAuthSettings, type AuthSettings } from './auth/settings';
 import { readHttpSettings, type HttpSettings } from './edge/settings';
 import { readQueryLimits, readSchemaExposure, type QueryLimits, type SchemaExposure } from './graphql/settings';
@@ -8,6 +7,7 @@ import { readShutdownSettings, type ShutdownSettings } from './edge/shutdown';
 import { readVendorPlacements, readVendorTunings, type VendorPlacements } from './vendors/registry';
 import { readSyncSettings, type SyncSettings } from './sync/settings';
 import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
+import { readStoreSettings, type StoreSettings } from './store/settings';
 
 export type { HttpSettings, QueryLimits, SchemaExposure };
 
@@ -24,25 +24,14 @@ export interface Config {
   observability: ObservabilitySettings;
   /** How long a stop waits for the requests in flight (src/edge/shutdown.ts). */
   shutdown: ShutdownSettings;
-  store: {
-    /** SQLite database file, or `:memory:` (nothing kept; for tests). */
-    file: string;
-    /** The data directory, or `:memory:`. */
-    dataDir: string;
-    /** HMAC key for the journal's input hashes; when absent, one is generated and kept in the data directory. */
-    journalKey?: string;
-  };
+  /** The embedded SQLite file, or PostgreSQL with DATABASE_URL (src/store/settings.ts). */
+  store: StoreSettings;
   /** Where each vendor is, by source, with how it is talked to and what its tenant allows. */
   vendors: VendorPlacements;
   /** How the sync and the mirror's refresher walk the vendors (src/sync/settings.ts). */
   sync: SyncSettings;
   /** The lengths and characters mutation inputs are held to (src/services/writes/input-bounds.ts). */
   inputBounds: InputBounds;
-}
-
-/** The database file inside the data directory; `:memory:` keeps nothing. */
-function storeFile(dataDir: string): string {
-  return dataDir === ':memory:' ? ':memory:' : join(dataDir, 'usergraph.db');
 }
 
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
@@ -62,11 +51,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: readAuthSettings(read),
     observability: readObservabilitySettings(read),
     shutdown: readShutdownSettings(read),
-    store: {
-      file: storeFile(read.string('DATA_DIR', 'data')),
-      dataDir: read.string('DATA_DIR', 'data'),
-      journalKey: read.secret('JOURNAL_KEY', 16),
-    },
+    store: readStoreSettings(read),
     vendors,
     sync: readSyncSettings(read),
     inputBounds: readInputBounds(read),

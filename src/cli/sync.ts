@@ -6,7 +6,7 @@ import { ConfigError } from '../platform/env';
 import { createLogger } from '../platform/logger';
 import { ReconciliationService } from '../sync/reconciliation';
 import { createAdapters } from '../vendors/registry';
-import { openStore } from '../store';
+import { openStore, storeTarget } from '../store';
 import { JsonLinesReporter, TerminalReporter, type SyncReporter } from '../sync/progress';
 import { planSync, runSync } from '../sync/run-sync';
 
@@ -120,10 +120,10 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return EXIT_CODES.usage;
   }
-  // A dry run against a database that does not exist yet reads an empty one, creating no file.
-  const file =
-    args.dryRun && config.store.file !== ':memory:' && !existsSync(config.store.file) ? ':memory:' : config.store.file;
-  const store = await openStore({ file, logger });
+  // A dry run against a database file that does not exist yet reads an empty one, creating no file.
+  const { file, postgres } = config.store;
+  const fresh = postgres === null && args.dryRun && file !== ':memory:' && !existsSync(file);
+  const store = await openStore({ ...storeTarget(fresh ? { file: ':memory:', postgres } : config.store), logger });
   const stopping = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (stopping.signal.aborted) {

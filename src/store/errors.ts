@@ -6,6 +6,7 @@ export type StoreErrorCode =
   | 'CONSTRAINT_VIOLATION'
   | 'SCHEMA_TOO_NEW'
   | 'DATABASE_CLOSED'
+  | 'STORE_UNAVAILABLE'
   | 'USER_NOT_FOUND'
   | 'EMAIL_TAKEN'
   | 'IDENTITY_LINKED_ELSEWHERE'
@@ -71,6 +72,23 @@ export class DatabaseClosedError extends StoreError {
 
   constructor() {
     super('the database is closed');
+  }
+}
+
+/**
+ * The database could not be reached or did not answer in time: the connection was refused or lost,
+ * no connection was free within the connect timeout, or a statement ran past the statement timeout.
+ * Nothing is known to be wrong with the data, and the same call may succeed shortly. `reason` is a
+ * few words fit for a log line; it never holds the connection's credentials.
+ */
+export class StoreUnavailableError extends StoreError {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly retryable = true;
+  readonly reason: string;
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`the database is unavailable: ${reason}`, options);
+    this.reason = reason;
   }
 }
 

@@ -103,6 +103,9 @@ interface ProfileRow {
   seen_at: string;
 }
 
+/** Looks at a record's owner and moves it at most this often when other callers keep moving it. */
+const CLAIM_ATTEMPTS = 5;
+
 const USER_COLUMNS = 'id, email, phone, created_at, updated_at';
 const IDENTITY_COLUMNS = 'user_id, source, external_id, status, linked_at, synced_at, email, username';
 
@@ -186,9 +189,13 @@ export class IdentityStore {
     }
     let rows: UserRow[];
     try {
-      rows = await this.db.query<UserRow>(
-        `UPDATE users SET ${[...assignments, 'updated_at = $2'].join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-        params,
+      // A transaction of its own (a savepoint inside the caller's): on PostgreSQL a failed statement
+      // would otherwise fail the caller's whole transaction, and the look-up below with it.
+      rows = await this.db.transaction((tx) =>
+        tx.query<UserRow>(
+          `UPDATE users SET ${[...assignments, 'updated_at = $2'].join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+          params,
+        ),
       );
     } catch (error) {
       if (error instanceof ConstraintViolationError && error.kind === 'UNIQUE') {
@@ -253,7 +260,8 @@ export class IdentityStore {
    * Links a vendor record to this user even when another user holds it, and returns who held it.
    * For a record the vendor has just created for this user: a link of the same record to someone
    * else can only be stale (the vendor lost the old record or reused its id), so it moves.
-   * Call it inside a transaction: the look-up and the move are two statements.
+   * The move happens only if the record is still where the look-up found it, so `previousUserId`
+   * is who really held it even when another caller moves it at the same moment.
    */
   async claim(
     userId: string,
@@ -264,20 +272,28 @@ export class IdentityStore {
     assertSource(identity.source);
     assertText(identity.externalId, 'claim() externalId');
     assertStatus(identity.status);
-    const owners = await this.db.query<{ user_id: string }>(
-      'SELECT user_id FROM identities WHERE source = $1 AND external_id = $2',
-      [identity.source, identity.externalId],
-    );
-    const previousUserId = owners[0]?.user_id ?? null;
-    if (previousUserId !== null && previousUserId !== userId) {
-      await this.db.run('UPDATE identities SET user_id = $1, linked_at = $2 WHERE source = $3 AND external_id = $4', [
-        userId,
-        iso(at, 'claim() at'),
-        identity.source,
-        identity.externalId,
-      ]);
+    // Each new attempt means another caller moved the record in between; a few settle any race.
+    for (let attempt = 1; ; attempt++) {
+      const owners = await this.db.query<{ user_id: string }>(
+        'SELECT user_id FROM identities WHERE source = $1 AND external_id = $2',
+        [identity.source, identity.externalId],
+      );
+      const previousUserId = owners[0]?.user_id ?? null;
+      if (previousUserId !== null && previousUserId !== userId) {
+        const { changes } = await this.db.run(
+          'UPDATE identities SET user_id = $1, linked_at = $2 WHERE source = $3 AND external_id = $4 AND user_id = $5',
+          [userId, iso(at, 'claim() at'), identity.source, identity.externalId, previousUserId],
+        );
+        // Someone else moved or removed it since the look-up: look again.
+        if (changes === 0 && attempt < CLAIM_ATTEMPTS) continue;
+      }
+      try {
+        return { identity: await this.link(userId, identity, at), previousUserId };
+      } catch (error) {
+        // Linked to someone else between the look-up and the link: look again, and move it.
+        if (!(error instanceof IdentityLinkedElsewhereError) || attempt >= CLAIM_ATTEMPTS) throw error;
+      }
     }
-    return { identity: await this.link(userId, identity, at), previousUserId };
   }
 
   async unlink(source: Source, externalId: string): Promise<boolean> {

@@ -4,6 +4,8 @@ import { IdentityStore } from './identity-store';
 import { Journal, type JournalOptions } from './journal';
 import { VendorRecordStore } from './vendor-records';
 import { migrate } from './migrations';
+import { openPostgresDatabase } from './postgres';
+import { describePostgres, type PostgresSettings } from './settings';
 import { openSqliteDatabase } from './sqlite';
 
 export * from './database';
@@ -15,16 +17,24 @@ export * from './checkpoints';
 export * from './leases';
 export * from './reconciliation-queries';
 export * from './vendor-records';
+export * from './settings';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite';
+export { openPostgresDatabase } from './postgres';
 
-export interface StoreOptions {
-  /** The embedded database file (its directory is created on first start), or `':memory:'`. */
-  file: string;
+/** Which database the store opens: the embedded file, or PostgreSQL. */
+export type StoreTarget =
+  | {
+      /** The embedded database file (its directory is created on first start), or `':memory:'`. */
+      file: string;
+    }
+  | { postgres: PostgresSettings };
+
+export type StoreOptions = StoreTarget & {
   logger?: Logger;
   clock?: () => Date;
   /** Who owns the journal's operations; defaults to this process (`PROCESS_OWNER`). */
   owner?: JournalOptions['owner'];
-}
+};
 
 /** The gateway's database with its two views; `transaction` binds both to one transaction. */
 export interface Store {
@@ -40,14 +50,37 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the embedded database and brings its schema up to date. */
+/** The settings' store target: PostgreSQL when they name one, the embedded file otherwise. */
+export function storeTarget(settings: { file: string; postgres: PostgresSettings | null }): StoreTarget {
+  return settings.postgres === null ? { file: settings.file } : { postgres: settings.postgres };
+}
+
+/** Opens the database without migrating it (the `migrate` command and tests do that themselves). */
+export function openDatabase(target: StoreTarget, logger: Logger = silentLogger): Database {
+  return 'postgres' in target
+    ? openPostgresDatabase(target.postgres, logger)
+    : openSqliteDatabase({ file: target.file, logger });
+}
+
+/** Where the store is, for log lines: the file, or the PostgreSQL database without its password. */
+export function describeTarget(target: StoreTarget): { engine: Database['engine']; database: string } {
+  return 'postgres' in target
+    ? { engine: 'postgres', database: describePostgres(target.postgres) }
+    : { engine: 'sqlite', database: target.file };
+}
+
+/**
+ * Opens the database and brings its schema up to date (under the migration lock, so processes
+ * starting together on one PostgreSQL database never race). STORE_UNAVAILABLE when PostgreSQL
+ * cannot be reached.
+ */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const logger = options.logger ?? silentLogger;
-  const db = openSqliteDatabase({ file: options.file, logger });
+  const db = openDatabase(options, logger);
   try {
     const { applied, version } = await migrate(db, { logger, clock: options.clock });
     logger.info(
-      { file: options.file, schemaVersion: version, migrationsApplied: applied.length },
+      { ...describeTarget(options), schemaVersion: version, migrationsApplied: applied.length },
       'identity store ready',
     );
   } catch (error) {

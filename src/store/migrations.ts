@@ -173,31 +173,40 @@ export interface MigrateResult {
   version: number;
 }
 
+/** The lock every migration transaction takes: processes starting together on one database migrate one at a time. */
+export const MIGRATION_LOCK = 'schema migrations';
+
 /**
  * Brings the database to the latest version: each missing migration runs in its own transaction
- * together with its row in `schema_migrations`, so a failed migration leaves no trace. Refuses a
- * database that a newer gateway migrated (SCHEMA_TOO_NEW) before changing anything.
+ * together with its row in `schema_migrations`, so a failed migration leaves no trace. Every one of
+ * those transactions holds MIGRATION_LOCK and looks again whether its migration is still missing,
+ * so of several processes starting at once on an empty database exactly one applies each migration
+ * and the others wait for it, then find nothing left to do. Refuses a database that a newer gateway
+ * migrated (SCHEMA_TOO_NEW) before changing anything.
  */
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
   const { migrations = MIGRATIONS, logger = silentLogger, clock = () => new Date() } = options;
   assertOrdered(migrations);
   const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  const locked = { lock: MIGRATION_LOCK, unbounded: true };
 
-  await db.exec(`
-    CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    INTEGER PRIMARY KEY,
-      name       TEXT NOT NULL,
-      applied_at TEXT NOT NULL
-    )
-  `);
-  const current = await schemaVersion(db);
+  const current = await db.transaction(async (tx) => {
+    await tx.exec(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      )
+    `);
+    return schemaVersion(tx);
+  }, locked);
   if (current > latest) throw new SchemaTooNewError(current, latest);
 
   const applied: Migration[] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     const ran = await db.transaction(async (tx) => {
-      // Another process may have applied it since we looked; its row is the lock we rely on.
+      // Another process may have applied it while this one waited for the lock.
       const done = await tx.query('SELECT version FROM schema_migrations WHERE version = $1', [migration.version]);
       if (done.length > 0) return false;
       await tx.exec(migration.sql);
@@ -207,7 +216,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
         clock().toISOString(),
       ]);
       return true;
-    });
+    }, locked);
     if (ran) {
       applied.push(migration);
       logger.info({ version: migration.version, migration: migration.name }, 'database migration applied');

@@ -3,8 +3,9 @@ import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { silentLogger, type Logger } from '../platform/logger';
-import type { Database, RunResult, SqlValue } from './database';
+import type { Database, RunResult, SqlValue, TransactionOptions } from './database';
 import { ConstraintViolationError, DatabaseClosedError, DatabaseError, type ConstraintKind } from './errors';
+import { assertTransactionOptions, checkedParams, translatePlaceholders } from './statements';
 
 export interface SqliteOptions {
   /** A database file (its directory is created when missing) or `':memory:'`. */
@@ -140,6 +141,7 @@ interface Scope {
 
 /** The handle returned by `openSqliteDatabase`: serialises transactions on its one connection. */
 class SqliteDatabase implements Database {
+  readonly engine = 'sqlite';
   private readonly connection: Connection;
   private readonly scope = new AsyncLocalStorage<Scope>();
   /** Transactions and statements queued behind one; zero means the connection is free right now. */
@@ -175,7 +177,9 @@ class SqliteDatabase implements Database {
     return this.statement(() => this.connection.exec(sql));
   }
 
-  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  /** A lock's name adds nothing here: BEGIN IMMEDIATE already excludes every other transaction. */
+  async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    assertTransactionOptions(options);
     this.assertUsable('transaction');
     return this.enqueue(async () => {
       const handle = new SqliteTransaction(this.connection, 0);
@@ -237,6 +241,7 @@ class SqliteDatabase implements Database {
 
 /** The handle inside a transaction: statements run at once, nested transactions are savepoints. */
 class SqliteTransaction implements Database, Scope {
+  readonly engine = 'sqlite';
   private ended = false;
   private child: SqliteTransaction | null = null;
 
@@ -272,7 +277,8 @@ class SqliteTransaction implements Database, Scope {
     this.connection.exec(sql);
   }
 
-  async transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    assertTransactionOptions(options, 'nested');
     this.assertUsable();
     const savepoint = `tx_${this.depth + 1}`;
     const child = new SqliteTransaction(this.connection, this.depth + 1);
@@ -310,91 +316,11 @@ class SqliteTransaction implements Database, Scope {
   }
 }
 
-/**
- * Rewrites PostgreSQL's `$n` placeholders to SQLite's numbered `?n`, outside quotes and comments,
- * and counts them. A bare `?` is refused: it would not run on PostgreSQL.
- */
-export function translatePlaceholders(sql: string): { sql: string; parameterCount: number } {
-  let out = '';
-  const used = new Set<number>();
-  let index = 0;
-  while (index < sql.length) {
-    const char = sql[index];
-    const next = sql[index + 1];
-    if (char === "'" || char === '"') {
-      const end = closingQuote(sql, index, char);
-      out += sql.slice(index, end);
-      index = end;
-    } else if (char === '-' && next === '-') {
-      const end = sql.indexOf('\n', index);
-      const stop = end === -1 ? sql.length : end;
-      out += sql.slice(index, stop);
-      index = stop;
-    } else if (char === '/' && next === '*') {
-      const end = sql.indexOf('*/', index + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      out += sql.slice(index, stop);
-      index = stop;
-    } else if (char === '$' && next !== undefined && next >= '0' && next <= '9') {
-      let stop = index + 1;
-      while (stop < sql.length && sql[stop] >= '0' && sql[stop] <= '9') stop++;
-      const number = Number(sql.slice(index + 1, stop));
-      if (number < 1) throw new TypeError(`placeholders are numbered from $1; found $${number} in: ${sql}`);
-      used.add(number);
-      out += `?${number}`;
-      index = stop;
-    } else if (char === '?') {
-      throw new TypeError(`write placeholders as $1, $2, … (PostgreSQL style), not "?", in: ${sql}`);
-    } else {
-      out += char;
-      index++;
-    }
-  }
-  const parameterCount = used.size === 0 ? 0 : Math.max(...used);
-  if (used.size !== parameterCount) {
-    const missing = Array.from({ length: parameterCount }, (_, i) => i + 1).filter((n) => !used.has(n));
-    throw new TypeError(
-      `placeholders must be numbered without gaps; missing ${missing.map((n) => `$${n}`).join(', ')} in: ${sql}`,
-    );
-  }
-  return { sql: out, parameterCount };
-}
-
-/** Index just past the quote closing the one at `start`; a doubled quote is an escaped one. */
-function closingQuote(sql: string, start: number, quote: string): number {
-  let index = start + 1;
-  while (index < sql.length) {
-    if (sql[index] === quote) {
-      if (sql[index + 1] === quote) {
-        index += 2;
-        continue;
-      }
-      return index + 1;
-    }
-    index++;
-  }
-  return sql.length;
-}
-
-/** better-sqlite3 binds `?n` by name; PostgreSQL demands exactly one value per placeholder. */
+/** better-sqlite3 binds `?n` by name; the values are checked as every engine checks them. */
 function bind(prepared: PreparedStatement, params: readonly SqlValue[] = []): Record<string, SqlValue> {
-  if (!Array.isArray(params)) throw new TypeError('params must be an array of values for $1, $2, …');
-  if (params.length !== prepared.parameterCount) {
-    throw new TypeError(
-      `the statement has ${prepared.parameterCount} placeholder(s) but ${params.length} value(s) were given`,
-    );
-  }
   const bound: Record<string, SqlValue> = {};
-  params.forEach((value, position) => {
-    const type = typeof value;
-    if (value !== null && type !== 'string' && type !== 'number' && type !== 'bigint') {
-      const shown =
-        value instanceof Date ? 'a Date (bind date.toISOString())' : type === 'boolean' ? 'a boolean' : type;
-      throw new TypeError(`$${position + 1} is ${shown}; bind strings, numbers, bigints or null`);
-    }
-    if (type === 'number' && !Number.isFinite(value))
-      throw new TypeError(`$${position + 1} is ${String(value)}; bind finite numbers`);
-    bound[String(position + 1)] = value as SqlValue;
+  checkedParams(prepared.parameterCount, params).forEach((value, position) => {
+    bound[String(position + 1)] = value;
   });
   return bound;
 }

@@ -49,8 +49,12 @@ export interface LinkTarget {
   usersMatchingEmails(emails: readonly string[]): Promise<Map<string, string[]>>;
   usersMatchingPhones(phones: readonly string[]): Promise<Map<string, string[]>>;
   externalIdsAt(source: Source, userIds: readonly string[]): Promise<Map<string, string[]>>;
-  /** A new user with this (lower-cased) email address or phone; returns its id. */
-  createUser(email: string | null, phone: string | null, at: Date): Promise<string>;
+  /**
+   * A new user with this (lower-cased) email address or phone: its id, and whether it is new. Not
+   * new when another process sharing the database created the person with this email since the
+   * linker looked: the record then joins that person.
+   */
+  createUser(email: string | null, phone: string | null, at: Date): Promise<{ userId: string; created: boolean }>;
   link(userId: string, source: Source, record: LinkableRecord, at: Date): Promise<void>;
   profiles(userIds: readonly string[]): Promise<Map<string, StoredProfile[]>>;
   saveProfile(userId: string, source: Source, values: ProfileValues, at: Date): Promise<void>;
@@ -64,11 +68,11 @@ export function identityTarget(store: IdentityStore): LinkTarget {
     usersMatchingEmails: (emails) => store.usersMatchingEmails(emails),
     usersMatchingPhones: (phones) => store.usersMatchingPhones(phones),
     externalIdsAt: (source, userIds) => store.externalIdsAt(source, userIds),
-    createUser: async (email, phone, at) =>
-      (email === null
-        ? await store.createUser({ phone }, at)
-        : (await store.findOrCreateByEmail(email, { phone }, at)).user
-      ).id,
+    createUser: async (email, phone, at) => {
+      if (email === null) return { userId: (await store.createUser({ phone }, at)).id, created: true };
+      const { user, created } = await store.findOrCreateByEmail(email, { phone }, at);
+      return { userId: user.id, created };
+    },
     link: async (userId, source, record, at) =>
       void (await store.link(
         userId,
@@ -172,8 +176,9 @@ export async function linkInto(
       outcome.keyless.push(record.externalId);
       continue;
     } else {
-      userId = await target.createUser(email, record.phone ?? null, seenAt);
-      outcome.usersCreated++;
+      const created = await target.createUser(email, record.phone ?? null, seenAt);
+      userId = created.userId;
+      if (created.created) outcome.usersCreated++;
       // Later records of this batch see the new person, as they would see one created earlier.
       if (email !== null) byEmail.set(email, [userId]);
       if (phone !== null && !byPhone.has(phone)) byPhone.set(phone, [userId]);

@@ -41,12 +41,15 @@ export class PlannedLinks implements LinkTarget {
     return stored;
   }
 
-  async createUser(email: string | null, phone: string | null): Promise<string> {
+  async createUser(email: string | null, phone: string | null): Promise<{ userId: string; created: boolean }> {
+    // As the store finds the person another walk created since this one looked, so does the plan.
+    const planned = email === null ? undefined : this.byEmail.get(email);
+    if (planned !== undefined) return { userId: planned, created: false };
     const id = `planned:${++this.created}`;
     if (email !== null) this.byEmail.set(email, id);
     const digits = phone?.replace(/\D/g, '');
     if (digits) this.byPhone.set(digits, id);
-    return id;
+    return { userId: id, created: true };
   }
 
   async link(userId: string, source: Source, record: LinkableRecord): Promise<void> {

@@ -4,16 +4,18 @@ import type { DemoTokens } from '../../src/auth/demo-tokens';
 import { createLogger, type Logger } from '../../src/platform/logger';
 import { runInRequest, type Role } from '../../src/platform/request-context';
 import { startDemoGateway, type DemoGateway } from '../../src/demo';
+import { testDatabaseEnv } from './test-store';
 
 /** The gateway and the simulators in front of it, as bootGateway starts them. */
 export type BootedGateway = DemoGateway;
 
 /**
  * What `npm start` runs (src/demo.ts: the simulators, then the gateway in front of them), isolated
- * per suite: everything on free ports, the database in memory, and only the variables given here
- * (nothing from this process's environment).
+ * per suite: everything on free ports, the database in memory (under `npm run test:pg`, a fresh
+ * PostgreSQL schema of its own), and only the variables given here (nothing from this process's
+ * environment).
  */
-export function bootGateway(
+export async function bootGateway(
   env: Record<string, string> = {},
   logger: Logger = createLogger({ level: 'silent' }),
 ): Promise<BootedGateway> {
@@ -21,6 +23,7 @@ export function bootGateway(
     {
       PORT: '0',
       DATA_DIR: ':memory:',
+      ...(await testDatabaseEnv()),
       SIM_RAINMAKER_PORT: '0',
       SIM_ENGAGEMENT_PORT: '0',
       SIM_GREENARROW_PORT: '0',

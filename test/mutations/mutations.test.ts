@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import type { Source } from '../../src/domain/types';
 import { createLogger } from '../../src/platform/logger';
 import { hashInput, inputSecrets } from '../../src/store';
-import { journalKeyFor } from '../../src/store/journal-key';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
@@ -77,6 +76,8 @@ const DELETE = `mutation Delete($input: DeleteUserInput!) { deleteUser(input: $i
 
 describe('mutations', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usergraph-mutations-'));
+  // Given, not generated, so that a test can journal an operation as the gateway would, on either engine.
+  const journalKey = 'mutations-test-journal-key-0123456789';
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'trace',
@@ -90,7 +91,10 @@ describe('mutations', () => {
   let app: BootedGateway;
 
   beforeAll(async () => {
-    app = await bootGateway({ DATA_DIR: dataDir, VENDOR_RETRIES: '0', VENDOR_TIMEOUT_MS: '1500' }, logger);
+    app = await bootGateway(
+      { DATA_DIR: dataDir, JOURNAL_KEY: journalKey, VENDOR_RETRIES: '0', VENDOR_TIMEOUT_MS: '1500' },
+      logger,
+    );
   });
   afterAll(async () => {
     await app.stop();
@@ -550,7 +554,6 @@ describe('mutations', () => {
       // The journal as an interrupted first attempt left it: user-management started, outcome unknown.
       const journal = app.store.journal;
       const recorded = { mutation: 'createUser', input: { ...rest, onPartialFailure: 'ROLLBACK' } };
-      const journalKey = journalKeyFor({ dataDir });
       const { operation } = await journal.begin({
         mutation: 'createUser',
         idempotencyKey,

@@ -2,12 +2,12 @@ import {
   EmailTakenError,
   IdentityLinkedElsewhereError,
   MAX_VALUES_PER_LIST,
-  openStore,
   UserNotFoundError,
   type IdentityStore,
   type Store,
 } from '../../src/store';
 import { timeOrderedIds } from '../../src/store/ids';
+import { openTestStore } from '../helpers/test-store';
 
 /** A clock the test moves by hand; no assertion depends on the wall clock. */
 function manualClock(start = '2030-01-01T00:00:00.000Z') {
@@ -48,7 +48,7 @@ describe('IdentityStore', () => {
 
   beforeEach(async () => {
     time = manualClock();
-    store = await openStore({ file: ':memory:', clock: time.clock });
+    store = await openTestStore({ clock: time.clock });
     identities = store.identities;
   });
   afterEach(async () => {
@@ -112,6 +112,21 @@ describe('IdentityStore', () => {
       });
       await expect(identities.updateUser('usr_missing', { phone: '+1' })).rejects.toBeInstanceOf(UserNotFoundError);
       await expect(identities.updateUser(first.id, { email: null, phone: null })).rejects.toThrow(TypeError);
+    });
+
+    it('reports EMAIL_TAKEN inside a transaction, which goes on (PostgreSQL would fail it but for a savepoint)', async () => {
+      const [first, second] = await Promise.all([
+        identities.createUser({ email: 'one@example.com' }),
+        identities.createUser({ email: 'two@example.com' }),
+      ]);
+      const after = await store.transaction(async ({ identities: inside }) => {
+        await expect(inside.updateUser(second.id, { email: 'ONE@example.com' })).rejects.toMatchObject({
+          code: 'EMAIL_TAKEN',
+          existingUserId: first.id,
+        });
+        return inside.updateUser(second.id, { phone: '+15550100' });
+      });
+      expect(after).toMatchObject({ email: 'two@example.com', phone: '+15550100' });
     });
 
     it('deletes a user together with its links and profiles', async () => {

@@ -15,6 +15,7 @@ import {
   Journal,
   type Store,
 } from '../../src/store';
+import { freshTarget, openTestStore, TEST_ENGINE } from '../helpers/test-store';
 
 const SECRET = 'journal-test-secret-key-0123456789';
 
@@ -94,7 +95,7 @@ describe('Journal', () => {
 
   beforeEach(async () => {
     now = Date.parse('2030-06-01T12:00:00.000Z');
-    store = await openStore({ file: ':memory:', clock: () => new Date(now) });
+    store = await openTestStore({ clock: () => new Date(now) });
     journal = store.journal;
   });
   afterEach(async () => {
@@ -489,7 +490,9 @@ describe('the journal after a SIGKILL', () => {
 
   it('keeps every step the killed process committed, and shows its operation interrupted', async () => {
     const file = join(directory, 'data', 'gateway.db');
-    const child = fork(join(__dirname, 'fixtures', 'journal-child.js'), [file], {
+    // On PostgreSQL the child and this test share a fresh schema; the child's settings carry no password.
+    const target = TEST_ENGINE === 'sqlite' ? { file } : await freshTarget();
+    const child = fork(join(__dirname, 'fixtures', 'journal-child.js'), [JSON.stringify(target)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -503,10 +506,10 @@ describe('the journal after a SIGKILL', () => {
     });
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    // The committed steps live only in the write-ahead log the killed process left behind.
-    expect(existsSync(`${file}-wal`)).toBe(true);
+    // On SQLite the committed steps live only in the write-ahead log the killed process left behind.
+    if (TEST_ENGINE === 'sqlite') expect(existsSync(`${file}-wal`)).toBe(true);
 
-    const store = await openStore({ file });
+    const store = await openStore(target);
     try {
       const { journal } = store;
       expect(await journal.operation(committed.operationId)).toMatchObject({

@@ -1,15 +1,13 @@
-import {
-  MIGRATIONS,
-  migrate,
-  openSqliteDatabase,
-  schemaVersion,
-  SchemaTooNewError,
-  type Database,
-  type Migration,
-} from '../../src/store';
+import { MIGRATIONS, migrate, schemaVersion, SchemaTooNewError, type Database, type Migration } from '../../src/store';
+import { openTestDatabase } from '../helpers/test-store';
 
+/** The tables of the database (on PostgreSQL, of the schema the connection works in). */
 async function tableNames(db: Database): Promise<string[]> {
-  const rows = await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  const rows = await db.query<{ name: string }>(
+    db.engine === 'sqlite'
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
+  );
   return rows.map((row) => row.name);
 }
 
@@ -17,8 +15,8 @@ describe('migrations', () => {
   let db: Database;
   const at = new Date('2030-01-02T03:04:05.000Z');
 
-  beforeEach(() => {
-    db = openSqliteDatabase({ file: ':memory:' });
+  beforeEach(async () => {
+    db = await openTestDatabase();
   });
   afterEach(async () => {
     await db.close();

@@ -1,15 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConstraintViolationError,
-  DatabaseClosedError,
-  DatabaseError,
-  openStore,
-  placeholders,
-  type Database,
-} from '../../src/store';
-import { openSqliteDatabase, translatePlaceholders } from '../../src/store/sqlite';
+import { openStore, placeholders, type Database } from '../../src/store';
+import { openSqliteDatabase } from '../../src/store/sqlite';
+import { translatePlaceholders } from '../../src/store/statements';
 
 describe('translatePlaceholders', () => {
   it('rewrites $n to ?n and counts the highest number', () => {
@@ -52,92 +46,12 @@ describe('the SQLite database', () => {
     await db.close();
   });
 
-  it('runs statements with $n parameters and counts them', async () => {
-    db.resetQueryCount();
-    await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'one']);
-    const rows = await db.query<{ id: number; name: string }>(
-      'INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id, name',
-      [2, 'two'],
-    );
-    expect(rows).toEqual([{ id: 2, name: 'two' }]);
-    expect(await db.query('SELECT name FROM things WHERE id IN ($1, $2) ORDER BY id', [2, 1])).toEqual([
-      { name: 'one' },
-      { name: 'two' },
-    ]);
-    expect(db.queryCount).toBe(3);
-    db.resetQueryCount();
-    expect(db.queryCount).toBe(0);
-  });
-
-  it('reports how many rows a write changed', async () => {
-    await db.run('INSERT INTO things (id, name) VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
-    expect(await db.run('UPDATE things SET name = name || $1', ['!'])).toEqual({ changes: 2 });
-    expect(await db.run('DELETE FROM things WHERE id = $1', [99])).toEqual({ changes: 0 });
-  });
-
-  it('refuses parameter lists that PostgreSQL would refuse, and values it cannot bind', async () => {
-    await expect(db.query('SELECT $1 AS a', [])).rejects.toThrow(/1 placeholder\(s\) but 0 value/);
-    await expect(db.query('SELECT $1 AS a', [1, 2])).rejects.toThrow(/1 placeholder\(s\) but 2 value/);
-    await expect(db.query('SELECT $1 AS a', [true as never])).rejects.toThrow(/boolean/);
-    await expect(db.query('SELECT $1 AS a', [new Date() as never])).rejects.toThrow(/toISOString/);
-    await expect(db.query('SELECT $1 AS a', [undefined as never])).rejects.toThrow(TypeError);
-    await expect(db.query('SELECT $1 AS a', [Number.NaN])).rejects.toThrow(/finite/);
-  });
-
   it('tells query() from run() by whether the statement returns rows', async () => {
     await expect(db.query('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a'])).rejects.toThrow(/use run\(\)/);
     await expect(db.exec('SELECT $1')).rejects.toThrow(/without parameters/);
   });
 
-  it('maps constraint failures to ConstraintViolationError with an engine-neutral kind', async () => {
-    await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'a'])).rejects.toMatchObject({
-      code: 'CONSTRAINT_VIOLATION',
-      kind: 'UNIQUE',
-    });
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'b'])).rejects.toMatchObject({
-      kind: 'UNIQUE',
-    });
-    await expect(
-      db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42]),
-    ).rejects.toBeInstanceOf(ConstraintViolationError);
-    await expect(
-      db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'c', 42]),
-    ).rejects.toMatchObject({ kind: 'FOREIGN_KEY' });
-    await expect(db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [4, null])).rejects.toMatchObject({
-      kind: 'NOT_NULL',
-    });
-  });
-
-  it('reports other engine failures as DATABASE_ERROR with the driver’s code', async () => {
-    await expect(db.query('SELECT * FROM missing_table')).rejects.toBeInstanceOf(DatabaseError);
-    await expect(db.query('SELECT * FROM missing_table')).rejects.toMatchObject({
-      code: 'DATABASE_ERROR',
-      driverCode: 'SQLITE_ERROR',
-      message: expect.stringContaining('no such table'),
-    });
-  });
-
   describe('transactions', () => {
-    it('commits when the function resolves', async () => {
-      const result = await db.transaction(async (tx) => {
-        await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
-        return 'done';
-      });
-      expect(result).toBe('done');
-      expect(await db.query('SELECT COUNT(*) AS n FROM things')).toEqual([{ n: 1 }]);
-    });
-
-    it('rolls back everything when the function rejects', async () => {
-      await expect(
-        db.transaction(async (tx) => {
-          await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      expect(await db.query('SELECT COUNT(*) AS n FROM things')).toEqual([{ n: 0 }]);
-    });
-
     it('makes outer statements wait until the transaction ends instead of joining it', async () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -167,50 +81,6 @@ describe('the SQLite database', () => {
       );
       expect(order).toEqual(['begin a', 'end a', 'begin b', 'end b', 'begin c', 'end c']);
     });
-
-    it('turns nested transactions into savepoints', async () => {
-      await db.transaction(async (tx) => {
-        await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'kept']);
-        await expect(
-          tx.transaction(async (inner) => {
-            await inner.run('INSERT INTO things (id, name) VALUES ($1, $2)', [2, 'undone']);
-            throw new Error('inner');
-          }),
-        ).rejects.toThrow('inner');
-        await tx.transaction(async (inner) => {
-          await inner.run('INSERT INTO things (id, name) VALUES ($1, $2)', [3, 'nested']);
-        });
-      });
-      expect(await db.query('SELECT name FROM things ORDER BY id')).toEqual([{ name: 'kept' }, { name: 'nested' }]);
-    });
-
-    it('refuses the outer handle inside a transaction, where it would wait for itself', async () => {
-      await expect(db.transaction(async () => db.query('SELECT 1 AS one'))).rejects.toThrow(
-        /handle that transaction\(\) passed/,
-      );
-      await expect(db.transaction(async () => db.transaction(async () => 1))).rejects.toThrow(TypeError);
-    });
-
-    it('refuses a transaction handle after its transaction ended', async () => {
-      let escaped!: Database;
-      await db.transaction(async (tx) => {
-        escaped = tx;
-      });
-      await expect(escaped.query('SELECT 1 AS one')).rejects.toThrow(/after its transaction ended/);
-    });
-  });
-
-  it('waits for queued work on close, then refuses new statements', async () => {
-    const transaction = db.transaction(async (tx) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      await tx.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a']);
-      return 'committed';
-    });
-    const closed = db.close();
-    await expect(transaction).resolves.toBe('committed');
-    await closed;
-    await expect(db.query('SELECT 1 AS one')).rejects.toBeInstanceOf(DatabaseClosedError);
-    await expect(db.close()).resolves.toBeUndefined();
   });
 });
 

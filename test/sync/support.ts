@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/platform/logger';
-import { openSqliteDatabase, type Database } from '../../src/store';
+import { openDatabase, openSqliteDatabase, type Database } from '../../src/store';
+import { testDatabaseEnv, testPostgresSettings, TEST_ENGINE } from '../helpers/test-store';
 
 /** What the sync tests share: the command as a child process, a gateway in process, a scratch directory. */
 
@@ -15,6 +16,23 @@ const ROOT = join(__dirname, '..', '..');
 export function scratchDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'usergraph-sync-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+const databases = new Map<string, Promise<Record<string, string>>>();
+
+/**
+ * The variables that put the gateway's database of `dataDir` on the engine under test: nothing for
+ * SQLite (the file in `dataDir`), a PostgreSQL schema of its own per `dataDir` (the same one for the
+ * sync command and the gateway given that directory) under `npm run test:pg`.
+ */
+export function databaseEnvFor(dataDir: string | undefined): Promise<Record<string, string>> {
+  if (TEST_ENGINE === 'sqlite' || dataDir === undefined) return Promise.resolve({});
+  let env = databases.get(dataDir);
+  if (env === undefined) {
+    env = testDatabaseEnv();
+    databases.set(dataDir, env);
+  }
+  return env;
 }
 
 /** One JSON line the sync printed (non-terminal output). */
@@ -65,7 +83,7 @@ export function startSync(env: Record<string, string>, args: readonly string[] =
 
 /** Runs the sync to its end: its exit code, its events, and the summary and report it ended with. */
 export async function runSync(env: Record<string, string>, args: readonly string[] = []) {
-  const run = startSync(env, args);
+  const run = startSync({ ...env, ...(await databaseEnvFor(env['DATA_DIR'])) }, args);
   const { code } = await run.exited;
   const summary = run.events.find((event) => event.event === 'summary') as
     (SyncEvent & { changes: Record<string, number>; elapsedMs: number; maxRssKb: number }) | undefined;
@@ -83,13 +101,22 @@ export function noChanges(changes: Record<string, number>): boolean {
  * in process, on a free port, with the vendors `vendorEnv` names. Authentication off, so requests
  * carry no token; the mirror refresher off, so only the sync under test walks a listing.
  */
-export function startGateway(
+export async function startGateway(
   vendorEnv: Record<string, string>,
   dataDir: string,
   extra: Record<string, string> = {},
 ): Promise<App> {
+  const database = await databaseEnvFor(dataDir);
   return startApp(
-    loadConfig({ ...vendorEnv, DATA_DIR: dataDir, PORT: '0', AUTH: 'off', MIRROR_REFRESH_INTERVAL_S: '0', ...extra }),
+    loadConfig({
+      ...vendorEnv,
+      DATA_DIR: dataDir,
+      ...database,
+      PORT: '0',
+      AUTH: 'off',
+      MIRROR_REFRESH_INTERVAL_S: '0',
+      ...extra,
+    }),
     silentLogger,
   );
 }
@@ -108,9 +135,13 @@ export async function query<Data>(
   return (await response.json()) as { data?: Data; errors?: { message: string }[] };
 }
 
-/** Reads a database file the sync writes (another connection, as another process would). */
+/** Reads the database the sync writes (another connection, as another process would). */
 export async function withDatabase<T>(dataDir: string, read: (db: Database) => Promise<T>): Promise<T> {
-  const db = openSqliteDatabase({ file: join(dataDir, 'usergraph.db') });
+  const { DATABASE_SCHEMA: schema } = await databaseEnvFor(dataDir);
+  const db =
+    schema === undefined
+      ? openSqliteDatabase({ file: join(dataDir, 'usergraph.db') })
+      : openDatabase({ postgres: testPostgresSettings({ schema }) });
   try {
     return await read(db);
   } finally {

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../platform/logger';
 import { currentRequest } from '../../platform/request-context';
+import { StoreUnavailableError } from '../../store/errors';
 import { isVendorError } from '../../vendors/transport/errors';
 import { InvalidArgumentError } from './invalid-argument.error';
 
@@ -35,6 +36,14 @@ export function createErrorFormatter(logger: Logger) {
         ...formatted,
         message: cause.message,
         extensions: { code: cause.code, source: cause.source, retryable: cause.retryable },
+      };
+    }
+    // The database down or too slow: the engine logged it once; the client may try again shortly.
+    if (cause instanceof StoreUnavailableError) {
+      return {
+        ...formatted,
+        message: "The gateway's database is unavailable; try again shortly",
+        extensions: { code: cause.code, retryable: true },
       };
     }
     // The client gets the request id to quote; the log line (which carries the same id) gets the error.
