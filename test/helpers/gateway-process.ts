@@ -33,6 +33,17 @@ export interface SpawnOptions {
   token?: string;
 }
 
+/** Every child process a test of this file started that has not closed yet. */
+const running = new Set<ChildProcess>();
+
+// A test that timed out (a slow machine) may leave the process it was waiting for behind, and a
+// running child keeps jest from ending: whatever is still running when the file's tests end is killed.
+afterAll(async () => {
+  const closed = [...running].map((child) => new Promise((resolve) => child.once('close', resolve)));
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(closed);
+});
+
 /** Node running one of the project's TypeScript entries from source, through `sh` when an env file is to be sourced first. */
 function spawnEntry(
   entry: string,
@@ -46,8 +57,13 @@ function spawnEntry(
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   };
-  if (envFile === undefined) return spawn(node[0], node.slice(1), options);
-  return spawn('/bin/sh', ['-c', 'set -a; . "$0"; set +a; exec "$@"', envFile, ...node], options);
+  const child =
+    envFile === undefined
+      ? spawn(node[0], node.slice(1), options)
+      : spawn('/bin/sh', ['-c', 'set -a; . "$0"; set +a; exec "$@"', envFile, ...node], options);
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  return child;
 }
 
 /**
