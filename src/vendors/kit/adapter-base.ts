@@ -22,7 +22,7 @@ export interface AdapterClient {
 }
 
 /**
- * What the four adapters would otherwise each write again: health and closing through the
+ * What every adapter would otherwise write again: health and closing through the
  * client, a step on an existing record, the wording of a failure, and the plans of what a
  * vendor cannot do (no permissions, no passwords, no updates), derived from its capabilities.
  * An adapter overrides the plans its vendor does support.
