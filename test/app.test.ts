@@ -24,15 +24,13 @@ import {
   type GatewayProcess,
   type SimulatorsProcess,
 } from './helpers/gateway-process';
+import { SIMULATORS_ON_FREE_PORTS } from './helpers/vendor-fixture';
 
 /** Every port free, nothing kept: what a test process gives the entries it runs. */
 const EPHEMERAL = {
   PORT: '0',
   DATA_DIR: ':memory:',
-  SIM_RAINMAKER_PORT: '0',
-  SIM_ENGAGEMENT_PORT: '0',
-  SIM_GREENARROW_PORT: '0',
-  SIM_USER_MANAGEMENT_PORT: '0',
+  ...SIMULATORS_ON_FREE_PORTS,
 };
 const SOURCES_QUERY = '{ sources { source configured reachable } }';
 

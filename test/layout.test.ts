@@ -15,10 +15,10 @@ import { VENDOR_MODULES } from '../src/vendors/registry';
 
 const ROOT = join(__dirname, '..');
 
-/** Each vendor's folder name, under src/vendors/ and src/simulators/. */
-const VENDOR_FOLDERS = ['rainmaker', 'engagement', 'greenarrow', 'user-management'];
+/** Each vendor's folder name, under src/vendors/ and src/simulators/: its source in lower case, `-` for `_`. */
+const VENDOR_FOLDERS = SOURCES.map((source) => source.toLowerCase().replace(/_/g, '-'));
 /** A vendor's name in any spelling: RAINMAKER, RainMaker, rainMaker, USER_MANAGEMENT, user-management, userManagement. */
-const VENDOR_NAME = /rainmaker|engagement|greenarrow|user[-_]?management/i;
+const VENDOR_NAME = new RegExp(SOURCES.map((source) => source.toLowerCase().replace(/_/g, '[-_]?')).join('|'), 'i');
 
 /** Where naming a vendor is the point: its own folders, the two registries, and code generated from the schema. */
 const FREE = new RegExp(
@@ -32,11 +32,6 @@ const FREE = new RegExp(
  */
 const ALLOWED: readonly { file: string; within: string; why: string }[] = [
   { file: 'src/domain/types.ts', within: 'SOURCES', why: 'the vendor list itself' },
-  {
-    file: 'src/graphql/source/source.enum.ts',
-    within: 'SourceEnum',
-    why: 'the vendor list as the GraphQL enum clients see',
-  },
   {
     file: 'src/simulators/kit/seed.ts',
     within: 'in',
@@ -194,5 +189,20 @@ describe('the layout', () => {
   it('registers a vendor module and a simulator module for every vendor, under its own source', () => {
     expect(SOURCES.map((source) => VENDOR_MODULES[source].source)).toEqual([...SOURCES]);
     expect(SIMULATOR_MODULES.map((module) => module.source).sort()).toEqual([...SOURCES].sort());
+  });
+
+  it('keeps every vendor in a folder of its own under src/vendors/ and src/simulators/, named after its source', () => {
+    const folders = (dir: string) =>
+      readdirSync(join(ROOT, 'src', dir), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== 'kit' && entry.name !== 'transport')
+        .map((entry) => entry.name)
+        .sort();
+    expect(folders('vendors')).toEqual([...VENDOR_FOLDERS].sort());
+    expect(folders('simulators')).toEqual([...VENDOR_FOLDERS].sort());
+  });
+
+  it('has every vendor describe itself, for its value of the GraphQL enum Source', () => {
+    const undescribed = SOURCES.filter((source) => !/^\S.{10,}\.$/.test(VENDOR_MODULES[source].description));
+    expect(undescribed).toEqual([]);
   });
 });

@@ -3,7 +3,11 @@
  * nothing outside `src/vendors/<vendor>/` ever sees a vendor's wire format.
  */
 
-/** The four vendor systems the gateway federates. Values are the GraphQL enum's values. */
+/**
+ * The vendor systems the gateway federates: the one list of them, which the vendors' and the
+ * simulators' registries are checked against. Values are the GraphQL enum `Source`'s values; the
+ * order is the order of every per-vendor answer.
+ */
 export const SOURCES = ['RAINMAKER', 'ENGAGEMENT', 'GREENARROW', 'USER_MANAGEMENT'] as const;
 export type Source = (typeof SOURCES)[number];
 

@@ -32,7 +32,7 @@ export function createGraphQLServer(
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [mutationsForAdmins(), operationShapeLimits(limits), queryCostLimit(schema, limits.maxCost), ...plugins],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
-    // process before the datasources, simulators and database are closed.
+    // process before the vendor clients, simulators and database are closed.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
   });

@@ -6,6 +6,7 @@
  * vendor transport need no extra parameter, and code running outside a request sees `undefined`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { redactValues } from './redaction';
 
 export type Role = 'viewer' | 'admin';
 
@@ -49,14 +50,10 @@ export function currentRequest(): RequestScope | undefined {
 }
 
 /**
- * Replaces every value the current request carried (4 characters or longer, so that ordinary words
- * and flags survive) in a text from outside, such as a vendor's error message, before it is logged.
+ * Cuts every value the current request carried out of a text from outside, such as a vendor's
+ * error message, before it is logged (by the rule of src/platform/redaction.ts: values of 4
+ * characters or longer, so that ordinary words and flags survive, in any of their written forms).
  */
 export function redactCarried(text: string, scope: RequestScope | undefined = currentRequest()): string {
-  if (!scope) return text;
-  let redacted = text;
-  for (const value of scope.carried) {
-    if (value.length >= 4 && redacted.includes(value)) redacted = redacted.split(value).join('[REDACTED]');
-  }
-  return redacted;
+  return scope ? redactValues(text, scope.carried) : text;
 }

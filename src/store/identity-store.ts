@@ -2,7 +2,7 @@ import { SOURCES, type Source } from '../domain/types';
 import { MAX_VALUES_PER_LIST, chunksForList, placeholders, type Database, type SqlValue } from './database';
 import { ConstraintViolationError, EmailTakenError, IdentityLinkedElsewhereError, UserNotFoundError } from './errors';
 import { timeOrderedIds } from './ids';
-import { refusePasswordKeys } from './secrets';
+import { refuseSecretKeys } from './secrets';
 import { assertOneOf, assertSource, assertString, assertText, iso } from './values';
 
 /** How a vendor record stands with the gateway. Values are the GraphQL enum IdentityStatus's values. */
@@ -565,7 +565,7 @@ export class IdentityStore {
    * Replaces the last-seen values of a user at one vendor, unless a newer snapshot is stored already
    * (then returns false): a slow import never overwrites what a later write recorded. Callers that
    * saw only some fields merge them into the stored values first. Values are scalars; any key
-   * naming a password is a TypeError, since passwords are never stored.
+   * naming a secret (a password, a token, …) is a TypeError, since secrets are never stored.
    */
   async saveProfile(userId: string, source: Source, values: ProfileValues, seenAt: Date): Promise<boolean> {
     assertString(userId, 'saveProfile() userId');
@@ -763,7 +763,7 @@ function assertProfileValues(values: unknown): asserts values is ProfileValues {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw new TypeError('saveProfile() values must be an object of field names to scalar values');
   }
-  refusePasswordKeys(values, 'a profile');
+  refuseSecretKeys(values, 'a profile');
   for (const [key, value] of Object.entries(values)) {
     const type = typeof value;
     const scalar =

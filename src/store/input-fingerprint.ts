@@ -1,12 +1,11 @@
 /**
- * How the journal recognises an input again (an idempotent replay) without keeping it: the input without its
- * secrets under a fast keyed hash, and the secrets (every `password` field) apart, under a slow,
- * salted one, so that the database and the key beside it are no fast offline password checker.
+ * How the journal recognises an input again (an idempotent replay) without keeping it: the input
+ * without its secrets under a fast keyed hash, and the secrets (every string under a secret key as
+ * src/platform/redaction.ts knows them, such as a password) apart, under a slow, salted one, so
+ * that the database and the key beside it are no fast offline password checker.
  */
 import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-
-/** Any key naming a password (`password`, `newPassword`, …): its value is a secret. The same rule as `refusePasswordKeys`. */
-const SECRET_KEY = /password/i;
+import { isSecretKey } from '../platform/redaction';
 
 /** What stands in a hashed input for a secret's value: the hash tells a secret given from none, never which. */
 const SECRET_MARK = '[secret]';
@@ -41,9 +40,7 @@ function assertKey(secretKey: string | Buffer, what: string): void {
 export function hashInput(secretKey: string | Buffer, input: unknown): string {
   assertKey(secretKey, 'hashInput()');
   return createHmac('sha256', secretKey)
-    .update(
-      canonicalJson(input, (key, value) => (SECRET_KEY.test(key) && typeof value === 'string' ? SECRET_MARK : value)),
-    )
+    .update(canonicalJson(input, (key, value) => (isSecretKey(key) && typeof value === 'string' ? SECRET_MARK : value)))
     .digest('hex');
 }
 
@@ -56,7 +53,7 @@ export interface InputSecrets {
 }
 
 /**
- * The secrets of an input (every string under a password key, at any depth, by path), or null when
+ * The secrets of an input (every string under a secret key, at any depth, by path), or null when
  * it has none. Their fingerprint is scrypt (OWASP's parameters, a random salt) over an HMAC of them
  * under the journal's key: without the key a guess cannot be tested at all, and with it each guess
  * still costs a scrypt.
@@ -94,7 +91,7 @@ export function inputSecrets(secretKey: string | Buffer, input: unknown): InputS
 function collectSecrets(value: unknown, path: string[], into: [string, string][]): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, item] of Object.entries(value)) {
-    if (SECRET_KEY.test(key) && typeof item === 'string') into.push([[...path, key].join('.'), item]);
+    if (isSecretKey(key) && typeof item === 'string') into.push([[...path, key].join('.'), item]);
     else collectSecrets(item, [...path, key], into);
   }
 }

@@ -4,7 +4,7 @@ import type { Source } from '../domain/types';
 import { placeholders, type Database, type SqlValue } from './database';
 import { ConstraintViolationError, OperationNotFoundError, OperationNotPendingError } from './errors';
 import { timeOrderedIds } from './ids';
-import { refusePasswordKeys } from './secrets';
+import { refuseSecretKeys } from './secrets';
 import { assertOneOf, assertSource, assertText, iso } from './values';
 import type { InputSecrets } from './input-fingerprint';
 
@@ -309,7 +309,7 @@ export class Journal {
     if (error !== null) {
       if (typeof error.code !== 'string' || typeof error.message !== 'string')
         throw new TypeError('stepFinished() error needs a code and a message');
-      refusePasswordKeys(error, 'a journal step error');
+      refuseSecretKeys(error, 'a journal step error');
     }
     const rows = await this.writeStep(
       `INSERT INTO operation_steps (${STEP_COLUMNS})
@@ -487,7 +487,7 @@ export class Journal {
   ): Promise<Operation> {
     assertText(operationId, 'operationId');
     if (userId !== null) assertText(userId, 'the user id of an operation');
-    refusePasswordKeys(payload, 'a journal payload');
+    refuseSecretKeys(payload, 'a journal payload');
     const json = payload === undefined ? null : JSON.stringify(payload);
     const rows = await this.db.query<OperationRow>(
       `UPDATE operations SET state = $1, payload = $2, updated_at = $3, user_id = COALESCE(user_id, $6)

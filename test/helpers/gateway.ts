@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../src/platform/logger';
 import { runInRequest, type Role } from '../../src/platform/request-context';
 import { startDemoGateway, type DemoGateway } from '../../src/demo';
 import { testDatabaseEnv } from './test-store';
+import { SIMULATORS_ON_FREE_PORTS } from './vendor-fixture';
 
 /** The gateway and the simulators in front of it, as bootGateway starts them. */
 export type BootedGateway = DemoGateway;
@@ -24,10 +25,7 @@ export async function bootGateway(
       PORT: '0',
       DATA_DIR: ':memory:',
       ...(await testDatabaseEnv()),
-      SIM_RAINMAKER_PORT: '0',
-      SIM_ENGAGEMENT_PORT: '0',
-      SIM_GREENARROW_PORT: '0',
-      SIM_USER_MANAGEMENT_PORT: '0',
+      ...SIMULATORS_ON_FREE_PORTS,
       ...env,
     },
     logger,

@@ -10,6 +10,7 @@ import { loadSimulatorConfig } from '../../src/simulators/config';
 import { TEST_API_KEY, TEST_AUTH_ENV, post, spawnGateway } from '../helpers/gateway-process';
 import { eventually } from '../helpers/eventually';
 import { bearer, bootGateway, resetCounters } from '../helpers/gateway';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * OpenTelemetry traces over real HTTP: one GraphQL request makes one server span named after its
@@ -31,10 +32,7 @@ describe('traces', () => {
     simulators = await startSimulators(
       loadSimulatorConfig({
         DATA_DIR: ':memory:',
-        SIM_RAINMAKER_PORT: '0',
-        SIM_ENGAGEMENT_PORT: '0',
-        SIM_GREENARROW_PORT: '0',
-        SIM_USER_MANAGEMENT_PORT: '0',
+        ...SIMULATORS_ON_FREE_PORTS,
       }),
     );
     const config = loadConfig({

@@ -114,7 +114,7 @@ describe('a vendor that echoes the password', () => {
       );
     expect(logged).toMatchObject({ code: 'VENDOR_REJECTED', status: 422 });
     expect(logged!['vendorMessage']).toContain(VENDOR_WORDS);
-    expect(logged!['vendorMessage']).toContain('[REDACTED]');
+    expect(logged!['vendorMessage']).toContain('[redacted]');
   });
 
   it("answers a password change refused with the password echoed, at every vendor, in the gateway's words", async () => {

@@ -27,6 +27,7 @@ import { UserManagementClient } from '../../src/vendors/user-management/client';
 import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 import { post, spawnGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * The simulators keep their records in a state file: a simulator started on the file of an earlier
@@ -643,10 +644,7 @@ describe('the gateway restarted on the same data directory', () => {
     const dataDir = freshDir();
     const ports = {
       PORT: '0',
-      SIM_RAINMAKER_PORT: '0',
-      SIM_ENGAGEMENT_PORT: '0',
-      SIM_GREENARROW_PORT: '0',
-      SIM_USER_MANAGEMENT_PORT: '0',
+      ...SIMULATORS_ON_FREE_PORTS,
     };
     let gateway: GatewayProcess | undefined;
     let payload: CreatePayload;

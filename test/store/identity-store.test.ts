@@ -374,12 +374,12 @@ describe('IdentityStore', () => {
       expect((await identities.profilesByUserIds([user.id])).get(user.id)![0].values).toEqual({ firstName: 'New' });
     });
 
-    it('refuses a password key in any case, and stores nothing', async () => {
+    it('refuses a password key in any case, or any other secret key, and stores nothing', async () => {
       const user = await identities.createUser({ email: 'secret@example.com' });
-      for (const key of ['password', 'Password', 'PASSWORD', 'newPassword']) {
+      for (const key of ['password', 'Password', 'PASSWORD', 'newPassword', 'apiKey', 'accessToken', 'clientSecret']) {
         await expect(
           identities.saveProfile(user.id, 'RAINMAKER', { [key]: 'hunter2-secret' }, time.clock()),
-        ).rejects.toThrow(/passwords are never stored/);
+        ).rejects.toThrow(`a profile must not contain a secret, but has the key "${key}": secrets are never stored`);
       }
       const raw = await store.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM profiles');
       expect(raw).toEqual([{ n: 0 }]);

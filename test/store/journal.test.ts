@@ -392,7 +392,7 @@ describe('Journal', () => {
           state: 'FAILED',
           error: { code: 'X', message: 'm', password: 'pw' } as never,
         }),
-      ).rejects.toThrow(/passwords are never stored/);
+      ).rejects.toThrow(/has the key "password": secrets are never stored/);
     });
   });
 

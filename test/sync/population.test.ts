@@ -1,16 +1,14 @@
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { startSimulators, type RunningSimulators } from '../../src/simulators';
 import { GENERATED_ACCOUNT_SIZE, SEED_PEOPLE_COUNT, seedAccounts, seedPeople } from '../../src/simulators/kit/seed';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * SIM_POPULATION: the simulators seeded with a population of any size, generated from the index
  * (the sample's 36 first, unchanged), so an account's members are the same people at any size.
  */
 const FREE_PORTS = {
-  SIM_RAINMAKER_PORT: '0',
-  SIM_ENGAGEMENT_PORT: '0',
-  SIM_GREENARROW_PORT: '0',
-  SIM_USER_MANAGEMENT_PORT: '0',
+  ...SIMULATORS_ON_FREE_PORTS,
   DATA_DIR: ':memory:',
 };
 

@@ -7,6 +7,7 @@ import type { Checkpoint } from '../../src/store';
 import { CheckpointStore } from '../../src/store';
 import { eventually } from '../helpers/eventually';
 import { noChanges, runSync, scratchDir, startSync, withDatabase, type SyncEvent } from './support';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * A sync that never has to start over: a sync killed halfway (SIGKILL, no chance to clean up) and run
@@ -30,10 +31,7 @@ describe('a sync stopped halfway', () => {
       loadSimulatorConfig({
         DATA_DIR: ':memory:',
         SIM_POPULATION: String(POPULATION),
-        SIM_RAINMAKER_PORT: '0',
-        SIM_ENGAGEMENT_PORT: '0',
-        SIM_GREENARROW_PORT: '0',
-        SIM_USER_MANAGEMENT_PORT: '0',
+        ...SIMULATORS_ON_FREE_PORTS,
       }),
     );
     vendorEnv = simulatorEnv(running);

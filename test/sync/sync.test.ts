@@ -5,6 +5,7 @@ import type { App } from '../../src/app';
 import { SEED_ACCOUNTS, seedPeople } from '../../src/simulators/kit/seed';
 import { spawnSimulators, type SimulatorsProcess } from '../helpers/gateway-process';
 import { noChanges, query, runSync, scratchDir, startGateway } from './support';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * Importing the people the vendors already have: the simulators run alone (`npm run simulators`), a gateway on an empty
@@ -35,10 +36,7 @@ describe('npm run sync against the simulators run alone', () => {
   beforeAll(async () => {
     simulators = await spawnSimulators([], {
       DATA_DIR: join(dir.path, 'vendors'),
-      SIM_RAINMAKER_PORT: '0',
-      SIM_ENGAGEMENT_PORT: '0',
-      SIM_GREENARROW_PORT: '0',
-      SIM_USER_MANAGEMENT_PORT: '0',
+      ...SIMULATORS_ON_FREE_PORTS,
     });
     vendorEnv = Object.fromEntries(
       simulators

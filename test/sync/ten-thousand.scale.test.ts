@@ -3,6 +3,7 @@ import { simulatorEnv, startSimulators, type RunningSimulators } from '../../src
 import { loadSimulatorConfig } from '../../src/simulators/config';
 import { GENERATED_ACCOUNT_SIZE, seedAccounts, seedPeople } from '../../src/simulators/kit/seed';
 import { query, runSync, scratchDir, startGateway } from './support';
+import { SIMULATORS_ON_FREE_PORTS } from '../helpers/vendor-fixture';
 
 /**
  * The vendors' size must not change a request's cost, nor stop a sync: at about 100 and 10,000
@@ -56,10 +57,7 @@ async function measure(population: number, dataDir: string): Promise<Measured> {
     loadSimulatorConfig({
       DATA_DIR: ':memory:',
       SIM_POPULATION: String(population),
-      SIM_RAINMAKER_PORT: '0',
-      SIM_ENGAGEMENT_PORT: '0',
-      SIM_GREENARROW_PORT: '0',
-      SIM_USER_MANAGEMENT_PORT: '0',
+      ...SIMULATORS_ON_FREE_PORTS,
     }),
   );
   try {

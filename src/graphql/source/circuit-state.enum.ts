@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import type { CircuitState } from '../../vendors/transport/observer';
 
-/** A vendor's circuit breaker, as the transport keeps it (src/vendors/transport/http.ts). */
+/** A vendor's circuit breaker, as the transport keeps it (src/vendors/transport/circuit-breaker.ts). */
 export const CircuitStateEnum: { [K in CircuitState]: K } = {
   CLOSED: 'CLOSED',
   OPEN: 'OPEN',

@@ -1,24 +1,18 @@
 import { registerEnumType } from 'type-graphql';
-import type { Source } from '../../domain/types';
+import { SOURCES, type Source } from '../../domain/types';
+import { VENDOR_MODULES } from '../../vendors/registry';
 
 /**
  * The vendor each record, result and status names. It lives with the source feature (the vendors
  * as GraphQL shows them), which depends on no other feature, so every feature can use it.
  * Its values are the domain's own, so they flow through without mapping.
  */
-export const SourceEnum: { [K in Source]: K } = {
-  RAINMAKER: 'RAINMAKER',
-  ENGAGEMENT: 'ENGAGEMENT',
-  GREENARROW: 'GREENARROW',
-  USER_MANAGEMENT: 'USER_MANAGEMENT',
-};
+export const SourceEnum = Object.fromEntries(SOURCES.map((source) => [source, source])) as { [K in Source]: K };
 registerEnumType(SourceEnum, {
   name: 'Source',
   description: 'A vendor system the gateway federates.',
-  valuesConfig: {
-    RAINMAKER: { description: 'ESP RainMaker cloud (IoT users; write-only: no read endpoint).' },
-    ENGAGEMENT: { description: 'Engagement Services (messaging audience: names, country, subscriptions).' },
-    GREENARROW: { description: 'GreenArrow Engine (email engine users and their permissions).' },
-    USER_MANAGEMENT: { description: 'The in-house user-management API (accounts, usernames, contact names).' },
-  },
+  // The values are SOURCES, each described by its vendor's module, so a new vendor leaves this file as it is.
+  valuesConfig: Object.fromEntries(
+    SOURCES.map((source) => [source, { description: VENDOR_MODULES[source].description }]),
+  ),
 });

@@ -3,8 +3,7 @@ import { SOURCES, type Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
 import { currentRequest, runInRequest } from '../../platform/request-context';
 import type { WriteStep } from '../../vendors/kit/adapter';
-import { outcomeUnknown } from '../../vendors/kit/adapter-support';
-import { isVendorError } from '../../vendors/transport/errors';
+import { isVendorError, outcomeUnknown } from '../../vendors/transport/errors';
 import type { Adapters } from '../../vendors/registry';
 import type { Journal, OperationStep, StepAction as JournalAction } from '../../store';
 

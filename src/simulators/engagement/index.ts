@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCEPTED_MEDIA_TYPE,
@@ -24,6 +23,7 @@ import {
 import { parseBasicAuthorization } from '../../vendors/kit/basic-auth';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
 import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../kit/seed';
+import { ExpectedCredential, hashPassword, passwordMatches, type SaltedPassword } from '../kit/credentials';
 import { parseState, recordId } from '../kit/state-file';
 
 /** A member as a test or the seed inserts it directly, without HTTP or request validation. */
@@ -331,9 +331,8 @@ export function engagementSeedMembers(people: readonly SeedPerson[] = seedPeople
  */
 export class EngagementSimulator extends Simulator {
   readonly store: EngagementStore;
-  private readonly usernameDigest: Buffer;
-  private readonly passwordSalt: string;
-  private readonly passwordHash: Buffer;
+  private readonly expectedUsername: ExpectedCredential;
+  private readonly password: SaltedPassword;
   private readonly rules: CreateRules;
   private readonly defaultPageSize: number;
   private readonly maxPageSize: number;
@@ -372,9 +371,8 @@ export class EngagementSimulator extends Simulator {
         `EngagementSimulator: dateFormat must be one of ${DATE_FORMATS.join(', ')}, got ${JSON.stringify(dateFormat)}`,
       );
     }
-    this.usernameDigest = sha256(options.username);
-    this.passwordSalt = randomBytes(16).toString('hex');
-    this.passwordHash = saltedHash(this.passwordSalt, options.password);
+    this.expectedUsername = new ExpectedCredential(options.username);
+    this.password = hashPassword(options.password);
     this.rules = {
       usaCountryNames: options.usaCountryNames ?? USA_COUNTRY_NAMES,
       mobileNumberRequired: options.mobileNumberRequired ?? false,
@@ -406,9 +404,9 @@ export class EngagementSimulator extends Simulator {
     const header = request.headers.authorization;
     const given = parseBasicAuthorization(typeof header === 'string' ? header : undefined);
     if (given === null) return failure(401, messages.unauthorized);
-    const usernameMatches = timingSafeEqual(sha256(given.username), this.usernameDigest);
-    const passwordMatches = timingSafeEqual(saltedHash(this.passwordSalt, given.password), this.passwordHash);
-    return usernameMatches && passwordMatches ? null : failure(401, messages.unauthorized);
+    const usernameMatches = this.expectedUsername.matches(given.username);
+    const passwordIsRight = passwordMatches(this.password, given.password);
+    return usernameMatches && passwordIsRight ? null : failure(401, messages.unauthorized);
   }
 
   private createMember(request: SimRequest): SimResponse {
@@ -507,13 +505,4 @@ function publicView(member: StoredMember): AudienceMember {
     updatedAt: new Date(member.updatedAt),
     lastActiveAt: member.lastActiveAt && new Date(member.lastActiveAt),
   };
-}
-
-function saltedHash(salt: string, password: string): Buffer {
-  return createHash('sha256').update(salt).update(password, 'utf8').digest();
-}
-
-/** Fixed-length digests let timingSafeEqual compare values of any length. */
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

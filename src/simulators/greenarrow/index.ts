@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCESS_VALUES,
@@ -31,7 +30,14 @@ import { positiveIntegerProblem } from '../../vendors/kit/setting-rules';
 import type { FieldProblem } from '../../vendors/kit/validation';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
 import { SEED_MAIL_CLASSES, SEED_PEOPLE_COUNT, seedPeople } from '../kit/seed';
-import { parseState, recordId, saltedPasswordFields } from '../kit/state-file';
+import {
+  ExpectedCredential,
+  hashPassword,
+  passwordMatches,
+  saltedPasswordFields,
+  unguessablePassword,
+} from '../kit/credentials';
+import { parseState, recordId } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface GreenArrowUserSeed {
@@ -164,7 +170,7 @@ export class GreenArrowStore {
   verifyPassword(id: number | string, password: string): boolean {
     const user = this.find(id);
     if (!user) return false;
-    return timingSafeEqual(Buffer.from(hashWith(user.salt, password), 'hex'), Buffer.from(user.passwordHash, 'hex'));
+    return passwordMatches(user, password);
   }
 
   /** Forgets every user; ids start again from 1. */
@@ -231,7 +237,7 @@ export class GreenArrowStore {
       permissions: { ...DEFAULT_PERMISSIONS, ...definedOnly(seed.permissions ?? {}) },
       is_disabled: seed.is_disabled ?? false,
       mailClassId,
-      ...hashPassword(seed.password ?? randomBytes(18).toString('base64url')),
+      ...hashPassword(seed.password ?? unguessablePassword()),
     };
     this.users.set(user.id, user);
     this.idsByEmail.set(user.email.toLowerCase(), user.id);
@@ -328,8 +334,8 @@ export class GreenArrowSimulator extends Simulator {
     );
     const invalidJsonStatus = clientErrorStatus('invalidJsonStatus', options.invalidJsonStatus ?? INVALID_JSON_STATUS);
     const fail = failureResponder({ ...DEFAULT_ERROR_CODES, ...options.errorCodes });
-    const expectedUsername = sha256(options.username);
-    const expectedPassword = sha256(options.password);
+    const expectedUsername = new ExpectedCredential(options.username);
+    const expectedPassword = new ExpectedCredential(options.password);
     super({
       name: 'greenarrow',
       errorResponse: (status, message) => fail(status, [message]),
@@ -344,9 +350,9 @@ export class GreenArrowSimulator extends Simulator {
               ? messages.invalidCredentials
               : messages.authenticationRequired,
           ]);
-        const usernameMatches = timingSafeEqual(sha256(given.username), expectedUsername);
-        const passwordMatches = timingSafeEqual(sha256(given.password), expectedPassword);
-        return usernameMatches && passwordMatches ? null : fail(401, [messages.invalidCredentials]);
+        const usernameMatches = expectedUsername.matches(given.username);
+        const passwordIsRight = expectedPassword.matches(given.password);
+        return usernameMatches && passwordIsRight ? null : fail(401, [messages.invalidCredentials]);
       },
     });
     this.fail = fail;
@@ -600,18 +606,4 @@ function decodePageToken(text: string): PageToken | undefined {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
-}
-
-function hashPassword(password: string): { salt: string; passwordHash: string } {
-  const salt = randomBytes(16).toString('hex');
-  return { salt, passwordHash: hashWith(salt, password) };
-}
-
-function hashWith(salt: string, password: string): string {
-  return createHash('sha256').update(salt).update(password, 'utf8').digest('hex');
-}
-
-/** Fixed-length digests let timingSafeEqual compare credentials of any length. */
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -42,12 +42,6 @@ export class StateFileError extends Error {
   }
 }
 
-/** Stores keep passwords as a random 16-byte salt and the sha256 of salt and password, in hex. */
-export const saltedPasswordFields = {
-  salt: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'),
-  passwordHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits (a sha256)'),
-};
-
 /** Ids and id counters: positive safe integers. */
 export const recordId = () => z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   DEFAULT_MIN_PASSWORD_LENGTH,
@@ -22,7 +21,14 @@ import {
 import { verifySigV4 } from '../../vendors/rainmaker/sigv4';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
 import { SEED_PEOPLE_COUNT, seedPeople, type SeedPerson } from '../kit/seed';
-import { parseState, saltedPasswordFields } from '../kit/state-file';
+import {
+  ExpectedCredential,
+  hashPassword,
+  passwordMatches,
+  saltedPasswordFields,
+  unguessablePassword,
+} from '../kit/credentials';
+import { parseState } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation of the password. */
 export interface RainMakerUserSeed {
@@ -86,7 +92,7 @@ export class RainMakerStore {
     const user: StoredUser = {
       userName: key,
       locale: normalizeLocale(seed.locale),
-      ...hashPassword(seed.password ?? randomBytes(18).toString('base64url')),
+      ...hashPassword(seed.password ?? unguessablePassword()),
     };
     this.users.set(key, user);
     return publicView(user);
@@ -129,7 +135,7 @@ export class RainMakerStore {
   verifyPassword(userName: string, password: string): boolean {
     const user = this.users.get(normalizeUserName(userName));
     if (!user) return false;
-    return timingSafeEqual(Buffer.from(hashWith(user.salt, password), 'hex'), Buffer.from(user.passwordHash, 'hex'));
+    return passwordMatches(user, password);
   }
 
   clear(): void {
@@ -319,7 +325,7 @@ export class RainMakerSimulator extends Simulator {
     if (typeof given !== 'string') return false;
     const signedHeaders =
       /SignedHeaders=([a-z0-9\-;]+)/.exec(String(request.headers['authorization']))?.[1]?.split(';') ?? [];
-    return signedHeaders.includes(SESSION_TOKEN_HEADER) && timingSafeEqual(sha256(given), sha256(expected));
+    return signedHeaders.includes(SESSION_TOKEN_HEADER) && new ExpectedCredential(expected).matches(given);
   }
 
   private createUser(request: SimRequest): SimResponse {
@@ -377,18 +383,4 @@ function readBody(request: SimRequest): { value: unknown } | { response: SimResp
 
 function publicView(user: StoredUser): RainMakerUser {
   return { userName: user.userName, locale: user.locale };
-}
-
-function hashPassword(password: string): { salt: string; passwordHash: string } {
-  const salt = randomBytes(16).toString('hex');
-  return { salt, passwordHash: hashWith(salt, password) };
-}
-
-function hashWith(salt: string, password: string): string {
-  return createHash('sha256').update(salt).update(password, 'utf8').digest('hex');
-}
-
-/** Fixed-length digests let timingSafeEqual compare tokens of any length. */
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCEPTED_CONTENT_TYPES,
@@ -17,7 +16,14 @@ import {
 } from '../../vendors/user-management/contract';
 import { Simulator, parseJsonBody, type SimRequest, type SimResponse } from '../kit/framework';
 import { SEED_PEOPLE_COUNT, seedAccounts, seedPeople, type SeedAccount } from '../kit/seed';
-import { parseState, recordId, saltedPasswordFields } from '../kit/state-file';
+import {
+  ExpectedCredential,
+  hashPassword,
+  passwordMatches,
+  saltedPasswordFields,
+  unguessablePassword,
+} from '../kit/credentials';
+import { parseState, recordId } from '../kit/state-file';
 
 /** A user as a test or the seed inserts it directly, without HTTP or request validation. */
 export interface UserSeed {
@@ -127,7 +133,7 @@ export class UserManagementStore {
       defaultAccountId,
       username: seed.username,
       active,
-      ...hashPassword(seed.password ?? randomBytes(18).toString('base64url')),
+      ...hashPassword(seed.password ?? unguessablePassword()),
     };
     this.users.set(id, user);
     this.index(user);
@@ -188,8 +194,7 @@ export class UserManagementStore {
   verifyPassword(id: number | string, password: string): boolean {
     const user = this.find(id);
     if (!user) return false;
-    const candidate = Buffer.from(hashWith(user.salt, password), 'hex');
-    return timingSafeEqual(candidate, Buffer.from(user.passwordHash, 'hex'));
+    return passwordMatches(user, password);
   }
 
   /** Forgets every user and account; ids start again from 1. */
@@ -307,7 +312,7 @@ export class UserManagementSimulator extends Simulator {
       throw new TypeError('UserManagementSimulator: apiKey must be a non-empty string');
     }
     const headerName = (options.apiKeyHeader ?? DEFAULT_API_KEY_HEADER).toLowerCase();
-    const expectedKey = sha256(options.apiKey);
+    const expectedKey = new ExpectedCredential(options.apiKey);
     super({
       name: 'user-management',
       errorResponse,
@@ -315,7 +320,7 @@ export class UserManagementSimulator extends Simulator {
       authenticate: (request) => {
         const given = request.headers[headerName];
         if (typeof given !== 'string' || given === '') return errorResponse(401, messages.missingApiKey);
-        return timingSafeEqual(sha256(given), expectedKey) ? null : errorResponse(401, messages.invalidApiKey);
+        return expectedKey.matches(given) ? null : errorResponse(401, messages.invalidApiKey);
       },
     });
     const prefix = options.accountPathPrefix ?? DEFAULT_ACCOUNT_PATH_PREFIX;
@@ -441,20 +446,6 @@ function publicView(user: StoredUser): UserResponse {
     username: user.username,
     active: user.active,
   };
-}
-
-function hashPassword(password: string): { salt: string; passwordHash: string } {
-  const salt = randomBytes(16).toString('hex');
-  return { salt, passwordHash: hashWith(salt, password) };
-}
-
-function hashWith(salt: string, password: string): string {
-  return createHash('sha256').update(salt).update(password, 'utf8').digest('hex');
-}
-
-/** Fixed-length digests let timingSafeEqual compare keys of any length. */
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 function parseId(id: number | string): number | undefined {

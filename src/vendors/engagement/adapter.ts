@@ -12,8 +12,7 @@ import type {
   WriteStep,
   ViewField,
 } from '../kit/adapter';
-import { ignoringNotFound, inputProblems, sameEmail, write } from '../kit/adapter-support';
-import { AdapterBase } from '../kit/adapter-base';
+import { AdapterBase, ignoringNotFound, inputProblems, sameEmail, write } from '../kit/adapter-base';
 import { walkPages } from '../kit/page-walk';
 import type { EngagementClient } from './client';
 import { normalizeMobileNumber, type CreateRules } from './contract';

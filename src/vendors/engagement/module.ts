@@ -8,6 +8,7 @@ import type { EngagementTuning } from './settings';
 /** Engagement's variables (`ENGAGEMENT_*`) and its adapter. */
 export const engagementModule: VendorModule<EngagementTuning, BasicEndpoint> = {
   source: 'ENGAGEMENT',
+  description: 'Engagement Services (messaging audience: names, country, subscriptions).',
   readTuning: (read, transport) => ({
     ...transport,
     pageSize: read.int('ENGAGEMENT_PAGE_SIZE', 100, 1, 1_000),

@@ -19,8 +19,7 @@ import type {
   UserView,
   ViewField,
 } from '../kit/adapter';
-import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-support';
-import { AdapterBase } from '../kit/adapter-base';
+import { AdapterBase, ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import { walkPages } from '../kit/page-walk';
 import type { GreenArrowClient } from './client';

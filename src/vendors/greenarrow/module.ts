@@ -7,6 +7,7 @@ import type { GreenArrowTuning } from './settings';
 /** GreenArrow's variables (`GREENARROW_*`) and its adapter. */
 export const greenArrowModule: VendorModule<GreenArrowTuning, BasicEndpoint> = {
   source: 'GREENARROW',
+  description: 'GreenArrow Engine (email engine users and their permissions).',
   readTuning: (read, transport) => ({ ...transport, pageSize: read.int('GREENARROW_PAGE_SIZE', 100, 1, 10_000) }),
   readEndpoint: (read, baseUrl) => ({
     baseUrl,

@@ -3,7 +3,8 @@
  * implements it once: what the vendor can do, how its records read as a person's fields, how each
  * mutation is checked and written there, and how to find what a write left behind. The services,
  * loaders and resolvers loop over the registered adapters (`registry.ts`) and never ask which
- * vendor they are talking to.
+ * vendor they are talking to. What an adapter is built from (its base class with the defaults, and
+ * the helpers of its plans and steps) is in adapter-base.ts.
  */
 import type {
   ChangePasswordCommand,

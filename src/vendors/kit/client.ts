@@ -87,7 +87,7 @@ export function isSuccessStatus(status: number): boolean {
 }
 
 /**
- * The base of the four vendor clients, in the spirit of apollographql/datasource-rest: the settings
+ * The base of every vendor client, in the spirit of apollographql/datasource-rest: the settings
  * checks, the VendorHttp wiring and the failure path are written here once; a client describes
  * its vendor through named hooks ({@link errorFromResponse}, {@link willSendRequest}) and its
  * public methods, which speak the domain's types.

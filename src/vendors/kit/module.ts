@@ -32,6 +32,8 @@ export type VendorPlacement<Tuning, Endpoint> =
  */
 export interface VendorModule<Tuning extends TransportSettings, Endpoint extends { baseUrl: string }> {
   readonly source: Source;
+  /** What the vendor is, in a sentence: its value's description in the GraphQL enum `Source`. */
+  readonly description: string;
   /**
    * How the vendor is talked to and its tenant's rules, from the environment, wherever the vendor
    * is; the vendor's simulator is built from the same, so the two agree. `transport` is what every

@@ -9,8 +9,7 @@ import type {
   VendorRecord,
   ViewField,
 } from '../kit/adapter';
-import { ignoringNotFound, skip, write } from '../kit/adapter-support';
-import { AdapterBase } from '../kit/adapter-base';
+import { AdapterBase, ignoringNotFound, skip, write } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import type { RainMakerClient } from './client';
 import {

@@ -7,6 +7,7 @@ import type { RainMakerEndpoint, RainMakerTuning } from './settings';
 /** RainMaker's variables (`RAINMAKER_*`) and its adapter. */
 export const rainMakerModule: VendorModule<RainMakerTuning, RainMakerEndpoint> = {
   source: 'RAINMAKER',
+  description: 'ESP RainMaker cloud (IoT users; write-only: no read endpoint).',
   readTuning: (read, transport) => ({
     ...transport,
     region: read.string('RAINMAKER_REGION', 'us-east-1'),

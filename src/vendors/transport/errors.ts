@@ -172,3 +172,16 @@ export class VendorBusyError extends VendorError {
 export function isVendorError(error: unknown): error is VendorError {
   return error instanceof VendorError;
 }
+
+/**
+ * Whether a write failed in a way that leaves its outcome unknown: the request may have landed.
+ * Never when the transport knows it was not sent (`unsent`: refused, or no connection made). An
+ * answer the gateway cannot read (not JSON, too large, not the contract's shape) came after the
+ * vendor did whatever it did, so it too leaves the outcome unknown.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (isVendorError(error) && error.unsent !== undefined) return false;
+  if (error instanceof VendorTimeoutError || error instanceof VendorBadResponseError) return true;
+  // No status means the connection failed; a 5xx status is an answer, and the vendor says it failed.
+  return error instanceof VendorUnavailableError && error.status === undefined;
+}

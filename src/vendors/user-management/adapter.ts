@@ -16,8 +16,7 @@ import type {
   VendorRecord,
   ViewField,
 } from '../kit/adapter';
-import { ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-support';
-import { AdapterBase } from '../kit/adapter-base';
+import { AdapterBase, ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import type { UserManagementClient } from './client';
 import { createInputProblems, updateInputProblems } from './mapper';

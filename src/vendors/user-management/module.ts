@@ -6,6 +6,7 @@ import type { UserManagementEndpoint, UserManagementTuning } from './settings';
 /** user-management's variables (`USER_MANAGEMENT_*`) and its adapter. */
 export const userManagementModule: VendorModule<UserManagementTuning, UserManagementEndpoint> = {
   source: 'USER_MANAGEMENT',
+  description: 'The in-house user-management API (accounts, usernames, contact names).',
   readTuning: (read, transport) => ({
     ...transport,
     apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
