@@ -11,8 +11,8 @@
  *
  * It knows which operation a request is from its operationName (BenchUser, BenchAccountPage,
  * BenchCreateUser): no GraphQL parsing, no validation beyond what the vendors do, no journal, no
- * rollback. Like the gateway it refuses a request without the benchmark's API key (compared by
- * SHA-256 in constant time).
+ * rollback. Like the gateway it refuses a request without the benchmark's token: an API key
+ * compared by SHA-256 in constant time, or an HS256 JWT verified with jose (as the gateway does).
  *
  * Where the gateway reads its database, the floor reads a map it builds once at startup by listing
  * the vendors (before any round, so those calls are not counted): the people of the accounts in
@@ -20,15 +20,16 @@
  * gateway reads from its mirror instead of calling the vendor.
  *
  * Environment: the gateway's vendor variables (`<SOURCE>_BASE_URL` and credentials, defaults for
- * the rest), FLOOR_API_KEY_SHA256 (hex), FLOOR_ACCOUNT_IDS, HOST (127.0.0.1), PORT (0). Prints one
+ * the rest), FLOOR_API_KEY_SHA256 (hex) or FLOOR_JWT_SECRET, FLOOR_ACCOUNT_IDS, HOST (127.0.0.1), PORT (0). Prints one
  * JSON line, `{"url": ...}`, once listening; stops on SIGTERM, SIGINT or when its stdin closes.
  */
 const { createServer } = require('node:http');
-const { createHash, randomBytes, timingSafeEqual } = require('node:crypto');
+const { createHash, createSecretKey, randomBytes, timingSafeEqual } = require('node:crypto');
 const { Pool } = require('undici');
 const { Sha256 } = require('@aws-crypto/sha256-js');
 const { HttpRequest } = require('@smithy/protocol-http');
 const { SignatureV4 } = require('@smithy/signature-v4');
+const { jwtVerify } = require('jose');
 
 const env = process.env;
 const required = (name) => {
@@ -64,7 +65,8 @@ const signer = new SignatureV4({
   sha256: Sha256,
   applyChecksum: false,
 });
-const apiKeySha256 = Buffer.from(required('FLOOR_API_KEY_SHA256'), 'hex');
+const jwtKey = env.FLOOR_JWT_SECRET ? createSecretKey(Buffer.from(env.FLOOR_JWT_SECRET, 'utf8')) : null;
+const apiKeySha256 = jwtKey === null ? Buffer.from(required('FLOOR_API_KEY_SHA256'), 'hex') : null;
 
 /** A vendor failure, answered as a GraphQL error (so the bench counts the request as a mismatch). */
 class VendorFailure extends Error {}
@@ -278,15 +280,21 @@ function send(res, status, payload) {
   res.end(text);
 }
 
-function authorized(header) {
+async function authorized(header) {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '');
   if (!match) return false;
-  return timingSafeEqual(createHash('sha256').update(match[1], 'utf8').digest(), apiKeySha256);
+  if (jwtKey === null) return timingSafeEqual(createHash('sha256').update(match[1], 'utf8').digest(), apiKeySha256);
+  try {
+    const { payload } = await jwtVerify(match[1], jwtKey, { algorithms: ['HS256'], audience: 'usergraph' });
+    return payload.role === 'admin';
+  } catch {
+    return false;
+  }
 }
 
 async function handle(req, res) {
   if (req.method !== 'POST' || req.url !== '/graphql') return send(res, 404, { errors: [{ message: 'not found' }] });
-  if (!authorized(req.headers.authorization))
+  if (!(await authorized(req.headers.authorization)))
     return send(res, 401, { errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] });
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);

@@ -139,9 +139,13 @@ export interface Server {
   url: string;
 }
 
-/** The production gateway, built (dist/src/index.js), as a user runs it; with `cpuProfile`, under --cpu-prof. */
+/** The production entry as `npm run build` makes it. */
+export const GATEWAY_ENTRY = join(ROOT, 'dist', 'src', 'index.js');
+
+/** A production gateway (`entry`: {@link GATEWAY_ENTRY} or a baseline's), as a user runs it; with `cpuProfile`, under --cpu-prof. */
 export function startGateway(
   children: Children,
+  entry: string,
   env: Record<string, string>,
   logFile: string,
   cpuProfile?: { dir: string; name: string },
@@ -150,7 +154,7 @@ export function startGateway(
     ? ['--cpu-prof', '--cpu-prof-dir', cpuProfile.dir, '--cpu-prof-name', cpuProfile.name]
     : [];
   const child = children.add(
-    spawn(process.execPath, [...profiling, join(ROOT, 'dist', 'src', 'index.js')], {
+    spawn(process.execPath, [...profiling, entry], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

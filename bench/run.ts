@@ -4,9 +4,9 @@
  * It starts the four simulators (bench/vendors.ts, a process of their own), imports their people
  * into a gateway database with the sync, and then, per scenario (bench/scenarios.ts): sets the
  * vendors' latency, starts the production gateway (dist/src/index.js, with a copy of that database
- * and an API key) and the floor (bench/floor.js), checks that both answer the scenario's request
- * with the same data by the same vendor calls, warms both up, and drives them in turns (gateway,
- * floor, gateway, floor, ...) with autocannon. Per round it measures requests per second, p50 and
+ * and a token) and the floor (bench/floor.js), checks that both answer the scenario's request with
+ * the same data by the same vendor calls, warms both up, and drives them in turns (gateway, floor,
+ * gateway, floor, ...; with `--baseline`, another build of the gateway between them) with autocannon. Per round it measures requests per second, p50 and
  * p99, vendor calls per operation (the simulators' call logs), CPU per operation and peak RSS of
  * the process under load (/proc), and how much of the machine other processes used meanwhile
  * (the noise). It prints the medians per scenario with the gateway/floor ratios, and writes
@@ -17,6 +17,7 @@
  * Every process it starts is stopped when it ends, fails, or is interrupted.
  */
 import autocannon from 'autocannon';
+import { SignJWT } from 'jose';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +25,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SOURCES } from '../src/domain/types';
+import { baselineEntry } from './baseline';
 import { summarizeProfile, type ProfileSummary } from './profile';
 import {
   Children,
+  GATEWAY_ENTRY,
   Vendors,
   cpuMs,
   machineBusyMs,
@@ -48,12 +51,16 @@ const USAGE = `usage: npm run bench -- [OPTIONS]
   --connections N      requests in flight at once, for every scenario (default: the scenario's, 20 or 10)
   --scenario NAMES     only the scenarios whose names contain one of these (comma-separated)
   --json FILE          also write every figure as JSON to FILE
+  --auth KIND          how requests authenticate: api-key (default) or jwt (HS256); the floor checks the same
+  --baseline REF       also measure the gateway as built from git commit REF, in the same rounds (bench/baseline.ts)
   --profile DIR        run the gateway under --cpu-prof; one profile per scenario in DIR, summarised
   --list               list the scenarios and exit
 
 exit codes: 0 done, 1 something did not work (see the messages), 2 bad arguments`;
 
 interface Options {
+  auth: 'api-key' | 'jwt';
+  baseline: string | null;
   durationS: number;
   warmupS: number;
   rounds: number;
@@ -68,6 +75,8 @@ class UsageError extends Error {}
 
 function parseArguments(args: readonly string[]): Options | 'list' {
   const options: Options = {
+    auth: 'api-key',
+    baseline: null,
     durationS: 10,
     warmupS: 3,
     rounds: 3,
@@ -125,6 +134,16 @@ function parseArguments(args: readonly string[]): Options | 'list' {
       case '--json':
         options.jsonFile = resolve(value());
         break;
+      case '--auth': {
+        const kind = value();
+        if (kind !== 'api-key' && kind !== 'jwt')
+          throw new UsageError(`--auth: expected api-key or jwt, got "${kind}"`);
+        options.auth = kind;
+        break;
+      }
+      case '--baseline':
+        options.baseline = value();
+        break;
       case '--profile':
         options.profileDir = resolve(value());
         break;
@@ -163,8 +182,8 @@ interface Round {
 /** A round's numbers alone. */
 type Figures = Omit<Round, 'calls'>;
 
-type Side = 'gateway' | 'floor';
-const SIDES: readonly Side[] = ['gateway', 'floor'];
+/** The gateway of this checkout, the one of `--baseline`, and the hand-written floor. */
+type Side = 'gateway' | 'baseline' | 'floor';
 
 interface ScenarioResult {
   name: string;
@@ -172,15 +191,46 @@ interface ScenarioResult {
   latencyMs: Scenario['latencyMs'];
   connections: number;
   /** The check before the rounds: one request each, compared. */
-  check: { sameData: boolean; sameCalls: boolean; calls: Record<Side, CallCounts>; problems: string[] };
-  rounds: Record<Side, Round[]>;
-  median: Record<Side, Figures>;
-  /** Gateway over floor: requests per second, and CPU per operation. */
-  ratio: { requestsPerSecond: number; cpuPerOp: number };
+  /** The sides measured, in the order of their rounds. */
+  sides: Side[];
+  check: { sameData: boolean; sameCalls: boolean; calls: Partial<Record<Side, CallCounts>>; problems: string[] };
+  rounds: Partial<Record<Side, Round[]>>;
+  median: Partial<Record<Side, Figures>>;
+  /** Each gateway over the floor (and over the baseline): requests per second, and CPU per operation. */
+  ratio: Partial<
+    Record<'gateway' | 'baseline' | 'gatewayOverBaseline', { requestsPerSecond: number; cpuPerOp: number }>
+  >;
   profile?: ProfileSummary;
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** The token every request carries, and the variables that make the gateway and the floor accept it. */
+interface Credentials {
+  token: string;
+  gateway: Record<string, string>;
+  floor: Record<string, string>;
+}
+
+/** An admin API key, and its hash for the gateway (AUTH_API_KEYS) and the floor. */
+function apiKeyCredentials(): Credentials {
+  const token = randomBytes(24).toString('base64url');
+  const sha256 = createHash('sha256').update(token).digest('hex');
+  return { token, gateway: { AUTH_API_KEYS: `bench:admin:${sha256}` }, floor: { FLOOR_API_KEY_SHA256: sha256 } };
+}
+
+/** An HS256 JWT with the admin role for a fresh secret (AUTH_JWT_SECRET), valid for a day. */
+async function jwtCredentials(): Promise<Credentials> {
+  const secret = randomBytes(32).toString('base64url');
+  const token = await new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench')
+    .setAudience('usergraph')
+    .setIssuedAt()
+    .setExpirationTime('24h')
+    .sign(new TextEncoder().encode(secret));
+  return { token, gateway: { AUTH_JWT_SECRET: secret }, floor: { FLOOR_JWT_SECRET: secret } };
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -223,9 +273,12 @@ function comparable(operation: Scenario['operation'], data: unknown): unknown {
 class Bench {
   private readonly children = new Children();
   private readonly work = mkdtempSync(join(tmpdir(), 'usergraph-bench-'));
-  private readonly apiKey = randomBytes(24).toString('base64url');
+  /** What every request carries, and what the gateway and the floor are told to accept. */
+  private credentials: Credentials = apiKeyCredentials();
   private readonly runTag = randomBytes(3).toString('hex');
   private vendors: Vendors | null = null;
+  /** The production entry built from `--baseline`'s commit, or null without one. */
+  private baselineEntry: string | null = null;
   private template = '';
   private vendorEnv: Record<string, string> = {};
 
@@ -236,6 +289,11 @@ class Bench {
   }
 
   async setUp(): Promise<void> {
+    if (this.options.baseline !== null) {
+      log(`Building the baseline gateway from ${this.options.baseline}`);
+      this.baselineEntry = baselineEntry(this.options.baseline);
+    }
+    if (this.options.auth === 'jwt') this.credentials = await jwtCredentials();
     log(`Starting the simulators (logs in ${this.work})`);
     this.vendors = await Vendors.start(this.children, join(this.work, 'vendors.log'));
     this.vendorEnv = { PATH: process.env['PATH'] ?? '', ...this.vendors.ready.env };
@@ -262,18 +320,14 @@ class Bench {
     rmSync(this.work, { recursive: true, force: true });
   }
 
-  private get keyHash(): string {
-    return createHash('sha256').update(this.apiKey).digest('hex');
-  }
-
-  /** The gateway as a user runs it, with an API key; only what load on one key and exact call counts need is changed. */
+  /** The gateway as a user runs it, with a token; only what load on one token and exact call counts need is changed. */
   private gatewayEnv(dataDir: string): Record<string, string> {
     return {
       ...this.vendorEnv,
       DATA_DIR: dataDir,
       HOST: '127.0.0.1',
       PORT: '0',
-      AUTH_API_KEYS: `bench:admin:${this.keyHash}`,
+      ...this.credentials.gateway,
       // One token sends every request: the default of 600 a minute per token would refuse the load.
       RATE_LIMIT_REQUESTS: '1000000',
       // The mirror's background walk of Engagement would add calls of its own to the counts.
@@ -286,7 +340,7 @@ class Bench {
       ...this.vendorEnv,
       HOST: '127.0.0.1',
       PORT: '0',
-      FLOOR_API_KEY_SHA256: this.keyHash,
+      ...this.credentials.floor,
       FLOOR_ACCOUNT_IDS: this.vendors!.ready.syncAccountIds.join(','),
     };
   }
@@ -301,7 +355,7 @@ class Bench {
   }
 
   private headers(): Record<string, string> {
-    return { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` };
+    return { 'content-type': 'application/json', authorization: `Bearer ${this.credentials.token}` };
   }
 
   /** autocannon's settings for a run of `durationS` against `server`; creates get a new person per request. */
@@ -412,49 +466,65 @@ class Bench {
     const { warmupS, rounds, profileDir } = this.options;
     log(`\n[${scenario.name}] ${scenario.title}`);
     await vendors.request({ type: 'latency', latencyMs: scenario.latencyMs });
-    const dataDir = join(this.work, `gateway-${scenario.name}`);
-    cpSync(this.template, dataDir, { recursive: true });
-    const profile = profileDir === null ? undefined : { dir: profileDir, name: `${scenario.name}.cpuprofile` };
+    const sides: Side[] = this.baselineEntry === null ? ['gateway', 'floor'] : ['gateway', 'baseline', 'floor'];
     const servers: Partial<Record<Side, Server>> = {};
     try {
-      servers.gateway = await startGateway(
-        this.children,
-        this.gatewayEnv(dataDir),
-        join(this.work, `gateway-${scenario.name}.log`),
-        profile,
-      );
-      servers.floor = await startFloor(this.children, this.floorEnv(), join(this.work, `floor-${scenario.name}.log`));
+      for (const side of sides) {
+        const logFile = join(this.work, `${side}-${scenario.name}.log`);
+        if (side === 'floor') {
+          servers.floor = await startFloor(this.children, this.floorEnv(), logFile);
+          continue;
+        }
+        // Each gateway on its own copy of the database the sync made.
+        const dataDir = join(this.work, `${side}-${scenario.name}`);
+        cpSync(this.template, dataDir, { recursive: true });
+        const profile =
+          profileDir === null
+            ? undefined
+            : { dir: profileDir, name: `${scenario.name}${side === 'baseline' ? '.baseline' : ''}.cpuprofile` };
+        const entry = side === 'baseline' ? this.baselineEntry! : GATEWAY_ENTRY;
+        servers[side] = await startGateway(this.children, entry, this.gatewayEnv(dataDir), logFile, profile);
+      }
       const tag = (side: Side, round: string) => `b${this.runTag}.${index}.${side}.${round}`;
 
-      const gatewayProbe = await this.probe(scenario, servers.gateway, tag('gateway', 'check'));
-      const floorProbe = await this.probe(scenario, servers.floor, tag('floor', 'check'));
+      const probes: Partial<Record<Side, { data: unknown; calls: CallCounts }>> = {};
+      for (const side of sides) probes[side] = await this.probe(scenario, servers[side]!, tag(side, 'check'));
+      const floor = probes.floor!;
       const problems: string[] = [];
-      const sameData = isDeepStrictEqual(gatewayProbe.data, floorProbe.data);
-      if (!sameData)
-        problems.push(
-          `the floor's data differs from the gateway's:\n  gateway ${JSON.stringify(gatewayProbe.data).slice(0, 2_000)}\n  floor   ${JSON.stringify(floorProbe.data).slice(0, 2_000)}`,
-        );
-      const sameCalls = isDeepStrictEqual(gatewayProbe.calls, floorProbe.calls);
-      if (!sameCalls)
-        problems.push(
-          `the floor's vendor calls differ from the gateway's:\n  gateway ${describeCalls(gatewayProbe.calls)}\n  floor   ${describeCalls(floorProbe.calls)}`,
-        );
+      let sameData = true;
+      let sameCalls = true;
+      for (const side of sides) {
+        if (side === 'floor') continue;
+        const probe = probes[side]!;
+        if (!isDeepStrictEqual(probe.data, floor.data)) {
+          sameData = false;
+          problems.push(
+            `the floor's data differs from the ${side}'s:\n  ${side} ${JSON.stringify(probe.data).slice(0, 2_000)}\n  floor ${JSON.stringify(floor.data).slice(0, 2_000)}`,
+          );
+        }
+        if (!isDeepStrictEqual(probe.calls, floor.calls)) {
+          sameCalls = false;
+          problems.push(
+            `the floor's vendor calls differ from the ${side}'s:\n  ${side} ${describeCalls(probe.calls)}\n  floor ${describeCalls(floor.calls)}`,
+          );
+        }
+      }
       log(
-        `  one request each: ${describeCalls(gatewayProbe.calls)}${problems.length > 0 ? '' : ' (the same for both)'}`,
+        `  one request each: ${describeCalls(floor.calls)}${problems.length > 0 ? '' : ` (the same for ${sides.join(', ')})`}`,
       );
       for (const problem of problems) log(`  PROBLEM: ${problem}`);
 
       if (warmupS > 0) {
-        for (const side of SIDES) await autocannon(this.load(scenario, servers[side]!, tag(side, 'warm'), warmupS));
+        for (const side of sides) await autocannon(this.load(scenario, servers[side]!, tag(side, 'warm'), warmupS));
       }
-      const measured: Record<Side, Round[]> = { gateway: [], floor: [] };
+      const measured: Partial<Record<Side, Round[]>> = {};
       for (let round = 1; round <= rounds; round += 1) {
-        for (const side of SIDES) {
-          const other = servers[side === 'gateway' ? 'floor' : 'gateway']!.process;
-          const figures = await this.round(scenario, servers[side]!, [other], tag(side, String(round)));
-          measured[side].push(figures);
+        for (const side of sides) {
+          const others = sides.filter((other) => other !== side).map((other) => servers[other]!.process);
+          const figures = await this.round(scenario, servers[side]!, others, tag(side, String(round)));
+          (measured[side] ??= []).push(figures);
           log(
-            `  ${side.padEnd(7)} round ${round}/${rounds}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
+            `  ${side.padEnd(8)} round ${round}/${rounds}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
               `${figures.vendorCallsPerOp.toFixed(2)} calls/op, ${figures.cpuMsPerOp.toFixed(2)} ms CPU/op, ${figures.peakRssMiB.toFixed(0)} MiB, ` +
               `others used ${figures.otherCores.toFixed(2)} cores${figures.failed > 0 ? `, ${figures.failed} FAILED requests` : ''}` +
               `${figures.vendorCallsFailed > 0 ? `, ${figures.vendorCallsFailed} failed vendor calls` : ''}`,
@@ -462,23 +532,39 @@ class Bench {
           log(`    calls: ${describeCalls(figures.calls)} for ${figures.completed} answered requests`);
         }
       }
-      const median = { gateway: medianRound(measured.gateway), floor: medianRound(measured.floor) };
+      const median: Partial<Record<Side, Figures>> = {};
+      for (const side of sides) median[side] = medianRound(measured[side]!);
+      const over = (a: Figures, b: Figures) => ({
+        requestsPerSecond: a.requestsPerSecond / b.requestsPerSecond,
+        cpuPerOp: a.cpuMsPerOp / b.cpuMsPerOp,
+      });
       return {
         name: scenario.name,
         title: scenario.title,
         latencyMs: scenario.latencyMs,
         connections: this.options.connections ?? scenario.connections,
-        check: { sameData, sameCalls, calls: { gateway: gatewayProbe.calls, floor: floorProbe.calls }, problems },
+        sides,
+        check: {
+          sameData,
+          sameCalls,
+          calls: Object.fromEntries(sides.map((side) => [side, probes[side]!.calls])),
+          problems,
+        },
         rounds: measured,
         median,
         ratio: {
-          requestsPerSecond: median.gateway.requestsPerSecond / median.floor.requestsPerSecond,
-          cpuPerOp: median.gateway.cpuMsPerOp / median.floor.cpuMsPerOp,
+          gateway: over(median.gateway!, median.floor!),
+          ...(median.baseline
+            ? {
+                baseline: over(median.baseline, median.floor!),
+                gatewayOverBaseline: over(median.gateway!, median.baseline),
+              }
+            : {}),
         },
       };
     } finally {
-      // The gateway writes its CPU profile as it exits.
-      for (const side of SIDES) if (servers[side]) await this.children.stop(servers[side].process);
+      // A gateway writes its CPU profile as it exits.
+      for (const side of sides) if (servers[side]) await this.children.stop(servers[side].process);
       if (scenario.operation === 'createUser') await vendors.request({ type: 'cleanup' });
     }
   }
@@ -490,15 +576,16 @@ function pad(text: string, width: number, right = false): string {
 
 function table(results: readonly ScenarioResult[]): string {
   const header = ['scenario', 'side', 'req/s', 'p50 ms', 'p99 ms', 'calls/op', 'CPU ms/op', 'RSS MiB', 'vs floor'];
-  const widths = [56, 7, 7, 7, 7, 8, 9, 7, 8];
+  const widths = [56, 8, 7, 7, 7, 8, 9, 7, 8];
   const row = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i], i >= 2)).join('  ');
   const lines = [row(header), widths.map((width) => '-'.repeat(width)).join('  ')];
   for (const result of results) {
-    for (const side of SIDES) {
-      const m = result.median[side];
+    for (const side of result.sides) {
+      const m = result.median[side]!;
+      const ratio = side === 'floor' ? undefined : result.ratio[side];
       lines.push(
         row([
-          side === 'gateway' ? result.title : '',
+          side === result.sides[0] ? result.title : '',
           side,
           m.requestsPerSecond.toFixed(0),
           m.p50Ms.toFixed(0),
@@ -506,7 +593,7 @@ function table(results: readonly ScenarioResult[]): string {
           m.vendorCallsPerOp.toFixed(2),
           m.cpuMsPerOp.toFixed(2),
           m.peakRssMiB.toFixed(0),
-          side === 'gateway' ? `${result.ratio.requestsPerSecond.toFixed(2)}x` : '',
+          ratio === undefined ? '' : `${ratio.requestsPerSecond.toFixed(2)}x`,
         ]),
       );
     }
@@ -576,16 +663,25 @@ async function main(): Promise<number> {
   const { durationS, warmupS, rounds } = options;
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   process.stdout.write(
-    `\n${command}\n${cpus().length} cores, Node ${process.version}; ${rounds} round(s) of ${durationS} s per side after ${warmupS} s of warm-up, interleaved; medians\n\n${table(results)}\n`,
+    `\n${command}\n${cpus().length} cores, Node ${process.version}; ${options.auth === 'jwt' ? 'an HS256 JWT' : 'an API key'}; ${rounds} round(s) of ${durationS} s per side after ${warmupS} s of warm-up, interleaved; medians\n\n${table(results)}\n`,
   );
   const others = results.flatMap((result) =>
-    SIDES.flatMap((side) => result.rounds[side].map((round) => round.otherCores)),
+    result.sides.flatMap((side) => result.rounds[side]!.map((round) => round.otherCores)),
   );
   process.stdout.write(
     `\nNoise: other processes used ${median(others).toFixed(2)} cores (median; max ${Math.max(...others).toFixed(2)}) of ${cpus().length} during the rounds; load average ${loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')} at the end.\n`,
   );
+  if (options.baseline !== null) {
+    process.stdout.write(`\nThis checkout's gateway over the baseline's (${options.baseline}), in the same rounds:\n`);
+    for (const result of results) {
+      const ratio = result.ratio.gatewayOverBaseline!;
+      process.stdout.write(
+        `  ${result.title.padEnd(56)}  req/s ${ratio.requestsPerSecond.toFixed(2)}x  CPU/op ${ratio.cpuPerOp.toFixed(2)}x\n`,
+      );
+    }
+  }
   for (const result of results) {
     if (result.profile === undefined) continue;
     process.stdout.write(`\nWhere the gateway's CPU went in ${result.name} (${result.profile.file}):\n`);
@@ -595,8 +691,8 @@ async function main(): Promise<number> {
 
   const problems = results.flatMap((result) => [
     ...result.check.problems.map((problem) => `${result.name}: ${problem}`),
-    ...SIDES.flatMap((side) =>
-      result.rounds[side].some((round) => round.failed > 0 || round.completed === 0)
+    ...result.sides.flatMap((side) =>
+      result.rounds[side]!.some((round) => round.failed > 0 || round.completed === 0)
         ? [`${result.name}: requests to the ${side} failed, or none completed (see the rounds above)`]
         : [],
     ),
@@ -606,7 +702,14 @@ async function main(): Promise<number> {
       command,
       at: new Date().toISOString(),
       machine: { cores: cpus().length, node: process.version, loadAverage: loadavg() },
-      options: { durationS, warmupS, rounds, connections: options.connections, smoke: options.smoke },
+      options: {
+        auth: options.auth,
+        durationS,
+        warmupS,
+        rounds,
+        connections: options.connections,
+        smoke: options.smoke,
+      },
       scenarios: results,
       problems,
     };
