@@ -692,8 +692,8 @@ async function main(): Promise<number> {
   const problems = results.flatMap((result) => [
     ...result.check.problems.map((problem) => `${result.name}: ${problem}`),
     ...result.sides.flatMap((side) =>
-      result.rounds[side]!.some((round) => round.failed > 0 || round.completed === 0)
-        ? [`${result.name}: requests to the ${side} failed, or none completed (see the rounds above)`]
+      result.rounds[side]!.some((round) => round.failed > 0)
+        ? [`${result.name}: requests to the ${side} failed (see the rounds above)`]
         : [],
     ),
   ]);
