@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from '../platform/logger';
 import type { Actor, Role } from '../platform/request-context';
@@ -88,7 +88,9 @@ function apiKeyActor(entries: AuthSettings['apiKeys'], key: string): Actor {
 
 /** A JWT verifier for the configured key sources, or null when none is configured. */
 function jwtVerifier(settings: JwtSettings, logger: Logger): ((token: string) => Promise<Actor>) | null {
-  const secret = settings.secret !== undefined ? new TextEncoder().encode(settings.secret) : undefined;
+  // A KeyObject made once: given the secret's bytes, jose would make one on every verification.
+  const secret: KeyObject | undefined =
+    settings.secret !== undefined ? createSecretKey(Buffer.from(settings.secret, 'utf8')) : undefined;
   let jwks: JWTVerifyGetKey | undefined;
   if (settings.jwksUrl !== undefined)
     jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });

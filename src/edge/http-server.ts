@@ -3,7 +3,6 @@ import { HeaderMap } from '@apollo/server';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AsyncResource } from 'node:async_hooks';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthError, type Authenticate } from '../auth/authenticator';
 import type { RequestServices } from '../services/request-services';
@@ -74,6 +73,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cache-control': 'no-store',
 };
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
 /** A client's own request id is kept when it is this plain (so it can go into logs as it is); otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -103,7 +103,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
   const limiter = new RateLimiterMemory({ points: http.rateLimit.requests, duration: http.rateLimit.windowS });
 
   return (req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -128,10 +128,11 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       deadlineAt: Date.now() + limits.requestBudgetMs,
     };
     runInRequest(scope, () => {
-      const started = { method: req.method, path: pathOf(req.url) };
-      res.once(
-        'close',
-        AsyncResource.bind(() => {
+      const started = { method: req.method, path };
+      // Logged in the request's scope, so the line carries its id (a plain closure, not an
+      // AsyncResource per request: the scope is all the logger reads).
+      res.once('close', () =>
+        runInRequest(scope, () => {
           if (res.writableFinished)
             logger.debug({ ...started, status: res.statusCode, actor: scope.actor }, 'request answered');
           // Not an error of ours: the client went away (or was too slow and timed out) before the answer was complete.

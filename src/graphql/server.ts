@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { mutationsForAdmins } from '../auth/roles';
 import type { RequestServices } from '../services/request-services';
@@ -15,7 +16,7 @@ import { queryCostLimit } from './plugins/query-cost';
  * message leaks. Documents over the token limit are not parsed; before anything resolves, a
  * mutation from anyone but an admin is refused, then operations over the shape limits (mutation
  * fields, depth, aliases), then those over the cost limit. Introspection and "Did you mean"
- * suggestions are as `exposure` says.
+ * suggestions are as `exposure` says. No plugin instruments fields one by one.
  */
 export function createGraphQLServer(
   schema: GraphQLSchema,
@@ -30,7 +31,15 @@ export function createGraphQLServer(
     introspection: exposure.introspection,
     hideSchemaDetailsFromClientErrors: !exposure.suggestions,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [mutationsForAdmins(), operationShapeLimits(limits), queryCostLimit(schema, limits.maxCost), ...plugins],
+    plugins: [
+      mutationsForAdmins(),
+      operationShapeLimits(limits),
+      queryCostLimit(schema, limits.maxCost),
+      // Apollo's default cache-control plugin wraps every field's resolver to gather cache hints
+      // that nothing reads: the HTTP front answers `cache-control: no-store` whatever they say.
+      ApolloServerPluginCacheControlDisabled(),
+      ...plugins,
+    ],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the
     // process before the vendor clients, simulators and database are closed.
     stopOnTerminationSignals: false,
