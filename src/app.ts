@@ -1,5 +1,8 @@
 import type { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +12,7 @@ import { createRequestServices, type RequestServices } from './services/request-
 import { GRAPHQL_PATH, createHttpHandler } from './edge/http-server';
 import type { Logger } from './platform/logger';
 import { playgroundLandingPage } from './edge/playground';
-import { createSchema } from './graphql/schema';
+import { createSchema, createSubgraphSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
 import { listenFailure } from './platform/startup-error';
 import { openStore, ownerIsAliveOnThisHost, storeTarget, type Operation, type Store } from './store';
@@ -155,12 +158,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     httpServer = server;
     server.maxConnections = maxConnections;
     graphql = createGraphQLServer(
-      await createSchema(),
+      config.subgraph.enabled ? await createSubgraphSchema(config.subgraph.sdlReaders) : await createSchema(),
       logger,
       config.limits,
       [
         observeOperations({ metrics, tracing }),
         config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
+        // Apollo would add its inline traces (ftv1) to a subgraph's answers for any caller that asks
+        // with a header; the gateway's own traces and metrics (docs/observability.md) measure it instead.
+        ApolloServerPluginInlineTraceDisabled(),
       ],
       config.schema,
     );
