@@ -1,8 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -164,9 +161,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       [
         observeOperations({ metrics, tracing }),
         config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
-        // Apollo would add its inline traces (ftv1) to a subgraph's answers for any caller that asks
-        // with a header; the gateway's own traces and metrics (docs/observability.md) measure it instead.
-        ApolloServerPluginInlineTraceDisabled(),
       ],
       config.schema,
     );

@@ -188,6 +188,21 @@ describe('the gateway as a Federation subgraph', () => {
     });
   });
 
+  it("answers no Apollo inline trace (ftv1) to a caller that asks for one: the gateway's own traces measure it", async () => {
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${app.tokens!.viewer}`,
+        'apollo-federation-include-trace': 'ftv1',
+      },
+      body: JSON.stringify({ query: ENTITIES, variables: { representations: [userById(ids[4])] } }),
+    });
+    const body = (await response.json()) as { data: unknown; extensions?: unknown };
+    expect(body.data).toEqual({ _entities: [expect.objectContaining({ email: emails[4] })] });
+    expect(body.extensions).toBeUndefined();
+  });
+
   describe('_service', () => {
     const SERVICE = '{ _service { sdl } }';
 
