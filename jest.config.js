@@ -5,6 +5,8 @@
  * Load tests (`*.load.test.ts`: 2,000 requests with a vendor hung, about 40 s) run with `npm run test:load`.
  * PostgreSQL tests (`*.pg.test.ts`, and the store's and part of the GraphQL suite again on PostgreSQL)
  * run with `npm run test:pg`, which needs the server at 127.0.0.1:5432 (jest.pg.config.js).
+ * Federation tests (`*.federation.test.ts`: the supergraph through Hive Gateway, about 15 s) run with
+ * `npm run test:federation`.
  */
 module.exports = {
   testEnvironment: 'node',
@@ -16,6 +18,7 @@ module.exports = {
     '\\.scale\\.test\\.ts$',
     '\\.load\\.test\\.ts$',
     '\\.pg\\.test\\.ts$',
+    '\\.federation\\.test\\.ts$',
   ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

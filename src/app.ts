@@ -9,7 +9,7 @@ import { createRequestServices, type RequestServices } from './services/request-
 import { GRAPHQL_PATH, createHttpHandler } from './edge/http-server';
 import type { Logger } from './platform/logger';
 import { playgroundLandingPage } from './edge/playground';
-import { createSchema } from './graphql/schema';
+import { createSchema, createSubgraphSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
 import { listenFailure } from './platform/startup-error';
 import { openStore, ownerIsAliveOnThisHost, storeTarget, type Operation, type Store } from './store';
@@ -155,7 +155,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     httpServer = server;
     server.maxConnections = maxConnections;
     graphql = createGraphQLServer(
-      await createSchema(),
+      config.subgraph.enabled ? await createSubgraphSchema(config.subgraph.sdlReaders) : await createSchema(),
       logger,
       config.limits,
       [

@@ -1,6 +1,13 @@
 import { readAuthSettings, type AuthSettings } from './auth/settings';
 import { readHttpSettings, type HttpSettings } from './edge/settings';
-import { readQueryLimits, readSchemaExposure, type QueryLimits, type SchemaExposure } from './graphql/settings';
+import {
+  readQueryLimits,
+  readSchemaExposure,
+  readSubgraphSettings,
+  type QueryLimits,
+  type SchemaExposure,
+  type SubgraphSettings,
+} from './graphql/settings';
 import { ConfigError, EnvReader, type Env } from './platform/env';
 import { readObservabilitySettings, type ObservabilitySettings } from './observability/settings';
 import { readShutdownSettings, type ShutdownSettings } from './edge/shutdown';
@@ -18,6 +25,8 @@ export interface Config {
   http: HttpSettings;
   limits: QueryLimits;
   schema: SchemaExposure;
+  /** Whether the schema is served as a Federation subgraph, and who reads its SDL (src/graphql/settings.ts). */
+  subgraph: SubgraphSettings;
   /** How callers authenticate (src/auth/settings.ts). */
   auth: AuthSettings;
   /** Metrics, traces and readiness (src/observability/settings.ts). */
@@ -48,6 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: readHttpSettings(read),
     limits: readQueryLimits(read),
     schema: readSchemaExposure(read),
+    subgraph: readSubgraphSettings(read),
     auth: readAuthSettings(read),
     observability: readObservabilitySettings(read),
     shutdown: readShutdownSettings(read),

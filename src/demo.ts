@@ -17,8 +17,11 @@ export interface DemoGateway extends App {
   tokens: DemoTokens | null;
 }
 
-/** What the demo turns on unless the environment says otherwise: a playground that can explore the schema. */
-const DEMO_DEFAULTS: Env = { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SUGGESTIONS: 'true' };
+/**
+ * What the demo turns on unless the environment says otherwise: a playground that can explore the
+ * schema, served as a Federation subgraph so that `_entities` and `_service` (admins only) can be tried.
+ */
+const DEMO_DEFAULTS: Env = { GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SUGGESTIONS: 'true', GRAPHQL_SUBGRAPH: 'true' };
 
 /**
  * Both configurations the demo reads from one environment, every problem of both reported at

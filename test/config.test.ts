@@ -64,6 +64,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('serves the standalone schema unless GRAPHQL_SUBGRAPH says otherwise; the subgraph SDL is for admins', () => {
+    expect(loadConfig({}).subgraph).toEqual({ enabled: false, sdlReaders: 'admin' });
+    expect(loadConfig({ GRAPHQL_SUBGRAPH: 'true', GRAPHQL_SUBGRAPH_SDL: 'Viewer' }).subgraph).toEqual({
+      enabled: true,
+      sdlReaders: 'viewer',
+    });
+    expect(problemsOf({ GRAPHQL_SUBGRAPH: 'maybe', GRAPHQL_SUBGRAPH_SDL: 'everyone' })).toEqual([
+      expect.stringMatching(/^GRAPHQL_SUBGRAPH: /),
+      'GRAPHQL_SUBGRAPH_SDL: expected one of admin, viewer, off, got "everyone"',
+    ]);
+  });
+
   it('points a vendor with a base URL at the real endpoint, with its credentials', () => {
     const config = loadConfig({
       GREENARROW_BASE_URL: 'https://ga.example.com/',

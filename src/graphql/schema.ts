@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from '../auth/roles';
+import { resolveAccountReference } from './account/account.reference';
 import { AccountResolver } from './account/account.resolver';
 import { UserAccountResolver } from './account/user-account.resolver';
 import { MutationResolver } from './mutation/mutation.resolver';
@@ -10,7 +11,9 @@ import { AmbiguousRecordResolver } from './reconciliation/ambiguous-record.resol
 import { FieldDriftResolver } from './reconciliation/field-drift.resolver';
 import { MissingRecordResolver } from './reconciliation/missing-record.resolver';
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver';
+import { toSubgraphSchema, type ReferenceResolver, type SubgraphSdlReaders } from './federation/subgraph-schema';
 import { SourceResolver } from './source/source.resolver';
+import { resolveUserReference } from './user/user.reference';
 import { DIRECTORY_FIELD_RESOLVERS, UserResolver } from './user/user.resolver';
 
 /**
@@ -43,6 +46,19 @@ export async function createSchema(): Promise<GraphQLSchema> {
   schema.getMutationType()!.description =
     'Writes that fan out to the vendors concurrently, with one result per vendor, rollback and idempotency keys.';
   return schema;
+}
+
+/**
+ * The schema as an Apollo Federation v2 subgraph (GRAPHQL_SUBGRAPH): createSchema()'s, plus
+ * `_entities` for the two entities, User (by id or email) and Account (by id), and `_service`,
+ * readable by `sdlReaders` (GRAPHQL_SUBGRAPH_SDL). docs/federation.md says why and how.
+ */
+export async function createSubgraphSchema(sdlReaders: SubgraphSdlReaders): Promise<GraphQLSchema> {
+  const references: Record<string, ReferenceResolver> = {
+    User: resolveUserReference,
+    Account: resolveAccountReference,
+  };
+  return toSubgraphSchema(await createSchema(), references, sdlReaders);
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so the diff shows only real changes. */

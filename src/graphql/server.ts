@@ -1,5 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { mutationsForAdmins } from '../auth/roles';
 import type { RequestServices } from '../services/request-services';
@@ -38,6 +41,9 @@ export function createGraphQLServer(
       // Apollo's default cache-control plugin wraps every field's resolver to gather cache hints
       // that nothing reads: the HTTP front answers `cache-control: no-store` whatever they say.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo adds its inline traces (ftv1) to a subgraph's answers for any caller that asks with
+      // a header; the gateway's own traces and metrics (docs/observability.md) measure it instead.
+      ApolloServerPluginInlineTraceDisabled(),
       ...plugins,
     ],
     // index.ts owns SIGINT/SIGTERM: Apollo's own handler would re-raise the signal and kill the

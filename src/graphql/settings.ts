@@ -3,6 +3,7 @@
  * environment. Every limit is named by its variable; the errors that enforce them carry a stable code.
  */
 import type { EnvReader } from '../platform/env';
+import type { SubgraphSdlReaders } from './federation/subgraph-schema';
 
 /** Limits on what one GraphQL request may ask for, against hostile or accidental huge documents. */
 export interface QueryLimits {
@@ -56,5 +57,24 @@ export function readSchemaExposure(read: EnvReader): SchemaExposure {
   return {
     introspection: read.boolean('GRAPHQL_INTROSPECTION', false),
     suggestions: read.boolean('GRAPHQL_SUGGESTIONS', false),
+  };
+}
+
+/** Whether the schema is served as an Apollo Federation subgraph (docs/federation.md). */
+export interface SubgraphSettings {
+  /**
+   * The subgraph schema (`_entities` and `_service` beside every standalone field) instead of the
+   * standalone one, which schema/schema.graphql prints and standalone clients generate types from.
+   */
+  enabled: boolean;
+  /** Who may read `_service { sdl }`; a router that composes at runtime reads it with its own token. */
+  sdlReaders: SubgraphSdlReaders;
+}
+
+/** Off unless switched on (the demo switches it on); the SDL is for admins unless the operator says otherwise. */
+export function readSubgraphSettings(read: EnvReader): SubgraphSettings {
+  return {
+    enabled: read.boolean('GRAPHQL_SUBGRAPH', false),
+    sdlReaders: read.oneOf('GRAPHQL_SUBGRAPH_SDL', 'admin', ['admin', 'viewer', 'off'] as const),
   };
 }

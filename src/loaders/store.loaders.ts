@@ -9,6 +9,11 @@ export interface StoreLoaders {
   user: DataLoader<string, StoredUser | null>;
   identities: DataLoader<string, Identity[]>;
   profiles: DataLoader<string, StoredProfile[]>;
+  /**
+   * Gateway user id by email (normalised: lower-cased, trimmed): the user's own address, or one a
+   * vendor record of theirs holds; null for an address the gateway does not know.
+   */
+  userIdByEmail: DataLoader<string, string | null>;
   /** Gateway user id of a vendor record, keyed by `source:externalId`. */
   userIdByRecord: DataLoader<{ source: Source; externalId: string }, string | null, string>;
 }
@@ -26,6 +31,10 @@ export function createStoreLoaders(store: IdentityStore): StoreLoaders {
     profiles: new DataLoader(async (ids) => {
       const profiles = await store.profilesByUserIds(ids);
       return ids.map((id) => profiles.get(id) ?? []);
+    }, batch),
+    userIdByEmail: new DataLoader(async (emails) => {
+      const userIds = await store.userIdsByEmails(emails);
+      return emails.map((email) => userIds.get(email) ?? null);
     }, batch),
     userIdByRecord: new DataLoader(
       async (records) => {

@@ -57,8 +57,24 @@ export class UserDirectory {
   async byEmail(email: string): Promise<StoredUser | null> {
     const normalized = normalizeEmail(email);
     if (normalized === null) return null;
-    const userId = (await this.store.identities.userIdsByEmails([normalized])).get(normalized);
-    return userId === undefined ? this.discover(normalized) : this.byId(userId);
+    const userId = await this.loaders.store.userIdByEmail.load(normalized);
+    if (userId !== null) return this.byId(userId);
+    const discovered = await this.discover(normalized);
+    // A later look-up of this address in the request finds the person just linked, as the database now does.
+    if (discovered !== null) this.loaders.store.userIdByEmail.clear(normalized).prime(normalized, discovered.id);
+    return discovered;
+  }
+
+  /**
+   * A user the gateway already knows by email, ignoring case (their own address or one a vendor
+   * record of theirs holds), or null: no vendor is asked, so a batch of addresses costs one
+   * database query and no vendor call whatever it holds.
+   */
+  async byKnownEmail(email: string): Promise<StoredUser | null> {
+    const normalized = normalizeEmail(email);
+    if (normalized === null) return null;
+    const userId = await this.loaders.store.userIdByEmail.load(normalized);
+    return userId === null ? null : this.byId(userId);
   }
 
   async page(request: UserPageRequest): Promise<UserPageResult> {

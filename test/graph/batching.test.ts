@@ -1,4 +1,4 @@
-import { seedIdentityStore } from '../../src/simulators/seed-identities';
+import { addAccount } from '../helpers/accounts';
 import { bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
@@ -51,26 +51,6 @@ describe('batching an account of many users', () => {
   });
   afterAll(() => app.stop());
 
-  /** Adds an account of `size` new people, present in user-management and GreenArrow, and links them. */
-  async function addAccount(id: string, size: number): Promise<string[]> {
-    const { USER_MANAGEMENT, GREENARROW } = app.simulators.simulators;
-    USER_MANAGEMENT!.store.addAccount({ id, name: `Batch ${id}` });
-    const emails = Array.from({ length: size }, (_, index) => `batch${id}.person${index}@example.net`);
-    for (const [index, email] of emails.entries()) {
-      USER_MANAGEMENT!.store.insert({
-        contactName: `Person ${index}`,
-        emailAddress: email,
-        defaultAccountId: id,
-        username: `b${id}p${index}`,
-      });
-    }
-    GREENARROW!.store.insert(
-      emails.map((email) => ({ email, permissions: { api: 'read-only', ui: 'no', injection: 'smtp-only' } as const })),
-    );
-    await seedIdentityStore(app.store.identities, app.simulators);
-    return emails;
-  }
-
   /** The GreenArrow list pages a walk must read to reach every one of these emails. */
   function greenArrowPagesToReach(emails: string[]): number {
     const all = app.simulators.simulators.GREENARROW!.store.all().sort((a, b) => a.id - b.id);
@@ -90,7 +70,7 @@ describe('batching an account of many users', () => {
     ['100', 100],
     ['250', 250],
   ])('account %s: one user-management call, a GreenArrow page walk, three store queries', async (id, size) => {
-    const emails = await addAccount(id, size);
+    const emails = await addAccount(app, id, size);
     const pages = greenArrowPagesToReach(emails);
     expect(pages).toBeGreaterThan(1);
     resetCounters(app);

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
-import { createSchema } from '../../src/graphql/schema';
+import { createSchema, createSubgraphSchema } from '../../src/graphql/schema';
 import { createGraphQLServer } from '../../src/graphql/server';
 import { readQueryLimits } from '../../src/graphql/settings';
 import { EnvReader } from '../../src/platform/env';
@@ -23,8 +23,11 @@ function resolvers(schema: GraphQLSchema): Map<string, unknown> {
 }
 
 describe('per-field instrumentation', () => {
-  it('wraps no field resolver when an operation runs', async () => {
-    const schema = await createSchema();
+  it.each([
+    ['standalone', createSchema],
+    ['subgraph', () => createSubgraphSchema('admin')],
+  ])('wraps no field resolver of the %s schema when an operation runs', async (_name, create) => {
+    const schema = await create();
     const before = resolvers(schema);
     const server = createGraphQLServer(schema, silentLogger, readQueryLimits(new EnvReader({})));
     await server.start();

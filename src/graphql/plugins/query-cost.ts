@@ -19,6 +19,16 @@ export function connectionCost({ args, childComplexity }: ComplexityEstimatorArg
 }
 
 /**
+ * What `_entities(representations:)` costs in a subgraph: its selection once per representation,
+ * as a connection's is once per node, so a router's batch of 100 users is priced as the account
+ * page of 100 it resembles and a batch of 100,000 is refused before any is looked up.
+ */
+export function entitiesCost({ args, childComplexity }: ComplexityEstimatorArgs): number {
+  const representations = Array.isArray(args['representations']) ? args['representations'].length : 1;
+  return 1 + Math.max(representations, 1) * childComplexity;
+}
+
+/**
  * Refuses, before anything resolves, an operation whose estimated cost is over `maxCost`: every
  * field costs 1 unless it declares a `complexity` (connections do, above). The error says the cost
  * and the limit, so a client can narrow the request.

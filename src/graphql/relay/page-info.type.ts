@@ -1,5 +1,10 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
+/**
+ * Relay's own type, which every Relay subgraph of a supergraph defines with these same four
+ * fields: shareable, so that two of them compose instead of clashing over it.
+ */
+@Directive('@shareable')
 @ObjectType({ description: 'Relay pagination state of a connection.' })
 export class PageInfo {
   @Field({ description: 'Whether a next page exists; fetch it with `after: endCursor`.' })

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { GatewayUser } from '../../services/user-directory';
 import { Identity } from './identity.type';
 import { Permissions } from './permissions.type';
@@ -9,7 +9,12 @@ import { Subscriptions } from './subscriptions.type';
  * which the class implements); every other field is resolved through the request's directory
  * (user.resolver.ts), so a vendor that fails nulls only its own fields. Those fields are optional
  * here because a root value does not carry them.
+ *
+ * In a supergraph it is an entity other subgraphs reference by gateway id or by email
+ * (user.reference.ts resolves both); the standalone schema ignores the two keys.
  */
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "email")')
 @ObjectType({ description: 'One person, linked across the vendor systems.' })
 export class User implements GatewayUser {
   @Field(() => ID, { description: 'Opaque, stable id issued by the gateway.' })
