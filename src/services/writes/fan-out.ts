@@ -29,6 +29,11 @@ function journalAction(action: WriteStep['action']): JournalAction {
   return action === 'create' || action === 'delete' ? action : 'update';
 }
 
+/** What an earlier, interrupted run of the operation recorded of this step, if anything. */
+function recorded(options: FanOutOptions, step: WriteStep, action: JournalAction): OperationStep | undefined {
+  return options.previous.find((previous) => previous.source === step.source && previous.action === action);
+}
+
 type Outcome =
   { step: WriteStep; ok: true; externalId: string } | { step: WriteStep; ok: false; result: SourceOutcome };
 
@@ -40,42 +45,48 @@ type Outcome =
  * rollback), so a retry never meets an orphan of its own.
  */
 export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<SourceOutcome[]> {
-  const { journal, operationId } = options;
-  const earlier = (step: WriteStep, action: JournalAction) =>
-    options.previous.find((recorded) => recorded.source === step.source && recorded.action === action);
-
   const outcomes = await Promise.all(
     plan.steps.map(async (step): Promise<Outcome> => {
-      const action = journalAction(step.action);
-      const before = earlier(step, action);
+      const before = recorded(options, step, journalAction(step.action));
       if (before?.state === 'SUCCEEDED' && before.externalId !== null)
         return { step, ok: true, externalId: before.externalId };
-      await journal.stepStarted(operationId, step.source, action);
-      try {
-        const externalId = await runOrRecover(step, before !== undefined, options.logger);
-        await journal.stepFinished(operationId, step.source, action, { state: 'SUCCEEDED', externalId });
-        return { step, ok: true, externalId };
-      } catch (error) {
-        const failure = describe(error, step, options);
-        await journal.stepFinished(operationId, step.source, action, {
-          state: 'FAILED',
-          error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable },
-        });
-        return {
-          step,
-          ok: false,
-          result: {
-            source: step.source,
-            status: 'FAILED',
-            externalId: null,
-            retryable: failure.retryable,
-            error: failure.problem,
-          },
-        };
-      }
+      return runStep(step, before !== undefined, options);
     }),
   );
+  return finishFanOut(plan, outcomes, options);
+}
 
+/** One step sent, journaled before and after its vendor call. */
+async function runStep(step: WriteStep, resuming: boolean, options: FanOutOptions): Promise<Outcome> {
+  const { journal, operationId } = options;
+  const action = journalAction(step.action);
+  await journal.stepStarted(operationId, step.source, action);
+  try {
+    const externalId = await runOrRecover(step, resuming, options.logger);
+    await journal.stepFinished(operationId, step.source, action, { state: 'SUCCEEDED', externalId });
+    return { step, ok: true, externalId };
+  } catch (error) {
+    const failure = describe(error, step, options);
+    await journal.stepFinished(operationId, step.source, action, {
+      state: 'FAILED',
+      error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable },
+    });
+    return {
+      step,
+      ok: false,
+      result: {
+        source: step.source,
+        status: 'FAILED',
+        externalId: null,
+        retryable: failure.retryable,
+        error: failure.problem,
+      },
+    };
+  }
+}
+
+/** The results of a plan's steps, with successful creates undone when another failed and the policy says ROLLBACK. */
+async function finishFanOut(plan: WritePlan, outcomes: Outcome[], options: FanOutOptions): Promise<SourceOutcome[]> {
   const failed = outcomes.some((outcome) => !outcome.ok);
   const results = await Promise.all(
     outcomes.map(async (outcome): Promise<SourceOutcome> => {
@@ -89,11 +100,134 @@ export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<S
         retryable: false,
       };
       if (!(failed && options.policy === 'ROLLBACK' && step.undo)) return succeeded;
-      return undo(step, externalId, options, earlier(step, 'compensate'));
+      return undo(step, externalId, options, recorded(options, step, 'compensate'));
     }),
   );
   results.push(...plan.skipped);
   return results.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
+}
+
+/**
+ * Settles the steps of an interrupted operation without its caller (the gateway's recovery),
+ * journaling what it finds: a step known done stays done; a create that may or may not have landed
+ * is looked up with the adapter's `findCreated` and adopted when found, never sent again (the
+ * caller's password is not kept, so it could not be); one that cannot be looked up is removed by
+ * its known id; an update, a permissions change or a delete that may have landed is sent again
+ * (doing it twice does no more than once); a password change cannot be (its password is not kept)
+ * and is reported with an unknown outcome; a step never sent is not sent now. Then, as `fanOut`,
+ * successful creates are undone when another step failed and the policy says ROLLBACK. A vendor
+ * that cannot be asked now rejects the whole settling: what it found so far is journaled, and the
+ * next attempt starts from there.
+ */
+export async function settleFanOut(plan: WritePlan, options: FanOutOptions): Promise<SourceOutcome[]> {
+  const { journal, operationId } = options;
+  const failedStep = async (step: WriteStep, action: JournalAction, problem: Problem, state: 'FAILED' | 'SKIPPED') => {
+    await journal.stepFinished(operationId, step.source, action, {
+      state,
+      error: { code: problem.code, message: problem.message, retryable: true },
+    });
+    const result: SourceOutcome = {
+      source: step.source,
+      status: 'FAILED',
+      externalId: null,
+      retryable: true,
+      error: problem,
+    };
+    return { step, ok: false, result } as const;
+  };
+  const name = (step: WriteStep) => options.adapters.get(step.source)?.displayName ?? step.source;
+  const problem = (step: WriteStep, code: string, message: string): Problem => ({
+    field: null,
+    code,
+    message,
+    source: step.source,
+  });
+
+  const outcomes: Outcome[] = [];
+  for (const step of plan.steps) {
+    const action = journalAction(step.action);
+    const before = recorded(options, step, action);
+    if (before?.state === 'SUCCEEDED' && before.externalId !== null) {
+      outcomes.push({ step, ok: true, externalId: before.externalId });
+    } else if (before === undefined) {
+      outcomes.push(
+        await failedStep(
+          step,
+          action,
+          problem(step, 'INTERRUPTED', `${name(step)} was not written: the gateway stopped before it sent the call`),
+          'SKIPPED',
+        ),
+      );
+    } else if (before.state !== 'STARTED') {
+      const error = before.error ?? { code: 'INTERRUPTED', message: `${name(step)} was not written` };
+      outcomes.push({
+        step,
+        ok: false,
+        result: {
+          source: step.source,
+          status: 'FAILED',
+          externalId: null,
+          retryable: error.retryable ?? true,
+          error: problem(step, error.code, error.message),
+        },
+      });
+    } else if (step.action === 'create') {
+      outcomes.push(await settleCreate(step, action));
+    } else if (step.action === 'password') {
+      outcomes.push(
+        await failedStep(
+          step,
+          action,
+          problem(
+            step,
+            'OUTCOME_UNKNOWN',
+            `The gateway stopped before ${name(step)} answered: the password may or may not have changed there; change it again`,
+          ),
+          'FAILED',
+        ),
+      );
+    } else {
+      outcomes.push(await runStep(step, true, options));
+    }
+  }
+  return finishFanOut(plan, outcomes, options);
+
+  async function settleCreate(step: WriteStep, action: JournalAction): Promise<Outcome> {
+    if (step.findCreated) {
+      const found = await step.findCreated();
+      if (found !== null) {
+        await journal.stepFinished(operationId, step.source, action, { state: 'SUCCEEDED', externalId: found });
+        options.logger.info(
+          { source: step.source, operation: operationId },
+          'recovery: an interrupted create had landed; its record is adopted',
+        );
+        return { step, ok: true, externalId: found };
+      }
+      return failedStep(
+        step,
+        action,
+        problem(
+          step,
+          'INTERRUPTED',
+          `${name(step)} was not written: the create never landed before the gateway stopped`,
+        ),
+        'FAILED',
+      );
+    }
+    if (step.knownId === undefined || !step.undo)
+      throw new TypeError(`recovery cannot settle a ${step.source} create: it can neither look it up nor remove it`);
+    await step.undo(step.knownId);
+    return failedStep(
+      step,
+      action,
+      problem(
+        step,
+        'INTERRUPTED',
+        `${name(step)} was not kept: the gateway stopped before it answered, and whether it landed cannot be asked without the password, which the gateway never keeps; its record, if any, was removed`,
+      ),
+      'FAILED',
+    );
+  }
 }
 
 /** Runs a step; when a create's answer never came, looks for what it made before calling it failed. */
