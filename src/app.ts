@@ -24,6 +24,8 @@ import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
 import { createTracing } from './observability/tracing';
 import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
+import { MutationService } from './services/writes/mutations';
+import { OperationRecovery } from './services/writes/recovery';
 
 /**
  * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
@@ -82,12 +84,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let store: Store | undefined;
   let graphql: ApolloServer<RequestServices> | undefined;
   let mirror: MirrorRefresher | undefined;
+  let recovery: OperationRecovery | undefined;
   let httpServer: Server | undefined;
   const stopAll = async () => {
     drain.begin();
     // No new connection; kept-alive ones that are idle close now, busy ones with their answer.
     const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
-    const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop()]));
+    const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop(), recovery?.stop()]));
     if (!finished && store) await giveUp(store);
     await graphql?.stop();
     await adapters.close();
@@ -144,6 +147,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       inputBounds: config.inputBounds,
     };
     const context = () => createRequestServices(deps);
+    recovery = new OperationRecovery({
+      mutations: new MutationService(deps),
+      journal: opened.journal,
+      logger,
+      settings: config.recovery,
+      settled: (operation) => metrics?.operationRecovered(operation.mutation),
+    });
     const { timeouts, maxConnections } = config.http;
     const server = createServer({
       headersTimeout: timeouts.headersMs,
@@ -191,6 +201,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       'GraphQL gateway listening',
     );
     mirror.start();
+    recovery.start();
     let stopped: Promise<void> | null = null;
     return {
       url,
@@ -267,13 +278,11 @@ async function reportInterrupted(
           .map(({ source, action, externalId }) => ({ source, action, externalId })),
         uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
       },
-      when === 'startup'
-        ? idempotencyKey === null
-          ? 'operation interrupted by an earlier stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
-          : 'operation interrupted by an earlier stop; replay its idempotency key to finish it'
-        : idempotencyKey === null
-          ? 'operation interrupted by this stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
-          : 'operation interrupted by this stop; replay its idempotency key to finish it',
+      `operation interrupted by ${when === 'startup' ? 'an earlier' : 'this'} stop; ${
+        idempotencyKey === null
+          ? 'it has no idempotency key, so the gateway settles it itself (recovery)'
+          : 'replay its idempotency key to finish it, or the gateway settles it itself after RECOVERY_REPLAY_WAIT_S'
+      }`,
     );
   }
 }

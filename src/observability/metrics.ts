@@ -63,6 +63,7 @@ export class GatewayMetrics {
   private readonly queueDepth: Gauge<'vendor'>;
   private readonly activeCalls: Gauge<'vendor'>;
   private readonly interrupted: Counter<'mutation' | 'when'>;
+  private readonly recovered: Counter<'mutation'>;
   private readonly operationNames = new Set<string>();
 
   constructor(options: { vendors: readonly string[] }) {
@@ -130,6 +131,12 @@ export class GatewayMetrics {
       labelNames: ['mutation', 'when'],
       registers,
     });
+    this.recovered = new Counter({
+      name: 'usergraph_journal_operations_recovered_total',
+      help: 'Interrupted mutations the gateway settled itself (nobody replayed them): uncertain creates looked up, then completed or rolled back',
+      labelNames: ['mutation'],
+      registers,
+    });
     for (const vendor of options.vendors) {
       this.breakerChanged(vendor, 'closed');
       this.queueChanged(vendor, 0, 0);
@@ -184,6 +191,10 @@ export class GatewayMetrics {
 
   operationInterrupted(mutation: string, when: InterruptedWhen): void {
     this.interrupted.inc({ mutation, when });
+  }
+
+  operationRecovered(mutation: string): void {
+    this.recovered.inc({ mutation });
   }
 
   private operationLabel(name: string): string {
