@@ -11,6 +11,7 @@ import type { Logger } from './platform/logger';
 import { playgroundLandingPage } from './edge/playground';
 import { createSchema, createSubgraphSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
+import { queryArgumentBounds } from './graphql/plugins/argument-bounds';
 import { listenFailure } from './platform/startup-error';
 import { openStore, ownerIsAliveOnThisHost, storeTarget, type Operation, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
@@ -164,11 +165,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     });
     httpServer = server;
     server.maxConnections = maxConnections;
+    const schema = config.subgraph.enabled
+      ? await createSubgraphSchema(config.subgraph.sdlReaders)
+      : await createSchema();
     graphql = createGraphQLServer(
-      config.subgraph.enabled ? await createSubgraphSchema(config.subgraph.sdlReaders) : await createSchema(),
+      schema,
       logger,
       config.limits,
       [
+        queryArgumentBounds(schema, config.inputBounds),
         observeOperations({ metrics, tracing }),
         config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
       ],
