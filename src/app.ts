@@ -44,9 +44,9 @@ export interface App {
   /** A context as one request gets it, for executing operations in tests. */
   context(): RequestServices;
   /**
-   * Stops without losing anything: readiness fails and new requests are refused at once, the
-   * requests in flight finish (for up to SHUTDOWN_GRACE_MS), then the vendor pools and the
-   * database close. Operations still running when the grace runs out are journaled INTERRUPTED
+   * Stops without losing anything: readiness fails and new requests are refused at once (503
+   * SHUTTING_DOWN, on new and kept-alive connections alike), the requests in flight finish (for up
+   * to SHUTDOWN_GRACE_MS), then the listener, the vendor pools and the database close. Operations still running when the grace runs out are journaled INTERRUPTED
    * and their requests answered 503 before anything closes. Resolves within the grace plus the
    * closing (at most {@link stopWithinMs} in all).
    */
@@ -89,10 +89,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let httpServer: Server | undefined;
   const stopAll = async () => {
     drain.begin();
-    // No new connection; kept-alive ones that are idle close now, busy ones with their answer.
-    const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
     const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop(), recovery?.stop()]));
     if (!finished && store) await giveUp(store);
+    // Only now, with the requests in flight answered: until then a request sent on a connection a
+    // client kept alive is answered 503 SHUTTING_DOWN (nothing done, send it again), as is one on a
+    // new connection. Closing the listener at the signal closed the idle kept-alive connections
+    // with it (Node's server.close does), so such a request met a closed port instead
+    // (ECONNREFUSED), with no word of whether anything was done.
+    const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
     await graphql?.stop();
     await adapters.close();
     await store?.close();
