@@ -158,6 +158,8 @@ export interface Health {
   lastSuccessAt: Date | null;
   /** The vendor's circuit breaker. */
   circuit: CircuitState;
+  /** Whether the vendor refuses the gateway's credentials now (a 401 or 403; its calls are refused until a trial is accepted). */
+  authRejected: boolean;
 }
 
 export interface VendorAdapter {
