@@ -1,10 +1,11 @@
-import { claimName, openStore, type Store } from '../../src/store';
+import { claimName, type Store } from '../../src/store';
+import { openTestStore } from '../helpers/test-store';
 
 describe('claims on a person’s unique keys', () => {
   let store: Store;
 
   beforeEach(async () => {
-    store = await openStore({ file: ':memory:' });
+    store = await openTestStore();
   });
 
   afterEach(async () => {
@@ -34,6 +35,7 @@ describe('claims on a person’s unique keys', () => {
     expect(await store.claims.heldBy(first)).toEqual(names.sort());
   });
 
+  // On PostgreSQL (npm run test:pg) the claims race for real, each on a connection of the pool.
   it('of many concurrent claims of one key, exactly one wins', async () => {
     const operations = await Promise.all(Array.from({ length: 8 }, (_, index) => begin(`h${index}`)));
     const name = claimName('email', 'race@example.com');

@@ -497,7 +497,7 @@ describe('Journal', () => {
     it('refuses a recovery input holding a password', async () => {
       await expect(
         journal.begin({ mutation: 'changePassword', inputHash: 'h1', recovery: { id: 'usr_1', password: 'pw' } }),
-      ).rejects.toThrow(/must not contain a password/);
+      ).rejects.toThrow(/must not contain a secret, but has the key "password"/);
     });
 
     it('lists the interrupted operations recovery may settle: unkeyed ones at once, keyed ones once their replay wait is over', async () => {
