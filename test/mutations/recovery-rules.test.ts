@@ -4,7 +4,9 @@ import { MutationService } from '../../src/services/writes/mutations';
 import { OperationRecovery } from '../../src/services/writes/recovery';
 import type { Operation, StepAction } from '../../src/store';
 import type { Source } from '../../src/domain/types';
+import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
+import { openTestStore } from '../helpers/test-store';
 
 /**
  * How the gateway's recovery settles each kind of interrupted operation, in process against the
@@ -195,5 +197,24 @@ describe("the gateway's recovery of interrupted operations", () => {
     });
     expect((await app.store.identities.usersByIds([user.id])).get(user.id)).toBeUndefined();
     expect(sims().RAINMAKER!.store.has(user.email)).toBe(false);
+  });
+
+  it('keeps sweeping when the journal cannot be read: a warning, no unhandled rejection', async () => {
+    const closed = await openTestStore();
+    await closed.close();
+    const warnings: string[] = [];
+    const idle = new OperationRecovery({
+      mutations: { recover: () => Promise.resolve(null) },
+      journal: closed.journal,
+      logger: {
+        ...createLogger({ level: 'silent' }),
+        warn: (_fields: unknown, message: string) => void warnings.push(message),
+      } as unknown as ReturnType<typeof createLogger>,
+      settings: { replayWaitMs: 0, intervalMs: 0 },
+    });
+    idle.start();
+    await eventually(() => warnings.length > 0, 'the sweep to give up on the closed journal');
+    await idle.stop();
+    expect(warnings).toEqual(['recovery could not look for interrupted operations now']);
   });
 });

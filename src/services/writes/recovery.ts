@@ -59,10 +59,15 @@ export class OperationRecovery {
   start(): void {
     if (this.stopped) return;
     const tick = () => {
-      void this.sweep().finally(() => {
-        const { intervalMs } = this.options.settings;
-        if (!this.stopped && intervalMs > 0) this.timer = setTimeout(tick, intervalMs);
-      });
+      void this.sweep()
+        .catch((error: unknown) =>
+          // The journal could not be read (the database down): the next sweep tries again.
+          this.options.logger.warn({ err: error }, 'recovery could not look for interrupted operations now'),
+        )
+        .finally(() => {
+          const { intervalMs } = this.options.settings;
+          if (!this.stopped && intervalMs > 0) this.timer = setTimeout(tick, intervalMs);
+        });
     };
     tick();
   }
