@@ -23,7 +23,13 @@ describe("the gateway's recovery of interrupted operations", () => {
   let recovery: OperationRecovery;
 
   beforeAll(async () => {
-    app = await bootGateway({ MIRROR_REFRESH_INTERVAL_S: '0', RECOVERY_INTERVAL_S: '0' });
+    app = await bootGateway({
+      MIRROR_REFRESH_INTERVAL_S: '0',
+      RECOVERY_INTERVAL_S: '0',
+      // Short, for the create below that never answers.
+      GREENARROW_TIMEOUT_MS: '500',
+      VENDOR_RETRIES: '0',
+    });
     recovery = new OperationRecovery({
       mutations: new MutationService({
         adapters: app.adapters,
@@ -197,6 +203,69 @@ describe("the gateway's recovery of interrupted operations", () => {
     });
     expect((await app.store.identities.usersByIds([user.id])).get(user.id)).toBeUndefined();
     expect(sims().RAINMAKER!.store.has(user.email)).toBe(false);
+  });
+
+  it('leaves a create whose answer never came and that cannot be looked up to recovery, which finds and settles it', async () => {
+    counter += 1;
+    const email = `unknown${counter}@example.org`;
+    const greenArrow = sims().GREENARROW!;
+    // GreenArrow makes the user but never answers, and cannot be asked afterwards either.
+    greenArrow.setFault('createUser', { hang: 'afterWork' });
+    const sent = graphql<{
+      createUser: { results: { source: string; status: string; error: { code: string } | null }[] };
+    }>(
+      app,
+      'mutation($input: CreateUserInput!) { createUser(input: $input) { results { source status error { code } } } }',
+      {
+        input: {
+          email,
+          password: 'Unknown-Pass-123',
+          firstName: 'Un',
+          lastName: 'Known',
+          country: 'India',
+          accountId: '2',
+          username: `unknown${counter}`,
+        },
+      },
+    );
+    // Asked after its create (its pre-flight read went through), it hangs too.
+    await eventually(() => greenArrow.calls('createUser') === 1, 'the create to reach GreenArrow');
+    greenArrow.setFault('getUser', { hang: true });
+    const answer = await sent;
+    expect(
+      Object.fromEntries(
+        answer.data!.createUser.results.map((result) => [result.source, [result.status, result.error?.code ?? null]]),
+      ),
+    ).toEqual({
+      RAINMAKER: ['ROLLED_BACK', null],
+      ENGAGEMENT: ['ROLLED_BACK', null],
+      GREENARROW: ['FAILED', 'VENDOR_TIMEOUT'],
+      USER_MANAGEMENT: ['ROLLED_BACK', null],
+    });
+    // The journal does not claim what it does not know: the operation waits for recovery, GreenArrow's step STARTED.
+    const [operation] = (await journal().page({ first: 1 })).operations;
+    expect(operation.state).toBe('INTERRUPTED');
+    expect(
+      (await journal().steps(operation.id)).find((step) => step.source === 'GREENARROW' && step.action === 'create')
+        ?.state,
+    ).toBe('STARTED');
+    expect(greenArrow.store.all().filter((user) => user.email === email)).toHaveLength(1);
+
+    greenArrow.clearFaults();
+    expect(await recovery.sweep()).toBe(1);
+    expect(await outcomeOf(operation)).toEqual({
+      state: 'COMPLETED',
+      settledBy: 'RECOVERY',
+      results: {
+        RAINMAKER: 'ROLLED_BACK',
+        ENGAGEMENT: 'ROLLED_BACK',
+        GREENARROW: 'ROLLED_BACK',
+        USER_MANAGEMENT: 'ROLLED_BACK',
+      },
+      codes: { RAINMAKER: null, ENGAGEMENT: null, GREENARROW: null, USER_MANAGEMENT: null },
+    });
+    expect(greenArrow.store.all().filter((user) => user.email === email)).toEqual([]);
+    expect((await app.store.identities.userIdsByEmails([email])).size).toBe(0);
   });
 
   it('keeps sweeping when the journal cannot be read: a warning, no unhandled rejection', async () => {

@@ -8,7 +8,7 @@
  * of the four simulators; `--concurrency` clients (8) sending a mix of reads (a page of users with
  * their usernames and permissions, a user by email, an account's members, `sources`, the audit
  * trail) and writes (creates, some keyed, some racing for one email; updates, password and
- * permission changes, deletes); a sync of every vendor at a third and at two thirds of the run;
+ * permission changes, deletes; at most 150 people at once, so the simulators' records stay level); a sync of every vendor at a third and at two thirds of the run;
  * and, every few seconds, a random fault at a random vendor (5xx, resets, hangs, latency), cleared
  * a little later. The last sixth of the run has no faults, then the run waits for every operation
  * to be settled (the gateway's recovery settles what was interrupted, RECOVERY_REPLAY_WAIT_S is 5 s
@@ -32,6 +32,8 @@ import type { Fault } from '../../src/simulators/kit/framework';
 import { bootGateway, type BootedGateway } from '../helpers/gateway';
 
 const HEAP_GROWTH_BOUND_MIB = Number(process.env['SOAK_HEAP_GROWTH_MIB'] ?? 10);
+/** People the soak keeps at once; past it, writes delete as much as they create. */
+const LIVE_PEOPLE = 150;
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -162,6 +164,13 @@ async function main(): Promise<void> {
   });
   async function write(): Promise<void> {
     const roll = Math.random();
+    // A steady state: past LIVE_PEOPLE people, a create gives way to a delete, so that what the
+    // simulators (in this process, in its heap) hold stays level and the heap measures the gateway.
+    if (created.length >= LIVE_PEOPLE) {
+      const gone = created.splice(Math.floor(Math.random() * created.length), 1)[0];
+      await mutate(DELETE, { id: gone.id });
+      return;
+    }
     if (roll < 0.45 || created.length === 0) {
       people += 1;
       const email = `soak.${people}@example.org`;

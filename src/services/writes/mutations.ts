@@ -197,8 +197,16 @@ export class MutationService {
       requiresWrite: true,
       claims: claimsOf({ email: command.email, username: command.username }),
       settle: async (results) => {
+        // A record an earlier attempt of this operation linked, and its rollback (by recovery) removed since, is no one's.
+        const unlinked = [];
+        for (const { status, source, externalId } of results)
+          if (status === 'ROLLED_BACK' && externalId !== null && (await store.identities.unlink(source, externalId)))
+            unlinked.push(source);
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
-        if (written.length === 0) return null;
+        if (written.length === 0) {
+          if (unlinked.length > 0 && command.email) await this.forgetIfUnlinked(command.email);
+          return null;
+        }
         // One transaction: the user and all its links appear together or not at all.
         return store.transaction(async ({ identities, records }) => {
           const phone = command.phone ?? null;
@@ -330,6 +338,15 @@ export class MutationService {
         return null;
       },
     };
+  }
+
+  /** Deletes the gateway user holding `email` when none of its records is left linked (its create was rolled back). */
+  private async forgetIfUnlinked(email: string): Promise<void> {
+    const { identities } = this.deps.store;
+    const owner = (await identities.userIdsByEmails([email])).get(email);
+    if (owner === undefined) return;
+    if (((await identities.identitiesByUserIds([owner])).get(owner) ?? []).length === 0)
+      await identities.deleteUser(owner);
   }
 
   /** The username a record holds at this vendor after a write: only the vendor that keeps usernames has one. */
@@ -531,7 +548,7 @@ export class MutationService {
     const problems = previous.length > 0 || recovering ? [] : await job.preflight(plan, links);
     if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
-    const results = await (recovering ? settleFanOut : fanOut)(plan, {
+    const { results, uncertain } = await (recovering ? settleFanOut : fanOut)(plan, {
       adapters,
       journal: store.journal,
       operationId: operation.id,
@@ -541,7 +558,19 @@ export class MutationService {
     });
     const settledUserId = await job.settle(results, userId, links);
     const userErrors = results.filter((result) => result.status === 'FAILED').map((result) => result.error!);
-    return finish({ userId: settledUserId, results, userErrors }, false);
+    const payload = { userId: settledUserId, results, userErrors };
+    if (uncertain.length > 0) {
+      // Some vendor may or may not have done its write, and could not be asked: the caller hears so,
+      // and the operation is left INTERRUPTED (its claims held) for the gateway's recovery, or a
+      // replay of its key, to find out and settle, so the journal never says what it does not know.
+      await store.journal.release(operation.id);
+      logger.warn(
+        { operation: operation.id, uncertain },
+        "a vendor write's outcome is unknown: the operation is left for the gateway's recovery to settle",
+      );
+      return payload;
+    }
+    return finish(payload, false);
   }
 }
 
