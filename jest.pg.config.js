@@ -1,7 +1,7 @@
 /**
  * `npm run test:pg`: the store's suite and a representative part of the GraphQL suite (reads,
- * batching, mutations with rollback and idempotency, the operations query, sync and the
- * reconciliation report) on PostgreSQL instead of SQLite, plus the PostgreSQL-only tests
+ * batching, mutations with rollback and idempotency, concurrent creates of one person, the
+ * operations query, sync and the reconciliation report) on PostgreSQL instead of SQLite, plus the PostgreSQL-only tests
  * (`*.pg.test.ts`: concurrency, migrations racing, an outage of a throwaway server). It needs the
  * PostgreSQL server at 127.0.0.1:5432 (or USERGRAPH_TEST_POSTGRES_URL); the global setup creates
  * this run's own database there and the teardown drops it (test/support/postgres-run.js). The test
@@ -16,6 +16,7 @@ module.exports = {
     '<rootDir>/test/graph/queries.test.ts',
     '<rootDir>/test/graph/batching.test.ts',
     '<rootDir>/test/mutations/mutations.test.ts',
+    '<rootDir>/test/mutations/concurrent-creates.test.ts',
     '<rootDir>/test/operations.test.ts',
     '<rootDir>/test/sync/sync.test.ts',
     '<rootDir>/test/sync/reconciliation.test.ts',

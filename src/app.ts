@@ -11,6 +11,7 @@ import type { Logger } from './platform/logger';
 import { playgroundLandingPage } from './edge/playground';
 import { createSchema, createSubgraphSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
+import { queryArgumentBounds } from './graphql/plugins/argument-bounds';
 import { listenFailure } from './platform/startup-error';
 import { openStore, ownerIsAliveOnThisHost, storeTarget, type Operation, type Store } from './store';
 import { journalKeyFor } from './store/journal-key';
@@ -24,6 +25,8 @@ import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
 import { createTracing } from './observability/tracing';
 import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
+import { MutationService } from './services/writes/mutations';
+import { OperationRecovery } from './services/writes/recovery';
 
 /**
  * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
@@ -41,9 +44,9 @@ export interface App {
   /** A context as one request gets it, for executing operations in tests. */
   context(): RequestServices;
   /**
-   * Stops without losing anything: readiness fails and new requests are refused at once, the
-   * requests in flight finish (for up to SHUTDOWN_GRACE_MS), then the vendor pools and the
-   * database close. Operations still running when the grace runs out are journaled INTERRUPTED
+   * Stops without losing anything: readiness fails and new requests are refused at once (503
+   * SHUTTING_DOWN, on new and kept-alive connections alike), the requests in flight finish (for up
+   * to SHUTDOWN_GRACE_MS), then the listener, the vendor pools and the database close. Operations still running when the grace runs out are journaled INTERRUPTED
    * and their requests answered 503 before anything closes. Resolves within the grace plus the
    * closing (at most {@link stopWithinMs} in all).
    */
@@ -82,13 +85,18 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let store: Store | undefined;
   let graphql: ApolloServer<RequestServices> | undefined;
   let mirror: MirrorRefresher | undefined;
+  let recovery: OperationRecovery | undefined;
   let httpServer: Server | undefined;
   const stopAll = async () => {
     drain.begin();
-    // No new connection; kept-alive ones that are idle close now, busy ones with their answer.
-    const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
-    const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop()]));
+    const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop(), recovery?.stop()]));
     if (!finished && store) await giveUp(store);
+    // Only now, with the requests in flight answered: until then a request sent on a connection a
+    // client kept alive is answered 503 SHUTTING_DOWN (nothing done, send it again), as is one on a
+    // new connection. Closing the listener at the signal closed the idle kept-alive connections
+    // with it (Node's server.close does), so such a request met a closed port instead
+    // (ECONNREFUSED), with no word of whether anything was done.
+    const closed = httpServer ? closeListener(httpServer) : Promise.resolve();
     await graphql?.stop();
     await adapters.close();
     await store?.close();
@@ -144,6 +152,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       inputBounds: config.inputBounds,
     };
     const context = () => createRequestServices(deps);
+    recovery = new OperationRecovery({
+      mutations: new MutationService(deps),
+      journal: opened.journal,
+      logger,
+      settings: config.recovery,
+      settled: (operation) => metrics?.operationRecovered(operation.mutation),
+    });
     const { timeouts, maxConnections } = config.http;
     const server = createServer({
       headersTimeout: timeouts.headersMs,
@@ -154,11 +169,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     });
     httpServer = server;
     server.maxConnections = maxConnections;
+    const schema = config.subgraph.enabled
+      ? await createSubgraphSchema(config.subgraph.sdlReaders)
+      : await createSchema();
     graphql = createGraphQLServer(
-      config.subgraph.enabled ? await createSubgraphSchema(config.subgraph.sdlReaders) : await createSchema(),
+      schema,
       logger,
       config.limits,
       [
+        queryArgumentBounds(schema, config.inputBounds),
         observeOperations({ metrics, tracing }),
         config.http.playground ? playgroundLandingPage() : ApolloServerPluginLandingPageDisabled(),
       ],
@@ -191,6 +210,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       'GraphQL gateway listening',
     );
     mirror.start();
+    recovery.start();
     let stopped: Promise<void> | null = null;
     return {
       url,
@@ -267,13 +287,11 @@ async function reportInterrupted(
           .map(({ source, action, externalId }) => ({ source, action, externalId })),
         uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
       },
-      when === 'startup'
-        ? idempotencyKey === null
-          ? 'operation interrupted by an earlier stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
-          : 'operation interrupted by an earlier stop; replay its idempotency key to finish it'
-        : idempotencyKey === null
-          ? 'operation interrupted by this stop; it has no idempotency key, so check the vendors listed as uncertain by hand'
-          : 'operation interrupted by this stop; replay its idempotency key to finish it',
+      `operation interrupted by ${when === 'startup' ? 'an earlier' : 'this'} stop; ${
+        idempotencyKey === null
+          ? 'it has no idempotency key, so the gateway settles it itself (recovery)'
+          : 'replay its idempotency key to finish it, or the gateway settles it itself after RECOVERY_REPLAY_WAIT_S'
+      }`,
     );
   }
 }

@@ -219,6 +219,18 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     }
     const body = await readJsonBody(req, http.maxBodyBytes);
     const operation = requestedOperation(body, url.searchParams);
+    // Before anything walks the values (Apollo and graphql-js recurse over them): a variable nested
+    // 400,000 lists deep overflowed the stack of a recursive walk here and answered 500.
+    const depth = nestingDepth(body ?? operation.variables, http.maxJsonDepth);
+    if (depth > http.maxJsonDepth) {
+      throw new HttpError(
+        400,
+        `The request's values nest deeper than ${http.maxJsonDepth} arrays and objects`,
+        'VARIABLES_TOO_DEEP',
+        {},
+        { maxDepth: http.maxJsonDepth },
+      );
+    }
     if (operation.name !== undefined && operation.name.length > limits.maxOperationNameLength) {
       throw new HttpError(
         400,
@@ -405,12 +417,13 @@ function requestedOperation(body: unknown, params: URLSearchParams): RequestedOp
  * tokens, as the parser will).
  */
 function collectCarried(carried: Set<string>, operation: RequestedOperation, maxTokens: number): void {
-  const visit = (value: unknown): void => {
+  const pending: unknown[] = [operation.variables];
+  while (pending.length > 0) {
+    const value = pending.pop();
     if (typeof value === 'string') carried.add(value);
-    else if (Array.isArray(value)) value.forEach(visit);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit(operation.variables);
+    // One by one: spreading a list of a million items into push() would overflow the stack itself.
+    else if (value !== null && typeof value === 'object') for (const child of Object.values(value)) pending.push(child);
+  }
   if (operation.query === undefined) return;
   try {
     const lexer = new Lexer(new Source(operation.query));
@@ -425,6 +438,24 @@ function collectCarried(carried: Set<string>, operation: RequestedOperation, max
   } catch {
     // A syntax error: the parser refuses the document; what was read so far is kept.
   }
+}
+
+/**
+ * How deeply `value` nests arrays and objects (a scalar is 0), measured without recursion, so that
+ * no depth can overflow the stack, and no further than `limit + 1`.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item))
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

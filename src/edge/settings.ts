@@ -11,6 +11,11 @@ export interface HttpSettings {
   corsOrigins: string[];
   /** Largest request body, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Deepest nesting of arrays and objects in a GraphQL request's JSON (its variables above all):
+   * a deeper one is refused with 400 VARIABLES_TOO_DEEP before anything walks it.
+   */
+  maxJsonDepth: number;
   /** Whether a browser's GET of /graphql gets the offline playground. */
   playground: boolean;
   /**
@@ -42,6 +47,7 @@ export function readHttpSettings(read: EnvReader): HttpSettings {
   return {
     corsOrigins: read.origins('CORS_ORIGINS'),
     maxBodyBytes: read.int('HTTP_MAX_BODY_BYTES', 1_048_576, 1_024, 1_073_741_824),
+    maxJsonDepth: read.int('HTTP_MAX_JSON_DEPTH', 64, 8, 100_000),
     playground: read.boolean('PLAYGROUND', true),
     allowedHosts: readAllowedHosts(read, 'ALLOWED_HOSTS'),
     rateLimit: {

@@ -161,13 +161,20 @@ export type OperationFilter = {
   userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Who brought a mutation to its end. */
+export type OperationSettler =
+  /** The gateway itself, after the mutation was interrupted and nobody replayed it: what may have landed was looked up at the vendors, then kept or rolled back as its policy says. */
+  | 'RECOVERY'
+  /** The request that asked for it, or a replay of its idempotency key. */
+  | 'REQUEST';
+
 /** How a mutation ended, as the journal recorded it. */
 export type OperationState =
   /** Ran to the end; see `results` for what each vendor did (some may have failed). */
   | 'COMPLETED'
   /** Refused before any vendor was written; see `userErrors`. */
   | 'FAILED'
-  /** Its gateway stopped in the middle; replaying its idempotency key finishes it. See `steps`. */
+  /** Its gateway stopped in the middle; replaying its idempotency key finishes it, and the gateway settles it itself when it has no key or was not replayed within RECOVERY_REPLAY_WAIT_S. See `steps`. */
   | 'INTERRUPTED'
   /** Running now, in this or another gateway process. */
   | 'PENDING';

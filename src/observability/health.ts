@@ -15,6 +15,7 @@ export function breakerStateWord(state: unknown): string {
  */
 export class VendorStates {
   private readonly breakers = new Map<string, string>();
+  private readonly refused = new Set<string>();
 
   constructor(readonly vendors: readonly string[]) {
     for (const vendor of vendors) this.breakers.set(vendor, 'closed');
@@ -27,6 +28,16 @@ export class VendorStates {
   breaker(vendor: string): string {
     return this.breakers.get(vendor) ?? 'closed';
   }
+
+  credentialsChanged(vendor: string, rejected: boolean): void {
+    if (rejected) this.refused.add(vendor);
+    else this.refused.delete(vendor);
+  }
+
+  /** Whether the vendor refuses the gateway's credentials now (401/403, no trial accepted since). */
+  credentialsRejected(vendor: string): boolean {
+    return this.refused.has(vendor);
+  }
 }
 
 /** One line of a readiness answer. */
@@ -35,7 +46,7 @@ export interface ReadinessCheck {
   ok: boolean;
   /** The vendor checked (`source` value), for a vendor check. */
   source?: string;
-  /** What was found, in a word or two: `open`, `stopping`, `breaker open`, `not answering`. */
+  /** What was found, in a word or two: `open`, `stopping`, `breaker open`, `credentials rejected`, `not answering`. */
   detail: string;
 }
 
@@ -47,7 +58,10 @@ export interface ReadinessReport {
 export interface ReadinessOptions {
   db: Pick<Database, 'query'>;
   vendors: VendorStates;
-  /** Whether an open breaker makes the gateway not ready (READINESS_REQUIRES_VENDORS); it is listed either way. */
+  /**
+   * Whether an open breaker, or a vendor refusing the gateway's credentials, makes the gateway not
+   * ready (READINESS_REQUIRES_VENDORS); it is listed either way.
+   */
   requireVendors: boolean;
   /** Whether shutdown has begun. */
   stopping: () => boolean;
@@ -57,8 +71,8 @@ export interface ReadinessOptions {
 
 /**
  * Readiness as Kubernetes probes read it (the status code; the JSON body is for people): the
- * database answers, no configured vendor is known down (its breaker is not open), and shutdown has
- * not begun. Cheap: one `SELECT 1`, and what the transport already knows of the vendors.
+ * database answers, no configured vendor is known down (its breaker is not open, and it does not
+ * refuse the gateway's credentials), and shutdown has not begun. Cheap: one `SELECT 1`, and what the transport already knows of the vendors.
  */
 export class Readiness {
   constructor(private readonly options: ReadinessOptions) {}
@@ -70,8 +84,10 @@ export class Readiness {
       await this.database(),
       ...vendors.vendors.map((source): ReadinessCheck => {
         const breaker = vendors.breaker(source);
-        const down = breaker === 'open' || breaker === 'isolated';
-        return { check: 'vendor', source, ok: !(down && requireVendors), detail: `breaker ${breaker}` };
+        const refused = vendors.credentialsRejected(source);
+        const down = breaker === 'open' || breaker === 'isolated' || refused;
+        const detail = refused ? 'credentials rejected' : `breaker ${breaker}`;
+        return { check: 'vendor', source, ok: !(down && requireVendors), detail };
       }),
     ];
     return { ready: checks.every((check) => check.ok), checks };

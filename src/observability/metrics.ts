@@ -62,7 +62,9 @@ export class GatewayMetrics {
   private readonly breaker: Gauge<'vendor' | 'state'>;
   private readonly queueDepth: Gauge<'vendor'>;
   private readonly activeCalls: Gauge<'vendor'>;
+  private readonly credentialsRejected: Gauge<'vendor'>;
   private readonly interrupted: Counter<'mutation' | 'when'>;
+  private readonly recovered: Counter<'mutation'>;
   private readonly operationNames = new Set<string>();
 
   constructor(options: { vendors: readonly string[] }) {
@@ -96,7 +98,7 @@ export class GatewayMetrics {
     });
     this.vendorNotSent = new Counter({
       name: 'usergraph_vendor_calls_not_sent_total',
-      help: 'Vendor call attempts that never reached the vendor, by vendor, route and reason (circuit-open, retry-after, busy, time-budget, call-budget, no-connection)',
+      help: 'Vendor call attempts that never reached the vendor, by vendor, route and reason (circuit-open, retry-after, busy, time-budget, call-budget, no-connection, credentials-rejected); busy is VENDOR_BUSY, real overload: the queue was full, or no connection came free within the vendor timeout',
       labelNames: ['vendor', 'route', 'reason'],
       registers,
     });
@@ -124,15 +126,28 @@ export class GatewayMetrics {
       labelNames: ['vendor'],
       registers,
     });
+    this.credentialsRejected = new Gauge({
+      name: 'usergraph_vendor_credentials_rejected',
+      help: "1 while the vendor refuses the gateway's credentials (it answered 401 or 403, and no trial call has been accepted since): a configuration fault; its calls are refused without being sent",
+      labelNames: ['vendor'],
+      registers,
+    });
     this.interrupted = new Counter({
       name: 'usergraph_journal_operations_interrupted_total',
       help: 'Mutations this process marked INTERRUPTED in the journal: found at startup (left by a process that died) or given up at shutdown (SHUTDOWN_GRACE_MS ran out)',
       labelNames: ['mutation', 'when'],
       registers,
     });
+    this.recovered = new Counter({
+      name: 'usergraph_journal_operations_recovered_total',
+      help: 'Interrupted mutations the gateway settled itself (nobody replayed them): uncertain creates looked up, then completed or rolled back',
+      labelNames: ['mutation'],
+      registers,
+    });
     for (const vendor of options.vendors) {
       this.breakerChanged(vendor, 'closed');
       this.queueChanged(vendor, 0, 0);
+      this.credentialsChanged(vendor, false);
     }
   }
 
@@ -182,8 +197,16 @@ export class GatewayMetrics {
     this.activeCalls.set({ vendor }, active);
   }
 
+  credentialsChanged(vendor: string, rejected: boolean): void {
+    this.credentialsRejected.set({ vendor }, rejected ? 1 : 0);
+  }
+
   operationInterrupted(mutation: string, when: InterruptedWhen): void {
     this.interrupted.inc({ mutation, when });
+  }
+
+  operationRecovered(mutation: string): void {
+    this.recovered.inc({ mutation });
   }
 
   private operationLabel(name: string): string {

@@ -12,8 +12,8 @@ import type { Tracing } from './tracing';
 /**
  * What the operator's side hears from the vendor transport (src/vendors/transport/observer.ts): each attempt
  * sent gets a client span and carries its `traceparent` (with tracing), each attempt's end, each
- * retry, breaker change and queue change feeds the Prometheus metrics (when on), and the breaker
- * states feed readiness. Label values are the transport's own (`source`, route names, outcomes).
+ * retry, breaker change, queue change and credentials verdict feeds the Prometheus metrics (when
+ * on), and the breaker states and credentials verdicts feed readiness. Label values are the transport's own (`source`, route names, outcomes).
  */
 export function createVendorObserver(parts: {
   metrics: GatewayMetrics | null;
@@ -37,6 +37,10 @@ export function createVendorObserver(parts: {
     },
     queue(queue: { source: string; depth: number; active: number }) {
       metrics?.queueChanged(queue.source, queue.depth, queue.active);
+    },
+    credentialsChanged(change: { source: string; rejected: boolean }) {
+      vendors.credentialsChanged(change.source, change.rejected);
+      metrics?.credentialsChanged(change.source, change.rejected);
     },
   };
 }

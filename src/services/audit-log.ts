@@ -12,6 +12,7 @@ import type {
   OperationFilter,
   OperationState,
   OperationStep,
+  Settler,
   StepAction,
   StepState,
 } from '../store';
@@ -33,6 +34,8 @@ export interface AuditEntry {
   id: string;
   mutation: string;
   state: OperationState;
+  /** Who ended it: its request (or a replay), or the gateway's recovery; null while it is not ended. */
+  settledBy: Settler | null;
   idempotencyKey: string | null;
   userId: string | null;
   actor: OperationActor | null;
@@ -87,6 +90,7 @@ function entryOf(operation: Operation, steps: OperationStep[]): AuditEntry {
     id: operation.id,
     mutation: operation.mutation,
     state: operation.state,
+    settledBy: operation.settledBy,
     idempotencyKey: operation.idempotencyKey,
     userId: operation.userId,
     actor: operation.actor,

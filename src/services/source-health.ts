@@ -38,6 +38,7 @@ export class HealthService {
             lastError: null,
             lastSuccessAt: null,
             circuit: null,
+            authRejected: false,
           };
         return { source, configured: true, ...(await adapter.health()) };
       }),

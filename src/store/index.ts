@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '../platform/logger';
+import { ClaimStore } from './claims';
 import type { Database } from './database';
 import { IdentityStore } from './identity-store';
 import { Journal, type JournalOptions } from './journal';
@@ -8,6 +9,7 @@ import { openPostgresDatabase } from './postgres';
 import { describePostgres, type PostgresSettings } from './settings';
 import { openSqliteDatabase } from './sqlite';
 
+export * from './claims';
 export * from './database';
 export * from './errors';
 export * from './identity-store';
@@ -43,6 +45,8 @@ export interface Store {
   journal: Journal;
   /** What the gateway last saw of each vendor record: the mirror of list-only vendors, and the sync's. */
   records: VendorRecordStore;
+  /** Claims on a person's unique keys, held by the operations writing them. */
+  claims: ClaimStore;
   /** Runs `fn` in one transaction: links and journal entries written in it commit together. */
   transaction<T>(
     fn: (store: { identities: IdentityStore; journal: Journal; records: VendorRecordStore }) => Promise<T>,
@@ -90,11 +94,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const identities = new IdentityStore(db, { clock: options.clock });
   const journal = new Journal(db, { clock: options.clock, owner: options.owner });
   const records = new VendorRecordStore(db);
+  const claims = new ClaimStore(db, options.clock);
   return {
     db,
     identities,
     journal,
     records,
+    claims,
     transaction: (fn) =>
       db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx) })),
     close: () => db.close(),

@@ -44,6 +44,14 @@ export function hashInput(secretKey: string | Buffer, input: unknown): string {
     .digest('hex');
 }
 
+/**
+ * The input with every member under a secret key (`password`, `newPassword`, at any depth) left
+ * out: what may be kept of it (the journal's recovery input). A deep copy, as JSON would make it.
+ */
+export function withoutSecrets<T extends object>(input: T): T {
+  return JSON.parse(JSON.stringify(input, (key, value: unknown) => (isSecretKey(key) ? undefined : value))) as T;
+}
+
 /** The secrets of a keyed input, fingerprinted for the journal's reuse check (see {@link inputSecrets}). */
 export interface InputSecrets {
   /** A new salted, slow fingerprint of the secrets, to store with the operation. */

@@ -8,7 +8,14 @@ import { refuseSecretKeys } from './secrets';
 import { assertOneOf, assertSource, assertText, iso } from './values';
 import type { InputSecrets } from './input-fingerprint';
 
-export { canonicalJson, hashInput, inputSecrets, SCRYPT_PARAMETERS, type InputSecrets } from './input-fingerprint';
+export {
+  canonicalJson,
+  hashInput,
+  inputSecrets,
+  withoutSecrets,
+  SCRYPT_PARAMETERS,
+  type InputSecrets,
+} from './input-fingerprint';
 
 export const OPERATION_STATES = ['PENDING', 'COMPLETED', 'INTERRUPTED', 'FAILED'] as const;
 /** PENDING while its process runs it; INTERRUPTED once that process is known dead. */
@@ -21,6 +28,13 @@ export const FINISHED_STEP_STATES = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'COMPENSA
 export type FinishedStepState = (typeof FINISHED_STEP_STATES)[number];
 
 export const STEP_ACTIONS = ['create', 'update', 'delete', 'compensate'] as const;
+
+export const SETTLERS = ['REQUEST', 'RECOVERY'] as const;
+/**
+ * Who settled an operation: REQUEST, the request that ran it (or a replay of its key); RECOVERY,
+ * the gateway itself, finishing an interrupted one nobody replayed.
+ */
+export type Settler = (typeof SETTLERS)[number];
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 /** Who asked for an operation: the request's authenticated actor. */
@@ -72,6 +86,13 @@ export interface Operation {
   requestId: string | null;
   /** The input fields it changes, by name. */
   fieldsChanged: string[];
+  /**
+   * The input without its secrets, as begin was given it (`BeginInput.recovery`): what recovery
+   * needs to finish the operation without its caller. Kept only while it is unsettled; null after.
+   */
+  recovery: unknown;
+  /** Who settled it; null while it is unsettled. */
+  settledBy: Settler | null;
 }
 
 /** What a failed step reports; stored as JSON, so never a vendor request or a secret. */
@@ -104,6 +125,11 @@ export interface BeginInput {
    */
   secrets?: InputSecrets | null;
   audit?: OperationAudit;
+  /**
+   * The input without any secret (no password, at any depth: refused with a TypeError), kept until
+   * the operation is settled so that the gateway's recovery can finish it if its process dies.
+   */
+  recovery?: object | null;
 }
 
 /**
@@ -147,6 +173,8 @@ interface OperationRow {
   client_address: string | null;
   request_id: string | null;
   fields_changed: string | null;
+  recovery: string | null;
+  settled_by: string | null;
 }
 
 interface StepRow {
@@ -161,7 +189,7 @@ interface StepRow {
 }
 
 const OPERATION_COLUMNS =
-  'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint, user_id, actor_subject, actor_role, client_address, request_id, fields_changed';
+  'id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint, user_id, actor_subject, actor_role, client_address, request_id, fields_changed, recovery, settled_by';
 
 /** Which operations a listing answers; every condition given must hold. */
 export interface OperationFilter {
@@ -247,11 +275,13 @@ export class Journal {
       fingerprint = await secrets.fingerprint();
     }
     const audit = auditColumns(input.audit ?? {});
+    const recovery = input.recovery ?? null;
+    if (recovery !== null) refuseSecretKeys(recovery, "an operation's recovery input");
     const now = this.shared.clock();
     const inserted = await this.db.query<OperationRow>(
       `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint,
-                               user_id, actor_subject, actor_role, client_address, request_id, fields_changed)
-       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)
+                               user_id, actor_subject, actor_role, client_address, request_id, fields_changed, recovery)
+       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${OPERATION_COLUMNS}`,
       [
@@ -263,6 +293,7 @@ export class Journal {
         iso(now, 'the journal clock'),
         fingerprint,
         ...audit,
+        recovery === null ? null : JSON.stringify(recovery),
       ],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]) };
@@ -334,15 +365,49 @@ export class Journal {
 
   /**
    * Records the operation's response and marks it COMPLETED; only its PENDING owner may. `userId`
-   * records the user it was about when begin did not know it (a create's new user).
+   * records the user it was about when begin did not know it (a create's new user). Its recovery
+   * input is dropped: a settled operation needs none.
    */
-  async complete(operationId: string, payload: unknown, userId: string | null = null): Promise<Operation> {
-    return this.finish(operationId, 'COMPLETED', payload, userId);
+  async complete(
+    operationId: string,
+    payload: unknown,
+    userId: string | null = null,
+    settledBy: Settler = 'REQUEST',
+  ): Promise<Operation> {
+    return this.finish(operationId, 'COMPLETED', payload, userId, settledBy);
   }
 
   /** Records the operation's response and marks it FAILED; only its PENDING owner may. */
-  async fail(operationId: string, payload: unknown, userId: string | null = null): Promise<Operation> {
-    return this.finish(operationId, 'FAILED', payload, userId);
+  async fail(
+    operationId: string,
+    payload: unknown,
+    userId: string | null = null,
+    settledBy: Settler = 'REQUEST',
+  ): Promise<Operation> {
+    return this.finish(operationId, 'FAILED', payload, userId, settledBy);
+  }
+
+  /**
+   * Records a refusal that wrote nothing anywhere and that its caller may send again as it is (the
+   * person's email address was being written by another operation): FAILED with its answer, and its
+   * idempotency key given up, so that the same request sent later runs anew instead of being
+   * answered this refusal for ever. Only its PENDING owner may, before any step.
+   */
+  async refuse(operationId: string, payload: unknown): Promise<Operation> {
+    assertText(operationId, 'refuse() operationId');
+    refuseSecretKeys(payload, 'a journal payload');
+    const rows = await this.db.query<OperationRow>(
+      `UPDATE operations SET state = 'FAILED', payload = $1, updated_at = $2, idempotency_key = NULL, recovery = NULL,
+                             settled_by = 'REQUEST'
+       WHERE id = $3 AND state = 'PENDING' AND owner = $4
+         AND NOT EXISTS (SELECT 1 FROM operation_steps WHERE operation_steps.operation_id = operations.id)
+       RETURNING ${OPERATION_COLUMNS}`,
+      [JSON.stringify(payload), this.now(), operationId, this.owner],
+    );
+    if (rows[0]) return toOperation(rows[0]);
+    const existing = await this.operation(operationId);
+    if (!existing) throw new OperationNotFoundError(operationId);
+    throw new OperationNotPendingError(operationId, existing.state, existing.owner);
   }
 
   /**
@@ -395,6 +460,24 @@ export class Journal {
       [this.now(), ...dead],
     );
     return rows.map(toOperation).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * INTERRUPTED operations the gateway's recovery may settle now, oldest first, at most `limit`:
+   * every one without an idempotency key, and keyed ones left alone (not replayed) since before
+   * `keyedBefore`. Operations without a recovery input (begun before the gateway kept one) are not
+   * among them: there is nothing to settle them with.
+   */
+  async settleable(keyedBefore: Date, limit: number): Promise<Operation[]> {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new TypeError(`settleable() limit must be a positive integer, got ${limit}`);
+    const rows = await this.db.query<OperationRow>(
+      `SELECT ${OPERATION_COLUMNS} FROM operations
+       WHERE state = 'INTERRUPTED' AND recovery IS NOT NULL AND (idempotency_key IS NULL OR updated_at < $1)
+       ORDER BY id LIMIT ${limit}`,
+      [iso(keyedBefore, 'settleable() keyedBefore')],
+    );
+    return rows.map(toOperation);
   }
 
   async operation(id: string): Promise<Operation | null> {
@@ -484,16 +567,19 @@ export class Journal {
     state: 'COMPLETED' | 'FAILED',
     payload: unknown,
     userId: string | null,
+    settledBy: Settler,
   ): Promise<Operation> {
     assertText(operationId, 'operationId');
     if (userId !== null) assertText(userId, 'the user id of an operation');
+    assertOneOf(SETTLERS, settledBy, 'settledBy');
     refuseSecretKeys(payload, 'a journal payload');
     const json = payload === undefined ? null : JSON.stringify(payload);
     const rows = await this.db.query<OperationRow>(
-      `UPDATE operations SET state = $1, payload = $2, updated_at = $3, user_id = COALESCE(user_id, $6)
+      `UPDATE operations SET state = $1, payload = $2, updated_at = $3, user_id = COALESCE(user_id, $6), recovery = NULL,
+                             settled_by = $7
        WHERE id = $4 AND state = 'PENDING' AND owner = $5
        RETURNING ${OPERATION_COLUMNS}`,
-      [state, json, this.now(), operationId, this.owner, userId],
+      [state, json, this.now(), operationId, this.owner, userId, settledBy],
     );
     if (rows[0]) return toOperation(rows[0]);
     const existing = await this.operation(operationId);
@@ -570,6 +656,8 @@ function toOperation(row: OperationRow): Operation {
     clientAddress: row.client_address,
     requestId: row.request_id,
     fieldsChanged: row.fields_changed === null ? [] : (JSON.parse(row.fields_changed) as string[]),
+    recovery: row.recovery === null ? null : (JSON.parse(row.recovery) as unknown),
+    settledBy: row.settled_by as Settler | null,
   };
 }
 

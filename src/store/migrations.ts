@@ -157,6 +157,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX identities_source_synced ON identities (source, synced_at);
     `,
   },
+  {
+    version: 6,
+    name: "claims on a person's unique keys, and what recovery needs to settle an interrupted operation",
+    // claims: an operation writing an email address or a username holds it (email:<address>,
+    // username:<name>, lower-cased) from before its first vendor call until it is settled, so two
+    // concurrent creates of one person cannot both write the vendors and both roll back.
+    // operations.recovery: the operation's input without its secrets, kept only until it is
+    // settled, so that the gateway can finish an interrupted one itself; settled_by: whether a
+    // request (the first or a replay) or the gateway's recovery settled it.
+    sql: `
+      CREATE TABLE claims (
+        name         TEXT PRIMARY KEY,
+        operation_id TEXT NOT NULL REFERENCES operations (id),
+        claimed_at   TEXT NOT NULL
+      );
+      CREATE INDEX claims_operation_id ON claims (operation_id);
+
+      ALTER TABLE operations ADD COLUMN recovery TEXT;
+      ALTER TABLE operations ADD COLUMN settled_by TEXT;
+    `,
+  },
 ];
 
 export interface MigrateOptions {

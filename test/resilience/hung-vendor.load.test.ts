@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runScript } from '../helpers/child-run';
 
 /**
  * The bounded load test (one vendor hung must not sink the others) and the memory cost of oversized
@@ -11,56 +11,13 @@ import { join } from 'node:path';
  * The bound on memory: heapUsed after GC at the end of the run may exceed what it was at the half
  * by at most 8 MiB (4 KiB per request of the second half; measured: about -2 MiB).
  */
-const ROOT = join(__dirname, '..', '..');
 const HEAP_GROWTH_BOUND_MIB = 8;
 /** The gateway's default pool per vendor (VENDOR_CONNECTIONS): idle keep-alive sockets it may keep. */
 const VENDOR_CONNECTIONS = 16;
 
-/** Runs one of the scripts here to its end; resolves with its JSON line, after passing its report through. */
-function run(script: string, timeoutMs: number): Promise<Record<string, any>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        '-r',
-        'reflect-metadata',
-        '-r',
-        './test/support/register-ts.js',
-        join('test', 'resilience', script),
-      ],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env['PATH'] ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(deadline);
-      process.stdout.write(stderr);
-      if (code !== 0)
-        return reject(
-          new Error(
-            `${script} ended with ${signal ?? `exit code ${code}`} (a process that does not end by itself leaked a socket or timer)\n${stderr}`,
-          ),
-        );
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, any>);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
-}
-
 describe('one vendor hung under load', () => {
   it("answers every request with the other vendors' data, stops calling the hung vendor once its breaker is open, and leaks nothing", async () => {
-    const summary = await run('load-run.ts', 240_000);
+    const summary = await runScript(join('test', 'resilience', 'load-run.ts'), 240_000);
     expect(summary['requests']).toBeGreaterThanOrEqual(2_000);
     expect(summary['concurrency']).toBeGreaterThanOrEqual(50);
     // Every answer arrived, with every field of the other vendors and a code on the hung vendor's.
@@ -81,7 +38,7 @@ describe('one vendor hung under load', () => {
   });
 
   it('reads two 64 MiB answers without holding them: the cap cuts each off at 8 MiB', async () => {
-    const { capped, uncapped } = await run('oversized-run.ts', 240_000);
+    const { capped, uncapped } = await runScript(join('test', 'resilience', 'oversized-run.ts'), 240_000);
     expect(capped.codes).toEqual(['GREENARROW VENDOR_BAD_RESPONSE', 'USER_MANAGEMENT VENDOR_BAD_RESPONSE']);
     // At its peak the capped request held less than one answer's 64 MiB, and less than half what the uncapped one held.
     expect(capped.peakGrowthMiB.heapAndBuffers).toBeLessThan(64);

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { silentLogger } from '../../src/platform/logger';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/platform/logger';
 import { runInRequest, type RequestScope } from '../../src/platform/request-context';
 import { VendorUnavailableError, type VendorError } from '../../src/vendors/transport/errors';
 import { VendorHttp, type VendorHttpOptions } from '../../src/vendors/transport/http';
@@ -57,6 +58,7 @@ describe("the vendor transport's resilience policies", () => {
   const finished: AttemptOutcome[] = [];
   const retried: RetryInfo[] = [];
   const breaker: CircuitState[] = [];
+  const credentials: boolean[] = [];
 
   /** A transport of its own (a pool, a breaker, a pause), watched by the arrays above. */
   function transport(overrides: Partial<VendorHttpOptions> = {}): VendorHttp {
@@ -72,6 +74,7 @@ describe("the vendor transport's resilience policies", () => {
         finished: (event) => finished.push(event),
         retried: (event) => retried.push(event),
         breakerChanged: (event) => breaker.push(event.state),
+        credentialsChanged: (event) => credentials.push(event.rejected),
       },
       ...overrides,
       resilience: { retryBaseDelayMs: 10, retryMaxDelayMs: 50, ...overrides.resilience },
@@ -91,6 +94,7 @@ describe("the vendor transport's resilience policies", () => {
     finished.length = 0;
     retried.length = 0;
     breaker.length = 0;
+    credentials.length = 0;
   });
 
   describe('retries', () => {
@@ -312,6 +316,83 @@ describe("the vendor transport's resilience policies", () => {
       expect(busy).toMatchObject({ unsent: 'busy' });
     });
 
+    it("sends, counts and logs a retry that waited for a connection as its own request's, not as the request whose call freed it", async () => {
+      // One connection. Request A's read is reset and its retry waits for the connection, which
+      // request B's slow write holds. The retry used to start from B's call as it ended, and so ran
+      // as B: it took a call from B's budget, B's time budget bounded it, and its log line named B,
+      // which then seemed to have retried once more than its policy allows.
+      const lines: { msg?: string; requestId?: string }[] = [];
+      const logger = createLogger({
+        level: 'debug',
+        destination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line));
+            done();
+          },
+        }),
+      });
+      const a = { ...scope(Date.now() + 10_000), requestId: 'request-a', vendorCallsLeft: 10 };
+      const b = { ...scope(Date.now() + 10_000), requestId: 'request-b', vendorCallsLeft: 10 };
+      sim.setFault('read', { reset: true, times: 1 });
+      sim.setFault('write', { latencyMs: 200 });
+      let slowWrite: Promise<unknown> | undefined;
+      const http = transport({
+        connections: 1,
+        logger,
+        observer: {
+          // As soon as A's first attempt has failed, B takes the connection before A's retry.
+          finished: (event) => {
+            if (event.route === 'read' && event.attempt === 1)
+              slowWrite = runInRequest(b, () => http.send({ ...WRITE, idempotent: true }));
+          },
+        },
+      });
+      await expect(runInRequest(a, () => http.send(READ))).resolves.toMatchObject({ status: 200 });
+      await slowWrite;
+      expect(sim.callLog().map((call) => call.route)).toEqual(['read', 'write', 'read']);
+      expect([a.vendorCallsLeft, b.vendorCallsLeft]).toEqual([8, 9]);
+      const calls = lines.filter((line) => line.msg === 'vendor call').map((line) => line.requestId);
+      expect(calls.sort()).toEqual(['request-a', 'request-b']);
+    });
+
+    it('serves waiting requests in turn: a page of single reads does not hold up a request that came after it', async () => {
+      const http = transport({ connections: 1 });
+      sim.setFault('read', { latencyMs: 30 });
+      const page = runInRequest(scope(null), () =>
+        Promise.all(Array.from({ length: 6 }, (_, index) => http.send({ ...READ, path: `/things/page-${index}` }))),
+      );
+      await eventually(() => sim.calls('read') === 1, 'the page to take the connection');
+      await runInRequest(scope(null), () => http.send({ ...READ, path: '/things/other' }));
+      await page;
+      const order = sim.callLog('read').map((call) => call.path);
+      // Its one read came second: the page's five waiting reads did not all go first.
+      expect(order.indexOf('/things/other')).toBe(1);
+    });
+
+    it('counts the wait for a connection against the vendor timeout: wait and attempt together end within it', async () => {
+      const http = transport({ connections: 1, timeoutMs: 400 });
+      sim.setFault('read', { latencyMs: 150, times: 1 });
+      const first = http.send(READ);
+      await eventually(() => sim.calls('read') === 1, 'the first read to hold the connection');
+      sim.setFault('read', { hang: true });
+      const error = await failure(http.send(READ));
+      await first;
+      expect(error.code).toBe('VENDOR_TIMEOUT');
+      const [, deadline, waited] = /within (\d+) ms, what was left of its 400 ms timeout after (\d+) ms waiting/
+        .exec(error.message)!
+        .map(Number);
+      expect(deadline + waited).toBeGreaterThanOrEqual(399);
+      expect(deadline + waited).toBeLessThanOrEqual(401);
+      // A call that waits all it may for a connection (here, what is left of its request's budget)
+      // is refused with VENDOR_BUSY, unsent.
+      const held = http.send(READ).catch((caught: VendorError) => caught);
+      const refused = await failure(runInRequest(scope(Date.now() + 150), () => http.send(READ)));
+      expect(refused).toMatchObject({ code: 'VENDOR_BUSY', unsent: 'busy' });
+      expect(refused.message).toMatch(/^GREENARROW: read was not sent: no connection came free within 1[0-5]\d ms$/);
+      await held;
+      expect(sim.calls('read')).toBe(3);
+    });
+
     it('refuses a call whose rate-limit turn would come after the request must be answered', async () => {
       const http = transport({ resilience: { rateLimitPerSecond: 1 } });
       const request = scope(Date.now() + 10_000);
@@ -331,6 +412,52 @@ describe("the vendor transport's resilience policies", () => {
       const waits = Array.from({ length: 6 }, () => limit.reserve(1_000, Infinity));
       expect(waits).toEqual([0, 0, 0, 0, 250, 500]);
       expect(limit.reserve(1_000, 100)).toBeNull();
+    });
+  });
+
+  describe("the vendor's verdict on the gateway's credentials", () => {
+    it('stops calling a vendor that refuses the credentials until a trial call is accepted, saying so once', async () => {
+      const lines: { level?: number; msg?: string }[] = [];
+      const logger = createLogger({
+        level: 'info',
+        destination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line));
+            done();
+          },
+        }),
+      });
+      const http = transport({ logger, resilience: { breakerHalfOpenMs: 200 } });
+      sim.setFault('read', { status: 401 });
+      await expect(http.send(READ)).resolves.toMatchObject({ status: 401 });
+      expect([http.credentialsRejected, credentials]).toEqual([true, [true]]);
+      // Refused without being sent, like an open breaker; the breaker itself is not involved.
+      const refused = await Promise.all(Array.from({ length: 5 }, () => failure(http.send(READ))));
+      for (const error of refused)
+        expect(error).toMatchObject({ code: 'VENDOR_UNAUTHORIZED', unsent: 'credentials-rejected' });
+      expect(sim.calls('read')).toBe(1);
+      expect(http.circuit).toBe('CLOSED');
+      // After the hold one trial goes through; still refused, it starts another hold, with no new line.
+      await eventually(
+        async () =>
+          (await http.send(READ).then(
+            () => true,
+            () => false,
+          )) && sim.calls('read') === 2,
+        'a trial',
+      );
+      expect(http.credentialsRejected).toBe(true);
+      // Restored: the next trial is accepted and calls flow again.
+      sim.clearFaults();
+      await eventually(async () => {
+        await http.send(READ).catch(() => undefined);
+        return !http.credentialsRejected;
+      }, 'the credentials to be accepted again');
+      await expect(http.send(READ)).resolves.toMatchObject({ status: 200 });
+      expect(credentials).toEqual([true, false]);
+      expect(lines.filter((line) => (line.level ?? 0) >= 50).map((line) => line.msg)).toEqual([
+        "the vendor refused the gateway's credentials: calls to it stop until a trial call is accepted; check this vendor's credentials settings",
+      ]);
     });
   });
 

@@ -23,6 +23,7 @@ describe('the edge settings', () => {
     expect(config.http).toEqual({
       corsOrigins: [],
       maxBodyBytes: 1_048_576,
+      maxJsonDepth: 64,
       playground: true,
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
       rateLimit: { requests: 600, windowS: 60 },

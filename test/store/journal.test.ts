@@ -123,6 +123,8 @@ describe('Journal', () => {
           clientAddress: null,
           requestId: null,
           fieldsChanged: [],
+          recovery: null,
+          settledBy: null,
         },
       });
       expect(await journal.operation(result.operation.id)).toEqual(result.operation);
@@ -474,6 +476,66 @@ describe('Journal', () => {
       expect(ownerIsAliveOnThisHost(`${process.ppid}@${host}#00`)).toBe(true);
       expect(ownerIsAliveOnThisHost(`1@not-${host}#00`)).toBe(true);
       expect(ownerIsAliveOnThisHost('something else')).toBe(true);
+    });
+  });
+
+  describe('recovery input and who settled', () => {
+    it('keeps the input without secrets until the operation is settled, and says who settled it', async () => {
+      const { operation } = await journal.begin({
+        mutation: 'createUser',
+        inputHash: 'h1',
+        recovery: { email: 'ada@example.com', onPartialFailure: 'ROLLBACK' },
+      });
+      expect(operation.recovery).toEqual({ email: 'ada@example.com', onPartialFailure: 'ROLLBACK' });
+      expect(operation.settledBy).toBeNull();
+      const done = await journal.complete(operation.id, { results: [] }, null, 'RECOVERY');
+      expect([done.recovery, done.settledBy]).toEqual([null, 'RECOVERY']);
+      const other = await journal.begin({ mutation: 'deleteUser', inputHash: 'h2', recovery: { id: 'usr_1' } });
+      expect((await journal.fail(other.operation.id, { results: [] })).settledBy).toBe('REQUEST');
+    });
+
+    it('refuses a recovery input holding a password', async () => {
+      await expect(
+        journal.begin({ mutation: 'changePassword', inputHash: 'h1', recovery: { id: 'usr_1', password: 'pw' } }),
+      ).rejects.toThrow(/must not contain a secret, but has the key "password"/);
+    });
+
+    it('lists the interrupted operations recovery may settle: unkeyed ones at once, keyed ones once their replay wait is over', async () => {
+      const unkeyed = await journal.begin({ mutation: 'createUser', inputHash: 'h1', recovery: {} });
+      const keyed = await journal.begin({
+        mutation: 'createUser',
+        idempotencyKey: 'k1',
+        inputHash: 'h2',
+        recovery: {},
+      });
+      const old = await journal.begin({ mutation: 'createUser', inputHash: 'h3' });
+      for (const { operation } of [unkeyed, keyed, old]) await journal.release(operation.id);
+      const ids = async (keyedBefore: number) =>
+        (await journal.settleable(new Date(keyedBefore), 10)).map((operation) => operation.id);
+      expect(await ids(now)).toEqual([unkeyed.operation.id]);
+      expect(await ids(now + 1)).toEqual([unkeyed.operation.id, keyed.operation.id]);
+      await expect(journal.settleable(new Date(now), 0)).rejects.toThrow(TypeError);
+    });
+
+    it('refuses an operation that wrote nothing and frees its key for the same request sent again', async () => {
+      const first = await journal.begin({
+        mutation: 'createUser',
+        idempotencyKey: 'k1',
+        inputHash: 'h1',
+        recovery: {},
+      });
+      const refused = await journal.refuse(first.operation.id, { userErrors: [{ code: 'EMAIL_IN_USE' }] });
+      expect([refused.state, refused.idempotencyKey, refused.recovery, refused.settledBy]).toEqual([
+        'FAILED',
+        null,
+        null,
+        'REQUEST',
+      ]);
+      const again = await journal.begin({ mutation: 'createUser', idempotencyKey: 'k1', inputHash: 'h1' });
+      expect(again.status).toBe('STARTED');
+      // One that has a step may have written a vendor: it is not refused.
+      await journal.stepStarted(again.operation.id, 'GREENARROW', 'create');
+      await expect(journal.refuse(again.operation.id, {})).rejects.toBeInstanceOf(OperationNotPendingError);
     });
   });
 });

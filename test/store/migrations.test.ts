@@ -29,6 +29,7 @@ describe('migrations', () => {
     );
     expect(result.version).toBe(MIGRATIONS.length);
     expect(await tableNames(db)).toEqual([
+      'claims',
       'identities',
       'leases',
       'operation_steps',
@@ -47,6 +48,11 @@ describe('migrations', () => {
       {
         version: 5,
         name: 'vendor records seen by the sync, the mirror of list-only vendors, sync checkpoints and leases',
+        applied_at: at.toISOString(),
+      },
+      {
+        version: 6,
+        name: "claims on a person's unique keys, and what recovery needs to settle an interrupted operation",
         applied_at: at.toISOString(),
       },
     ]);

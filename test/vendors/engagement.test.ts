@@ -333,13 +333,19 @@ describe('EngagementClient against the simulator', () => {
     });
 
     it('answers VENDOR_UNAUTHORIZED for a wrong password on every route, without retrying, never echoing credentials', async () => {
-      const wrong = new EngagementClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+      // A client each: after its first 401 a client refuses its calls unsent (the credentials are rejected).
+      const clients: EngagementClient[] = [];
+      const wrong = () => {
+        const client = new EngagementClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+        clients.push(client);
+        return client;
+      };
       const errors: unknown[] = [];
       try {
         for (const call of [
-          () => wrong.createMember(newMember),
-          () => wrong.listMembers(),
-          () => wrong.deleteMember('1'),
+          () => wrong().createMember(newMember),
+          () => wrong().listMembers(),
+          () => wrong().deleteMember('1'),
         ]) {
           const error = await call().then(
             () => undefined,
@@ -353,8 +359,13 @@ describe('EngagementClient against the simulator', () => {
           });
           errors.push(error);
         }
+        // The same client again: refused without a call, until a trial after the hold is accepted.
+        await expect(clients[0].listMembers()).rejects.toMatchObject({
+          code: 'VENDOR_UNAUTHORIZED',
+          unsent: 'credentials-rejected',
+        });
       } finally {
-        await wrong.close();
+        await Promise.all(clients.map((client) => client.close()));
       }
       expect(sim.calls()).toEqual({ createMember: 1, listMembers: 1, deleteMember: 1 });
       expect(sim.store.size).toBe(SEEDED);

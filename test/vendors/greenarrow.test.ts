@@ -423,16 +423,36 @@ describe('GreenArrowClient against the simulator', () => {
 
   describe('authentication and malformed requests', () => {
     it('answers VENDOR_UNAUTHORIZED for a wrong password on every route, without credentials in the error', async () => {
-      const intruder = new GreenArrowClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+      // A client each: after its first 401 a client refuses its calls unsent (the credentials are rejected).
+      const intruders: GreenArrowClient[] = [];
+      const intruder = () => {
+        const client = new GreenArrowClient(settings({ password: WRONG_PASSWORD }), { logger: silentLogger });
+        intruders.push(client);
+        return client;
+      };
       try {
         const failures = await Promise.all([
-          intruder.listUsers().catch((error: unknown) => error),
-          intruder.getUser('1').catch((error: unknown) => error),
-          intruder.createUser(newUser).catch((error: unknown) => error),
-          intruder.updateUser('1', { email: 'x@example.net' }).catch((error: unknown) => error),
-          intruder.deleteUser('1').catch((error: unknown) => error),
-          intruder.listMailClasses().catch((error: unknown) => error),
-          intruder.getMailClass('1').catch((error: unknown) => error),
+          intruder()
+            .listUsers()
+            .catch((error: unknown) => error),
+          intruder()
+            .getUser('1')
+            .catch((error: unknown) => error),
+          intruder()
+            .createUser(newUser)
+            .catch((error: unknown) => error),
+          intruder()
+            .updateUser('1', { email: 'x@example.net' })
+            .catch((error: unknown) => error),
+          intruder()
+            .deleteUser('1')
+            .catch((error: unknown) => error),
+          intruder()
+            .listMailClasses()
+            .catch((error: unknown) => error),
+          intruder()
+            .getMailClass('1')
+            .catch((error: unknown) => error),
         ]);
         for (const failure of failures) {
           expect(failure).toMatchObject({
@@ -463,7 +483,7 @@ describe('GreenArrowClient against the simulator', () => {
           getMailClass: 1,
         });
       } finally {
-        await intruder.close();
+        await Promise.all(intruders.map((client) => client.close()));
       }
     });
 

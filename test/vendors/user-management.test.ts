@@ -391,14 +391,30 @@ describe('UserManagementClient against the simulator', () => {
 
   describe('authentication and malformed requests', () => {
     it('answers VENDOR_UNAUTHORIZED for a wrong key, without the key in the error', async () => {
-      const intruder = new UserManagementClient(settings({ apiKey: WRONG_KEY }), { logger: silentLogger });
+      // A client each: after its first 401 a client refuses its calls unsent (the credentials are rejected).
+      const intruders: UserManagementClient[] = [];
+      const intruder = () => {
+        const client = new UserManagementClient(settings({ apiKey: WRONG_KEY }), { logger: silentLogger });
+        intruders.push(client);
+        return client;
+      };
       try {
         const failures = await Promise.all([
-          intruder.usersByAccount('1').catch((error: unknown) => error),
-          intruder.getUser('1').catch((error: unknown) => error),
-          intruder.addUser(newUser).catch((error: unknown) => error),
-          intruder.modifyUser('1', { displayName: 'x' }).catch((error: unknown) => error),
-          intruder.deleteUser('1').catch((error: unknown) => error),
+          intruder()
+            .usersByAccount('1')
+            .catch((error: unknown) => error),
+          intruder()
+            .getUser('1')
+            .catch((error: unknown) => error),
+          intruder()
+            .addUser(newUser)
+            .catch((error: unknown) => error),
+          intruder()
+            .modifyUser('1', { displayName: 'x' })
+            .catch((error: unknown) => error),
+          intruder()
+            .deleteUser('1')
+            .catch((error: unknown) => error),
         ]);
         for (const failure of failures) {
           expect(failure).toMatchObject({
@@ -414,7 +430,7 @@ describe('UserManagementClient against the simulator', () => {
         }
         expect(sim.store.get('1')).toBeDefined();
       } finally {
-        await intruder.close();
+        await Promise.all(intruders.map((client) => client.close()));
       }
     });
 

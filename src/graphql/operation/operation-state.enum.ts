@@ -15,7 +15,8 @@ registerEnumType(OperationStateEnum, {
     PENDING: { description: 'Running now, in this or another gateway process.' },
     COMPLETED: { description: 'Ran to the end; see `results` for what each vendor did (some may have failed).' },
     INTERRUPTED: {
-      description: 'Its gateway stopped in the middle; replaying its idempotency key finishes it. See `steps`.',
+      description:
+        'Its gateway stopped in the middle; replaying its idempotency key finishes it, and the gateway settles it itself when it has no key or was not replayed within RECOVERY_REPLAY_WAIT_S. See `steps`.',
     },
     FAILED: { description: 'Refused before any vendor was written; see `userErrors`.' },
   },

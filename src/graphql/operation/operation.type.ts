@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { OperationState } from '../../store';
+import type { OperationState, Settler } from '../../store';
 import { SourceResult } from '../mutation/source-result.type';
 import { UserError } from '../mutation/user-error.type';
 import { OperationActor } from './operation-actor.type';
+import { OperationSettlerEnum } from './operation-settler.enum';
 import { OperationStateEnum } from './operation-state.enum';
 import { OperationStep } from './operation-step.type';
 
@@ -19,6 +20,13 @@ export class Operation {
 
   @Field(() => OperationStateEnum, { description: 'How it ended, or that it is still running.' })
   state!: OperationState;
+
+  @Field(() => OperationSettlerEnum, {
+    nullable: true,
+    description:
+      'Who brought it to its end: its request, or the gateway settling it after an interruption; null while it is not ended.',
+  })
+  settledBy!: Settler | null;
 
   @Field(() => ID, {
     nullable: true,

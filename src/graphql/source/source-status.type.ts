@@ -33,4 +33,10 @@ export class SourceStatus {
     description: 'The circuit breaker in front of the vendor; null when the vendor is not configured.',
   })
   circuit!: CircuitState | null;
+
+  @Field({
+    description:
+      "Whether the vendor refuses the gateway's own credentials (it answered 401 or 403): a configuration fault (named so that no output field is called after a credential). Its calls are refused without being sent, and one goes through as a trial every breaker half-open delay, until the vendor accepts them again.",
+  })
+  authRejected!: boolean;
 }

@@ -85,20 +85,10 @@ function check(text: string, field: string[], problems: Problem[], bounds: Input
     if (longerThan(text, bounds.maxPasswordLength)) problems.push(tooLong(field, where, bounds.maxPasswordLength));
     return;
   }
-  const limit =
-    name === 'idempotencyKey'
-      ? bounds.maxIdempotencyKeyLength
-      : name === 'email'
-        ? MAX_EMAIL_LENGTH
-        : ID_FIELDS.has(name)
-          ? MAX_ID_LENGTH
-          : bounds.maxTextLength;
-  if (longerThan(text, limit)) {
-    problems.push(tooLong(field, where, limit));
-    return;
-  }
   if (name === 'idempotencyKey') {
-    if (text !== '' && !IDEMPOTENCY_KEY_CHARACTERS.test(text)) {
+    const limit = bounds.maxIdempotencyKeyLength;
+    if (longerThan(text, limit)) problems.push(tooLong(field, where, limit));
+    else if (text !== '' && !IDEMPOTENCY_KEY_CHARACTERS.test(text)) {
       problems.push(
         inputProblem(
           field,
@@ -110,9 +100,21 @@ function check(text: string, field: string[], problems: Problem[], bounds: Input
     }
     return;
   }
-  if (CONTROL_CHARACTERS.test(text)) {
+  const limit = name === 'email' ? MAX_EMAIL_LENGTH : ID_FIELDS.has(name) ? MAX_ID_LENGTH : bounds.maxTextLength;
+  const broken = textBoundBroken(text, limit);
+  if (broken === 'INPUT_TOO_LONG') problems.push(tooLong(field, where, limit));
+  if (broken === 'INVALID_CHARACTERS')
     problems.push(inputProblem(field, `${where} must not contain control characters`, null, 'INVALID_CHARACTERS'));
-  }
+}
+
+/**
+ * The bound a text breaks, if any: INPUT_TOO_LONG past `limit` characters, INVALID_CHARACTERS for
+ * a control character. The rule every text field is held to, in a mutation's input or a query's
+ * arguments (src/services/query-arguments.ts).
+ */
+export function textBoundBroken(text: string, limit: number): 'INPUT_TOO_LONG' | 'INVALID_CHARACTERS' | null {
+  if (longerThan(text, limit)) return 'INPUT_TOO_LONG';
+  return CONTROL_CHARACTERS.test(text) ? 'INVALID_CHARACTERS' : null;
 }
 
 function tooLong(field: string[], where: string, limit: number): Problem {

@@ -16,10 +16,19 @@ import type { Logger } from '../../platform/logger';
 import type { GatewayLookups, LinkedRecord } from '../../vendors/kit/adapter';
 import { isVendorError } from '../../vendors/transport/errors';
 import type { Adapters } from '../../vendors/registry';
-import { hashInput, inputSecrets, type Operation, type OperationStep, type Store } from '../../store';
+import {
+  claimName,
+  hashInput,
+  inputSecrets,
+  withoutSecrets,
+  type Operation,
+  type OperationStep,
+  type Settler,
+  type Store,
+} from '../../store';
 import { mirrorCreated } from '../../sync/seen-records';
 import { auditFacts } from './audit-facts';
-import { fanOut } from './fan-out';
+import { fanOut, settleFanOut } from './fan-out';
 import { inputBoundProblems, type InputBounds } from './input-bounds';
 import {
   planChangePassword,
@@ -52,6 +61,11 @@ interface Job {
   policy: PartialFailurePolicy | null;
   /** Whether a plan with nothing to write is the caller's mistake (not so for a delete). */
   requiresWrite: boolean;
+  /**
+   * The person's unique keys this operation writes (`claimName`): held from before its first
+   * vendor call until it is settled, so that no other operation writes them meanwhile.
+   */
+  claims: string[];
   /** Brings the identity store in line with what the vendors now hold; returns the user id. */
   settle(results: SourceOutcome[], userId: string | null, links: Links): Promise<string | null>;
 }
@@ -76,8 +90,87 @@ export class MutationService {
   }
 
   createUser(command: CreateUserCommand): Promise<MutationOutcome> {
+    return this.execute('createUser', command, null, this.createJob(command));
+  }
+
+  updateUser(command: UpdateUserCommand): Promise<MutationOutcome> {
+    return this.execute('updateUser', command, command.id, this.updateJob(command));
+  }
+
+  changePassword(command: ChangePasswordCommand): Promise<MutationOutcome> {
+    return this.execute('changePassword', command, command.id, this.changePasswordJob(command));
+  }
+
+  setPermissions(command: SetPermissionsCommand): Promise<MutationOutcome> {
+    return this.execute('setPermissions', command, command.id, this.setPermissionsJob(command));
+  }
+
+  deleteUser(command: DeleteUserCommand): Promise<MutationOutcome> {
+    return this.execute('deleteUser', command, command.id, this.deleteJob(command));
+  }
+
+  /**
+   * Settles an interrupted operation without its caller: the gateway's recovery calls it for an
+   * operation nobody replayed (at startup for one without an idempotency key; after the replay
+   * wait for a keyed one), and so may anything else that has found an operation whose process is
+   * gone, once it is INTERRUPTED. It takes the operation over (atomically: of two callers, or a
+   * caller and a replay of its key, one gets it), rebuilds it from the input the journal kept
+   * without secrets, settles each vendor step (see `settleFanOut`: a create that may have landed is
+   * looked up, never sent again), rolls back or keeps by the operation's `onPartialFailure`, brings
+   * the gateway's links in line with what the vendors hold, and records the outcome as settled by
+   * RECOVERY. Answers the operation as it now is; null when it was not INTERRUPTED (any more). A
+   * vendor that cannot be asked now leaves it INTERRUPTED, for a later attempt, and rejects.
+   */
+  async recover(operationId: string): Promise<Operation | null> {
+    const { journal } = this.deps.store;
+    const operation = await journal.resume(operationId);
+    if (operation === null) return null;
+    const key = operation.idempotencyKey;
+    const running = (async () => {
+      const command = operation.recovery;
+      if (command === null || typeof command !== 'object')
+        throw new TypeError(`operation ${operation.id} has no recovery input: it cannot be settled without its caller`);
+      const userId = operation.mutation === 'createUser' ? null : ((command as { id?: string }).id ?? null);
+      const job = this.jobFor(operation.mutation as MutationName, command);
+      return this.run(operation, userId, job, await journal.steps(operation.id), 'RECOVERY');
+    })().catch(async (error: unknown) => {
+      await journal.release(operation.id).catch((releaseError: unknown) => {
+        this.deps.logger.error(
+          { err: releaseError, operation: operation.id },
+          'could not give an operation back after a failed recovery; the next start will',
+        );
+      });
+      throw error;
+    });
+    // A replay of its key meanwhile waits for this settling instead of being told it is in flight.
+    if (key !== null) this.deps.inFlight.set(key, running);
+    try {
+      await running;
+    } finally {
+      if (key !== null) this.deps.inFlight.delete(key);
+    }
+    return journal.operation(operation.id);
+  }
+
+  /** The job of a mutation, from its command (as the journal's recovery input keeps it). */
+  private jobFor(mutation: MutationName, command: object): Job {
+    switch (mutation) {
+      case 'createUser':
+        return this.createJob(command as CreateUserCommand);
+      case 'updateUser':
+        return this.updateJob(command as UpdateUserCommand);
+      case 'changePassword':
+        return this.changePasswordJob(command as ChangePasswordCommand);
+      case 'setPermissions':
+        return this.setPermissionsJob(command as SetPermissionsCommand);
+      case 'deleteUser':
+        return this.deleteJob(command as DeleteUserCommand);
+    }
+  }
+
+  private createJob(command: CreateUserCommand): Job {
     const { adapters, store, logger } = this.deps;
-    return this.execute('createUser', command, null, {
+    return {
       plan: () => planCreate(command, adapters),
       preflight: async (plan) => {
         // A gateway user with this email already holding a record at a targeted vendor: that create would conflict.
@@ -102,9 +195,18 @@ export class MutationService {
       },
       policy: command.onPartialFailure,
       requiresWrite: true,
+      claims: claimsOf({ email: command.email, username: command.username }),
       settle: async (results) => {
+        // A record an earlier attempt of this operation linked, and its rollback (by recovery) removed since, is no one's.
+        const unlinked = [];
+        for (const { status, source, externalId } of results)
+          if (status === 'ROLLED_BACK' && externalId !== null && (await store.identities.unlink(source, externalId)))
+            unlinked.push(source);
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
-        if (written.length === 0) return null;
+        if (written.length === 0) {
+          if (unlinked.length > 0 && command.email) await this.forgetIfUnlinked(command.email);
+          return null;
+        }
         // One transaction: the user and all its links appear together or not at all.
         return store.transaction(async ({ identities, records }) => {
           const phone = command.phone ?? null;
@@ -134,13 +236,13 @@ export class MutationService {
           return user.id;
         });
       },
-    });
+    };
   }
 
-  updateUser(command: UpdateUserCommand): Promise<MutationOutcome> {
+  private updateJob(command: UpdateUserCommand): Job {
     const { adapters, store } = this.deps;
     const { email, username } = command.changes;
-    return this.execute('updateUser', command, command.id, {
+    return {
       plan: (links) => planUpdate(command, adapters, links),
       preflight: async (plan, links) => {
         const problems: Problem[] = [];
@@ -171,6 +273,7 @@ export class MutationService {
       },
       policy: null,
       requiresWrite: true,
+      claims: claimsOf({ email, username }),
       settle: async (results, userId) => {
         const succeeded = results.filter((result) => result.status === 'SUCCEEDED');
         await store.transaction(async ({ identities }) => {
@@ -190,36 +293,39 @@ export class MutationService {
         });
         return userId;
       },
-    });
+    };
   }
 
-  changePassword(command: ChangePasswordCommand): Promise<MutationOutcome> {
-    return this.execute('changePassword', command, command.id, {
+  private changePasswordJob(command: ChangePasswordCommand): Job {
+    return {
       plan: (links) => planChangePassword(command, this.deps.adapters, links),
       preflight: async () => [],
       policy: null,
       requiresWrite: true,
+      claims: [],
       settle: async (_, userId) => userId,
-    });
+    };
   }
 
-  setPermissions(command: SetPermissionsCommand): Promise<MutationOutcome> {
-    return this.execute('setPermissions', command, command.id, {
+  private setPermissionsJob(command: SetPermissionsCommand): Job {
+    return {
       plan: (links) => planSetPermissions(command, this.deps.adapters, links),
       preflight: (plan) => this.vendorChecks(plan, (adapter) => adapter.preflightSetPermissions?.(command.permissions)),
       policy: null,
       requiresWrite: true,
+      claims: [],
       settle: async (_, userId) => userId,
-    });
+    };
   }
 
-  deleteUser(command: DeleteUserCommand): Promise<MutationOutcome> {
+  private deleteJob(command: DeleteUserCommand): Job {
     const { adapters, store } = this.deps;
-    return this.execute('deleteUser', command, command.id, {
+    return {
       plan: (links) => planDelete(command, adapters, links),
       preflight: async () => [],
       policy: null,
       requiresWrite: false,
+      claims: [],
       settle: async (results, userId) => {
         for (const result of results) {
           if (result.status !== 'SUCCEEDED' || result.externalId === null) continue;
@@ -231,7 +337,16 @@ export class MutationService {
         await store.identities.deleteUser(userId!);
         return null;
       },
-    });
+    };
+  }
+
+  /** Deletes the gateway user holding `email` when none of its records is left linked (its create was rolled back). */
+  private async forgetIfUnlinked(email: string): Promise<void> {
+    const { identities } = this.deps.store;
+    const owner = (await identities.userIdsByEmails([email])).get(email);
+    if (owner === undefined) return;
+    if (((await identities.identitiesByUserIds([owner])).get(owner) ?? []).length === 0)
+      await identities.deleteUser(owner);
   }
 
   /** The username a record holds at this vendor after a write: only the vendor that keeps usernames has one. */
@@ -303,6 +418,7 @@ export class MutationService {
       inputHash: hashInput(this.deps.journalKey, input),
       secrets: key === null ? null : inputSecrets(this.deps.journalKey, input),
       audit: auditFacts(command, userId),
+      recovery: withoutSecrets(rest),
     });
 
     let operation: Operation = begun.operation;
@@ -347,7 +463,7 @@ export class MutationService {
       previous = await journal.steps(operation.id);
     }
 
-    const running = this.run(operation, userId, job, previous).catch(async (error: unknown) => {
+    const running = this.run(operation, userId, job, previous, 'REQUEST').catch(async (error: unknown) => {
       // Vendors may have been written: leave the operation resumable by its key, not stuck PENDING.
       await journal.release(operation.id).catch((releaseError: unknown) => {
         // The original error is the one to report; a failed release only delays the resume to the next start.
@@ -366,17 +482,25 @@ export class MutationService {
     }
   }
 
+  /**
+   * Runs an operation begun (or resumed) in the journal to its end. `settledBy` RECOVERY: the
+   * gateway settles an interrupted one without its caller, so nothing is refused or checked anew
+   * (its checks passed before its first write) and its steps are settled, not run (`settleFanOut`).
+   */
   private async run(
     operation: Operation,
     userId: string | null,
     job: Job,
     previous: OperationStep[],
+    settledBy: Settler,
   ): Promise<RecordedOutcome> {
     const { store, logger, adapters } = this.deps;
+    const recovering = settledBy === 'RECOVERY';
     const finish = async (payload: RecordedOutcome, failed: boolean) => {
       // A create's user is known only now; the journal keeps the one it began with otherwise (a deleted user's too).
-      if (failed) await store.journal.fail(operation.id, payload, payload.userId);
-      else await store.journal.complete(operation.id, payload, payload.userId);
+      if (failed) await store.journal.fail(operation.id, payload, payload.userId, settledBy);
+      else await store.journal.complete(operation.id, payload, payload.userId, settledBy);
+      await store.claims.release(operation.id);
       return payload;
     };
     let links: Links = {};
@@ -400,8 +524,10 @@ export class MutationService {
       );
     }
     const plan = job.plan(links);
-    if (plan.problems.length > 0) return finish({ userId, results: [], userErrors: plan.problems }, true);
-    if (plan.steps.length === 0 && job.requiresWrite) {
+    // Recovery's input has no secrets, so a plan from it names the missing password: no reason to stop.
+    if (plan.problems.length > 0 && !recovering)
+      return finish({ userId, results: [], userErrors: plan.problems }, true);
+    if (plan.steps.length === 0 && job.requiresWrite && !recovering) {
       const nothing = inputProblem(
         ['sources'],
         'None of the targeted vendors can do this for this user; see `results` for why',
@@ -410,11 +536,19 @@ export class MutationService {
       );
       return finish({ userId, results: plan.skipped, userErrors: [nothing] }, true);
     }
+    // Before the first vendor call (the pre-flight reads included). An operation that wrote before
+    // holds its claims already, and cannot be refused now in any case.
+    const taken = await store.claims.acquire(operation.id, job.claims);
+    if (taken !== null && previous.length === 0 && !recovering) {
+      const refusal = { userId, results: [], userErrors: [claimedElsewhere(taken.name)] };
+      await store.journal.refuse(operation.id, refusal);
+      return refusal;
+    }
     // A resumed operation passed its checks before its first write; its own writes would fail them now.
-    const problems = previous.length > 0 ? [] : await job.preflight(plan, links);
+    const problems = previous.length > 0 || recovering ? [] : await job.preflight(plan, links);
     if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
-    const results = await fanOut(plan, {
+    const { results, uncertain } = await (recovering ? settleFanOut : fanOut)(plan, {
       adapters,
       journal: store.journal,
       operationId: operation.id,
@@ -424,6 +558,43 @@ export class MutationService {
     });
     const settledUserId = await job.settle(results, userId, links);
     const userErrors = results.filter((result) => result.status === 'FAILED').map((result) => result.error!);
-    return finish({ userId: settledUserId, results, userErrors }, false);
+    const payload = { userId: settledUserId, results, userErrors };
+    if (uncertain.length > 0) {
+      // Some vendor may or may not have done its write, and could not be asked: the caller hears so,
+      // and the operation is left INTERRUPTED (its claims held) for the gateway's recovery, or a
+      // replay of its key, to find out and settle, so the journal never says what it does not know.
+      await store.journal.release(operation.id);
+      logger.warn(
+        { operation: operation.id, uncertain },
+        "a vendor write's outcome is unknown: the operation is left for the gateway's recovery to settle",
+      );
+      return payload;
+    }
+    return finish(payload, false);
   }
+}
+
+/** The claims of the keys a command writes (blank ones are no key). */
+function claimsOf(keys: { email?: string; username?: string }): string[] {
+  const claims: string[] = [];
+  if (keys.email !== undefined && keys.email.trim() !== '') claims.push(claimName('email', keys.email));
+  if (keys.username !== undefined && keys.username.trim() !== '') claims.push(claimName('username', keys.username));
+  return claims;
+}
+
+/** The answer to an operation whose key another one is writing right now: nothing was done, so it may be sent again. */
+function claimedElsewhere(name: string): Problem {
+  return name.startsWith('username:')
+    ? inputProblem(
+        ['username'],
+        'Another request is writing a user with this username right now; nothing was done: send this again shortly',
+        null,
+        'USERNAME_IN_USE',
+      )
+    : inputProblem(
+        ['email'],
+        'Another request is writing a user with this email address right now; nothing was done: send this again shortly',
+        null,
+        'EMAIL_IN_USE',
+      );
 }

@@ -65,7 +65,14 @@ export abstract class AdapterBase<Client extends AdapterClient> {
     const { http } = this.client;
     const reachable = await http.probe();
     const { lastLatencyMs, lastError, lastSuccessAt } = http.health;
-    return { reachable, latencyMs: lastLatencyMs, lastError, lastSuccessAt, circuit: http.circuit };
+    return {
+      reachable,
+      latencyMs: lastLatencyMs,
+      lastError,
+      lastSuccessAt,
+      circuit: http.circuit,
+      authRejected: http.credentialsRejected,
+    };
   }
 
   close(): Promise<void> {
@@ -114,9 +121,10 @@ export function sameEmail(a: string | null | undefined, b: string | null | undef
 }
 
 /**
- * One read per id, at most `concurrency` in flight, results in key order (an Error where a read
- * failed). A batch of a hundred single reads sent at once would fill the vendor's queue and turn
- * its own tail into VENDOR_BUSY; this way it takes its turns like everyone else.
+ * One read per id, at most `concurrency` in flight (the vendor's connections: a batch never fills
+ * the vendor's queue by itself), results in key order (an Error where a read failed). The transport
+ * makes the reads of concurrent requests take turns (see VendorBulkhead), so a page of single reads
+ * neither takes every connection from the other requests nor waits behind all of theirs.
  */
 export async function readEach<T>(
   ids: readonly string[],

@@ -119,6 +119,13 @@ export interface WriteStep {
   findCreated?(): Promise<string | null>;
   /** Deletes what a successful create made (rollback); only for creates. */
   undo?(externalId: string): Promise<void>;
+  /**
+   * The id the record of a create will have, for a vendor that takes it from the input (RainMaker's
+   * user name): with it the gateway's recovery can remove what a create may have made when the
+   * create's outcome cannot be looked up (no `findCreated`: it would need a secret the gateway
+   * never keeps).
+   */
+  knownId?: string;
 }
 
 /** An adapter's answer to "what would you do for this command?". */
@@ -151,6 +158,8 @@ export interface Health {
   lastSuccessAt: Date | null;
   /** The vendor's circuit breaker. */
   circuit: CircuitState;
+  /** Whether the vendor refuses the gateway's credentials now (a 401 or 403; its calls are refused until a trial is accepted). */
+  authRejected: boolean;
 }
 
 export interface VendorAdapter {

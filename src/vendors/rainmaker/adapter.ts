@@ -103,8 +103,11 @@ export class RainMakerAdapter extends AdapterBase<RainMakerClient> implements Ve
             await this.client.createUser({ userName, password, locale: command.locale });
           return externalId;
         },
-        findCreated,
+        // Without the password (the gateway's recovery of an interrupted create never has it) there
+        // is no way to look: recovery removes the user name's record instead (knownId).
+        ...(command.password === undefined ? {} : { findCreated }),
         undo: (id) => ignoringNotFound(this.client.deleteUser(id)),
+        knownId: externalId,
       },
       problems,
     );

@@ -19,9 +19,11 @@ export type VendorErrorCode =
  * (or its half-open trial is running); `retry-after`: inside a window the vendor asked for with
  * Retry-After; `busy`: no free slot or rate-limit token in time; `time-budget`: the GraphQL
  * request's time budget is spent; `call-budget`: its vendor-call budget is; `no-connection`: the
- * connection could not be made (refused, connect timeout, unknown host).
+ * connection could not be made (refused, connect timeout, unknown host); `credentials-rejected`:
+ * the vendor refused the gateway's credentials (401/403) and no trial call has been accepted since.
  */
-export type UnsentReason = 'circuit-open' | 'retry-after' | 'busy' | 'time-budget' | 'call-budget' | 'no-connection';
+export type UnsentReason =
+  'circuit-open' | 'retry-after' | 'busy' | 'time-budget' | 'call-budget' | 'no-connection' | 'credentials-rejected';
 
 export interface VendorErrorDetails {
   /** HTTP status the vendor answered with, when it answered at all. */

@@ -107,16 +107,19 @@ const NO_CONNECTION_CODES = new Set([
  *
  * 1. refusals that send nothing: the request's time budget spent (request-budget.ts), a
  *    Retry-After pause the vendor asked for (retry-after.ts), an open circuit breaker or one
- *    testing the vendor with its single half-open trial (circuit-breaker.ts);
+ *    testing the vendor with its single half-open trial (circuit-breaker.ts), credentials the
+ *    vendor refuses, until a trial call is accepted (credentials.ts);
  * 2. the outbound rate limit, waiting for a turn no longer than the attempt could last (rate-limit.ts);
- * 3. the bulkhead: at most `connections` calls in flight, `queue` more waiting for as long as the
- *    attempt could last, any further one refused with VENDOR_BUSY (bulkhead.ts);
+ * 3. the bulkhead: at most `connections` calls in flight, up to `queue` more waiting for one no
+ *    longer than the vendor's timeout allows, requests taking turns, any further one refused with
+ *    VENDOR_BUSY (bulkhead.ts);
  * 4. the request's vendor-call budget (request-budget.ts);
  * 5. the circuit breaker: consecutive 5xx, timeouts and connection failures open it (circuit-breaker.ts);
- * 6. the attempt's deadline, the vendor's timeout or what is left of the request's budget, whichever
- *    ends first, besides undici's connect, headers and body timeouts (timeout.ts);
+ * 6. the attempt's deadline: what is left of the vendor's timeout, which counts from step 1 (so the
+ *    waits of steps 2 and 3 come out of it), or of the request's budget, whichever ends first,
+ *    besides undici's connect, headers and body timeouts (timeout.ts);
  * 7. the exchange itself ({@link VendorHttp.exchange}), the answer read as a stream and cut off past
- *    `maxResponseBytes` (response-body.ts).
+ *    `maxResponseBytes` (response-body.ts), its status judged for the credentials (credentials.ts).
  *
  * Around the attempts, a retry with exponential backoff and jitter for what may be retried,
  * bounded in count (`retries`), in time (`retryWindowMs` and the request's budget: a retry whose
@@ -135,11 +138,6 @@ export class VendorHttp {
   private readonly resilience: ResiliencePolicy;
   private readonly observer: VendorObserver;
   private readonly policies: VendorPolicies;
-
-  /** Calls this vendor takes at once; a batch of single reads sends no more than this together. */
-  get concurrency(): number {
-    return this.options.connections;
-  }
 
   constructor(private readonly options: VendorHttpOptions) {
     const owner = `VendorHttp(${options.source})`;
@@ -178,9 +176,22 @@ export class VendorHttp {
     });
   }
 
+  /**
+   * Calls this vendor takes at once: a batch of single reads asks for no more than this together,
+   * so that it never fills the queue by itself; requests then take turns (see bulkhead.ts).
+   */
+  get concurrency(): number {
+    return this.options.connections;
+  }
+
   /** The vendor's circuit breaker, as `sources` shows it. */
   get circuit(): CircuitState {
     return this.policies.circuit;
+  }
+
+  /** Whether the vendor refuses the gateway's credentials now (a 401 or 403, no trial call accepted since). */
+  get credentialsRejected(): boolean {
+    return this.policies.credentialsRejected;
   }
 
   /**
@@ -309,6 +320,7 @@ export class VendorHttp {
       const latencyMs = Math.round(performance.now() - started);
       const status = response.statusCode;
       this.health.lastLatencyMs = latencyMs;
+      this.policies.answered(status, request.route);
       this.options.logger.debug(
         { source: this.source, route: request.route, method: request.method, status, latencyMs, attempt: info.attempt },
         'vendor call',

@@ -66,6 +66,8 @@ export interface VendorObserver {
   breakerChanged(change: { source: Source; state: CircuitState }): void;
   /** When a vendor's calls waiting for a connection (`depth`) or holding one (`active`) change. */
   queue(queue: { source: Source; depth: number; active: number }): void;
+  /** When a vendor starts refusing the gateway's credentials (401/403), or accepts them again. */
+  credentialsChanged(change: { source: Source; rejected: boolean }): void;
 }
 
 /** The observer of a transport nobody watches. */
@@ -75,6 +77,7 @@ export const NO_OBSERVER: VendorObserver = {
   retried: () => undefined,
   breakerChanged: () => undefined,
   queue: () => undefined,
+  credentialsChanged: () => undefined,
 };
 
 /**
@@ -101,5 +104,6 @@ export function guardedObserver(
     retried: (retry) => safely(() => full.retried(retry)),
     breakerChanged: (change) => safely(() => full.breakerChanged(change)),
     queue: (queue) => safely(() => full.queue(queue)),
+    credentialsChanged: (change) => safely(() => full.credentialsChanged(change)),
   };
 }

@@ -8,6 +8,7 @@ import type { Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
 import { VendorBulkhead } from './bulkhead';
 import { VendorCircuitBreaker } from './circuit-breaker';
+import { VendorCredentials } from './credentials';
 import type { AttemptInfo, CircuitState, VendorObserver } from './observer';
 import { VendorRateLimit } from './rate-limit';
 import { refuseIfOutOfTime, requestTimeLeft, takeVendorCall } from './request-budget';
@@ -35,6 +36,7 @@ export class VendorPolicies {
   private readonly timeoutMs: number;
   private readonly pause: RetryAfterPause;
   private readonly breaker: VendorCircuitBreaker;
+  private readonly credentials: VendorCredentials;
   private readonly rateLimit: VendorRateLimit | null;
   private readonly bulkhead: VendorBulkhead;
   private readonly retry: VendorRetry;
@@ -50,6 +52,7 @@ export class VendorPolicies {
       logger,
       observer,
     );
+    this.credentials = new VendorCredentials(source, resilience.breakerHalfOpenMs, logger, observer);
     this.rateLimit =
       resilience.rateLimitPerSecond > 0 ? new VendorRateLimit(source, resilience.rateLimitPerSecond) : null;
     this.bulkhead = new VendorBulkhead(source, { connections: options.connections, queue: resilience.queue }, observer);
@@ -71,6 +74,11 @@ export class VendorPolicies {
     return this.breaker.state;
   }
 
+  /** Whether the vendor refuses the gateway's credentials now (see credentials.ts). */
+  get credentialsRejected(): boolean {
+    return this.credentials.rejected;
+  }
+
   /** The retry around a call's attempts (numbered from 1). */
   retrying<T>(call: RetriedCall, attempt: (number: number) => Promise<T>): Promise<T> {
     return this.retry.execute(call, attempt);
@@ -78,29 +86,46 @@ export class VendorPolicies {
 
   /**
    * Steps 1 to 6 of VendorHttp's class comment around one attempt's `send`. `guarded`: through
-   * the bulkhead and the breaker (every call but the probe, which only looks at the breaker).
+   * the bulkhead and the breaker (every call but the probe, which only looks at the breaker). The
+   * vendor's timeout covers the whole of it: what the attempt waited for a rate-limit turn and a
+   * connection is taken from its deadline, so no attempt lasts longer than the timeout, whatever
+   * the queue (waiting a timeout for a connection and then a timeout more for the answer took 10 s
+   * with a 5 s timeout).
    */
   async admit<T>(info: AttemptInfo, guarded: boolean, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const { route } = info;
+    const askedAt = Date.now();
     // 1. Refusals that send nothing.
     refuseIfOutOfTime(this.source, route);
     this.pause.refuseIfPaused(route);
     this.breaker.refuseIfOpen(route);
-    // 2. The outbound rate limit.
-    if (this.rateLimit !== null) await this.rateLimit.waitForTurn(route, this.attemptCouldLastMs());
-    const run = (): Promise<T> => {
-      // Checked again: the rate limit or the queue may have taken time, and the breaker may have opened meanwhile.
-      refuseIfOutOfTime(this.source, route);
-      this.breaker.refuseIfOpen(route);
-      // 4. The request's vendor-call budget.
-      takeVendorCall(this.source, route);
-      // 6. The attempt's deadline.
-      const timed = () => withinDeadline(this.source, route, this.timeoutMs, send);
-      // 5. The circuit breaker.
-      return guarded ? this.breaker.execute(route, timed) : timed();
-    };
-    // 3. The bulkhead.
-    return guarded ? this.bulkhead.execute(route, this.attemptCouldLastMs(), run) : run();
+    const trial = guarded && this.credentials.admit(route);
+    try {
+      // 2. The outbound rate limit.
+      if (this.rateLimit !== null) await this.rateLimit.waitForTurn(route, this.waitAtMostMs(askedAt));
+      const run = (): Promise<T> => {
+        // Checked again: the rate limit or the queue may have taken time, and the breaker may have opened meanwhile.
+        refuseIfOutOfTime(this.source, route);
+        this.breaker.refuseIfOpen(route);
+        // A call that waited while the vendor began refusing the credentials is refused now; the trial goes on.
+        if (guarded && !trial) this.credentials.refuseIfRejected(route);
+        // 4. The request's vendor-call budget.
+        takeVendorCall(this.source, route);
+        // 6. The attempt's deadline: what is left of the timeout.
+        const timed = () => withinDeadline(this.source, route, this.timeoutMs, Date.now() - askedAt, send);
+        // 5. The circuit breaker.
+        return guarded ? this.breaker.execute(route, timed) : timed();
+      };
+      // 3. The bulkhead.
+      return guarded ? await this.bulkhead.execute(route, this.waitAtMostMs(askedAt), run) : await run();
+    } finally {
+      if (trial) this.credentials.trialEnded();
+    }
+  }
+
+  /** Step 7's answer, judged for what it says of the gateway's credentials (see credentials.ts). */
+  answered(status: number, route: string): void {
+    this.credentials.answered(status, route);
   }
 
   /** Step 7's answer, when it is a 429 or 503 with Retry-After: the vendor is paused (see retry-after.ts). */
@@ -113,8 +138,12 @@ export class VendorPolicies {
     this.rateLimit?.close();
   }
 
-  /** The longest a call may wait for a rate-limit turn or a slot: no longer than its attempt could last. */
-  private attemptCouldLastMs(): number {
-    return Math.min(this.timeoutMs, requestTimeLeft());
+  /**
+   * The longest a call asked at `askedAt` may still wait for a rate-limit turn or a connection:
+   * what is left of its timeout and of the request's budget. A call that waits all of it is
+   * refused with VENDOR_BUSY, the sign of real overload (or of a vendor holding every connection).
+   */
+  private waitAtMostMs(askedAt: number): number {
+    return Math.max(0, Math.min(this.timeoutMs - (Date.now() - askedAt), requestTimeLeft()));
   }
 }

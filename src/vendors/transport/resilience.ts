@@ -23,8 +23,14 @@ export interface ResiliencePolicy {
   breakerThreshold: number;
   /** How long an open breaker refuses every call before letting one trial through. */
   breakerHalfOpenMs: number;
-  /** Calls that may wait for one of the vendor's connections; one more is refused with VENDOR_BUSY. */
+  /**
+   * Calls that may wait for one of the vendor's connections, across every request; one more is
+   * refused with VENDOR_BUSY. A last resort against real overload: a call waits for a connection no
+   * longer than what is left of its vendor timeout (which covers the wait and the attempt
+   * together), so waiting is bounded by time, and requests take turns (see bulkhead.ts).
+   */
   queue: number;
+
   /** Calls a second the gateway sends the vendor at most (bursts of as many); 0 for no limit. */
   rateLimitPerSecond: number;
   /** Largest answer read; a larger one is cut off unread (VENDOR_BAD_RESPONSE). */
@@ -42,7 +48,7 @@ export const DEFAULT_RESILIENCE: Readonly<ResiliencePolicy> = {
   retryAfterMaxMs: 60_000,
   breakerThreshold: 5,
   breakerHalfOpenMs: 10_000,
-  queue: 64,
+  queue: 4_096,
   rateLimitPerSecond: 0,
   maxResponseBytes: 8 * 1024 * 1024,
 };

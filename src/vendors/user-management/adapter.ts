@@ -9,6 +9,7 @@ import type {
   AdapterCapabilities,
   GatewayLookups,
   LinkedRecord,
+  ReadScope,
   RememberedValues,
   StepPlan,
   UserView,
@@ -23,6 +24,10 @@ import { createInputProblems, updateInputProblems } from './mapper';
 import type { ManagedUser, ManagedUserUpdateInput } from './types';
 
 const SOURCE = 'USER_MANAGEMENT';
+/** Records whose account the adapter remembers at most (a few MB): past it, the oldest are forgotten. */
+const REMEMBERED_RECORDS = 100_000;
+/** An account with more members than this is not listed to read a few of them: the answer would outweigh the calls saved. */
+const LISTING_MAX_MEMBERS = 500;
 const NAME = 'User-management';
 
 /**
@@ -51,6 +56,14 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
     message: 'another user already has this username or email address',
   };
 
+  /**
+   * Where the records the adapter has read live, learnt from every record and listing it saw (the
+   * record's default account) and each account's size when listed: what it needs to judge a batch.
+   * Bounded: past {@link REMEMBERED_RECORDS} the oldest are forgotten.
+   */
+  private readonly accountOf = new Map<string, string>();
+  private readonly accountSize = new Map<string, number>();
+
   constructor(client: UserManagementClient) {
     super(client);
   }
@@ -61,13 +74,60 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
     return typeof active === 'boolean' ? { active } : {};
   }
 
-  /** The API has no batch read: one `getUser` per id. */
-  readMany(ids: readonly string[]): Promise<(VendorRecord | Error)[]> {
-    return readEach(ids, this.client.http.concurrency, async (id) => toRecord(await this.client.getUser(id)));
+  /**
+   * The API has no batch read: a batch is one `getUser` per id, or, for ids whose account the
+   * adapter knows, one listing of each account holding at least two of them (an account's listing
+   * answers all its members in one call), whichever takes fewer calls. An account larger than
+   * {@link LISTING_MAX_MEMBERS} is not listed for a few of its members. What a listing does not
+   * answer (an id the adapter has not seen, a user moved to another account, a listing that failed)
+   * is read on its own; the other members a listing shows are handed over (`scope.seen`).
+   */
+  async readMany(ids: readonly string[], scope: ReadScope): Promise<(VendorRecord | Error)[]> {
+    const wanted = new Map<string, string[]>();
+    for (const id of ids) {
+      const accountId = this.accountOf.get(id);
+      if (accountId !== undefined && (this.accountSize.get(accountId) ?? 0) <= LISTING_MAX_MEMBERS)
+        wanted.set(accountId, [...(wanted.get(accountId) ?? []), id]);
+    }
+    const listed = [...wanted].filter(([, members]) => members.length >= 2).map(([accountId]) => accountId);
+    const asked = new Set(ids);
+    const found = new Map<string, VendorRecord>();
+    await Promise.all(
+      listed.map(async (accountId) => {
+        const members = await scope
+          .memo(`user-management:account:${accountId}`, () => this.client.usersByAccount(accountId))
+          .catch(() => [] as ManagedUser[]);
+        for (const record of this.learnt(members.map(toRecord), accountId)) {
+          if (asked.has(record.externalId)) found.set(record.externalId, record);
+          else scope.seen(record);
+        }
+      }),
+    );
+    const rest = ids.filter((id) => !found.has(id));
+    const read = await readEach(
+      rest,
+      this.client.http.concurrency,
+      async (id) => this.learnt([toRecord(await this.client.getUser(id))])[0],
+    );
+    const readById = new Map(rest.map((id, index) => [id, read[index]]));
+    return ids.map((id) => found.get(id) ?? readById.get(id)!);
   }
 
   async accountMembers(accountId: string): Promise<VendorRecord[]> {
-    return (await this.client.usersByAccount(accountId)).map(toRecord);
+    return this.learnt((await this.client.usersByAccount(accountId)).map(toRecord), accountId);
+  }
+
+  /** Remembers where `records` live (and, for a whole account's listing, its size); answers them. */
+  private learnt(records: VendorRecord[], listedAccount?: string): VendorRecord[] {
+    if (listedAccount !== undefined) this.accountSize.set(listedAccount, records.length);
+    for (const record of records) {
+      const accountId = record.view.accountId;
+      if (accountId === undefined || accountId === null) continue;
+      this.accountOf.delete(record.externalId);
+      this.accountOf.set(record.externalId, accountId);
+      if (this.accountOf.size > REMEMBERED_RECORDS) this.accountOf.delete(this.accountOf.keys().next().value!);
+    }
+    return records;
   }
 
   /** The account must exist (its listing answers), and no one the account lists or the gateway knows may hold the username. */
