@@ -24,6 +24,7 @@ import { GatewayMetrics, type InterruptedWhen } from './observability/metrics';
 import { createTracing } from './observability/tracing';
 import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
+import { loadPersistedDocuments } from './edge/persisted-documents';
 
 /**
  * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
@@ -117,6 +118,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await opened.close();
   };
   try {
+    // First: a manifest that cannot be read stops the start before anything is opened.
+    const persistedDocuments = loadPersistedDocuments(config.persistedOperations);
     store = await openStore({ ...storeTarget(config.store), logger });
     await reportInterrupted(
       store,
@@ -183,11 +186,18 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         authenticate,
         logger,
         operator,
+        persistedDocuments,
       }),
     );
     const url = await listen(server, config.port, config.host);
     logger.info(
-      { url, playground: config.http.playground, corsOrigins: config.http.corsOrigins },
+      {
+        url,
+        playground: config.http.playground,
+        corsOrigins: config.http.corsOrigins,
+        persistedOperations: persistedDocuments.mode,
+        persistedDocuments: persistedDocuments.size,
+      },
       'GraphQL gateway listening',
     );
     mirror.start();

@@ -15,6 +15,7 @@ import { readVendorPlacements, readVendorTunings, type VendorPlacements } from '
 import { readSyncSettings, type SyncSettings } from './sync/settings';
 import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
 import { readStoreSettings, type StoreSettings } from './store/settings';
+import { readPersistedOperationsSettings, type PersistedOperationsSettings } from './edge/persisted-documents';
 
 export type { HttpSettings, QueryLimits, SchemaExposure };
 
@@ -41,6 +42,8 @@ export interface Config {
   sync: SyncSettings;
   /** The lengths and characters mutation inputs are held to (src/services/writes/input-bounds.ts). */
   inputBounds: InputBounds;
+  /** Trusted documents: PERSISTED_OPERATIONS and its manifests (src/edge/persisted-documents.ts). */
+  persistedOperations: PersistedOperationsSettings;
 }
 
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
@@ -65,6 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     vendors,
     sync: readSyncSettings(read),
     inputBounds: readInputBounds(read),
+    persistedOperations: readPersistedOperationsSettings(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -15,6 +15,9 @@ import type { Tracing } from '../observability/tracing';
 import { PLAYGROUND_CSP, PLAYGROUND_PATH, playgroundAsset } from './playground';
 import { runInRequest, type Actor, type RequestScope } from '../platform/request-context';
 import type { RequestDrain } from './shutdown';
+import { CROSS_SITE_REFUSAL, requiresPreflight } from './cross-site';
+import { errorContentType } from './media-type';
+import type { PersistedDocuments } from './persisted-documents';
 
 /** Where GraphQL is served. */
 export const GRAPHQL_PATH = '/graphql';
@@ -46,6 +49,8 @@ export interface HttpHandlerOptions {
   authenticate: Authenticate;
   logger: Logger;
   operator: OperatorParts;
+  /** The trusted documents (PERSISTED_OPERATIONS): hashes resolved, and under `require` anything else refused. */
+  persistedDocuments: PersistedDocuments;
 }
 
 /** A failure answered before GraphQL runs, in GraphQL's error shape. */
@@ -110,9 +115,9 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const path = pathOf(req.url);
     if (path === HEALTH_PATHS.live || path === HEALTH_PATHS.ready) {
       health(req, res, path).catch((error: unknown) => {
-        if (error instanceof HttpError) return sendError(res, error);
+        if (error instanceof HttpError) return sendError(req, res, error);
         logger.error({ err: error, path }, 'unexpected error while answering a health probe');
-        sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+        sendError(req, res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
       });
       return;
     }
@@ -141,11 +146,11 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       );
       handle(req, res, scope)
         .catch((error: unknown) => {
-          if (error instanceof HttpError) return sendError(res, error);
+          if (error instanceof HttpError) return sendError(req, res, error);
           // The body never fully arrived: the client went away or was too slow (the 'close' listener logs it).
           if (!req.complete || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy();
           logger.error({ err: error, ...started }, 'unexpected error while answering an HTTP request');
-          sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+          sendError(req, res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
         })
         .finally(handled);
     });
@@ -217,8 +222,18 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       scope.actor = await authenticated(req, scope);
       await withinRateLimit(rateKey(scope.actor, scope));
     }
-    const body = await readJsonBody(req, http.maxBodyBytes);
-    const operation = requestedOperation(body, url.searchParams);
+    if (!pageOnly && !requiresPreflight(req.headers)) throw new HttpError(400, CROSS_SITE_REFUSAL, 'BAD_REQUEST');
+    const resolved = options.persistedDocuments.resolve({
+      method,
+      body: await readJsonBody(req, http.maxBodyBytes),
+      params: url.searchParams,
+    });
+    if ('refused' in resolved) {
+      const { status, message, code } = resolved.refused;
+      throw new HttpError(status, message, code);
+    }
+    const { body, params } = resolved;
+    const operation = requestedOperation(body, params);
     if (operation.name !== undefined && operation.name.length > limits.maxOperationNameLength) {
       throw new HttpError(
         400,
@@ -239,7 +254,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const request: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const request: HTTPGraphQLRequest = { method, headers, search: `?${params.toString()}`, body };
     const response = await options.graphql.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
       context: options.context,
@@ -464,14 +479,15 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
-function sendError(res: ServerResponse, error: HttpError): void {
+/** A refusal in GraphQL's error shape, as the media type the client's Accept header prefers (src/edge/media-type.ts). */
+function sendError(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
   // Answered already (a stop whose grace ran out): leave that answer alone.
   if (res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', ...error.headers });
+  res.writeHead(error.status, { 'content-type': errorContentType(req.headers.accept), ...error.headers });
   res.end(
     JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] }),
   );
