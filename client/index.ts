@@ -20,7 +20,7 @@ export { CONNECTION_FIELDS };
  * interface (MutationOutcome: `results`, `userErrors`, `replayed`) is dropped from the result
  * without a word.
  */
-export const possibleTypes: Readonly<Record<string, readonly string[]>> = possibleTypesResult.possibleTypes;
+export const possibleTypes: Record<string, string[]> = possibleTypesResult.possibleTypes;
 
 /** The parent types that hold a connection field. */
 type ConnectionParent = keyof typeof CONNECTION_FIELDS;
