@@ -25,6 +25,7 @@ import { createTracing } from './observability/tracing';
 import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
 import { loadPersistedDocuments } from './edge/persisted-documents';
+import type { DemoTokens } from './auth/demo-tokens';
 
 /**
  * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
@@ -57,6 +58,8 @@ export interface App {
 export interface StartOptions {
   /** Where finished spans go instead of the OTLP exporter: tracing is on with it, whatever the settings say. */
   spanExporter?: SpanExporter;
+  /** The demo's tokens, which its playground offers (src/demo.ts gives them; the production entry never does). */
+  demoTokens?: DemoTokens;
 }
 
 /** The longest the last trace export may hold a stop up. */
@@ -187,6 +190,17 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         logger,
         operator,
         persistedDocuments,
+        playgroundSession: {
+          introspection: config.schema.introspection,
+          demo: options.demoTokens
+            ? {
+                startedAt: new Date().toISOString(),
+                expiresAt: options.demoTokens.expiresAt.toISOString(),
+                admin: options.demoTokens.admin,
+                viewer: options.demoTokens.viewer,
+              }
+            : null,
+        },
       }),
     );
     const url = await listen(server, config.port, config.host);

@@ -12,7 +12,13 @@ import type { Logger } from '../platform/logger';
 import type { Readiness } from '../observability/health';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
-import { PLAYGROUND_CSP, PLAYGROUND_PATH, playgroundAsset } from './playground';
+import {
+  PLAYGROUND_CSP,
+  PLAYGROUND_PATH,
+  PLAYGROUND_SESSION,
+  playgroundAsset,
+  type PlaygroundSession,
+} from './playground';
 import { runInRequest, type Actor, type RequestScope } from '../platform/request-context';
 import type { RequestDrain } from './shutdown';
 import { CROSS_SITE_REFUSAL, requiresPreflight } from './cross-site';
@@ -51,6 +57,8 @@ export interface HttpHandlerOptions {
   operator: OperatorParts;
   /** The trusted documents (PERSISTED_OPERATIONS): hashes resolved, and under `require` anything else refused. */
   persistedDocuments: PersistedDocuments;
+  /** What the playground's page is told (introspection, the demo's tokens); unused when PLAYGROUND is off. */
+  playgroundSession: PlaygroundSession;
 }
 
 /** A failure answered before GraphQL runs, in GraphQL's error shape. */
@@ -352,6 +360,16 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
   }
 
   function asset(req: IncomingMessage, res: ServerResponse, name: string, method: string): void {
+    if (name === PLAYGROUND_SESSION) {
+      // The demo's tokens change at every start: never cached.
+      const text = JSON.stringify(options.playgroundSession);
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(method === 'HEAD' ? undefined : text);
+      return;
+    }
     const found = playgroundAsset(name);
     if (!found) throw new HttpError(404, `The playground has no file ${JSON.stringify(name)}`, 'NOT_FOUND');
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
