@@ -7,7 +7,8 @@ import { defineConfig } from 'vite';
  * A console served from elsewhere names the gateway's URL on its sign-in page instead, and that
  * gateway lists the console's origin in CORS_ORIGINS.
  */
-const gateway = process.env['GATEWAY_URL'] ?? 'http://localhost:4000';
+// 127.0.0.1, not localhost: Node may resolve localhost to ::1, where the demo does not listen.
+const gateway = process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:4000';
 const proxy = { '/graphql': { target: gateway, changeOrigin: true } };
 
 export default defineConfig({
