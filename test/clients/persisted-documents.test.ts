@@ -64,7 +64,7 @@ describe('trusted documents', () => {
     return {
       status: response.status,
       type: response.headers.get('content-type'),
-      body: (await response.json()) as any,
+      body: await response.json(),
     };
   }
 
@@ -73,7 +73,7 @@ describe('trusted documents', () => {
     const url = new URL(app.url);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     const response = await fetch(url, { headers: bearer(app.tokens!.admin) });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: await response.json() };
   }
 
   describe('with PERSISTED_OPERATIONS=require', () => {
