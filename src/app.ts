@@ -27,6 +27,8 @@ import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
 import { MutationService } from './services/writes/mutations';
 import { OperationRecovery } from './services/writes/recovery';
+import { loadPersistedDocuments } from './edge/persisted-documents';
+import type { DemoTokens } from './auth/demo-tokens';
 
 /**
  * The gateway: vendor clients for the vendor endpoints it is configured with, the store and the
@@ -59,6 +61,8 @@ export interface App {
 export interface StartOptions {
   /** Where finished spans go instead of the OTLP exporter: tracing is on with it, whatever the settings say. */
   spanExporter?: SpanExporter;
+  /** The demo's tokens, which its playground offers (src/demo.ts gives them; the production entry never does). */
+  demoTokens?: DemoTokens;
 }
 
 /** The longest the last trace export may hold a stop up. */
@@ -125,6 +129,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await opened.close();
   };
   try {
+    // First: a manifest that cannot be read stops the start before anything is opened.
+    const persistedDocuments = loadPersistedDocuments(config.persistedOperations);
     store = await openStore({ ...storeTarget(config.store), logger });
     await reportInterrupted(
       store,
@@ -202,11 +208,29 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         authenticate,
         logger,
         operator,
+        persistedDocuments,
+        playgroundSession: {
+          introspection: config.schema.introspection,
+          demo: options.demoTokens
+            ? {
+                startedAt: new Date().toISOString(),
+                expiresAt: options.demoTokens.expiresAt.toISOString(),
+                admin: options.demoTokens.admin,
+                viewer: options.demoTokens.viewer,
+              }
+            : null,
+        },
       }),
     );
     const url = await listen(server, config.port, config.host);
     logger.info(
-      { url, playground: config.http.playground, corsOrigins: config.http.corsOrigins },
+      {
+        url,
+        playground: config.http.playground,
+        corsOrigins: config.http.corsOrigins,
+        persistedOperations: persistedDocuments.mode,
+        persistedDocuments: persistedDocuments.size,
+      },
       'GraphQL gateway listening',
     );
     mirror.start();

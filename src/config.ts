@@ -16,6 +16,7 @@ import { readSyncSettings, type SyncSettings } from './sync/settings';
 import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
 import { readStoreSettings, type StoreSettings } from './store/settings';
 import { readRecoverySettings, type RecoverySettings } from './services/writes/recovery';
+import { readPersistedOperationsSettings, type PersistedOperationsSettings } from './edge/persisted-documents';
 
 export type { HttpSettings, QueryLimits, SchemaExposure };
 
@@ -44,6 +45,8 @@ export interface Config {
   inputBounds: InputBounds;
   /** When the gateway settles interrupted operations itself (src/services/writes/recovery.ts). */
   recovery: RecoverySettings;
+  /** Trusted documents: PERSISTED_OPERATIONS and its manifests (src/edge/persisted-documents.ts). */
+  persistedOperations: PersistedOperationsSettings;
 }
 
 /** Builds the one validated configuration object from the environment; throws ConfigError. */
@@ -69,6 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     sync: readSyncSettings(read),
     inputBounds: readInputBounds(read),
     recovery: readRecoverySettings(read),
+    persistedOperations: readPersistedOperationsSettings(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

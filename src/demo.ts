@@ -60,6 +60,11 @@ function logDemoTokens(tokens: DemoTokens, logger: Logger): void {
   );
 }
 
+/** Whether the gateway listens on a loopback address only (HOST), so its playground reaches no one but this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** The vendors the demo simulates: with `SIMULATORS=auto`, every vendor the environment gives no base URL. */
 export function simulatedSources(config: SimulatorConfig, env: Env): Source[] {
   if (config.mode === 'none') return [];
@@ -88,11 +93,11 @@ export async function startDemoGateway(env: Env, logger: Logger): Promise<DemoGa
     }
     const demoAuth = demoAuthEnv(env);
     const gatewayConfig = loadConfig({ ...DEMO_DEFAULTS, ...env, ...simulatorEnv(simulators), ...demoAuth });
-    app = await startApp(gatewayConfig, logger);
-    if (demoAuth['AUTH_JWT_SECRET'] !== undefined) {
-      tokens = await mintDemoTokens(gatewayConfig.auth.jwt);
-      logDemoTokens(tokens, logger);
-    }
+    if (demoAuth['AUTH_JWT_SECRET'] !== undefined) tokens = await mintDemoTokens(gatewayConfig.auth.jwt);
+    // The playground hands the tokens to whoever opens it: only where no one but this machine can.
+    const offered = tokens !== null && isLoopback(gatewayConfig.host) ? tokens : undefined;
+    app = await startApp(gatewayConfig, logger, offered ? { demoTokens: offered } : {});
+    if (tokens !== null) logDemoTokens(tokens, logger);
     await seedIdentityStore(app.store.identities, simulators);
     // Fields of a vendor that can only be listed are read from the gateway's mirror of it: fill it now.
     if (Object.keys(simulators.simulators).length > 0) await app.mirror.refresh();

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -511,5 +512,26 @@ describe('the simulators alone (npm run simulators)', () => {
     }
     simulators.process.kill('SIGTERM');
     expect(await simulators.exited).toBe(0);
+  }, 60_000);
+
+  it('warns when git would commit the env file it wrote, and not when an ignore rule covers it', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(tree);
+    execFileSync('git', ['init', '-q', tree]);
+    writeFileSync(join(tree, '.gitignore'), '*.env\n');
+    for (const [name, warned] of [
+      ['credentials.txt', true],
+      ['sim.env', false],
+    ] as const) {
+      const file = join(tree, name);
+      const simulators = await spawnSimulators(['--env-file', file], EPHEMERAL);
+      processes.push(simulators);
+      simulators.process.kill('SIGINT');
+      expect(await simulators.exited).toBe(0);
+      expect([
+        name,
+        simulators.stderr().includes(`Warning: ${file} holds this run's credentials and git would commit it`),
+      ]).toEqual([name, warned]);
+    }
   }, 60_000);
 });

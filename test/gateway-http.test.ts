@@ -55,6 +55,7 @@ describe('the HTTP front', () => {
         '/playground/boot.js',
         '/playground/graphiql.min.css',
         '/playground/graphiql.min.js',
+        '/playground/playground.css',
         '/playground/react-dom.production.min.js',
         '/playground/react.production.min.js',
         'data:,',
@@ -69,6 +70,7 @@ describe('the HTTP front', () => {
         ['react.production.min.js', /^text\/javascript/, 5_000],
         ['react-dom.production.min.js', /^text\/javascript/, 50_000],
         ['boot.js', /^text\/javascript/, 100],
+        ['playground.css', /^text\/css/, 100],
       ] as const) {
         const plain = await fetch(`${origin}/playground/${name}`, { headers: { 'accept-encoding': 'identity' } });
         expect([name, plain.status]).toEqual([name, 200]);
@@ -82,7 +84,21 @@ describe('the HTTP front', () => {
         expect(gunzipSync(zipped.body).equals(bytes)).toBe(true);
       }
       const boot = await (await fetch(`${origin}/playground/boot.js`)).text();
-      expect(boot).toContain('createFetcher({ url: "/graphql" })');
+      expect(boot).toContain('createFetcher({ url: "/graphql", enableIncrementalDelivery: false })');
+    });
+
+    it("tells the page, never cached, that introspection is on and, in the demo, the demo's tokens", async () => {
+      const response = await fetch(`${origin}/playground/session.json`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const session = (await response.json()) as { introspection: boolean; demo: Record<string, string> };
+      expect(session.introspection).toBe(true);
+      expect(session.demo).toEqual({
+        startedAt: expect.stringMatching(/^\d{4}-/),
+        expiresAt: app.tokens!.expiresAt.toISOString(),
+        admin: app.tokens!.admin,
+        viewer: app.tokens!.viewer,
+      });
     });
 
     it('serves nothing else under /playground/, and no path out of it', async () => {

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { runEntryPoint, type EntryLog } from '../platform/entry-point';
 import { StartupError } from '../platform/startup-error';
 import { loadSimulatorConfig } from '../simulators/config';
@@ -73,6 +74,20 @@ function writePrivateFile(file: string, text: string): void {
   }
 }
 
+/**
+ * Whether git would offer `file` for a commit: it lies in a git working tree and no ignore rule
+ * covers it (git's own answer, `git check-ignore`). False when git is missing or there is no tree.
+ * The repository ignores sim.env and *.env, but an env file may be given any name.
+ */
+function committable(file: string): boolean {
+  const answer = spawnSync('git', ['check-ignore', '-q', '--', basename(file)], {
+    cwd: dirname(resolve(file)),
+    stdio: 'ignore',
+  });
+  // 0: ignored; 1: not ignored, inside a working tree; anything else: not a working tree, or no git.
+  return answer.status === 1;
+}
+
 /** Plain sentences on stderr: stdout carries only the environment. */
 const stderrLog: EntryLog = {
   info: (_fields, message) => process.stderr.write(`${message}\n`),
@@ -100,6 +115,10 @@ runEntryPoint({
       else {
         writePrivateFile(envFile, text);
         process.stdout.write(`Wrote the simulators' base URLs and credentials to ${resolve(envFile)}\n`);
+        if (committable(envFile))
+          process.stderr.write(
+            `Warning: ${resolve(envFile)} holds this run's credentials and git would commit it (no .gitignore rule covers it): add it to .gitignore, or write it outside the working tree\n`,
+          );
       }
     } catch (error) {
       await running.close();

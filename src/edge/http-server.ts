@@ -12,9 +12,18 @@ import type { Logger } from '../platform/logger';
 import type { Readiness } from '../observability/health';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
-import { PLAYGROUND_CSP, PLAYGROUND_PATH, playgroundAsset } from './playground';
+import {
+  PLAYGROUND_CSP,
+  PLAYGROUND_PATH,
+  PLAYGROUND_SESSION,
+  playgroundAsset,
+  type PlaygroundSession,
+} from './playground';
 import { runInRequest, type Actor, type RequestScope } from '../platform/request-context';
 import type { RequestDrain } from './shutdown';
+import { CROSS_SITE_REFUSAL, requiresPreflight } from './cross-site';
+import { errorContentType } from './media-type';
+import type { PersistedDocuments } from './persisted-documents';
 
 /** Where GraphQL is served. */
 export const GRAPHQL_PATH = '/graphql';
@@ -46,6 +55,10 @@ export interface HttpHandlerOptions {
   authenticate: Authenticate;
   logger: Logger;
   operator: OperatorParts;
+  /** The trusted documents (PERSISTED_OPERATIONS): hashes resolved, and under `require` anything else refused. */
+  persistedDocuments: PersistedDocuments;
+  /** What the playground's page is told (introspection, the demo's tokens); unused when PLAYGROUND is off. */
+  playgroundSession: PlaygroundSession;
 }
 
 /** A failure answered before GraphQL runs, in GraphQL's error shape. */
@@ -110,9 +123,9 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const path = pathOf(req.url);
     if (path === HEALTH_PATHS.live || path === HEALTH_PATHS.ready) {
       health(req, res, path).catch((error: unknown) => {
-        if (error instanceof HttpError) return sendError(res, error);
+        if (error instanceof HttpError) return sendError(req, res, error);
         logger.error({ err: error, path }, 'unexpected error while answering a health probe');
-        sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+        sendError(req, res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
       });
       return;
     }
@@ -141,11 +154,11 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       );
       handle(req, res, scope)
         .catch((error: unknown) => {
-          if (error instanceof HttpError) return sendError(res, error);
+          if (error instanceof HttpError) return sendError(req, res, error);
           // The body never fully arrived: the client went away or was too slow (the 'close' listener logs it).
           if (!req.complete || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy();
           logger.error({ err: error, ...started }, 'unexpected error while answering an HTTP request');
-          sendError(res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
+          sendError(req, res, new HttpError(500, 'Internal server error', 'INTERNAL_SERVER_ERROR', {}, { requestId }));
         })
         .finally(handled);
     });
@@ -217,8 +230,18 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       scope.actor = await authenticated(req, scope);
       await withinRateLimit(rateKey(scope.actor, scope));
     }
-    const body = await readJsonBody(req, http.maxBodyBytes);
-    const operation = requestedOperation(body, url.searchParams);
+    if (!pageOnly && !requiresPreflight(req.headers)) throw new HttpError(400, CROSS_SITE_REFUSAL, 'BAD_REQUEST');
+    const resolved = options.persistedDocuments.resolve({
+      method,
+      body: await readJsonBody(req, http.maxBodyBytes),
+      params: url.searchParams,
+    });
+    if ('refused' in resolved) {
+      const { status, message, code } = resolved.refused;
+      throw new HttpError(status, message, code);
+    }
+    const { body, params } = resolved;
+    const operation = requestedOperation(body, params);
     // Before anything walks the values (Apollo and graphql-js recurse over them): a variable nested
     // 400,000 lists deep overflowed the stack of a recursive walk here and answered 500.
     const depth = nestingDepth(body ?? operation.variables, http.maxJsonDepth);
@@ -251,7 +274,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const request: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const request: HTTPGraphQLRequest = { method, headers, search: `?${params.toString()}`, body };
     const response = await options.graphql.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
       context: options.context,
@@ -349,6 +372,16 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
   }
 
   function asset(req: IncomingMessage, res: ServerResponse, name: string, method: string): void {
+    if (name === PLAYGROUND_SESSION) {
+      // The demo's tokens change at every start: never cached.
+      const text = JSON.stringify(options.playgroundSession);
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(method === 'HEAD' ? undefined : text);
+      return;
+    }
     const found = playgroundAsset(name);
     if (!found) throw new HttpError(404, `The playground has no file ${JSON.stringify(name)}`, 'NOT_FOUND');
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
@@ -495,14 +528,15 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
-function sendError(res: ServerResponse, error: HttpError): void {
+/** A refusal in GraphQL's error shape, as the media type the client's Accept header prefers (src/edge/media-type.ts). */
+function sendError(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
   // Answered already (a stop whose grace ran out): leave that answer alone.
   if (res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', ...error.headers });
+  res.writeHead(error.status, { 'content-type': errorContentType(req.headers.accept), ...error.headers });
   res.end(
     JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] }),
   );

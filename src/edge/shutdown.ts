@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { EnvReader } from '../platform/env';
+import { errorContentType } from './media-type';
 
 export interface ShutdownSettings {
   /**
@@ -128,7 +129,7 @@ function answer(
   requestId: string,
 ): void {
   res.writeHead(refusal.status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': errorContentType(res.req.headers.accept),
     connection: 'close',
     'retry-after': '1',
   });

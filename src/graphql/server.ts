@@ -34,6 +34,11 @@ export function createGraphQLServer(
     introspection: exposure.introspection,
     hideSchemaDetailsFromClientErrors: !exposure.suggestions,
     parseOptions: { maxTokens: limits.maxTokens },
+    // The HTTP front checks both before Apollo sees a request: cross-site forgery by its own rule
+    // (src/edge/cross-site.ts, which also lets a GET with a Bearer token through), and persisted
+    // documents from the manifests only (src/edge/persisted-documents.ts), never registered by clients.
+    csrfPrevention: false,
+    persistedQueries: false,
     plugins: [
       mutationsForAdmins(),
       operationShapeLimits(limits),

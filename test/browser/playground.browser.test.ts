@@ -68,4 +68,61 @@ describe('the playground in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("offers the demo's tokens itself: the example query runs with nothing pasted, and the viewer's is a click away", async () => {
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    const notice = page.locator('[data-notice="demo-tokens"]');
+    await notice.getByText('the admin token (may query and mutate)').waitFor();
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.graphiql-response').getByText('"Ada Lovelace"').waitFor();
+    await notice.getByRole('button', { name: 'Use the viewer token' }).click();
+    await notice.getByText('the viewer token (may only query)').waitFor();
+    expect(await page.locator('.graphiql-editor-tool').innerText()).toContain(app.tokens!.viewer.slice(0, 40));
+    await page.close();
+  });
+
+  it('says when the demo restarted and its tokens changed, and offers the new ones', async () => {
+    const first = await bootGateway();
+    let second: BootedGateway | undefined;
+    try {
+      const page = await browser.newPage();
+      await page.goto(first.url);
+      await page.locator('[data-notice="demo-tokens"]').waitFor();
+      const port = new URL(first.url).port;
+      await first.stop();
+      second = await bootGateway({ PORT: port });
+      await page.locator('.graphiql-execute-button').click();
+      const restarted = page.locator('[data-notice="demo-restarted"]');
+      await restarted.getByText('The demo restarted at').waitFor();
+      await restarted.getByRole('button', { name: 'Use the new admin token' }).click();
+      await page.locator('.graphiql-execute-button').click();
+      await page.locator('.graphiql-response').getByText('"Ada Lovelace"').waitFor();
+      expect(await page.locator('.graphiql-editor-tool').innerText()).toContain(second.tokens!.admin.slice(0, 40));
+      await page.close();
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+  });
+
+  it('with introspection off, says so naming GRAPHQL_INTROSPECTION and asks for no schema', async () => {
+    const closed = await bootGateway({ GRAPHQL_INTROSPECTION: 'false' });
+    try {
+      const page = await browser.newPage();
+      const bodies: string[] = [];
+      page.on('request', (request) => bodies.push(request.postData() ?? ''));
+      await page.goto(closed.url);
+      const notice = page.locator('[data-notice="introspection-off"]');
+      await notice.waitFor();
+      expect(await notice.innerText()).toContain('GRAPHQL_INTROSPECTION');
+      await page.locator('.graphiql-execute-button').click();
+      await page.locator('.graphiql-response').getByText('"Ada Lovelace"').waitFor();
+      expect(bodies.filter((body) => body.includes('__schema'))).toEqual([]);
+      expect(await page.content()).not.toContain('introspection: true');
+      await page.close();
+    } finally {
+      await closed.stop();
+    }
+  });
 });

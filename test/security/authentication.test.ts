@@ -229,8 +229,11 @@ describe('authentication at the HTTP edge', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const script = await rawRequest(`${new URL(app.url).origin}/playground/boot.js`, { method: 'GET' });
     expect(script.status).toBe(200);
-    // The Headers tab opens with the line that carries the token, to be completed.
-    expect(script.text).toMatch(/defaultHeaders: .*Authorization.*Bearer /);
+    // Without the demo's tokens, the Headers tab opens with the line that carries the token, to be completed.
+    expect(script.text).toMatch(/DEFAULT_HEADERS = .*Authorization.*Bearer /);
+    const session = await rawRequest(`${new URL(app.url).origin}/playground/session.json`, { method: 'GET' });
+    // Authentication is configured here, so this is no demo with tokens to hand out.
+    expect(JSON.parse(session.text)).toEqual({ introspection: true, demo: null });
     // A browser's GET that carries an operation is a GraphQL request like any other.
     const url = new URL(app.url);
     url.searchParams.set('query', SOURCES_QUERY);

@@ -168,6 +168,9 @@ export class MutationResolver {
       sources: given(input.sources),
       idempotencyKey: given(input.idempotencyKey),
     });
-    return payload(context, await context.mutations.deleteUser(command));
+    const outcome = await context.mutations.deleteUser(command);
+    // The services settle a delete with no user left (userId null) only when the user existed and lost its last record.
+    const deleted = outcome.userId === null && outcome.userErrors.length === 0;
+    return { ...(await payload(context, outcome)), deletedUserId: deleted ? input.id : null };
   }
 }
