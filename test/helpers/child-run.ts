@@ -1,48 +1,35 @@
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
 /**
  * Runs a TypeScript script of the repository (`script`, from its root) in a child Node run with
- * --expose-gc, to its end, and resolves with the JSON line it printed last on stdout, after passing
- * its report (stderr) through. The child gets no environment but PATH and `env`, and must end by
- * itself: one that does not (a leaked socket or timer) is killed at `timeoutMs` and rejects.
+ * --expose-gc, to its end, and returns the JSON line it printed last on stdout, after passing its
+ * report (stderr) through. The child gets no environment but PATH and `env`, and must end by itself:
+ * one that does not (a leaked socket or timer) is killed at `timeoutMs` and fails the test.
+ *
+ * The run is synchronous on purpose: the test's own process holds no handle (pipe, timer) of the
+ * child's while it runs, so jest's open-handle detection sees only what the test itself leaves.
  */
-export function runScript(
-  script: string,
-  timeoutMs: number,
-  env: Record<string, string> = {},
-): Promise<Record<string, any>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '-r', 'reflect-metadata', '-r', './test/support/register-ts.js', script],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env['PATH'] ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+export function runScript(script: string, timeoutMs: number, env: Record<string, string> = {}): Record<string, any> {
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-r', 'reflect-metadata', '-r', './test/support/register-ts.js', script],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    },
+  );
+  process.stdout.write(run.stderr ?? '');
+  if (run.error) throw run.error;
+  if (run.status !== 0)
+    throw new Error(
+      `${script} ended with ${run.signal ?? `exit code ${run.status}`} (a process that does not end by itself leaked a socket or timer)\n${run.stderr}`,
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(deadline);
-      process.stdout.write(stderr);
-      if (code !== 0)
-        return reject(
-          new Error(
-            `${script} ended with ${signal ?? `exit code ${code}`} (a process that does not end by itself leaked a socket or timer)\n${stderr}`,
-          ),
-        );
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, any>);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, any>;
 }

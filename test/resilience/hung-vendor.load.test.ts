@@ -16,8 +16,8 @@ const HEAP_GROWTH_BOUND_MIB = 8;
 const VENDOR_CONNECTIONS = 16;
 
 describe('one vendor hung under load', () => {
-  it("answers every request with the other vendors' data, stops calling the hung vendor once its breaker is open, and leaks nothing", async () => {
-    const summary = await runScript(join('test', 'resilience', 'load-run.ts'), 240_000);
+  it("answers every request with the other vendors' data, stops calling the hung vendor once its breaker is open, and leaks nothing", () => {
+    const summary = runScript(join('test', 'resilience', 'load-run.ts'), 240_000);
     expect(summary['requests']).toBeGreaterThanOrEqual(2_000);
     expect(summary['concurrency']).toBeGreaterThanOrEqual(50);
     // Every answer arrived, with every field of the other vendors and a code on the hung vendor's.
@@ -37,8 +37,8 @@ describe('one vendor hung under load', () => {
     expect(summary['socketsAndTimers'].afterStop).toBeLessThanOrEqual(summary['socketsAndTimers'].beforeBoot);
   });
 
-  it('reads two 64 MiB answers without holding them: the cap cuts each off at 8 MiB', async () => {
-    const { capped, uncapped } = await runScript(join('test', 'resilience', 'oversized-run.ts'), 240_000);
+  it('reads two 64 MiB answers without holding them: the cap cuts each off at 8 MiB', () => {
+    const { capped, uncapped } = runScript(join('test', 'resilience', 'oversized-run.ts'), 240_000);
     expect(capped.codes).toEqual(['GREENARROW VENDOR_BAD_RESPONSE', 'USER_MANAGEMENT VENDOR_BAD_RESPONSE']);
     // At its peak the capped request held less than one answer's 64 MiB, and less than half what the uncapped one held.
     expect(capped.peakGrowthMiB.heapAndBuffers).toBeLessThan(64);
