@@ -29,7 +29,7 @@ export interface OperationObservation {
 export interface VendorCallObservation {
   source: string;
   route: string;
-  /** The transport's word for how it ended (`ok`, `timeout`, `http_5xx`, `breaker_open`, …). */
+  /** How it ended: `ok`, or the error code it ended with (`VENDOR_TIMEOUT`, `VENDOR_UNAVAILABLE`, …). */
   outcome: string;
   latencyMs: number;
   /** Set when the attempt never reached the vendor, with the reason (`circuit-open`, `busy`, `no-connection`, …). */

@@ -3,7 +3,7 @@ import { eventually } from '../helpers/eventually';
 import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
 
 /**
- * Concurrent creates of one person (issue 16, acceptance 3), through GraphQL over HTTP against the
+ * Concurrent creates of one person, through GraphQL over HTTP against the
  * simulators: the person's email address (and username) is claimed in the gateway's database
  * before any vendor call, so of the requests racing for it exactly one writes the vendors and the
  * others are told why without writing anything. Before the claim, two such creates were each told

@@ -7,7 +7,7 @@ import { TEST_AUTH_ENV, post, GatewayProcesses } from '../helpers/gateway-proces
 import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
- * No operation left for a human (issue 16, acceptance 5): a gateway process is killed (SIGKILL)
+ * No operation left for a human: a gateway process is killed (SIGKILL)
  * with creates without an idempotency key in flight, which nobody can ever replay. At each vendor
  * the kill finds them in another state: RainMaker created the user but never answered (and cannot
  * be read), Engagement answered, GreenArrow hangs before doing anything, user-management created

@@ -5,7 +5,7 @@ import { eventually } from '../helpers/eventually';
 import { bearer, bootGateway, graphql, type BootedGateway } from '../helpers/gateway';
 
 /**
- * Rotated vendor credentials (issue 16, acceptance 6), through the demo's gateway over HTTP:
+ * Rotated vendor credentials, through the demo's gateway over HTTP:
  * GreenArrow is restarted with a password the gateway does not have. Its first 401 is a
  * configuration fault: `sources` says the credentials were rejected, `/readyz` answers 503 naming
  * it (READINESS_REQUIRES_VENDORS, on by default), one error line is logged and

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runScript } from '../helpers/child-run';
 
 /**
- * Pages of users under load (issue 16, acceptance 2), in a child process of its own
+ * Pages of users under load, in a child process of its own
  * (test/resilience/page-load-run.ts): 2,000 `users(first: 20)` with usernames (user-management)
  * and permissions (GreenArrow) at concurrency 50 against simulators answering in 5 ms. With every
  * vendor healthy, every answer is whole and nothing is VENDOR_BUSY: a page never fails for want of

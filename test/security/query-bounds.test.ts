@@ -1,7 +1,7 @@
 import { bearer, bootGateway, graphql, resetCounters, vendorCalls, type BootedGateway } from '../helpers/gateway';
 
 /**
- * Query arguments and request values at the edges (issue 16, acceptance 4), through GraphQL over
+ * Query arguments and request values at the edges, through GraphQL over
  * HTTP against the simulators: every argument of a query is bounded like a mutation's input (an
  * email at 254 characters, ids at 128, other text at INPUT_MAX_TEXT_LENGTH; no control
  * characters), and an email argument must be an address. Each refusal is a 400 naming the argument

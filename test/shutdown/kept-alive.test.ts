@@ -8,7 +8,7 @@ import { openSocket } from '../helpers/raw-http';
 import { startTestVendors, type TestVendors } from '../helpers/vendor-fixture';
 
 /**
- * A request arriving on a kept-alive connection after SIGTERM (issue 16, acceptance 7): the
+ * A request arriving on a kept-alive connection after SIGTERM: the
  * production gateway, with a create in flight so that its stop takes a while, is sent SIGTERM; a
  * client then sends a createUser on the connection it kept alive from an earlier request. It is
  * answered 503 SHUTTING_DOWN on that same connection, which then closes; no vendor is called on
