@@ -62,4 +62,44 @@ describe("a walk of Engagement's listing while members are deleted", () => {
     expect(await links('ORPHANED')).toEqual(new Set());
     expect(await links('ACTIVE')).toEqual(now);
   });
+
+  it('reads the member that moved up into a page already read, and says the walk may have passed over members', async () => {
+    const simulator = app.simulators.simulators.ENGAGEMENT!;
+    const adapter = app.adapters.get('ENGAGEMENT')!;
+    const first = await adapter.listPage!(null);
+    expect(first.records).toHaveLength(PAGE_SIZE);
+    expect(first.passedOver).toBeUndefined();
+    const movedUp = String(simulator.store.page(PAGE_SIZE, 1)[0].id);
+    // Outside the gateway, so nothing else changes: the first member of page 2 moves into page 1.
+    simulator.store.remove(first.records[0].externalId);
+    const second = await adapter.listPage!(first.next);
+    expect(second.passedOver).toBe(true);
+    expect(second.records.map((record) => record.externalId)).toContain(movedUp);
+    // The mark stays in the walk's cursors, so a walk resumed from its checkpoint says so too.
+    expect((await adapter.listPage!(second.next)).passedOver).toBe(true);
+
+    // Nothing moves between the pages of the next walk: it reads each member once and passes over none.
+    const again = [];
+    let cursor: string | null = null;
+    do {
+      const page = await adapter.listPage!(cursor);
+      expect(page.passedOver).toBeUndefined();
+      again.push(...page.records.map((record) => record.externalId));
+      cursor = page.next;
+    } while (cursor !== null);
+    expect(again).toEqual([...members()]);
+  });
+
+  it('still judges gone, after a walk that saw the listing hold still, a member deleted outside the gateway', async () => {
+    const simulator = app.simulators.simulators.ENGAGEMENT!;
+    // The member the test before removed outside the gateway is judged gone here already.
+    await app.mirror.refresh();
+    const orphaned = await links('ORPHANED');
+    const gone = String(simulator.store.page(PAGE_SIZE + 1, 1)[0].id);
+    simulator.store.remove(gone);
+    const [outcome] = await app.mirror.refresh();
+    expect(outcome).toMatchObject({ status: 'DONE', changes: { linksOrphaned: 1, recordsRemoved: 1 } });
+    expect(await links('ORPHANED')).toEqual(new Set([...orphaned, gone]));
+    expect(await links('ACTIVE')).toEqual(members());
+  });
 });
