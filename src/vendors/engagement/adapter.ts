@@ -95,7 +95,8 @@ export class EngagementAdapter extends AdapterBase<EngagementClient> implements 
     const at = parseListCursor(cursor);
     const overlap = at.lastId !== null && at.offset > 0;
     const start = overlap ? at.offset - 1 : at.offset;
-    const page = await this.client.listMembers({ start, pageSize: this.client.pageSize });
+    // One more than a page, so that a page brings new members even at a page size of 1 (the vendor may clamp it).
+    const page = await this.client.listMembers({ start, pageSize: this.client.pageSize + (overlap ? 1 : 0) });
     const read = page.items.map(toRecord);
     let records = read;
     let passedOver = at.passedOver;
