@@ -127,4 +127,50 @@ describe('a create that lands after the gateway stopped waiting for it', () => {
     expect(records(email)).toEqual({ RAINMAKER: 0, ENGAGEMENT: 0, GREENARROW: 0, USER_MANAGEMENT: 0 });
     expect((await app.store.identities.userIdsByEmails([email])).size).toBe(0);
   });
+
+  it('refuses to delete the person while the create is unsettled, so its recovery never links records the delete removed', async () => {
+    const email = 'late.kept@example.org';
+    const rainMaker = app.simulators.simulators.RAINMAKER!;
+    rainMaker.setFault('createUser', { latencyMs: 3_000, times: 1 });
+    const answer = await graphql<{ createUser: { user: { id: string } | null; results: { status: string }[] } }>(
+      app,
+      CREATE,
+      {
+        input: {
+          email,
+          password: 'Late-Pass-1234',
+          firstName: 'La',
+          lastName: 'Kept',
+          country: 'India',
+          accountId: '2',
+          username: 'late.kept',
+          onPartialFailure: 'KEEP',
+        },
+      },
+    );
+    expect(answer.data!.createUser.results.map((result) => result.status)).toEqual([
+      'FAILED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+    ]);
+    const userId = answer.data!.createUser.user!.id;
+    const [operation] = (await app.store.journal.page({ first: 1 })).operations;
+    expect(operation.state).toBe('INTERRUPTED');
+    await eventually(() => rainMaker.store.has(email), 'the held create to land at RainMaker', 10_000);
+
+    const DELETE = 'mutation($id: ID!) { deleteUser(input: { id: $id }) { userErrors { code } } }';
+    const refused = await graphql<{ deleteUser: { userErrors: { code: string }[] } }>(app, DELETE, { id: userId });
+    expect(refused.data!.deleteUser.userErrors.map((error) => error.code)).toEqual(['EMAIL_IN_USE']);
+    expect(records(email)).toEqual({ RAINMAKER: 1, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
+
+    now = Date.now() + INTERVAL_MS + 1_000;
+    expect(await recovery.sweep()).toBe(1);
+    // RainMaker cannot be asked without the password, which recovery never has: what landed there is removed.
+    expect(records(email)).toEqual({ RAINMAKER: 0, ENGAGEMENT: 1, GREENARROW: 1, USER_MANAGEMENT: 1 });
+    const deleted = await graphql<{ deleteUser: { userErrors: { code: string }[] } }>(app, DELETE, { id: userId });
+    expect(deleted.data!.deleteUser.userErrors).toEqual([]);
+    expect(records(email)).toEqual({ RAINMAKER: 0, ENGAGEMENT: 0, GREENARROW: 0, USER_MANAGEMENT: 0 });
+    expect((await app.store.identities.userIdsByEmails([email])).size).toBe(0);
+  });
 });
