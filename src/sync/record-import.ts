@@ -188,10 +188,13 @@ export class RecordImporter {
       // A dry run of one walk alone plans on its own; a sync's walks share one plan.
       const planned = dryRun ? (options.planned ?? new PlannedLinks(store.identities)) : null;
       const pace = new Pace(options.pagesPerSecond ?? 0, options.signal);
+      // Whether the listing moved under the walk, so that it may have passed over records it holds.
+      let passedOver = false;
       // The first fetch asks for the resumed cursor; walkPages guards the cursors it is answered.
       const pages = walkPages(walk.source, 'listPage', async (cursor) => {
         await pace.next();
         const page = await walk.fetch(cursor ?? start);
+        passedOver ||= page.passedOver ?? false;
         return { items: page.records, next: page.next, total: page.total };
       });
       for await (const page of pages) {
@@ -224,7 +227,17 @@ export class RecordImporter {
         }
         if (options.signal?.aborted && page.next !== null) return { ...progress, status: 'INTERRUPTED', error: null };
       }
-      const swept = dryRun ? await this.wouldSweep(walk, seenBefore) : await this.sweep(walk, runStartedAt);
+      // A record it did not see may have been passed over, not gone: this walk judges nothing gone.
+      if (passedOver)
+        this.deps.logger.info(
+          { source: walk.source, scope: walk.scope },
+          'the listing moved while it was walked: no record is judged gone until a walk sees it hold still',
+        );
+      const swept = dryRun
+        ? passedOver
+          ? { recordsRemoved: 0, linksOrphaned: 0 }
+          : await this.wouldSweep(walk, seenBefore)
+        : await this.sweep(walk, passedOver ? null : runStartedAt);
       progress.changes.recordsRemoved += swept.recordsRemoved;
       progress.changes.linksOrphaned += swept.linksOrphaned;
       return { ...progress, status: 'DONE', error: null };
@@ -322,16 +335,22 @@ export class RecordImporter {
    * After a complete walk: the records of its scope not seen since it began are gone at the vendor.
    * Their rows go, and their links are marked ORPHANED (for a whole listing, every link of the
    * vendor not seen since then, rows or not). One transaction, with the checkpoint marked done.
+   * `runStartedAt` null: the walk may have passed over records, so none is judged gone.
    */
-  private async sweep(walk: ScopeWalk, runStartedAt: Date): Promise<{ recordsRemoved: number; linksOrphaned: number }> {
+  private async sweep(
+    walk: ScopeWalk,
+    runStartedAt: Date | null,
+  ): Promise<{ recordsRemoved: number; linksOrphaned: number }> {
     const { store } = this.deps;
     return store.db.transaction(async (tx) => {
       const seen = store.records.on(tx);
       const identities = store.identities.on(tx);
       let recordsRemoved = 0;
       let linksOrphaned =
-        walk.kind === 'listing' ? await identities.markOrphaned(walk.source, { syncedBefore: runStartedAt }) : 0;
-      for (;;) {
+        walk.kind === 'listing' && runStartedAt !== null
+          ? await identities.markOrphaned(walk.source, { syncedBefore: runStartedAt })
+          : 0;
+      while (runStartedAt !== null) {
         const gone = await seen.unseenSince(walk.source, walk.scope, runStartedAt, SWEEP_BATCH);
         if (gone.length === 0) break;
         if (walk.kind === 'account') linksOrphaned += await identities.markOrphaned(walk.source, { externalIds: gone });

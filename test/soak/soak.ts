@@ -18,8 +18,9 @@
  * end), the answers' error codes, the operations by state, and whether the journal and the vendors
  * agree: every record a vendor holds for the people the soak created is linked to a gateway user,
  * and every link points at a record the vendor holds, with what the gateway knows of any record
- * where they do not. The bounds it exits 1 on: heap growth under SOAK_HEAP_GROWTH_MIB (10), every
- * operation settled, no unhandled rejection; a disagreement is printed loudly, with its records.
+ * where they do not. The bounds it exits 1 on, with a last line `soak FAILED: ...` naming each
+ * broken one: heap growth under SOAK_HEAP_GROWTH_MIB (10), every operation settled, the journal and
+ * the vendors agreeing (the disagreeing records named), no unhandled rejection.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -297,9 +298,9 @@ async function main(): Promise<void> {
   const holds = {
     heap: summary.memory.heapGrowthMiB < HEAP_GROWTH_BOUND_MIB,
     settled: left === 0,
+    agreement: agreement.unlinkedVendorRecords.length === 0 && agreement.linksWithoutRecord.length === 0,
     noUnhandledRejection: unhandled === 0,
   };
-  const agree = agreement.unlinkedVendorRecords.length === 0 && agreement.linksWithoutRecord.length === 0;
   process.stderr.write(
     [
       `soak: ${minutes} min, ${requests} requests at concurrency ${concurrency}, ${people} people created, ${faultsInjected} faults, syncs ${syncs.join(', ')}`,
@@ -308,12 +309,27 @@ async function main(): Promise<void> {
       `operations: ${JSON.stringify(states)}; unsettled: ${left}`,
       `journal and vendors: ${agreement.vendorRecords} vendor records of the soak's people, ${agreement.links} links; unlinked records ${JSON.stringify(agreement.unlinkedVendorRecords)}, links without a record ${JSON.stringify(agreement.linksWithoutRecord)}${agreement.disagreements.length > 0 ? `; what the gateway knows of them: ${JSON.stringify(agreement.disagreements)}` : ''}`,
       `log lines at warn (40) and above: ${JSON.stringify(logLevels)}; unhandled rejections: ${unhandled}`,
-      `bounds: ${JSON.stringify(holds)}; the journal and the vendors ${agree ? 'agree' : 'DISAGREE (see above)'}`,
+      `bounds: ${JSON.stringify(holds)}`,
       '',
     ].join('\n'),
   );
-  process.stdout.write(`${JSON.stringify({ ...summary, holds, agree })}\n`);
-  if (!Object.values(holds).every(Boolean)) process.exitCode = 1;
+  process.stdout.write(`${JSON.stringify({ ...summary, holds })}\n`);
+  const failures = [
+    ...(holds.heap
+      ? []
+      : [`the heap grew ${summary.memory.heapGrowthMiB} MiB, past its bound of ${HEAP_GROWTH_BOUND_MIB} MiB`]),
+    ...(holds.settled ? [] : [`${left} operations were left unsettled (PENDING or INTERRUPTED)`]),
+    ...(holds.agreement
+      ? []
+      : [
+          `the journal and the vendors disagree: vendor records no link points at ${JSON.stringify(agreement.unlinkedVendorRecords)}, links to records no vendor holds ${JSON.stringify(agreement.linksWithoutRecord)}`,
+        ]),
+    ...(holds.noUnhandledRejection ? [] : [`${unhandled} promise rejections went unhandled`]),
+  ];
+  if (failures.length > 0) {
+    process.stderr.write(`soak FAILED: ${failures.join('; ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** The soak's people as the vendors hold them against the gateway's links: both ways, by `SOURCE externalId`. */

@@ -3,7 +3,7 @@ import { SOURCES, type Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
 import { currentRequest, runInRequest } from '../../platform/request-context';
 import type { WriteStep } from '../../vendors/kit/adapter';
-import { isVendorError, outcomeUnknown } from '../../vendors/transport/errors';
+import { VendorTimeoutError, isVendorError, outcomeUnknown } from '../../vendors/transport/errors';
 import type { Adapters } from '../../vendors/registry';
 import type { Journal, OperationStep, StepAction as JournalAction } from '../../store';
 
@@ -269,7 +269,9 @@ export async function settleFanOut(plan: WritePlan, options: FanOutOptions): Pro
 /**
  * Runs a step; when a create's answer never came, looks for what it made before calling it failed.
  * A write whose answer never came and that cannot be looked up (a create whose look-up failed too,
- * any other write) throws OutcomeStillUnknown.
+ * any other write) throws OutcomeStillUnknown, and so does a create that timed out and was not
+ * found: the vendor may still be working on it (the gateway stopped waiting, not the vendor), and
+ * it may land after the look.
  */
 async function runOrRecover(step: WriteStep, resuming: boolean, logger: Logger): Promise<string> {
   try {
@@ -287,7 +289,11 @@ async function runOrRecover(step: WriteStep, resuming: boolean, logger: Logger):
       );
       throw new OutcomeStillUnknown(error);
     }
-    if (found === null) throw error;
+    if (found === null) {
+      // A create that timed out may still be running at the vendor and land after this look: only a later look can tell.
+      if (error instanceof VendorTimeoutError) throw new OutcomeStillUnknown(error);
+      throw error;
+    }
     logger.info(
       { source: step.source, externalId: found },
       'a create that timed out had landed: its record is adopted',

@@ -66,6 +66,12 @@ interface Job {
    * vendor call until it is settled, so that no other operation writes them meanwhile.
    */
   claims: string[];
+  /**
+   * Whether it also claims the person's own email address, as a create of that person claimed it: a
+   * delete must not run while the person's create is unsettled, or that create's recovery would link
+   * the records the delete has just removed.
+   */
+  claimsPerson?: boolean;
   /** Brings the identity store in line with what the vendors now hold; returns the user id. */
   settle(results: SourceOutcome[], userId: string | null, links: Links): Promise<string | null>;
 }
@@ -326,6 +332,7 @@ export class MutationService {
       policy: null,
       requiresWrite: false,
       claims: [],
+      claimsPerson: true,
       settle: async (results, userId) => {
         for (const result of results) {
           if (result.status !== 'SUCCEEDED' || result.externalId === null) continue;
@@ -504,6 +511,7 @@ export class MutationService {
       return payload;
     };
     let links: Links = {};
+    const claims = [...job.claims];
     if (userId !== null) {
       const user = (await store.identities.usersByIds([userId])).get(userId);
       if (!user)
@@ -515,6 +523,7 @@ export class MutationService {
           },
           true,
         );
+      if (job.claimsPerson) claims.push(...claimsOf({ email: user.email ?? undefined }));
       const identities = (await store.identities.identitiesByUserIds([userId])).get(userId) ?? [];
       links = Object.fromEntries(
         identities.map((identity): [string, LinkedRecord] => [
@@ -538,7 +547,7 @@ export class MutationService {
     }
     // Before the first vendor call (the pre-flight reads included). An operation that wrote before
     // holds its claims already, and cannot be refused now in any case.
-    const taken = await store.claims.acquire(operation.id, job.claims);
+    const taken = await store.claims.acquire(operation.id, claims);
     if (taken !== null && previous.length === 0 && !recovering) {
       const refusal = { userId, results: [], userErrors: [claimedElsewhere(taken.name)] };
       await store.journal.refuse(operation.id, refusal);

@@ -104,11 +104,26 @@ export class OperationRecovery {
       for (const operation of due) {
         if (this.stopped) break;
         tried.add(operation.id);
+        if (this.tooRecent(operation)) continue;
         if (await this.settle(operation)) settled += 1;
       }
     }
     if (settled > 0) logger.info({ settled }, 'recovery: interrupted operations settled');
     return settled;
+  }
+
+  /**
+   * Whether this process left the operation INTERRUPTED less than one interval ago: a vendor write
+   * it stopped waiting for (a timeout) may still be running at the vendor and land after a look now,
+   * so the next sweep looks. An operation a dead process left is settled at once.
+   */
+  private tooRecent(operation: Operation): boolean {
+    const { intervalMs } = this.options.settings;
+    return (
+      intervalMs > 0 &&
+      operation.owner === this.options.journal.owner &&
+      operation.updatedAt.getTime() > this.clock().getTime() - intervalMs
+    );
   }
 
   /** Settles one operation; false when another process or a replay took it first, or it cannot be settled now. */

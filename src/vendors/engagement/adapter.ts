@@ -14,8 +14,9 @@ import type {
 } from '../kit/adapter';
 import { AdapterBase, ignoringNotFound, inputProblems, sameEmail, write } from '../kit/adapter-base';
 import { walkPages } from '../kit/page-walk';
+import { VendorUnavailableError } from '../transport/errors';
 import type { EngagementClient } from './client';
-import { normalizeMobileNumber, type CreateRules } from './contract';
+import { ID_PATTERN, normalizeMobileNumber, type CreateRules } from './contract';
 import { createInputProblems } from './mapper';
 import type { EngagementCreateInput, EngagementMember } from './types';
 
@@ -81,12 +82,33 @@ export class EngagementAdapter extends AdapterBase<EngagementClient> implements 
     return record.view;
   }
 
+  /**
+   * One page of the listing, which Engagement pages by offset: a member deleted from a page already
+   * read moves every later member one place up, and the first of the next page would be read by
+   * neither. So each page but the first starts one member early, at the last member the page before
+   * ended with (the cursor names it): found there, nothing moved; found later, members were added
+   * before it and are read again; not found, members before it went, some may have been passed over,
+   * and the page says so (`passedOver`, kept in every later cursor of the walk, so a walk resumed
+   * from its checkpoint says so too).
+   */
   async listPage(cursor: string | null): Promise<RecordPage> {
-    const page = await this.client.listMembers({
-      start: cursor === null ? 0 : Number(cursor),
-      pageSize: this.client.pageSize,
-    });
-    return { records: page.items.map(toRecord), next: page.next, total: page.total };
+    const at = parseListCursor(cursor);
+    const overlap = at.lastId !== null && at.offset > 0;
+    const start = overlap ? at.offset - 1 : at.offset;
+    // One more than a page, so that a page brings new members even at a page size of 1 (the vendor may clamp it).
+    const page = await this.client.listMembers({ start, pageSize: this.client.pageSize + (overlap ? 1 : 0) });
+    const read = page.items.map(toRecord);
+    let records = read;
+    let passedOver = at.passedOver;
+    if (overlap) {
+      const last = read.findIndex((record) => record.externalId === at.lastId);
+      if (last >= 0) records = read.slice(last + 1);
+      else passedOver = true;
+    }
+    const end = start + read.length;
+    const lastId = read.length > 0 ? read[read.length - 1].externalId : null;
+    const next = page.next === null ? null : listCursor({ offset: end, lastId, passedOver });
+    return { records, next, total: page.total, ...(passedOver ? { passedOver } : {}) };
   }
 
   /**
@@ -149,10 +171,18 @@ export class EngagementAdapter extends AdapterBase<EngagementClient> implements 
       },
     };
     const findCreated = async (): Promise<string | null> => {
+      let passedOver = false;
       for await (const page of this.pages()) {
-        const mine = page.find((record) => sameEmail(record.email, member.email));
+        const mine = page.items.find((record) => sameEmail(record.email, member.email));
         if (mine) return mine.externalId;
+        passedOver ||= page.passedOver;
       }
+      // Not found in a walk that may have passed over members is no proof that the create never landed.
+      if (passedOver)
+        throw new VendorUnavailableError(
+          SOURCE,
+          'listMembers: members went while the listing was read, so whether the create landed cannot be told now',
+        );
       return null;
     };
     return write(
@@ -183,13 +213,44 @@ export class EngagementAdapter extends AdapterBase<EngagementClient> implements 
     return write(step);
   }
 
-  /** The listing, page by page, as records. */
-  private async *pages(): AsyncGenerator<VendorRecord[]> {
-    const fetchPage = (cursor: string | null) =>
-      this.client.listMembers({ start: cursor === null ? 0 : Number(cursor), pageSize: this.client.pageSize });
+  /** The listing, page by page, as records, each page saying whether the walk so far may have passed over any. */
+  private async *pages(): AsyncGenerator<{ items: VendorRecord[]; passedOver: boolean }> {
+    let passedOver = false;
+    const fetchPage = async (cursor: string | null) => {
+      const page = await this.listPage(cursor);
+      passedOver ||= page.passedOver ?? false;
+      return { items: page.records, next: page.next, total: page.total };
+    };
     for await (const page of walkPages(SOURCE, 'listMembers', fetchPage, this.client.http))
-      yield page.items.map(toRecord);
+      yield { items: page.items, passedOver };
   }
+}
+
+/** Where a walk of the listing is: the offset of the next page, the last member read, and whether any was passed over. */
+interface ListCursor {
+  offset: number;
+  lastId: string | null;
+  passedOver: boolean;
+}
+
+/** `offset`, `offset:lastId` or `offset:lastId:passed-over` (a bare offset is what checkpoints held before). */
+function listCursor({ offset, lastId, passedOver }: ListCursor): string {
+  if (lastId === null) return String(offset);
+  return passedOver ? `${offset}:${lastId}:${PASSED_OVER}` : `${offset}:${lastId}`;
+}
+
+const PASSED_OVER = 'passed-over';
+
+function parseListCursor(cursor: string | null): ListCursor {
+  if (cursor === null) return { offset: 0, lastId: null, passedOver: false };
+  const [offset, lastId, mark, ...rest] = cursor.split(':');
+  const valid =
+    /^\d+$/.test(offset) &&
+    (lastId === undefined || ID_PATTERN.test(lastId)) &&
+    (mark === undefined || mark === PASSED_OVER) &&
+    rest.length === 0;
+  if (!valid) throw new TypeError(`EngagementAdapter.listPage: ${JSON.stringify(cursor)} is not a cursor it answered`);
+  return { offset: Number(offset), lastId: lastId ?? null, passedOver: mark === PASSED_OVER };
 }
 
 function toRecord(member: EngagementMember): VendorRecord {

@@ -139,6 +139,12 @@ export interface RecordPage {
   /** Where the next page starts; null after the last. */
   next: string | null;
   total: number | null;
+  /**
+   * The walk, up to this page, may have passed over records: the listing moved under it (an
+   * offset-paged listing lost records before where the walk had read to). Such a walk cannot tell
+   * which records are gone.
+   */
+  passedOver?: boolean;
 }
 
 /**
