@@ -73,9 +73,28 @@ export class VendorCircuitBreaker {
     return state === 'CLOSED' && Date.now() < this.openElsewhereUntil ? 'OPEN' : state;
   }
 
-  /** Another replica's breaker opened, `leftMs` of its half-open delay to go: calls here are refused until it ends. */
+  /**
+   * What Redis says now of the vendor being down elsewhere: `leftMs` of another replica's half-open
+   * delay (calls here are refused until it ends), or 0 once a trial anywhere found the vendor back.
+   */
   heard(leftMs: number): void {
-    if (leftMs > 0) this.openElsewhereUntil = Math.max(this.openElsewhereUntil, Date.now() + leftMs);
+    this.openElsewhereUntil = leftMs > 0 ? Date.now() + leftMs : 0;
+  }
+
+  /**
+   * The outcome of a call that was the deployment's trial (see SharedVendorState.view): a success
+   * closes the vendor for every replica, a failure that counts against the vendor opens it again for
+   * every replica, anything else lets another call try.
+   */
+  sharedTrialEnded(error: unknown): void {
+    if (this.shared === null) return;
+    if (error === undefined) {
+      this.openElsewhereUntil = 0;
+      void this.shared.publishClosed();
+    } else if (error instanceof Error && countsAgainstVendor(error)) {
+      this.heard(this.settings.halfOpenMs);
+      void this.shared.publishOpen(this.settings.halfOpenMs);
+    } else void this.shared.releaseTrial();
   }
 
   /** Refuses while the breaker is open and its half-open delay runs, and while its single half-open trial runs. */

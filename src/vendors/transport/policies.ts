@@ -101,16 +101,34 @@ export class VendorPolicies {
    * with a 5 s timeout).
    */
   async admit<T>(info: AttemptInfo, guarded: boolean, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const { route } = info;
     const askedAt = Date.now();
-    // 1. Refusals that send nothing; with Redis, after learning what the other replicas know of the vendor.
-    if (this.shared !== null) {
-      const view = await this.shared.view();
-      if (view !== null) {
-        this.pause.heard(view.pauseLeftMs);
-        this.breaker.heard(view.openLeftMs);
-      }
+    // With Redis, first what the other replicas know of the vendor (shared-state.ts).
+    const view = this.shared === null ? null : await this.shared.view(this.timeoutMs);
+    if (view !== null) {
+      this.pause.heard(view.pauseLeftMs);
+      this.breaker.heard(view.openLeftMs);
     }
+    if (view?.trial !== true) return this.attempt(info, guarded, askedAt, send);
+    // This call is the deployment's trial of a vendor found down: its outcome is every replica's.
+    try {
+      const answer = await this.attempt(info, guarded, askedAt, send);
+      this.breaker.sharedTrialEnded(undefined);
+      return answer;
+    } catch (error) {
+      this.breaker.sharedTrialEnded(error);
+      throw error;
+    }
+  }
+
+  /** Steps 1 to 6 of one attempt, once what the other replicas know has been heard. */
+  private async attempt<T>(
+    info: AttemptInfo,
+    guarded: boolean,
+    askedAt: number,
+    send: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { route } = info;
+    // 1. Refusals that send nothing.
     refuseIfOutOfTime(this.source, route);
     this.pause.refuseIfPaused(route);
     this.breaker.refuseIfOpen(route);

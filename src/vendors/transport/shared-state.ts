@@ -13,7 +13,34 @@ import type { SharedRedis } from '../../platform/redis';
 export interface SharedVendorView {
   pauseLeftMs: number;
   openLeftMs: number;
+  /**
+   * Whether this call is the deployment's trial: the vendor was found down, its half-open delay has
+   * passed, and no other replica is trying it now. Its outcome is told back (see VendorCircuitBreaker).
+   */
+  trial: boolean;
 }
+
+/**
+ * KEYS = pause, open, down, trial; ARGV[1] = how long a trial may take. The vendor's pause and
+ * opening as they stand; once an opening has run out while the vendor is still known down, the one
+ * caller that takes the trial key goes (trial = 1) and the others wait for its outcome.
+ */
+const VIEW = `
+local pause = redis.call('PTTL', KEYS[1])
+local open = redis.call('PTTL', KEYS[2])
+if open > 0 or pause > 0 or redis.call('EXISTS', KEYS[3]) == 0 then return {pause, open, 0} end
+if redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[1]) then return {pause, open, 1} end
+return {pause, math.max(1, redis.call('PTTL', KEYS[4])), 0}`;
+
+/**
+ * KEYS = open, down, trial; ARGV[1] = the half-open delay. The vendor is down: no calls for that
+ * long (never shortening a longer opening), then one trial for the deployment while it is known down.
+ */
+const OPEN = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[1]) * 2)
+redis.call('DEL', KEYS[3])
+return 1`;
 
 /** Sets KEYS[1] to expire in ARGV[1] ms unless it already lives longer: a pause or an opening only ever grows. */
 const EXTEND = `
@@ -41,6 +68,8 @@ export class SharedVendorState {
   private readonly pauseKey: string;
   private readonly openKey: string;
   private readonly turnKey: string;
+  private readonly downKey: string;
+  private readonly trialKey: string;
 
   constructor(
     private readonly redis: SharedRedis,
@@ -49,13 +78,23 @@ export class SharedVendorState {
     this.pauseKey = redis.key('vendor', source, 'retry-after');
     this.openKey = redis.key('vendor', source, 'circuit-open');
     this.turnKey = redis.key('vendor', source, 'turns');
+    this.downKey = redis.key('vendor', source, 'circuit-down');
+    this.trialKey = redis.key('vendor', source, 'circuit-trial');
   }
 
-  /** What the other replicas published of the vendor; null while Redis is away (local state alone). */
-  async view(): Promise<SharedVendorView | null> {
+  /**
+   * What the other replicas published of the vendor, for a call that may take `trialMs`; null while
+   * Redis is away (local state alone).
+   */
+  async view(trialMs: number): Promise<SharedVendorView | null> {
+    const keys = [this.pauseKey, this.openKey, this.downKey, this.trialKey];
     return this.redis.run(async (client) => {
-      const [pause, open] = await Promise.all([client.pttl(this.pauseKey), client.pttl(this.openKey)]);
-      return { pauseLeftMs: Math.max(0, pause), openLeftMs: Math.max(0, open) };
+      const [pause, open, trial] = (await client.eval(VIEW, keys.length, ...keys, String(Math.ceil(trialMs)))) as [
+        number,
+        number,
+        number,
+      ];
+      return { pauseLeftMs: Math.max(0, pause), openLeftMs: Math.max(0, open), trial: trial === 1 };
     });
   }
 
@@ -64,14 +103,20 @@ export class SharedVendorState {
     return this.extend(this.pauseKey, ms);
   }
 
-  /** Tells the others this replica's breaker opened: no calls for `ms`. */
-  publishOpen(ms: number): Promise<void> {
-    return this.extend(this.openKey, ms);
+  /** Tells the others this replica's breaker opened (or the deployment's trial failed): no calls for `ms`. */
+  async publishOpen(ms: number): Promise<void> {
+    const whole = Math.ceil(ms);
+    await this.redis.run((client) => client.eval(OPEN, 3, this.openKey, this.downKey, this.trialKey, String(whole)));
   }
 
   /** Tells the others a trial call succeeded: the vendor is back. */
   async publishClosed(): Promise<void> {
-    await this.redis.run((client) => client.del(this.openKey));
+    await this.redis.run((client) => client.del(this.openKey, this.downKey, this.trialKey));
+  }
+
+  /** The deployment's trial ended saying nothing of the vendor (refused here, a 4xx): another call may try. */
+  async releaseTrial(): Promise<void> {
+    await this.redis.run((client) => client.del(this.trialKey));
   }
 
   /**
