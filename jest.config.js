@@ -7,6 +7,8 @@
  * run with `npm run test:pg`, which needs the server at 127.0.0.1:5432 (jest.pg.config.js).
  * Federation tests (`*.federation.test.ts`: the supergraph through Hive Gateway, about 15 s) run with
  * `npm run test:federation`.
+ * Redis tests (`*.redis.test.ts`: replicas sharing rate limits and vendor state) run with
+ * `npm run test:redis`, which needs the server at 127.0.0.1:6379 (jest.redis.config.js).
  */
 module.exports = {
   testEnvironment: 'node',
@@ -19,6 +21,7 @@ module.exports = {
     '\\.load\\.test\\.ts$',
     '\\.pg\\.test\\.ts$',
     '\\.federation\\.test\\.ts$',
+    '\\.redis\\.test\\.ts$',
   ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

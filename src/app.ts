@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { createRequestServices, type RequestServices } from './services/request-services';
 import { GRAPHQL_PATH, createHttpHandler } from './edge/http-server';
 import type { Logger } from './platform/logger';
+import { SharedRedis } from './platform/redis';
 import { playgroundLandingPage } from './edge/playground';
 import { createSchema, createSubgraphSchema } from './graphql/schema';
 import { createGraphQLServer } from './graphql/server';
@@ -75,9 +76,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const metrics = config.observability.metrics.enabled ? new GatewayMetrics({ vendors: vendorSources }) : null;
   const tracing = createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
   const vendorStates = new VendorStates(vendorSources);
+  const sharedRedis = config.redis ? new SharedRedis(config.redis, logger) : null;
+  if (sharedRedis) {
+    sharedRedis.onChange((mode) => metrics?.sharedStateChanged(mode));
+    await sharedRedis.connect();
+  }
   const adapters = createAdapters(config.vendors, {
     logger,
     observer: createVendorObserver({ metrics, tracing, vendors: vendorStates }),
+    sharedRedis,
   });
   for (const source of SOURCES) {
     const placement = config.vendors[source].mode;
@@ -104,6 +111,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     await graphql?.stop();
     await adapters.close();
     await store?.close();
+    await sharedRedis?.close();
     httpServer?.closeAllConnections();
     await closed;
     if (tracing) await within(TRACE_FLUSH_MS, tracing.shutdown());
@@ -209,6 +217,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         logger,
         operator,
         persistedDocuments,
+        sharedRedis,
         playgroundSession: {
           introspection: config.schema.introspection,
           demo: options.demoTokens

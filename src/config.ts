@@ -15,6 +15,7 @@ import { readVendorPlacements, readVendorTunings, type VendorPlacements } from '
 import { readSyncSettings, type SyncSettings } from './sync/settings';
 import { readInputBounds, type InputBounds } from './services/writes/input-bounds';
 import { readStoreSettings, type StoreSettings } from './store/settings';
+import { readRedisSettings, type RedisSettings } from './platform/redis';
 import { readRecoverySettings, type RecoverySettings } from './services/writes/recovery';
 import { readPersistedOperationsSettings, type PersistedOperationsSettings } from './edge/persisted-documents';
 
@@ -37,6 +38,8 @@ export interface Config {
   shutdown: ShutdownSettings;
   /** The embedded SQLite file, or PostgreSQL with DATABASE_URL (src/store/settings.ts). */
   store: StoreSettings;
+  /** REDIS_URL's server, where replicas share rate limits and vendor state; null without it (src/platform/redis.ts). */
+  redis: RedisSettings | null;
   /** Where each vendor is, by source, with how it is talked to and what its tenant allows. */
   vendors: VendorPlacements;
   /** How the sync and the mirror's refresher walk the vendors (src/sync/settings.ts). */
@@ -68,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
     observability: readObservabilitySettings(read),
     shutdown: readShutdownSettings(read),
     store: readStoreSettings(read),
+    redis: readRedisSettings(read),
     vendors,
     sync: readSyncSettings(read),
     inputBounds: readInputBounds(read),

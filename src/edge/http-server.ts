@@ -3,12 +3,13 @@ import { HeaderMap } from '@apollo/server';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AuthError, type Authenticate } from '../auth/authenticator';
 import type { RequestServices } from '../services/request-services';
 import type { QueryLimits } from '../graphql/settings';
 import type { HttpSettings } from './settings';
 import type { Logger } from '../platform/logger';
+import type { SharedRedis } from '../platform/redis';
 import type { Readiness } from '../observability/health';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { Tracing } from '../observability/tracing';
@@ -59,6 +60,8 @@ export interface HttpHandlerOptions {
   persistedDocuments: PersistedDocuments;
   /** What the playground's page is told (introspection, the demo's tokens); unused when PLAYGROUND is off. */
   playgroundSession: PlaygroundSession;
+  /** With REDIS_URL: the per-token rate limit is counted there, for every replica together. */
+  sharedRedis?: SharedRedis | null;
 }
 
 /** A failure answered before GraphQL runs, in GraphQL's error shape. */
@@ -88,6 +91,24 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
+/**
+ * The per-token rate limit: in this process's memory, or with Redis in Redis for every replica
+ * together, with this process's memory as the insurance rate-limiter-flexible falls back on while
+ * Redis is away or slow (each replica then counts alone, as without Redis).
+ */
+function tokenRateLimiter(limit: HttpSettings['rateLimit'], redis: SharedRedis | null): RateLimiterAbstract {
+  const window = { points: limit.requests, duration: limit.windowS };
+  const memory = new RateLimiterMemory(window);
+  if (redis === null) return memory;
+  return new RateLimiterRedis({
+    ...window,
+    storeClient: redis.connection,
+    keyPrefix: redis.key('rate'),
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
+}
+
 /** A client's own request id is kept when it is this plain (so it can go into logs as it is); otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -113,7 +134,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
   const { http, limits, logger, operator } = options;
   const allowedOrigins = new Set(http.corsOrigins);
   const allowedHosts = http.allowedHosts === '*' ? null : new Set(http.allowedHosts);
-  const limiter = new RateLimiterMemory({ points: http.rateLimit.requests, duration: http.rateLimit.windowS });
+  const limiter = tokenRateLimiter(http.rateLimit, options.sharedRedis ?? null);
 
   return (req, res) => {
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);

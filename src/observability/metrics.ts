@@ -1,5 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Where rate limits and vendor state live (usergraph_shared_state_redis). */
+const SHARED_STATES = ['off', 'shared', 'fallback'] as const;
+export type SharedStateLabel = (typeof SHARED_STATES)[number];
+
 /** Seconds; from a cached answer (a few ms) to a vendor timing out several times over. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -65,6 +69,7 @@ export class GatewayMetrics {
   private readonly credentialsRejected: Gauge<'vendor'>;
   private readonly interrupted: Counter<'mutation' | 'when'>;
   private readonly recovered: Counter<'mutation'>;
+  private readonly sharedState: Gauge<'state'>;
   private readonly operationNames = new Set<string>();
 
   constructor(options: { vendors: readonly string[] }) {
@@ -144,6 +149,13 @@ export class GatewayMetrics {
       labelNames: ['mutation'],
       registers,
     });
+    this.sharedState = new Gauge({
+      name: 'usergraph_shared_state_redis',
+      help: "Where this replica keeps rate limits, vendor pauses and breakers: 1 for the current state (off: no REDIS_URL, each replica alone; shared: in Redis, across replicas; fallback: Redis away, this replica's own until it returns), 0 for the others",
+      labelNames: ['state'],
+      registers,
+    });
+    this.sharedStateChanged('off');
     for (const vendor of options.vendors) {
       this.breakerChanged(vendor, 'closed');
       this.queueChanged(vendor, 0, 0);
@@ -207,6 +219,10 @@ export class GatewayMetrics {
 
   operationRecovered(mutation: string): void {
     this.recovered.inc({ mutation });
+  }
+
+  sharedStateChanged(current: SharedStateLabel): void {
+    for (const state of SHARED_STATES) this.sharedState.set({ state }, state === current ? 1 : 0);
   }
 
   private operationLabel(name: string): string {

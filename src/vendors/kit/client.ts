@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import type { Page, Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
+import type { SharedRedis } from '../../platform/redis';
 import {
   VendorBadResponseError,
   VendorConflictError,
@@ -30,6 +31,8 @@ export interface VendorClientDeps {
   dispatcher?: Dispatcher;
   /** Who watches the vendor calls (metrics, traces; see src/vendors/transport/observer.ts); nobody by default. */
   observer?: Partial<VendorObserver>;
+  /** With REDIS_URL: vendor pauses, breakers' openings and rate limits shared across replicas. */
+  sharedRedis?: SharedRedis | null;
 }
 
 /** The part of every vendor's settings that its transport needs. */
@@ -118,6 +121,7 @@ export abstract class VendorClient<Hint = void> {
       credentials: config.credentials,
       logger: deps.logger,
       observer: deps.observer,
+      sharedRedis: deps.sharedRedis,
       dispatcher: deps.dispatcher,
     });
   }

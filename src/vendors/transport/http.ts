@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import type { Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
+import type { SharedRedis } from '../../platform/redis';
 import { VendorError, VendorTimeoutError, VendorUnavailableError } from './errors';
 import {
   guardedObserver,
@@ -82,6 +83,8 @@ export interface VendorHttpOptions {
   observer?: Partial<VendorObserver>;
   /** Injected transport; defaults to a keep-alive undici Pool on the base URL's origin. */
   dispatcher?: Dispatcher;
+  /** With REDIS_URL: what the policies share with the other replicas (shared-state.ts). */
+  sharedRedis?: SharedRedis | null;
 }
 
 /** Latency and last failure seen by one vendor's transport, for health reporting. */
@@ -173,6 +176,7 @@ export class VendorHttp {
       resilience,
       logger: options.logger,
       observer: this.observer,
+      sharedRedis: options.sharedRedis,
     });
   }
 

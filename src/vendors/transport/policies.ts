@@ -6,6 +6,7 @@
  */
 import type { Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
+import type { SharedRedis } from '../../platform/redis';
 import { VendorBulkhead } from './bulkhead';
 import { VendorCircuitBreaker } from './circuit-breaker';
 import { VendorCredentials } from './credentials';
@@ -15,6 +16,7 @@ import { refuseIfOutOfTime, requestTimeLeft, takeVendorCall } from './request-bu
 import type { ResiliencePolicy } from './resilience';
 import { VendorRetry, type RetriedCall } from './retry';
 import { RetryAfterPause } from './retry-after';
+import { SharedVendorState } from './shared-state';
 import { withinDeadline } from './timeout';
 
 export interface VendorPoliciesOptions {
@@ -29,6 +31,8 @@ export interface VendorPoliciesOptions {
   logger: Logger;
   /** Told of retries, the breaker's changes and the queue's (a guarded observer: its events never throw). */
   observer: VendorObserver;
+  /** With REDIS_URL: the pause, the breaker's opening and the rate limit are shared with the other replicas. */
+  sharedRedis?: SharedRedis | null;
 }
 
 export class VendorPolicies {
@@ -40,21 +44,25 @@ export class VendorPolicies {
   private readonly rateLimit: VendorRateLimit | null;
   private readonly bulkhead: VendorBulkhead;
   private readonly retry: VendorRetry;
+  private readonly shared: SharedVendorState | null;
 
   constructor(options: VendorPoliciesOptions) {
     const { source, resilience, logger, observer } = options;
     this.source = source;
     this.timeoutMs = options.timeoutMs;
-    this.pause = new RetryAfterPause(source, resilience.retryAfterMaxMs, logger);
+    const shared = options.sharedRedis ? new SharedVendorState(options.sharedRedis, source) : null;
+    this.shared = shared;
+    this.pause = new RetryAfterPause(source, resilience.retryAfterMaxMs, logger, shared);
     this.breaker = new VendorCircuitBreaker(
       source,
       { threshold: resilience.breakerThreshold, halfOpenMs: resilience.breakerHalfOpenMs },
       logger,
       observer,
+      shared,
     );
     this.credentials = new VendorCredentials(source, resilience.breakerHalfOpenMs, logger, observer);
     this.rateLimit =
-      resilience.rateLimitPerSecond > 0 ? new VendorRateLimit(source, resilience.rateLimitPerSecond) : null;
+      resilience.rateLimitPerSecond > 0 ? new VendorRateLimit(source, resilience.rateLimitPerSecond, shared) : null;
     this.bulkhead = new VendorBulkhead(source, { connections: options.connections, queue: resilience.queue }, observer);
     this.retry = new VendorRetry(
       source,
@@ -93,8 +101,33 @@ export class VendorPolicies {
    * with a 5 s timeout).
    */
   async admit<T>(info: AttemptInfo, guarded: boolean, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const { route } = info;
     const askedAt = Date.now();
+    // With Redis, first what the other replicas know of the vendor (shared-state.ts).
+    const view = this.shared === null ? null : await this.shared.view(this.timeoutMs);
+    if (view !== null) {
+      this.pause.heard(view.pauseLeftMs);
+      this.breaker.heard(view.openLeftMs);
+    }
+    if (view?.trial !== true) return this.attempt(info, guarded, askedAt, send);
+    // This call is the deployment's trial of a vendor found down: its outcome is every replica's.
+    try {
+      const answer = await this.attempt(info, guarded, askedAt, send);
+      this.breaker.sharedTrialEnded(undefined);
+      return answer;
+    } catch (error) {
+      this.breaker.sharedTrialEnded(error);
+      throw error;
+    }
+  }
+
+  /** Steps 1 to 6 of one attempt, once what the other replicas know has been heard. */
+  private async attempt<T>(
+    info: AttemptInfo,
+    guarded: boolean,
+    askedAt: number,
+    send: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { route } = info;
     // 1. Refusals that send nothing.
     refuseIfOutOfTime(this.source, route);
     this.pause.refuseIfPaused(route);

@@ -5,6 +5,7 @@
  */
 import type { Source } from '../../domain/types';
 import { VendorBusyError } from './errors';
+import type { SharedVendorState } from './shared-state';
 
 /**
  * An outbound rate limit as the generic cell rate algorithm keeps it: calls are spaced
@@ -43,13 +44,17 @@ export class VendorRateLimit {
   constructor(
     private readonly source: Source,
     private readonly perSecond: number,
+    /** With Redis: the turns are the deployment's, `perSecond` for every replica together (shared-state.ts). */
+    private readonly shared: SharedVendorState | null = null,
   ) {
     this.limit = new OutboundRateLimit(perSecond);
   }
 
   /** Waits for a turn, no longer than `maxWaitMs`; refuses the call (VENDOR_BUSY) when none is free by then. */
   async waitForTurn(route: string, maxWaitMs: number): Promise<void> {
-    const waitMs = this.limit.reserve(Date.now(), maxWaitMs);
+    const sharedWaitMs = this.shared === null ? undefined : await this.shared.reserveTurn(this.perSecond, maxWaitMs);
+    // Redis away: this replica's own schedule decides.
+    const waitMs = sharedWaitMs === undefined ? this.limit.reserve(Date.now(), maxWaitMs) : sharedWaitMs;
     if (waitMs === null) {
       throw new VendorBusyError(
         this.source,

@@ -6,6 +6,7 @@
 import type { Source } from '../../domain/types';
 import type { Logger } from '../../platform/logger';
 import { VendorUnavailableError } from './errors';
+import type { SharedVendorState } from './shared-state';
 
 /**
  * Milliseconds a Retry-After header asks for, from `now`: delay-seconds or an HTTP date (RFC 9110
@@ -27,11 +28,18 @@ export class RetryAfterPause {
     private readonly source: Source,
     private readonly maxMs: number,
     private readonly logger: Logger,
+    /** With Redis: a pause one replica is asked for pauses every replica (shared-state.ts). */
+    private readonly shared: SharedVendorState | null = null,
   ) {}
 
   /** Milliseconds left of the pause at `now`; 0 or less when there is none. */
   leftMs(now: number): number {
     return this.pausedUntil - now;
+  }
+
+  /** A pause another replica was asked for, `leftMs` from now: this replica keeps it too. */
+  heard(leftMs: number): void {
+    if (leftMs > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + leftMs);
   }
 
   /** Refuses a call (not sent) while the pause runs. */
@@ -57,6 +65,7 @@ export class RetryAfterPause {
     const pauseMs = Math.min(askedMs, this.maxMs);
     if (now + pauseMs <= this.pausedUntil) return;
     this.pausedUntil = now + pauseMs;
+    if (this.shared !== null) void this.shared.publishPause(pauseMs);
     this.logger.warn(
       { source: this.source, route, status, retryAfterMs: askedMs, pauseMs },
       'vendor asked for a pause: no calls until it ends',
