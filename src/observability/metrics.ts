@@ -42,8 +42,11 @@ export interface VendorRetryObservation {
   reason: string;
 }
 
-/** Why an operation was marked INTERRUPTED: found at startup from a process that died, or given up at shutdown. */
-export type InterruptedWhen = 'startup' | 'shutdown';
+/**
+ * Why an operation was marked INTERRUPTED: found at startup from a process that died, given up at
+ * shutdown, or taken over from another process whose lease on it expired.
+ */
+export type InterruptedWhen = 'startup' | 'shutdown' | 'lease';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one, so
@@ -134,7 +137,7 @@ export class GatewayMetrics {
     });
     this.interrupted = new Counter({
       name: 'usergraph_journal_operations_interrupted_total',
-      help: 'Mutations this process marked INTERRUPTED in the journal: found at startup (left by a process that died) or given up at shutdown (SHUTDOWN_GRACE_MS ran out)',
+      help: 'Mutations this process marked INTERRUPTED in the journal: found at startup (left by a process that died), given up at shutdown (SHUTDOWN_GRACE_MS ran out), or taken over from another replica whose lease on it expired (lease)',
       labelNames: ['mutation', 'when'],
       registers,
     });
