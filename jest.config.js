@@ -7,6 +7,8 @@
  * run with `npm run test:pg`, which needs the server at 127.0.0.1:5432 (jest.pg.config.js).
  * Federation tests (`*.federation.test.ts`: the supergraph through Hive Gateway, about 15 s) run with
  * `npm run test:federation`.
+ * Replica tests (`*.replicas.test.ts`: several gateway processes on one PostgreSQL database) run with
+ * `npm run test:replicas` (jest.replicas.config.js).
  */
 module.exports = {
   testEnvironment: 'node',
@@ -19,6 +21,7 @@ module.exports = {
     '\\.load\\.test\\.ts$',
     '\\.pg\\.test\\.ts$',
     '\\.federation\\.test\\.ts$',
+    '\\.replicas\\.test\\.ts$',
   ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
