@@ -148,6 +148,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       'startup',
     );
     const opened = store;
+    metrics?.observeStore(opened.db, opened.journal.owner);
     const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
     mirror = new MirrorRefresher({
       adapters,

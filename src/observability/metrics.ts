@@ -154,6 +154,33 @@ export class GatewayMetrics {
     }
   }
 
+  /**
+   * Says which database this replica keeps its state in (`usergraph_store_info{engine, replica}`,
+   * always 1; `replica` is the journal's owner name for this process, as the `operations` query
+   * shows it) and counts its statements (`usergraph_store_queries_total{engine}`), read from the
+   * database's own counter when scraped.
+   */
+  observeStore(store: { engine: string; queryCount: number }, replica: string): void {
+    const registers = [this.registry];
+    const info = new Gauge({
+      name: 'usergraph_store_info',
+      help: 'The database this replica keeps its links, mirror and journal in (engine: sqlite or postgres), and its name in the journal (replica); always 1',
+      labelNames: ['engine', 'replica'],
+      registers,
+    });
+    info.set({ engine: store.engine, replica }, 1);
+    new Counter({
+      name: 'usergraph_store_queries_total',
+      help: 'SQL statements this replica sent to its database (transaction control not counted), by engine',
+      labelNames: ['engine'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ engine: store.engine }, store.queryCount);
+      },
+    });
+  }
+
   /** The Content-Type of {@link render}'s text. */
   get contentType(): string {
     return this.registry.contentType;
