@@ -111,6 +111,23 @@ describe('three replicas on one PostgreSQL database', () => {
     for (const simulator of Object.values(sims())) simulator.resetCalls();
   }
 
+  it('says at each replica, in sources and /metrics, that it keeps its state in PostgreSQL', async () => {
+    for (const replica of live()) {
+      const answer = await post<{ sources: { storeEngine: string }[] }>(replica, '{ sources { storeEngine } }', {});
+      expect(answer.data?.sources.map((source) => source.storeEngine)).toEqual([
+        'POSTGRES',
+        'POSTGRES',
+        'POSTGRES',
+        'POSTGRES',
+      ]);
+      const metrics = await (await fetch(new URL('/metrics', replica.url))).text();
+      expect(metrics).toMatch(
+        new RegExp(`usergraph_store_info\\{engine="postgres",replica="${replica.process.pid}@[^"]+"\\} 1`),
+      );
+      expect(Number(/usergraph_store_queries_total\{engine="postgres"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    }
+  });
+
   it('creates one person when the same email is created at all three at once', async () => {
     createLatency(100);
     try {
