@@ -321,21 +321,29 @@ export class Journal {
   /**
    * Records that a vendor call is about to be made. Starting a step again (after a crash or a
    * failure) resets it to STARTED; a step that finished otherwise is returned as it is, so the
-   * caller sees from `state !== 'STARTED'` that it must not call the vendor again.
+   * caller sees from `state !== 'STARTED'` that it must not call the vendor again. Only the
+   * operation's owner, while it is PENDING, may start a step (OperationNotPendingError otherwise):
+   * a process that lost its operation to another (its lease expired) stops before its next vendor
+   * call instead of writing beside the one that took it over.
    */
   async stepStarted(operationId: string, source: Source, action: StepAction): Promise<OperationStep> {
     assertStep(operationId, source, action);
     const rows = await this.writeStep(
       `INSERT INTO operation_steps (${STEP_COLUMNS})
-       VALUES ($1, $2, $3, 'STARTED', NULL, NULL, $4, NULL)
+       SELECT $1, $2, $3, 'STARTED', NULL, NULL, $4, NULL
+       WHERE EXISTS (SELECT 1 FROM operations WHERE id = $1 AND state = 'PENDING' AND owner = $5)
        ON CONFLICT (operation_id, source, action) DO UPDATE
          SET state = 'STARTED', error = NULL, started_at = excluded.started_at, finished_at = NULL
          WHERE operation_steps.state IN ('STARTED', 'FAILED')
        RETURNING ${STEP_COLUMNS}`,
-      [operationId, source, action, this.now()],
+      [operationId, source, action, this.now(), this.owner],
       operationId,
     );
     if (rows.length > 0) return toStep(rows[0]);
+    const operation = await this.operation(operationId);
+    if (!operation) throw new OperationNotFoundError(operationId);
+    if (operation.state !== 'PENDING' || operation.owner !== this.owner)
+      throw new OperationNotPendingError(operationId, operation.state, operation.owner);
     const existing = await this.db.query<StepRow>(
       `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 AND source = $2 AND action = $3`,
       [operationId, source, action],

@@ -494,8 +494,10 @@ describe('Journal', () => {
       expect(await journal.operation(done.id)).toMatchObject({ state: 'COMPLETED' });
       expect((await here.settleable(new Date(now), 10)).map((operation) => operation.id).sort()).toEqual(taken);
 
-      // Resumed, it holds a fresh lease of its new owner.
+      // Resumed, it holds a fresh lease of its new owner; its old owner may no longer start a vendor call of it.
       expect(await other.resume(lost.id)).toMatchObject({ state: 'PENDING', owner: 'other-owner' });
+      await expect(silent.stepStarted(lost.id, 'RAINMAKER', 'create')).rejects.toBeInstanceOf(OperationNotPendingError);
+      await expect(other.stepStarted(lost.id, 'RAINMAKER', 'create')).resolves.toMatchObject({ state: 'STARTED' });
       now += 9_000;
       expect((await here.expireLeases()).map((operation) => operation.id)).toEqual([kept.id]);
     });
