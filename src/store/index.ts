@@ -94,7 +94,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw error;
   }
   const identities = new IdentityStore(db, { clock: options.clock });
-  const journal = new Journal(db, { clock: options.clock, owner: options.owner, leaseTtlMs: options.operationLeaseTtlMs });
+  const journal = new Journal(db, {
+    clock: options.clock,
+    owner: options.owner,
+    leaseTtlMs: options.operationLeaseTtlMs,
+  });
   const records = new VendorRecordStore(db);
   const claims = new ClaimStore(db, options.clock);
   return {

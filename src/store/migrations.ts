@@ -180,7 +180,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: "the lease of each operation in flight",
+    name: 'the lease of each operation in flight',
     // lease_expires_at: until when the operation's owner is known to be running it; the owner renews
     // it while it runs (a heartbeat), and another process sharing the database takes over a PENDING
     // operation whose lease expired (its owner died or lost the database) as a restart would.

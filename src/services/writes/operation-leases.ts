@@ -65,13 +65,20 @@ export class OperationLeases {
     if (expired.length > 0) {
       logger.warn(
         {
-          operations: expired.map(({ id, mutation, idempotencyKey, owner }) => ({ id, mutation, idempotencyKey, owner })),
+          operations: expired.map(({ id, mutation, idempotencyKey, owner }) => ({
+            id,
+            mutation,
+            idempotencyKey,
+            owner,
+          })),
         },
         'took over operations whose process stopped renewing their lease; they are settled as after a restart',
       );
-      await this.options.tookOver(expired).catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not hand over the operations taken over; recovery finds them later'),
-      );
+      await this.options
+        .tookOver(expired)
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not hand over the operations taken over; recovery finds them later'),
+        );
     }
     return expired;
   }
