@@ -120,7 +120,9 @@ describe('three replicas on one PostgreSQL database', () => {
         'POSTGRES',
         'POSTGRES',
       ]);
-      const metrics = await (await fetch(new URL('/metrics', replica.url))).text();
+      const metrics = await (
+        await fetch(new URL('/metrics', replica.url), { headers: { authorization: `Bearer ${replica.token}` } })
+      ).text();
       expect(metrics).toMatch(
         new RegExp(`usergraph_store_info\\{engine="postgres",replica="${replica.process.pid}@[^"]+"\\} 1`),
       );
