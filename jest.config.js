@@ -9,6 +9,8 @@
  * `npm run test:federation`.
  * Redis tests (`*.redis.test.ts`: replicas sharing rate limits and vendor state) run with
  * `npm run test:redis`, which needs the server at 127.0.0.1:6379 (jest.redis.config.js).
+ * Replica tests (`*.replicas.test.ts`: several gateway processes on one PostgreSQL database) run with
+ * `npm run test:replicas` (jest.replicas.config.js).
  */
 module.exports = {
   testEnvironment: 'node',
@@ -22,6 +24,7 @@ module.exports = {
     '\\.pg\\.test\\.ts$',
     '\\.federation\\.test\\.ts$',
     '\\.redis\\.test\\.ts$',
+    '\\.replicas\\.test\\.ts$',
   ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

@@ -28,6 +28,7 @@ import { createVendorObserver } from './observability/vendor-observer';
 import { RequestDrain } from './edge/shutdown';
 import { MutationService } from './services/writes/mutations';
 import { OperationRecovery } from './services/writes/recovery';
+import { OperationLeases } from './services/writes/operation-leases';
 import { loadPersistedDocuments } from './edge/persisted-documents';
 import type { DemoTokens } from './auth/demo-tokens';
 
@@ -97,11 +98,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let graphql: ApolloServer<RequestServices> | undefined;
   let mirror: MirrorRefresher | undefined;
   let recovery: OperationRecovery | undefined;
+  let leases: OperationLeases | undefined;
   let httpServer: Server | undefined;
   const stopAll = async () => {
     drain.begin();
     const finished = await within(graceMs, Promise.all([drain.settled(), mirror?.stop(), recovery?.stop()]));
     if (!finished && store) await giveUp(store);
+    // Only now: until every operation of this process has ended, its leases must keep other replicas off them.
+    await leases?.stop();
     // Only now, with the requests in flight answered: until then a request sent on a connection a
     // client kept alive is answered 503 SHUTTING_DOWN (nothing done, send it again), as is one on a
     // new connection. Closing the listener at the signal closed the idle kept-alive connections
@@ -139,7 +143,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   try {
     // First: a manifest that cannot be read stops the start before anything is opened.
     const persistedDocuments = loadPersistedDocuments(config.persistedOperations);
-    store = await openStore({ ...storeTarget(config.store), logger });
+    store = await openStore({
+      ...storeTarget(config.store),
+      logger,
+      operationLeaseTtlMs: config.recovery.leaseTtlMs,
+    });
     await reportInterrupted(
       store,
       await store.journal.markInterrupted(ownerIsAliveOnThisHost),
@@ -148,6 +156,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       'startup',
     );
     const opened = store;
+    metrics?.observeStore(opened.db, opened.journal.owner);
     const { refreshIntervalMs: intervalMs, pagesPerSecond } = config.sync.mirror;
     mirror = new MirrorRefresher({
       adapters,
@@ -172,6 +181,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       logger,
       settings: config.recovery,
       settled: (operation) => metrics?.operationRecovered(operation.mutation),
+    });
+    const sweeping = recovery;
+    leases = new OperationLeases({
+      journal: opened.journal,
+      logger,
+      heartbeatMs: config.recovery.heartbeatMs,
+      tookOver: async (operations) => {
+        await reportInterrupted(opened, operations, logger, metrics, 'lease');
+        sweeping.sweepSoon();
+      },
     });
     const { timeouts, maxConnections } = config.http;
     const server = createServer({
@@ -244,6 +263,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     );
     mirror.start();
     recovery.start();
+    leases.start();
     let stopped: Promise<void> | null = null;
     return {
       url,
@@ -320,7 +340,7 @@ async function reportInterrupted(
           .map(({ source, action, externalId }) => ({ source, action, externalId })),
         uncertain: steps.filter((step) => step.state === 'STARTED').map(({ source, action }) => ({ source, action })),
       },
-      `operation interrupted by ${when === 'startup' ? 'an earlier' : 'this'} stop; ${
+      `operation interrupted by ${when === 'startup' ? 'an earlier stop' : when === 'lease' ? "its process's end (its lease expired)" : 'this stop'}; ${
         idempotencyKey === null
           ? 'it has no idempotency key, so the gateway settles it itself (recovery)'
           : 'replay its idempotency key to finish it, or the gateway settles it itself after RECOVERY_REPLAY_WAIT_S'

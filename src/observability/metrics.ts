@@ -46,8 +46,11 @@ export interface VendorRetryObservation {
   reason: string;
 }
 
-/** Why an operation was marked INTERRUPTED: found at startup from a process that died, or given up at shutdown. */
-export type InterruptedWhen = 'startup' | 'shutdown';
+/**
+ * Why an operation was marked INTERRUPTED: found at startup from a process that died, given up at
+ * shutdown, or taken over from another process whose lease on it expired.
+ */
+export type InterruptedWhen = 'startup' | 'shutdown' | 'lease';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one, so
@@ -139,7 +142,7 @@ export class GatewayMetrics {
     });
     this.interrupted = new Counter({
       name: 'usergraph_journal_operations_interrupted_total',
-      help: 'Mutations this process marked INTERRUPTED in the journal: found at startup (left by a process that died) or given up at shutdown (SHUTDOWN_GRACE_MS ran out)',
+      help: 'Mutations this process marked INTERRUPTED in the journal: found at startup (left by a process that died), given up at shutdown (SHUTDOWN_GRACE_MS ran out), or taken over from another replica whose lease on it expired (lease)',
       labelNames: ['mutation', 'when'],
       registers,
     });
@@ -161,6 +164,33 @@ export class GatewayMetrics {
       this.queueChanged(vendor, 0, 0);
       this.credentialsChanged(vendor, false);
     }
+  }
+
+  /**
+   * Says which database this replica keeps its state in (`usergraph_store_info{engine, replica}`,
+   * always 1; `replica` is the journal's owner name for this process, as the `operations` query
+   * shows it) and counts its statements (`usergraph_store_queries_total{engine}`), read from the
+   * database's own counter when scraped.
+   */
+  observeStore(store: { engine: string; queryCount: number }, replica: string): void {
+    const registers = [this.registry];
+    const info = new Gauge({
+      name: 'usergraph_store_info',
+      help: 'The database this replica keeps its links, mirror and journal in (engine: sqlite or postgres), and its name in the journal (replica); always 1',
+      labelNames: ['engine', 'replica'],
+      registers,
+    });
+    info.set({ engine: store.engine, replica }, 1);
+    new Counter({
+      name: 'usergraph_store_queries_total',
+      help: 'SQL statements this replica sent to its database (transaction control not counted), by engine',
+      labelNames: ['engine'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ engine: store.engine }, store.queryCount);
+      },
+    });
   }
 
   /** The Content-Type of {@link render}'s text. */

@@ -28,7 +28,7 @@ export function createRequestServices(deps: MutationDeps): RequestServices {
     users: new UserDirectory(loaders, deps.adapters, deps.store),
     accounts: new AccountDirectory(loaders, deps.adapters, deps.store),
     mutations: new MutationService(deps),
-    health: new HealthService(deps.adapters),
+    health: new HealthService(deps.adapters, deps.store.db.engine),
     reconciliation: new ReconciliationService(deps.adapters, deps.store),
     audit: new AuditLog(deps.store.journal),
   };

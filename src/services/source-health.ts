@@ -2,8 +2,13 @@ import { SOURCES, type Source } from '../domain/types';
 import type { Health } from '../vendors/kit/adapter';
 import type { Adapters } from '../vendors/registry';
 
+/** The database engine of this gateway instance (the store's `Database['engine']`). */
+export type StoreEngine = 'sqlite' | 'postgres';
+
 export interface SourceHealth extends Omit<Health, 'circuit'> {
   source: Source;
+  /** This gateway instance's database engine, the same for every vendor. */
+  storeEngine: StoreEngine;
   configured: boolean;
   /** The vendor's circuit breaker; null when the vendor is not configured (it has none). */
   circuit: Health['circuit'] | null;
@@ -17,7 +22,10 @@ export interface SourceHealth extends Omit<Health, 'circuit'> {
 export class HealthService {
   private probed: Promise<SourceHealth[]> | null = null;
 
-  constructor(private readonly adapters: Adapters) {}
+  constructor(
+    private readonly adapters: Adapters,
+    private readonly storeEngine: StoreEngine,
+  ) {}
 
   /** Rejects (with VENDOR_CALL_BUDGET_EXCEEDED) when the request may not probe them all, once every probe has ended. */
   statuses(): Promise<SourceHealth[]> {
@@ -32,6 +40,7 @@ export class HealthService {
         if (!adapter)
           return {
             source,
+            storeEngine: this.storeEngine,
             configured: false,
             reachable: false,
             latencyMs: null,
@@ -40,7 +49,7 @@ export class HealthService {
             circuit: null,
             authRejected: false,
           };
-        return { source, configured: true, ...(await adapter.health()) };
+        return { source, storeEngine: this.storeEngine, configured: true, ...(await adapter.health()) };
       }),
     );
     const refused = settled.find((outcome) => outcome.status === 'rejected');

@@ -36,6 +36,8 @@ export type StoreOptions = StoreTarget & {
   clock?: () => Date;
   /** Who owns the journal's operations; defaults to this process (`PROCESS_OWNER`). */
   owner?: JournalOptions['owner'];
+  /** How long an operation's lease lasts without a heartbeat (`OPERATION_LEASE_TTL_S`). */
+  operationLeaseTtlMs?: JournalOptions['leaseTtlMs'];
 };
 
 /** The gateway's database with its two views; `transaction` binds both to one transaction. */
@@ -92,7 +94,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw error;
   }
   const identities = new IdentityStore(db, { clock: options.clock });
-  const journal = new Journal(db, { clock: options.clock, owner: options.owner });
+  const journal = new Journal(db, {
+    clock: options.clock,
+    owner: options.owner,
+    leaseTtlMs: options.operationLeaseTtlMs,
+  });
   const records = new VendorRecordStore(db);
   const claims = new ClaimStore(db, options.clock);
   return {

@@ -154,7 +154,16 @@ export interface JournalOptions {
   /** Who runs the operations this journal begins; defaults to this process. */
   owner?: string;
   clock?: () => Date;
+  /**
+   * How long an operation this journal begins or resumes is known to be running without a
+   * `heartbeat` (`OPERATION_LEASE_TTL_S`): once it has passed, another process sharing the database
+   * may take the operation over (`expireLeases`). {@link DEFAULT_OPERATION_LEASE_TTL_MS} by default.
+   */
+  leaseTtlMs?: number;
 }
+
+/** How long an operation's lease lasts without a heartbeat when nothing else is said. */
+export const DEFAULT_OPERATION_LEASE_TTL_MS = 30_000;
 
 interface OperationRow {
   id: string;
@@ -240,13 +249,21 @@ export function ownerIsAliveOnThisHost(owner: string): boolean {
 export class Journal {
   readonly owner: string;
   private readonly db: Database;
-  private shared: { clock: () => Date; nextOperationId: (timeMs: number) => string };
+  private shared: { clock: () => Date; nextOperationId: (timeMs: number) => string; leaseTtlMs: number };
 
   constructor(db: Database, options: JournalOptions = {}) {
     this.db = db;
     this.owner = options.owner ?? PROCESS_OWNER;
     assertText(this.owner, 'owner');
-    this.shared = { clock: options.clock ?? (() => new Date()), nextOperationId: timeOrderedIds('op_') };
+    const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_OPERATION_LEASE_TTL_MS;
+    if (!Number.isInteger(leaseTtlMs) || leaseTtlMs < 1)
+      throw new TypeError(`an operation lease's ttl must be a positive integer of milliseconds, got ${leaseTtlMs}`);
+    this.shared = { clock: options.clock ?? (() => new Date()), nextOperationId: timeOrderedIds('op_'), leaseTtlMs };
+  }
+
+  /** How long an operation's lease lasts without a heartbeat. */
+  get leaseTtlMs(): number {
+    return this.shared.leaseTtlMs;
   }
 
   /** This journal over another handle (a transaction's), with the same owner, clock and ids. */
@@ -280,8 +297,8 @@ export class Journal {
     const now = this.shared.clock();
     const inserted = await this.db.query<OperationRow>(
       `INSERT INTO operations (id, idempotency_key, mutation, input_hash, state, payload, owner, created_at, updated_at, secret_fingerprint,
-                               user_id, actor_subject, actor_role, client_address, request_id, fields_changed, recovery)
-       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               user_id, actor_subject, actor_role, client_address, request_id, fields_changed, recovery, lease_expires_at)
+       VALUES ($1, $2, $3, $4, 'PENDING', NULL, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${OPERATION_COLUMNS}`,
       [
@@ -294,6 +311,7 @@ export class Journal {
         fingerprint,
         ...audit,
         recovery === null ? null : JSON.stringify(recovery),
+        this.leaseExpiry(now),
       ],
     );
     if (inserted.length > 0) return { status: 'STARTED', operation: toOperation(inserted[0]) };
@@ -303,21 +321,29 @@ export class Journal {
   /**
    * Records that a vendor call is about to be made. Starting a step again (after a crash or a
    * failure) resets it to STARTED; a step that finished otherwise is returned as it is, so the
-   * caller sees from `state !== 'STARTED'` that it must not call the vendor again.
+   * caller sees from `state !== 'STARTED'` that it must not call the vendor again. Only the
+   * operation's owner, while it is PENDING, may start a step (OperationNotPendingError otherwise):
+   * a process that lost its operation to another (its lease expired) stops before its next vendor
+   * call instead of writing beside the one that took it over.
    */
   async stepStarted(operationId: string, source: Source, action: StepAction): Promise<OperationStep> {
     assertStep(operationId, source, action);
     const rows = await this.writeStep(
       `INSERT INTO operation_steps (${STEP_COLUMNS})
-       VALUES ($1, $2, $3, 'STARTED', NULL, NULL, $4, NULL)
+       SELECT $1, $2, $3, 'STARTED', NULL, NULL, $4, NULL
+       WHERE EXISTS (SELECT 1 FROM operations WHERE id = $1 AND state = 'PENDING' AND owner = $5)
        ON CONFLICT (operation_id, source, action) DO UPDATE
          SET state = 'STARTED', error = NULL, started_at = excluded.started_at, finished_at = NULL
          WHERE operation_steps.state IN ('STARTED', 'FAILED')
        RETURNING ${STEP_COLUMNS}`,
-      [operationId, source, action, this.now()],
+      [operationId, source, action, this.now(), this.owner],
       operationId,
     );
     if (rows.length > 0) return toStep(rows[0]);
+    const operation = await this.operation(operationId);
+    if (!operation) throw new OperationNotFoundError(operationId);
+    if (operation.state !== 'PENDING' || operation.owner !== this.owner)
+      throw new OperationNotPendingError(operationId, operation.state, operation.owner);
     const existing = await this.db.query<StepRow>(
       `SELECT ${STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 AND source = $2 AND action = $3`,
       [operationId, source, action],
@@ -417,11 +443,12 @@ export class Journal {
    */
   async resume(operationId: string): Promise<Operation | null> {
     assertText(operationId, 'resume() operationId');
+    const now = this.shared.clock();
     const rows = await this.db.query<OperationRow>(
-      `UPDATE operations SET state = 'PENDING', owner = $1, updated_at = $2
+      `UPDATE operations SET state = 'PENDING', owner = $1, updated_at = $2, lease_expires_at = $4
        WHERE id = $3 AND state = 'INTERRUPTED'
        RETURNING ${OPERATION_COLUMNS}`,
-      [this.owner, this.now(), operationId],
+      [this.owner, iso(now, 'the journal clock'), operationId, this.leaseExpiry(now)],
     );
     return rows[0] ? toOperation(rows[0]) : null;
   }
@@ -458,6 +485,37 @@ export class Journal {
        WHERE state = 'PENDING' AND owner IN (${placeholders(dead.length, 2)})
        RETURNING ${OPERATION_COLUMNS}`,
       [this.now(), ...dead],
+    );
+    return rows.map(toOperation).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Renews the lease of every operation this process is running (PENDING and owned here), in one
+   * statement: what keeps other processes sharing the database from taking them over. Resolves
+   * with how many it renewed.
+   */
+  async heartbeat(): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE operations SET lease_expires_at = $1 WHERE state = 'PENDING' AND owner = $2`,
+      [this.leaseExpiry(this.shared.clock()), this.owner],
+    );
+    return changes;
+  }
+
+  /**
+   * PENDING operations of other processes whose lease expired (their owner stopped renewing it: it
+   * died, or lost the database) become INTERRUPTED, as a restart finds a dead owner's: the
+   * gateway's recovery settles them, or a replay of their key resumes them. One conditional UPDATE,
+   * so of several processes looking at once each operation goes to exactly one. Returns the
+   * operations this call interrupted, oldest first. Never this process's own: it is alive.
+   */
+  async expireLeases(): Promise<Operation[]> {
+    const now = this.now();
+    const rows = await this.db.query<OperationRow>(
+      `UPDATE operations SET state = 'INTERRUPTED', updated_at = $1
+       WHERE state = 'PENDING' AND owner <> $2 AND lease_expires_at IS NOT NULL AND lease_expires_at < $1
+       RETURNING ${OPERATION_COLUMNS}`,
+      [now, this.owner],
     );
     return rows.map(toOperation).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -560,6 +618,10 @@ export class Journal {
 
   private now(): string {
     return iso(this.shared.clock(), 'the journal clock');
+  }
+
+  private leaseExpiry(now: Date): string {
+    return iso(new Date(now.getTime() + this.shared.leaseTtlMs), 'an operation lease expiry');
   }
 
   private async finish(

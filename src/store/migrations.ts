@@ -178,6 +178,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE operations ADD COLUMN settled_by TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'the lease of each operation in flight',
+    // lease_expires_at: until when the operation's owner is known to be running it; the owner renews
+    // it while it runs (a heartbeat), and another process sharing the database takes over a PENDING
+    // operation whose lease expired (its owner died or lost the database) as a restart would.
+    // NULL for operations begun before leases: only a restart's judgement of their owner applies.
+    sql: `
+      ALTER TABLE operations ADD COLUMN lease_expires_at TEXT;
+      CREATE INDEX operations_lease ON operations (state, lease_expires_at);
+    `,
+  },
 ];
 
 export interface MigrateOptions {

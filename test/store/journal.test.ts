@@ -468,6 +468,40 @@ describe('Journal', () => {
       expect(await stranger.release(operation.id)).toBe(false);
     });
 
+    it("interrupts another owner's operation once its lease expires, unless its heartbeat renewed it; one taker each", async () => {
+      const clock = () => new Date(now);
+      const silent = new Journal(store.db, { owner: 'silent-owner', clock, leaseTtlMs: 10_000 });
+      const beating = new Journal(store.db, { owner: 'beating-owner', clock, leaseTtlMs: 10_000 });
+      const here = new Journal(store.db, { owner: 'this-owner', clock, leaseTtlMs: 10_000 });
+      const other = new Journal(store.db, { owner: 'other-owner', clock, leaseTtlMs: 10_000 });
+      const lost = (await silent.begin({ mutation: 'createUser', inputHash: 'h', recovery: {} })).operation;
+      const kept = (await beating.begin({ mutation: 'createUser', inputHash: 'h', recovery: {} })).operation;
+      const mine = (await here.begin({ mutation: 'createUser', inputHash: 'h', recovery: {} })).operation;
+      const done = (await silent.begin({ mutation: 'createUser', inputHash: 'h', recovery: {} })).operation;
+      await silent.complete(done.id, {});
+
+      now += 9_000;
+      expect(await beating.heartbeat()).toBe(1);
+      expect(await here.expireLeases()).toEqual([]);
+      now += 2_000;
+      // Of two processes looking at once, exactly one takes each expired operation, and never one of its own.
+      const [first, second] = await Promise.all([here.expireLeases(), other.expireLeases()]);
+      const taken = [...first, ...second].map((operation) => operation.id).sort();
+      expect(taken).toEqual([lost.id, mine.id].sort());
+      expect(first.map((operation) => operation.id)).not.toContain(mine.id);
+      expect([...first, ...second].every((operation) => operation.state === 'INTERRUPTED')).toBe(true);
+      expect(await journal.operation(kept.id)).toMatchObject({ state: 'PENDING', owner: 'beating-owner' });
+      expect(await journal.operation(done.id)).toMatchObject({ state: 'COMPLETED' });
+      expect((await here.settleable(new Date(now), 10)).map((operation) => operation.id).sort()).toEqual(taken);
+
+      // Resumed, it holds a fresh lease of its new owner; its old owner may no longer start a vendor call of it.
+      expect(await other.resume(lost.id)).toMatchObject({ state: 'PENDING', owner: 'other-owner' });
+      await expect(silent.stepStarted(lost.id, 'RAINMAKER', 'create')).rejects.toBeInstanceOf(OperationNotPendingError);
+      await expect(other.stepStarted(lost.id, 'RAINMAKER', 'create')).resolves.toMatchObject({ state: 'STARTED' });
+      now += 9_000;
+      expect((await here.expireLeases()).map((operation) => operation.id)).toEqual([kept.id]);
+    });
+
     it('judges owners on this host by their process, and leaves other hosts alone', () => {
       expect(ownerIsAliveOnThisHost(PROCESS_OWNER)).toBe(true);
       const [pid, rest] = PROCESS_OWNER.split('@') as [string, string];

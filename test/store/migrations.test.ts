@@ -55,6 +55,7 @@ describe('migrations', () => {
         name: "claims on a person's unique keys, and what recovery needs to settle an interrupted operation",
         applied_at: at.toISOString(),
       },
+      { version: 7, name: 'the lease of each operation in flight', applied_at: at.toISOString() },
     ]);
   });
 

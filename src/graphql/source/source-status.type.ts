@@ -4,6 +4,8 @@ import type { CircuitState } from '../../vendors/transport/observer';
 import { CircuitStateEnum } from './circuit-state.enum';
 import { SourceError } from './source-error.type';
 import { SourceEnum } from './source.enum';
+import { StoreEngineEnum } from './store-engine.enum';
+import type { StoreEngine } from '../../services/source-health';
 
 @ObjectType({ description: 'Health of one vendor as this gateway instance sees it.' })
 export class SourceStatus {
@@ -39,4 +41,10 @@ export class SourceStatus {
       "Whether the vendor refuses the gateway's own credentials (it answered 401 or 403): a configuration fault (named so that no output field is called after a credential). Its calls are refused without being sent, and one goes through as a trial every breaker half-open delay, until the vendor accepts them again.",
   })
   authRejected!: boolean;
+
+  @Field(() => StoreEngineEnum, {
+    description:
+      'The database of the gateway instance that answered (the same for every vendor): with several replicas behind a load balancer, which engine this one uses. All replicas of one deployment should say POSTGRES.',
+  })
+  storeEngine!: StoreEngine;
 }

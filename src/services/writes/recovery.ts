@@ -19,14 +19,35 @@ export interface RecoverySettings {
   replayWaitMs: number;
   /** `RECOVERY_INTERVAL_S`: how often the gateway looks for interrupted operations to settle; 0 only at startup. */
   intervalMs: number;
+  /**
+   * `OPERATION_LEASE_TTL_S`: how long an operation in flight stays its process's without a
+   * heartbeat; after that another process sharing the database takes it over (see operation-leases.ts).
+   */
+  leaseTtlMs: number;
+  /** `OPERATION_LEASE_HEARTBEAT_S`: how often a process renews the leases of its operations in flight, and looks for expired ones. */
+  heartbeatMs: number;
 }
 
-export const DEFAULT_RECOVERY: RecoverySettings = { replayWaitMs: 900_000, intervalMs: 30_000 };
+export const DEFAULT_RECOVERY: RecoverySettings = {
+  replayWaitMs: 900_000,
+  intervalMs: 30_000,
+  leaseTtlMs: 30_000,
+  heartbeatMs: 10_000,
+};
 
 export function readRecoverySettings(read: EnvReader): RecoverySettings {
+  const leaseTtlS = read.int('OPERATION_LEASE_TTL_S', DEFAULT_RECOVERY.leaseTtlMs / 1_000, 2, 86_400);
+  const heartbeatS = read.int('OPERATION_LEASE_HEARTBEAT_S', DEFAULT_RECOVERY.heartbeatMs / 1_000, 1, 86_400);
+  // A lease must outlive a few heartbeats, or a process that is merely slow loses its operations.
+  if (heartbeatS * 2 > leaseTtlS)
+    read.problems.push(
+      `OPERATION_LEASE_HEARTBEAT_S: expected at most half of OPERATION_LEASE_TTL_S (${leaseTtlS}), got "${heartbeatS}"`,
+    );
   return {
     replayWaitMs: read.int('RECOVERY_REPLAY_WAIT_S', DEFAULT_RECOVERY.replayWaitMs / 1_000, 0, 604_800) * 1_000,
     intervalMs: read.int('RECOVERY_INTERVAL_S', DEFAULT_RECOVERY.intervalMs / 1_000, 0, 86_400) * 1_000,
+    leaseTtlMs: leaseTtlS * 1_000,
+    heartbeatMs: heartbeatS * 1_000,
   };
 }
 
@@ -35,7 +56,7 @@ export interface RecoveryOptions {
   mutations: Pick<MutationService, 'recover'>;
   journal: Journal;
   logger: Logger;
-  settings: RecoverySettings;
+  settings: Pick<RecoverySettings, 'replayWaitMs' | 'intervalMs'>;
   /** Told of each operation recovery settled (the metrics count them). */
   settled?: (operation: Operation) => void;
   clock?: () => Date;
@@ -81,6 +102,19 @@ export class OperationRecovery {
   sweep(): Promise<number> {
     this.running ??= this.sweepOnce().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /**
+   * A sweep as soon as the one in progress (if any) has ended, for operations interrupted since it
+   * began (taken over from another process); its failure is logged, as a timed sweep's is.
+   */
+  sweepSoon(): void {
+    const previous = this.running?.catch(() => 0) ?? Promise.resolve(0);
+    void previous
+      .then(() => (this.stopped ? 0 : this.sweep()))
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'recovery could not look for interrupted operations now'),
+      );
   }
 
   /** Stops sweeping; resolves once the sweep in progress, if any, has ended. */
