@@ -174,7 +174,9 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
       inputProblem(['accountId'], `${NAME} has no account with id ${accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
     ];
     if (known === null) return notFound;
-    const taken = [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')];
+    const taken = [
+      inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN'),
+    ];
     if (!username) return [];
     if (owner !== null) return taken;
     if (!known.usernames.has(username)) return [];
