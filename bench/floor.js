@@ -17,7 +17,9 @@
  * Where the gateway reads its database, the floor reads a map it builds once at startup by listing
  * the vendors (before any round, so those calls are not counted): the people of the accounts in
  * FLOOR_ACCOUNT_IDS at user-management, GreenArrow's listing, and Engagement's listing, which the
- * gateway reads from its mirror instead of calling the vendor.
+ * gateway reads from its mirror instead of calling the vendor. Like the gateway, a create's
+ * username check lists the account only when its last listing is older than
+ * USER_MANAGEMENT_USERNAMES_MAX_AGE_S (30 by default).
  *
  * Environment: the gateway's vendor variables (`<SOURCE>_BASE_URL` and credentials, defaults for
  * the rest), FLOOR_API_KEY_SHA256 (hex) or FLOOR_JWT_SECRET, FLOOR_ACCOUNT_IDS, HOST (127.0.0.1), PORT (0). Prints one
@@ -139,6 +141,8 @@ async function greenArrowListing() {
 
 /** What the gateway keeps in its database, as one map by email: the vendor ids and the Engagement member. */
 const people = new Map();
+/** The usernames the gateway has linked (lower-cased). */
+const knownUsernames = new Set();
 const person = (email) => {
   const key = email.toLowerCase();
   let found = people.get(key);
@@ -156,8 +160,10 @@ async function buildIndex() {
   }
   for (const user of await greenArrowListing()) person(user.email).greenArrowId = String(user.id);
   for (const accountId of required('FLOOR_ACCOUNT_IDS').split(',')) {
-    for (const user of await userManagementGet(`/pub/usr/acc/${encodeURIComponent(accountId)}`))
+    for (const user of await userManagementGet(`/pub/usr/acc/${encodeURIComponent(accountId)}`)) {
       person(user.emailAddress).userManagementId = String(user.id);
+      knownUsernames.add(user.username.toLowerCase());
+    }
   }
 }
 
@@ -207,20 +213,68 @@ async function accountPage({ id, first }) {
   return { account: { users: { totalCount: members.length, nodes } } };
 }
 
+/**
+ * The usernames of an account from a listing at most USERNAMES_MAX_AGE_MS old (the gateway's
+ * USER_MANAGEMENT_USERNAMES_MAX_AGE_S, same default), newer than `olderThan` when given; concurrent
+ * creates share one listing. Null when the account does not exist.
+ */
+const USERNAMES_MAX_AGE_MS = Number(env.USER_MANAGEMENT_USERNAMES_MAX_AGE_S || 30) * 1000;
+const accountUsernames = new Map();
+const accountListings = new Map();
+async function usernamesOf(accountId, maxAgeMs, olderThan) {
+  const remembered = accountUsernames.get(accountId);
+  if (remembered !== undefined && remembered !== olderThan && performance.now() - remembered.listedAt <= maxAgeMs)
+    return remembered;
+  const inFlight = accountListings.get(accountId);
+  if (inFlight !== undefined) {
+    const answer = await inFlight;
+    if (answer === null || answer !== olderThan) return answer;
+  }
+  const listedAt = performance.now();
+  const listing = (async () => {
+    const members = await call(userManagement, 'GET', `/pub/usr/acc/${encodeURIComponent(accountId)}`, {
+      'x-api-key': userManagementKey,
+    });
+    if (members.status === 404) {
+      accountUsernames.delete(accountId);
+      return null;
+    }
+    if (members.status !== 200) throw new VendorFailure(`user-management answered ${members.status}`);
+    const entry = { usernames: new Set(members.json.map((member) => member.username.toLowerCase())), listedAt };
+    accountUsernames.set(accountId, entry);
+    return entry;
+  })();
+  accountListings.set(accountId, listing);
+  try {
+    return await listing;
+  } finally {
+    if (accountListings.get(accountId) === listing) accountListings.delete(accountId);
+  }
+}
+
+/** As the gateway's username check: what it knows (its database), then the account's usernames, listed again before a refusal. */
+async function usernameProblem(accountId, username) {
+  const known = await usernamesOf(accountId, USERNAMES_MAX_AGE_MS);
+  if (known === null) return { code: 'ACCOUNT_NOT_FOUND', message: 'no such account' };
+  const wanted = username.toLowerCase();
+  if (knownUsernames.has(wanted)) return { code: 'USERNAME_TAKEN', message: 'username taken' };
+  if (!known.usernames.has(wanted)) return null;
+  const now = await usernamesOf(accountId, 0, known);
+  if (now === null) return { code: 'ACCOUNT_NOT_FOUND', message: 'no such account' };
+  return now.usernames.has(wanted) ? { code: 'USERNAME_TAKEN', message: 'username taken' } : null;
+}
+
 async function createUser({ input }) {
   const { email, password, username, firstName, lastName, country, accountId } = input;
   // Pre-flight, before any write: the email is free at GreenArrow, the account exists and the username is free in it.
-  const [greenArrowHolder, members] = await Promise.all([
+  const [greenArrowHolder, usernameRefusal] = await Promise.all([
     call(greenArrow, 'GET', `/ga/api/v3/eng/users/${encodeURIComponent(email)}`, { authorization: greenArrowAuth }),
-    call(userManagement, 'GET', `/pub/usr/acc/${encodeURIComponent(accountId)}`, { 'x-api-key': userManagementKey }),
+    usernameProblem(accountId, username),
   ]);
   const userErrors = [];
   if (greenArrowHolder.status === 200) userErrors.push({ code: 'EMAIL_TAKEN', message: 'email taken at GreenArrow' });
   else if (greenArrowHolder.status !== 404) throw new VendorFailure(`GreenArrow answered ${greenArrowHolder.status}`);
-  if (members.status === 404) userErrors.push({ code: 'ACCOUNT_NOT_FOUND', message: 'no such account' });
-  else if (members.status !== 200) throw new VendorFailure(`user-management answered ${members.status}`);
-  else if (members.json.some((member) => member.username.toLowerCase() === username.toLowerCase()))
-    userErrors.push({ code: 'USERNAME_TAKEN', message: 'username taken' });
+  if (usernameRefusal !== null) userErrors.push(usernameRefusal);
   if (userErrors.length > 0) return { createUser: { user: null, results: [], userErrors } };
 
   const engagementBody = { firstName, lastName, country, email, ...(input.state ? { state: input.state } : {}) };

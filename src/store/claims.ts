@@ -28,20 +28,36 @@ export class ClaimStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** These claims over another handle (a transaction's), with the same clock. */
+  on(db: Database): ClaimStore {
+    return new ClaimStore(db, this.clock);
+  }
+
   /**
    * Takes every claim in `names` for the operation (one it holds already counts as taken), or none:
    * the first name someone else holds is returned, and the claims taken on the way are given back.
    * Each claim is one statement, safe against a concurrent one on any engine: the insert, or the
    * take-over of a claim whose holder is settled, happens on the row's own conflict, never after a
-   * separate read.
+   * separate read. All in one transaction (one commit).
    */
   async acquire(operationId: string, names: readonly string[]): Promise<{ heldBy: string; name: string } | null> {
     assertText(operationId, 'acquire() operationId');
+    const sorted = [...new Set(names)].sort();
+    for (const name of sorted) assertText(name, 'a claim name');
+    if (sorted.length === 0) return null;
+    if (sorted.length === 1) return this.acquireAll(this.db, operationId, sorted);
+    return this.db.transaction((tx) => this.acquireAll(tx, operationId, sorted));
+  }
+
+  private async acquireAll(
+    db: Database,
+    operationId: string,
+    sorted: readonly string[],
+  ): Promise<{ heldBy: string; name: string } | null> {
     const at = iso(this.clock(), 'the claim clock');
     // Always in one order: two operations after the same two names never hold one each.
-    for (const name of [...new Set(names)].sort()) {
-      assertText(name, 'a claim name');
-      const taken = await this.db.query<{ operation_id: string }>(
+    for (const name of sorted) {
+      const taken = await db.query<{ operation_id: string }>(
         `INSERT INTO claims (name, operation_id, claimed_at) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO UPDATE SET operation_id = excluded.operation_id, claimed_at = excluded.claimed_at
          WHERE claims.operation_id = excluded.operation_id
@@ -51,8 +67,8 @@ export class ClaimStore {
         [name, operationId, at],
       );
       if (taken.length > 0) continue;
-      await this.release(operationId);
-      const holder = await this.db.query<{ operation_id: string }>('SELECT operation_id FROM claims WHERE name = $1', [
+      await db.run('DELETE FROM claims WHERE operation_id = $1', [operationId]);
+      const holder = await db.query<{ operation_id: string }>('SELECT operation_id FROM claims WHERE name = $1', [
         name,
       ]);
       return { name, heldBy: holder[0]?.operation_id ?? '' };

@@ -40,6 +40,14 @@ export type StoreOptions = StoreTarget & {
   operationLeaseTtlMs?: JournalOptions['leaseTtlMs'];
 };
 
+/** The store's views bound to one transaction. */
+export interface StoreInTransaction {
+  identities: IdentityStore;
+  journal: Journal;
+  records: VendorRecordStore;
+  claims: ClaimStore;
+}
+
 /** The gateway's database with its two views; `transaction` binds both to one transaction. */
 export interface Store {
   db: Database;
@@ -50,9 +58,7 @@ export interface Store {
   /** Claims on a person's unique keys, held by the operations writing them. */
   claims: ClaimStore;
   /** Runs `fn` in one transaction: links and journal entries written in it commit together. */
-  transaction<T>(
-    fn: (store: { identities: IdentityStore; journal: Journal; records: VendorRecordStore }) => Promise<T>,
-  ): Promise<T>;
+  transaction<T>(fn: (store: StoreInTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -108,7 +114,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     records,
     claims,
     transaction: (fn) =>
-      db.transaction((tx) => fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx) })),
+      db.transaction((tx) =>
+        fn({ identities: identities.on(tx), journal: journal.on(tx), records: records.on(tx), claims: claims.on(tx) }),
+      ),
     close: () => db.close(),
   };
 }

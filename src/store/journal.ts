@@ -143,6 +143,17 @@ export type BeginResult =
   | { status: 'REPLAY'; operation: Operation }
   | { status: 'KEY_REUSED'; operation: Operation };
 
+/** Which step of an operation: its vendor and action. */
+export interface StepKey {
+  source: Source;
+  action: StepAction;
+}
+
+/** A step and how it ended, for `stepsFinished`. */
+export interface StepFinish extends StepKey {
+  outcome: StepOutcome;
+}
+
 export interface StepOutcome {
   state: FinishedStepState;
   /** Kept from an earlier write of the step when omitted. */
@@ -358,16 +369,7 @@ export class Journal {
     action: StepAction,
     outcome: StepOutcome,
   ): Promise<OperationStep> {
-    assertStep(operationId, source, action);
-    assertOneOf(FINISHED_STEP_STATES, outcome.state, 'stepFinished() state');
-    if (outcome.externalId !== undefined && outcome.externalId !== null)
-      assertText(outcome.externalId, 'stepFinished() externalId');
-    const error = outcome.error ?? null;
-    if (error !== null) {
-      if (typeof error.code !== 'string' || typeof error.message !== 'string')
-        throw new TypeError('stepFinished() error needs a code and a message');
-      refuseSecretKeys(error, 'a journal step error');
-    }
+    const error = checkedOutcome(operationId, source, action, outcome);
     const rows = await this.writeStep(
       `INSERT INTO operation_steps (${STEP_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
@@ -387,6 +389,58 @@ export class Journal {
       operationId,
     );
     return toStep(rows[0]);
+  }
+
+  /**
+   * `stepStarted` for several steps of one operation in one statement (one commit): the vendor
+   * calls about to be made at once, each recorded before any of them is sent.
+   */
+  async stepsStarted(operationId: string, steps: readonly StepKey[]): Promise<void> {
+    if (steps.length === 0) return;
+    const params: SqlValue[] = [operationId, this.now()];
+    const rows = steps.map(({ source, action }) => {
+      assertStep(operationId, source, action);
+      params.push(source, action);
+      return `($1, $${params.length - 1}, $${params.length}, 'STARTED', NULL, NULL, $2, NULL)`;
+    });
+    await this.writeStep(
+      `INSERT INTO operation_steps (${STEP_COLUMNS})
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (operation_id, source, action) DO UPDATE
+         SET state = 'STARTED', error = NULL, started_at = excluded.started_at, finished_at = NULL
+         WHERE operation_steps.state IN ('STARTED', 'FAILED')
+       RETURNING operation_id`,
+      params,
+      operationId,
+    );
+  }
+
+  /** `stepFinished` for several steps of one operation in one statement (one commit). */
+  async stepsFinished(operationId: string, finished: readonly StepFinish[]): Promise<void> {
+    if (finished.length === 0) return;
+    const params: SqlValue[] = [operationId, this.now()];
+    const rows = finished.map(({ source, action, outcome }) => {
+      const error = checkedOutcome(operationId, source, action, outcome);
+      params.push(
+        source,
+        action,
+        outcome.state,
+        outcome.externalId ?? null,
+        error === null ? null : JSON.stringify(error),
+      );
+      const at = params.length - 4;
+      return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $2, $2)`;
+    });
+    await this.writeStep(
+      `INSERT INTO operation_steps (${STEP_COLUMNS})
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (operation_id, source, action) DO UPDATE
+         SET state = excluded.state, external_id = COALESCE(excluded.external_id, operation_steps.external_id),
+             error = excluded.error, finished_at = excluded.finished_at
+       RETURNING operation_id`,
+      params,
+      operationId,
+    );
   }
 
   /**
@@ -734,6 +788,26 @@ function toStep(row: StepRow): OperationStep {
     startedAt: new Date(row.started_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
   };
+}
+
+/** A step's outcome as stepFinished takes it, checked; answers its error. */
+function checkedOutcome(
+  operationId: string,
+  source: Source,
+  action: StepAction,
+  outcome: StepOutcome,
+): StepError | null {
+  assertStep(operationId, source, action);
+  assertOneOf(FINISHED_STEP_STATES, outcome.state, 'stepFinished() state');
+  if (outcome.externalId !== undefined && outcome.externalId !== null)
+    assertText(outcome.externalId, 'stepFinished() externalId');
+  const error = outcome.error ?? null;
+  if (error !== null) {
+    if (typeof error.code !== 'string' || typeof error.message !== 'string')
+      throw new TypeError('stepFinished() error needs a code and a message');
+    refuseSecretKeys(error, 'a journal step error');
+  }
+  return error;
 }
 
 function assertStep(operationId: string, source: Source, action: StepAction): void {

@@ -376,6 +376,65 @@ describe('Journal', () => {
       ]);
     });
 
+    it('records several steps in one statement each: their starts, then their ends, as one at a time would', async () => {
+      await journal.stepStarted(operationId, 'RAINMAKER', 'create');
+      await journal.stepFinished(operationId, 'RAINMAKER', 'create', { state: 'SUCCEEDED', externalId: 'rm-1' });
+      await journal.stepStarted(operationId, 'ENGAGEMENT', 'create');
+      await journal.stepFinished(operationId, 'ENGAGEMENT', 'create', {
+        state: 'FAILED',
+        error: { code: 'VENDOR_UNAVAILABLE', message: 'down' },
+      });
+      now += 10;
+      store.db.resetQueryCount();
+      await journal.stepsStarted(operationId, [
+        { source: 'RAINMAKER', action: 'create' },
+        { source: 'ENGAGEMENT', action: 'create' },
+        { source: 'GREENARROW', action: 'create' },
+        { source: 'USER_MANAGEMENT', action: 'create' },
+      ]);
+      expect(store.db.queryCount).toBe(1);
+      const started = await journal.steps(operationId);
+      expect(started.map((step) => [step.source, step.state, step.externalId, step.error])).toEqual([
+        ['RAINMAKER', 'SUCCEEDED', 'rm-1', null],
+        ['ENGAGEMENT', 'STARTED', null, null],
+        ['GREENARROW', 'STARTED', null, null],
+        ['USER_MANAGEMENT', 'STARTED', null, null],
+      ]);
+      now += 10;
+      store.db.resetQueryCount();
+      await journal.stepsFinished(operationId, [
+        { source: 'ENGAGEMENT', action: 'create', outcome: { state: 'SUCCEEDED', externalId: '7' } },
+        {
+          source: 'GREENARROW',
+          action: 'create',
+          outcome: { state: 'FAILED', error: { code: 'VENDOR_CONFLICT', message: 'taken', retryable: false } },
+        },
+      ]);
+      await journal.stepsFinished(operationId, []);
+      expect(store.db.queryCount).toBe(1);
+      const steps = await journal.steps(operationId);
+      expect(
+        steps.map((step) => [step.source, step.state, step.externalId, step.error?.code ?? null, step.finishedAt]),
+      ).toEqual([
+        ['RAINMAKER', 'SUCCEEDED', 'rm-1', null, new Date(now - 20)],
+        ['ENGAGEMENT', 'SUCCEEDED', '7', null, new Date(now)],
+        ['GREENARROW', 'FAILED', null, 'VENDOR_CONFLICT', new Date(now)],
+        ['USER_MANAGEMENT', 'STARTED', null, null, null],
+      ]);
+      await expect(
+        journal.stepsStarted('op_missing', [{ source: 'RAINMAKER', action: 'create' }]),
+      ).rejects.toBeInstanceOf(OperationNotFoundError);
+      await expect(
+        journal.stepsFinished(operationId, [
+          {
+            source: 'RAINMAKER',
+            action: 'create',
+            outcome: { state: 'FAILED', error: { code: 'X', message: 'm', password: 'pw' } as never },
+          },
+        ]),
+      ).rejects.toThrow(/has the key "password": secrets are never stored/);
+    });
+
     it('refuses an unknown operation, source, action or state, and a password in an error', async () => {
       await expect(journal.stepStarted('op_missing', 'RAINMAKER', 'create')).rejects.toBeInstanceOf(
         OperationNotFoundError,

@@ -5,7 +5,7 @@ import { currentRequest, runInRequest } from '../../platform/request-context';
 import type { WriteStep } from '../../vendors/kit/adapter';
 import { VendorTimeoutError, isVendorError, outcomeUnknown } from '../../vendors/transport/errors';
 import type { Adapters } from '../../vendors/registry';
-import type { Journal, OperationStep, StepAction as JournalAction } from '../../store';
+import type { Journal, OperationStep, StepAction as JournalAction, StepFinish } from '../../store';
 
 /** Everything decided before the first vendor call. */
 export interface WritePlan {
@@ -25,6 +25,12 @@ export interface FanOutOptions {
   logger: Logger;
 }
 
+/**
+ * How long a step's end may wait for the ends of the operation's other steps, to be journaled with
+ * them in one commit: what a crash can leave unwritten (STARTED, looked up by recovery) at most.
+ */
+export const STEP_END_GROUPING_MS = 25;
+
 function journalAction(action: WriteStep['action']): JournalAction {
   return action === 'create' || action === 'delete' ? action : 'update';
 }
@@ -42,10 +48,16 @@ type Outcome =
   | { step: WriteStep; ok: true; externalId: string }
   | { step: WriteStep; ok: false; result: SourceOutcome; uncertain?: boolean };
 
-/** Every vendor's result, and the vendors whose write may or may not have landed (left for recovery). */
+/**
+ * Every vendor's result, the vendors whose write may or may not have landed (left for recovery),
+ * and the steps' ends not yet in the journal: when every step succeeded, `fanOut` leaves the last
+ * ones to come for the caller to write with the operation's outcome, in one commit (a crash before
+ * it leaves them STARTED, which recovery looks up, as for any call whose answer it never saw).
+ */
 export interface FanOutResult {
   results: SourceOutcome[];
   uncertain: Source[];
+  unrecorded: StepFinish[];
 }
 
 /** A write whose answer never came and whose effect could not be looked up now: only a later look can tell. */
@@ -56,8 +68,10 @@ class OutcomeStillUnknown extends Error {
 }
 
 /**
- * Runs every step of a plan concurrently, journaling each before and after its vendor call, then
- * undoes successful creates if the policy says so. Never throws as a whole: one result per vendor.
+ * Runs every step of a plan concurrently, journaling them all before their vendor calls (one
+ * commit) and each end within STEP_END_GROUPING_MS of its coming (grouped with those that come
+ * meanwhile; the last ones left to the caller when all succeeded: see `unrecorded`), then undoes
+ * successful creates if the policy says so. Never throws as a whole: one result per vendor.
  * A step an interrupted run finished is not called again. A create whose answer never came is
  * looked up before anything else happens: what it made is adopted (and undone with the rest on a
  * rollback), so a retry never meets an orphan of its own. A write whose outcome stays unknown (a
@@ -66,46 +80,123 @@ class OutcomeStillUnknown extends Error {
  * to settle, once the vendor can be asked.
  */
 export async function fanOut(plan: WritePlan, options: FanOutOptions): Promise<FanOutResult> {
+  const { journal, operationId } = options;
+  const done = new Map<WriteStep, string>();
+  for (const step of plan.steps) {
+    const before = recorded(options, step, journalAction(step.action));
+    if (before?.state === 'SUCCEEDED' && before.externalId !== null) done.set(step, before.externalId);
+  }
+  const toRun = plan.steps.filter((step) => !done.has(step));
+  // Every call's intent is durable before any call is sent.
+  await journal.stepsStarted(
+    operationId,
+    toRun.map((step) => ({ source: step.source, action: journalAction(step.action) })),
+  );
+  // Each step's end is journaled within STEP_END_GROUPING_MS of its coming, with the others that
+  // came meanwhile, so a crash while a slower vendor is still answering loses none of them for
+  // longer than that; ends still waiting when the last one comes are left, with it, to the
+  // caller's commit of the outcome.
+  let outstanding = toRun.length;
+  const pending: StepFinish[] = [];
+  const last: StepFinish[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing = false;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    try {
+      while (pending.length > 0) await journal.stepsFinished(operationId, pending.splice(0));
+    } finally {
+      flushing = false;
+    }
+  };
+  const ended = (finish: StepFinish | null) => {
+    outstanding -= 1;
+    if (outstanding === 0) clearTimeout(timer);
+    if (finish === null) return;
+    if (outstanding === 0) {
+      last.push(finish);
+      return;
+    }
+    pending.push(finish);
+    if (timer !== undefined || flushing) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      flushing = true;
+      writing = flush();
+      // Awaited below, once every call has ended; until then its failure must not count as unhandled.
+      writing.catch(() => undefined);
+    }, STEP_END_GROUPING_MS);
+  };
   const outcomes = await Promise.all(
     plan.steps.map(async (step): Promise<Outcome> => {
-      const before = recorded(options, step, journalAction(step.action));
-      if (before?.state === 'SUCCEEDED' && before.externalId !== null)
-        return { step, ok: true, externalId: before.externalId };
-      return runStep(step, before !== undefined, options);
+      const externalId = done.get(step);
+      if (externalId !== undefined) return { step, ok: true, externalId };
+      const { outcome, finish } = await callStep(
+        step,
+        recorded(options, step, journalAction(step.action)) !== undefined,
+        options,
+      );
+      ended(finish);
+      return outcome;
     }),
   );
-  return finishFanOut(plan, outcomes, options);
+  clearTimeout(timer);
+  await writing;
+  const unwritten = [...pending.splice(0), ...last];
+  // Anything but a clean success (an undo, an outcome left for recovery) journals the ends first.
+  if (outcomes.some((outcome) => !outcome.ok)) {
+    await journal.stepsFinished(operationId, unwritten);
+    return { ...(await finishFanOut(plan, outcomes, options)), unrecorded: [] };
+  }
+  return { ...(await finishFanOut(plan, outcomes, options)), unrecorded: unwritten };
 }
 
 /** One step sent, journaled before and after its vendor call. */
 async function runStep(step: WriteStep, resuming: boolean, options: FanOutOptions): Promise<Outcome> {
   const { journal, operationId } = options;
+  await journal.stepStarted(operationId, step.source, journalAction(step.action));
+  const { outcome, finish } = await callStep(step, resuming, options);
+  if (finish !== null) await journal.stepFinished(operationId, finish.source, finish.action, finish.outcome);
+  return outcome;
+}
+
+/**
+ * One step's vendor call, its journal entry already made, and how it ended for the journal (null:
+ * left STARTED, the vendor may have done it and the journal must not say it did not).
+ */
+async function callStep(
+  step: WriteStep,
+  resuming: boolean,
+  options: FanOutOptions,
+): Promise<{ outcome: Outcome; finish: StepFinish | null }> {
+  const { source } = step;
   const action = journalAction(step.action);
-  await journal.stepStarted(operationId, step.source, action);
   try {
     const externalId = await runOrRecover(step, resuming, options.logger);
-    await journal.stepFinished(operationId, step.source, action, { state: 'SUCCEEDED', externalId });
-    return { step, ok: true, externalId };
+    return {
+      outcome: { step, ok: true, externalId },
+      finish: { source, action, outcome: { state: 'SUCCEEDED', externalId } },
+    };
   } catch (error) {
     const unknown = error instanceof OutcomeStillUnknown;
     const failure = describe(unknown ? error.original : error, step, options);
-    // Left STARTED when the vendor may have done it: the journal must not say it did not.
-    if (!unknown)
-      await journal.stepFinished(operationId, step.source, action, {
-        state: 'FAILED',
-        error: { code: failure.problem.code, message: failure.problem.message, retryable: failure.retryable },
-      });
-    return {
+    const outcome: Outcome = {
       step,
       ok: false,
       uncertain: unknown,
       result: {
-        source: step.source,
+        source,
         status: 'FAILED',
         externalId: null,
         retryable: failure.retryable,
         error: failure.problem,
       },
+    };
+    if (unknown) return { outcome, finish: null };
+    const { code, message } = failure.problem;
+    return {
+      outcome,
+      finish: { source, action, outcome: { state: 'FAILED', error: { code, message, retryable: failure.retryable } } },
     };
   }
 }
@@ -114,7 +205,11 @@ async function runStep(step: WriteStep, resuming: boolean, options: FanOutOption
  * The results of a plan's steps, with successful creates undone when another failed and the policy
  * says ROLLBACK, or when an earlier run of the operation had begun undoing them already.
  */
-async function finishFanOut(plan: WritePlan, outcomes: Outcome[], options: FanOutOptions): Promise<FanOutResult> {
+async function finishFanOut(
+  plan: WritePlan,
+  outcomes: Outcome[],
+  options: FanOutOptions,
+): Promise<Omit<FanOutResult, 'unrecorded'>> {
   const rollingBack = options.previous.some((step) => step.action === 'compensate');
   const failed = rollingBack || outcomes.some((outcome) => !outcome.ok);
   const uncertain = outcomes.filter((outcome) => !outcome.ok && outcome.uncertain).map(({ step }) => step.source);
@@ -226,7 +321,7 @@ export async function settleFanOut(plan: WritePlan, options: FanOutOptions): Pro
   // Asked again, a vendor still gave no answer: what it did stays unknown, so the operation waits for the next attempt.
   if (settled.uncertain.length > 0)
     throw new Error(`recovery could not learn what ${settled.uncertain.join(', ')} did; it tries again later`);
-  return settled;
+  return { ...settled, unrecorded: [] };
 
   async function settleCreate(step: WriteStep, action: JournalAction): Promise<Outcome> {
     if (step.findCreated) {

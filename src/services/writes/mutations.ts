@@ -25,6 +25,7 @@ import {
   type OperationStep,
   type Settler,
   type Store,
+  type StoreInTransaction,
 } from '../../store';
 import { mirrorCreated } from '../../sync/seen-records';
 import { auditFacts } from './audit-facts';
@@ -72,8 +73,11 @@ interface Job {
    * the records the delete has just removed.
    */
   claimsPerson?: boolean;
-  /** Brings the identity store in line with what the vendors now hold; returns the user id. */
-  settle(results: SourceOutcome[], userId: string | null, links: Links): Promise<string | null>;
+  /**
+   * Brings the identity store in line with what the vendors now hold; returns the user id. Runs in
+   * the transaction that records the operation's outcome (`tx`), so it may run more than once.
+   */
+  settle(results: SourceOutcome[], userId: string | null, links: Links, tx: StoreInTransaction): Promise<string | null>;
 }
 
 /**
@@ -202,45 +206,43 @@ export class MutationService {
       policy: command.onPartialFailure,
       requiresWrite: true,
       claims: claimsOf({ email: command.email, username: command.username }),
-      settle: async (results) => {
+      settle: async (results, _userId, _links, { identities, records }) => {
         // A record an earlier attempt of this operation linked, and its rollback (by recovery) removed since, is no one's.
         const unlinked = [];
         for (const { status, source, externalId } of results)
-          if (status === 'ROLLED_BACK' && externalId !== null && (await store.identities.unlink(source, externalId)))
+          if (status === 'ROLLED_BACK' && externalId !== null && (await identities.unlink(source, externalId)))
             unlinked.push(source);
         const written = results.filter((result) => result.status === 'SUCCEEDED' && result.externalId !== null);
         if (written.length === 0) {
-          if (unlinked.length > 0 && command.email) await this.forgetIfUnlinked(command.email);
+          if (unlinked.length > 0 && command.email) await forgetIfUnlinked(identities, command.email);
           return null;
         }
-        // One transaction: the user and all its links appear together or not at all.
-        return store.transaction(async ({ identities, records }) => {
-          const phone = command.phone ?? null;
-          const user = command.email
-            ? (await identities.findOrCreateByEmail(command.email, { phone })).user
-            : await identities.createUser({ phone });
-          for (const { source, externalId } of written) {
-            const link = {
-              source,
-              externalId: externalId!,
-              status: 'ACTIVE' as const,
-              email: command.email ?? null,
-              username: this.usernameAt(source, command.username),
-            };
-            const { previousUserId } = await identities.claim(user.id, link);
-            if (previousUserId !== null && previousUserId !== user.id) {
-              // No externalId: at RainMaker it is the email address, and warn lines hold none.
-              logger.warn(
-                { source, from: previousUserId, to: user.id },
-                'a stale identity link moved: the vendor has just created this record for another user',
-              );
-            }
-            const values = adapters.get(source)?.rememberCreated?.(command);
-            if (values) await identities.saveProfile(user.id, source, values, new Date());
-            await mirrorCreated(records, adapters.get(source), command, externalId!, new Date());
+        // In the outcome's transaction: the user and all its links appear together or not at all.
+        const phone = command.phone ?? null;
+        const user = command.email
+          ? (await identities.findOrCreateByEmail(command.email, { phone })).user
+          : await identities.createUser({ phone });
+        for (const { source, externalId } of written) {
+          const link = {
+            source,
+            externalId: externalId!,
+            status: 'ACTIVE' as const,
+            email: command.email ?? null,
+            username: this.usernameAt(source, command.username),
+          };
+          const { previousUserId } = await identities.claim(user.id, link);
+          if (previousUserId !== null && previousUserId !== user.id) {
+            // No externalId: at RainMaker it is the email address, and warn lines hold none.
+            logger.warn(
+              { source, from: previousUserId, to: user.id },
+              'a stale identity link moved: the vendor has just created this record for another user',
+            );
           }
-          return user.id;
-        });
+          const values = adapters.get(source)?.rememberCreated?.(command);
+          if (values) await identities.saveProfile(user.id, source, values, new Date());
+          await mirrorCreated(records, adapters.get(source), command, externalId!, new Date());
+        }
+        return user.id;
       },
     };
   }
@@ -280,23 +282,20 @@ export class MutationService {
       policy: null,
       requiresWrite: true,
       claims: claimsOf({ email, username }),
-      settle: async (results, userId) => {
+      settle: async (results, userId, _links, { identities }) => {
         const succeeded = results.filter((result) => result.status === 'SUCCEEDED');
-        await store.transaction(async ({ identities }) => {
-          // Each record keeps the values its vendor really holds: only the vendors written changed.
-          for (const { source, externalId } of succeeded) {
-            await identities.link(userId!, {
-              source,
-              externalId: externalId!,
-              status: 'ACTIVE',
-              email: email ?? null,
-              username: this.usernameAt(source, username),
-            });
-          }
-          const allWritten = results.every((result) => result.status !== 'FAILED');
-          if (email !== undefined && allWritten && succeeded.length > 0)
-            await identities.updateUser(userId!, { email });
-        });
+        // Each record keeps the values its vendor really holds: only the vendors written changed.
+        for (const { source, externalId } of succeeded) {
+          await identities.link(userId!, {
+            source,
+            externalId: externalId!,
+            status: 'ACTIVE',
+            email: email ?? null,
+            username: this.usernameAt(source, username),
+          });
+        }
+        const allWritten = results.every((result) => result.status !== 'FAILED');
+        if (email !== undefined && allWritten && succeeded.length > 0) await identities.updateUser(userId!, { email });
         return userId;
       },
     };
@@ -325,7 +324,7 @@ export class MutationService {
   }
 
   private deleteJob(command: DeleteUserCommand): Job {
-    const { adapters, store } = this.deps;
+    const { adapters } = this.deps;
     return {
       plan: (links) => planDelete(command, adapters, links),
       preflight: async () => [],
@@ -333,27 +332,18 @@ export class MutationService {
       requiresWrite: false,
       claims: [],
       claimsPerson: true,
-      settle: async (results, userId) => {
+      settle: async (results, userId, _links, { identities, records }) => {
         for (const result of results) {
           if (result.status !== 'SUCCEEDED' || result.externalId === null) continue;
-          await store.identities.unlink(result.source, result.externalId);
-          await store.records.remove(result.source, [result.externalId]);
+          await identities.unlink(result.source, result.externalId);
+          await records.remove(result.source, [result.externalId]);
         }
-        const left = (await store.identities.identitiesByUserIds([userId!])).get(userId!) ?? [];
+        const left = (await identities.identitiesByUserIds([userId!])).get(userId!) ?? [];
         if (left.length > 0) return userId;
-        await store.identities.deleteUser(userId!);
+        await identities.deleteUser(userId!);
         return null;
       },
     };
-  }
-
-  /** Deletes the gateway user holding `email` when none of its records is left linked (its create was rolled back). */
-  private async forgetIfUnlinked(email: string): Promise<void> {
-    const { identities } = this.deps.store;
-    const owner = (await identities.userIdsByEmails([email])).get(email);
-    if (owner === undefined) return;
-    if (((await identities.identitiesByUserIds([owner])).get(owner) ?? []).length === 0)
-      await identities.deleteUser(owner);
   }
 
   /** The username a record holds at this vendor after a write: only the vendor that keeps usernames has one. */
@@ -503,13 +493,16 @@ export class MutationService {
   ): Promise<RecordedOutcome> {
     const { store, logger, adapters } = this.deps;
     const recovering = settledBy === 'RECOVERY';
-    const finish = async (payload: RecordedOutcome, failed: boolean) => {
+    // The outcome and the claims' release in one commit.
+    const record = async ({ journal, claims }: StoreInTransaction, payload: RecordedOutcome, failed: boolean) => {
       // A create's user is known only now; the journal keeps the one it began with otherwise (a deleted user's too).
-      if (failed) await store.journal.fail(operation.id, payload, payload.userId, settledBy);
-      else await store.journal.complete(operation.id, payload, payload.userId, settledBy);
-      await store.claims.release(operation.id);
+      if (failed) await journal.fail(operation.id, payload, payload.userId, settledBy);
+      else await journal.complete(operation.id, payload, payload.userId, settledBy);
+      await claims.release(operation.id);
       return payload;
     };
+    const finish = (payload: RecordedOutcome, failed: boolean) =>
+      store.transaction((tx) => record(tx, payload, failed));
     let links: Links = {};
     const claims = [...job.claims];
     if (userId !== null) {
@@ -557,7 +550,7 @@ export class MutationService {
     const problems = previous.length > 0 || recovering ? [] : await job.preflight(plan, links);
     if (problems.length > 0) return finish({ userId, results: [], userErrors: problems }, true);
 
-    const { results, uncertain } = await (recovering ? settleFanOut : fanOut)(plan, {
+    const { results, uncertain, unrecorded } = await (recovering ? settleFanOut : fanOut)(plan, {
       adapters,
       journal: store.journal,
       operationId: operation.id,
@@ -565,22 +558,40 @@ export class MutationService {
       previous,
       logger,
     });
-    const settledUserId = await job.settle(results, userId, links);
     const userErrors = results.filter((result) => result.status === 'FAILED').map((result) => result.error!);
-    const payload = { userId: settledUserId, results, userErrors };
-    if (uncertain.length > 0) {
-      // Some vendor may or may not have done its write, and could not be asked: the caller hears so,
-      // and the operation is left INTERRUPTED (its claims held) for the gateway's recovery, or a
-      // replay of its key, to find out and settle, so the journal never says what it does not know.
-      await store.journal.release(operation.id);
-      logger.warn(
-        { operation: operation.id, uncertain },
-        "a vendor write's outcome is unknown: the operation is left for the gateway's recovery to settle",
-      );
-      return payload;
+    if (uncertain.length === 0) {
+      // The steps' ends, the links and the outcome in one commit.
+      try {
+        return await store.transaction(async (tx) => {
+          await tx.journal.stepsFinished(operation.id, unrecorded);
+          const settledUserId = await job.settle(results, userId, links, tx);
+          return record(tx, { userId: settledUserId, results, userErrors }, false);
+        });
+      } catch (error) {
+        // What the vendors did is worth keeping even so: recovery then has nothing to look up.
+        await store.journal.stepsFinished(operation.id, unrecorded).catch(() => undefined);
+        throw error;
+      }
     }
-    return finish(payload, false);
+    const settledUserId = await store.transaction((tx) => job.settle(results, userId, links, tx));
+    // Some vendor may or may not have done its write, and could not be asked: the caller hears so,
+    // and the operation is left INTERRUPTED (its claims held) for the gateway's recovery, or a
+    // replay of its key, to find out and settle, so the journal never says what it does not know.
+    await store.journal.release(operation.id);
+    logger.warn(
+      { operation: operation.id, uncertain },
+      "a vendor write's outcome is unknown: the operation is left for the gateway's recovery to settle",
+    );
+    return { userId: settledUserId, results, userErrors };
   }
+}
+
+/** Deletes the gateway user holding `email` when none of its records is left linked (its create was rolled back). */
+async function forgetIfUnlinked(identities: StoreInTransaction['identities'], email: string): Promise<void> {
+  const owner = (await identities.userIdsByEmails([email])).get(email);
+  if (owner === undefined) return;
+  if (((await identities.identitiesByUserIds([owner])).get(owner) ?? []).length === 0)
+    await identities.deleteUser(owner);
 }
 
 /** The claims of the keys a command writes (blank ones are no key). */

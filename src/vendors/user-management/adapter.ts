@@ -29,6 +29,19 @@ const REMEMBERED_RECORDS = 100_000;
 /** An account with more members than this is not listed to read a few of them: the answer would outweigh the calls saved. */
 const LISTING_MAX_MEMBERS = 500;
 const NAME = 'User-management';
+/** How old an account's usernames may be for a create's pre-flight, by default (`USER_MANAGEMENT_USERNAMES_MAX_AGE_S`). */
+export const DEFAULT_USERNAMES_MAX_AGE_S = 30;
+
+/** The usernames (lower-cased) of an account's members as its listing answered them, and when (`performance.now()`). */
+interface AccountUsernames {
+  usernames: Set<string>;
+  listedAt: number;
+}
+
+export interface UserManagementAdapterOptions {
+  /** See `UserManagementTuning.usernamesMaxAgeS`; in milliseconds. */
+  usernamesMaxAgeMs?: number;
+}
 
 /**
  * The in-house user-management API in the gateway: users with a username, a contact name and a
@@ -63,9 +76,21 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
    */
   private readonly accountOf = new Map<string, string>();
   private readonly accountSize = new Map<string, number>();
+  /**
+   * The usernames of the accounts creates went into, as their listings last answered them: what
+   * the create's pre-flight checks a username against for {@link usernamesMaxAgeMs}, instead of
+   * listing (and decoding) the whole account for every create. Bounded like `accountOf`: past
+   * {@link REMEMBERED_RECORDS} usernames, the accounts listed longest ago are forgotten.
+   */
+  private readonly usernames = new Map<string, AccountUsernames>();
+  private rememberedUsernames = 0;
+  /** Listings in flight for the pre-flight, by account: concurrent creates share one. */
+  private readonly listing = new Map<string, Promise<AccountUsernames | null>>();
+  private readonly usernamesMaxAgeMs: number;
 
-  constructor(client: UserManagementClient) {
+  constructor(client: UserManagementClient, options: UserManagementAdapterOptions = {}) {
     super(client);
+    this.usernamesMaxAgeMs = options.usernamesMaxAgeMs ?? DEFAULT_USERNAMES_MAX_AGE_S * 1000;
   }
 
   view(record: VendorRecord | null, remembered: RememberedValues | null): UserView {
@@ -130,22 +155,84 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
     return records;
   }
 
-  /** The account must exist (its listing answers), and no one the account lists or the gateway knows may hold the username. */
+  /**
+   * The account must exist (its listing answers), and no one the account lists or the gateway knows
+   * may hold the username. The account's listing is read at most once per `usernamesMaxAgeMs` (and
+   * once for a username found in an older one, so a refusal is never made on old news): a username
+   * taken behind the gateway's back since is not seen here, and user-management refuses it at the
+   * write instead (see docs/mutations.md).
+   */
   async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
     if (!command.accountId) return [];
-    const [members, owner] = await Promise.all([
-      this.membersOrNull(command.accountId),
+    const accountId = command.accountId;
+    const username = command.username?.toLowerCase();
+    const [known, owner] = await Promise.all([
+      this.accountUsernames(accountId, this.usernamesMaxAgeMs),
       command.username ? gateway.usernameOwner(SOURCE, command.username) : null,
     ]);
-    if (members === null)
-      return [
-        inputProblem(['accountId'], `${NAME} has no account with id ${command.accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
-      ];
-    const username = command.username?.toLowerCase();
-    if (username && (owner !== null || members.some((member) => member.username.toLowerCase() === username))) {
-      return [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')];
+    const notFound = [
+      inputProblem(['accountId'], `${NAME} has no account with id ${accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
+    ];
+    if (known === null) return notFound;
+    const taken = [
+      inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN'),
+    ];
+    if (!username) return [];
+    if (owner !== null) return taken;
+    if (!known.usernames.has(username)) return [];
+    // Found in a listing read before this check began: the person may have gone since; look again.
+    const now = await this.accountUsernames(accountId, 0, known);
+    if (now === null) return notFound;
+    return now.usernames.has(username) ? taken : [];
+  }
+
+  /**
+   * The account's usernames from a listing at most `maxAgeMs` old (and newer than `olderThan`, when
+   * given): the one remembered, the one in flight, or a new one. Null when the account does not exist.
+   */
+  private async accountUsernames(
+    accountId: string,
+    maxAgeMs: number,
+    olderThan?: AccountUsernames,
+  ): Promise<AccountUsernames | null> {
+    const remembered = this.usernames.get(accountId);
+    if (remembered !== undefined && remembered !== olderThan && performance.now() - remembered.listedAt <= maxAgeMs)
+      return remembered;
+    const inFlight = this.listing.get(accountId);
+    if (inFlight !== undefined) {
+      const answer = await inFlight;
+      if (answer === null || answer !== olderThan) return answer;
     }
-    return [];
+    const startedAt = performance.now();
+    const listed = (async (): Promise<AccountUsernames | null> => {
+      const members = await this.membersOrNull(accountId);
+      if (members === null) {
+        this.forgetUsernames(accountId);
+        return null;
+      }
+      const entry = { usernames: new Set(members.map((member) => member.username.toLowerCase())), listedAt: startedAt };
+      this.forgetUsernames(accountId);
+      this.usernames.set(accountId, entry);
+      this.rememberedUsernames += entry.usernames.size;
+      for (const oldest of this.usernames.keys()) {
+        if (this.rememberedUsernames <= REMEMBERED_RECORDS || oldest === accountId) break;
+        this.forgetUsernames(oldest);
+      }
+      return entry;
+    })();
+    this.listing.set(accountId, listed);
+    try {
+      return await listed;
+    } finally {
+      if (this.listing.get(accountId) === listed) this.listing.delete(accountId);
+    }
+  }
+
+  private forgetUsernames(accountId: string): void {
+    const entry = this.usernames.get(accountId);
+    if (entry === undefined) return;
+    this.rememberedUsernames -= entry.usernames.size;
+    this.usernames.delete(accountId);
   }
 
   /** A new account must exist; a new username must be free in the account the user will be in. */

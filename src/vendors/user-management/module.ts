@@ -1,5 +1,5 @@
 import type { VendorModule } from '../kit/module';
-import { UserManagementAdapter } from './adapter';
+import { DEFAULT_USERNAMES_MAX_AGE_S, UserManagementAdapter } from './adapter';
 import { UserManagementClient } from './client';
 import type { UserManagementEndpoint, UserManagementTuning } from './settings';
 
@@ -11,6 +11,7 @@ export const userManagementModule: VendorModule<UserManagementTuning, UserManage
     ...transport,
     apiKeyHeader: read.string('USER_MANAGEMENT_API_KEY_HEADER', 'X-Api-Key'),
     accountPathPrefix: read.pathPrefix('USER_MANAGEMENT_ACCOUNT_PATH_PREFIX', '/pub'),
+    usernamesMaxAgeS: read.int('USER_MANAGEMENT_USERNAMES_MAX_AGE_S', DEFAULT_USERNAMES_MAX_AGE_S, 0, 86_400),
   }),
   readEndpoint: (read, baseUrl) => ({
     baseUrl,
@@ -18,5 +19,7 @@ export const userManagementModule: VendorModule<UserManagementTuning, UserManage
   }),
   credentialEnv: ({ apiKey }) => ({ USER_MANAGEMENT_API_KEY: apiKey }),
   createAdapter: (tuning, endpoint, deps) =>
-    new UserManagementAdapter(new UserManagementClient({ ...tuning, ...endpoint }, deps)),
+    new UserManagementAdapter(new UserManagementClient({ ...tuning, ...endpoint }, deps), {
+      usernamesMaxAgeMs: (tuning.usernamesMaxAgeS ?? DEFAULT_USERNAMES_MAX_AGE_S) * 1000,
+    }),
 };

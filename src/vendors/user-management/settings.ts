@@ -5,6 +5,12 @@ export interface UserManagementTuning extends TransportSettings {
   apiKeyHeader: string;
   /** Prefix of the account listing path only (`/pub/usr/acc/{id}`); the other paths have none. */
   accountPathPrefix: string;
+  /**
+   * How old an account's usernames, as its listing last answered them, may be for the create's
+   * pre-flight to use them without listing the account again; 0 lists it for every create. The
+   * adapter's, not the client's: DEFAULT_USERNAMES_MAX_AGE_S when not given.
+   */
+  usernamesMaxAgeS?: number;
 }
 
 /** Where user-management is and the API key it takes. */

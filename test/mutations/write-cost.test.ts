@@ -1,0 +1,158 @@
+import type { Database } from '../../src/store';
+import { bootGateway, graphql, resetCounters, type BootedGateway } from '../helpers/gateway';
+
+/**
+ * What a create costs, counted: the vendor calls of its pre-flight into an account of 10,000
+ * people (the account's listing is not read per create, and a taken username is still refused
+ * before any vendor is written), and the database commits the journal makes per create.
+ */
+const CREATE = `mutation Create($input: CreateUserInput!) {
+  createUser(input: $input) { user { id } results { source status } userErrors { field code source } }
+}`;
+
+interface Payload {
+  user: { id: string } | null;
+  results: { source: string; status: string }[];
+  userErrors: { field: string[] | null; code: string; source: string | null }[];
+}
+
+const LARGE = 10_000;
+const CREATES = 8;
+
+/**
+ * Counts the commits made through `db`: every transaction (its own commit) and every write
+ * statement sent outside one (a commit each). Reads commit nothing.
+ */
+function countCommits(db: Database): { readonly commits: number; reset(): void } {
+  let commits = 0;
+  const target = db as unknown as Record<string, unknown>;
+  const write = /^\s*(INSERT|UPDATE|DELETE)\b/i;
+  const query = db.query.bind(db);
+  const run = db.run.bind(db);
+  const transaction = db.transaction.bind(db);
+  target['query'] = (sql: string, params?: never) => {
+    if (write.test(sql)) commits += 1;
+    return query(sql, params);
+  };
+  target['run'] = (sql: string, params?: never) => {
+    if (write.test(sql)) commits += 1;
+    return run(sql, params);
+  };
+  target['transaction'] = (fn: never, options?: never) => {
+    commits += 1;
+    return transaction(fn, options);
+  };
+  return {
+    get commits() {
+      return commits;
+    },
+    reset() {
+      commits = 0;
+    },
+  };
+}
+
+describe('the cost of a create', () => {
+  let app: BootedGateway;
+  let accountId: string;
+  let counter = 0;
+  let commits: ReturnType<typeof countCommits>;
+
+  beforeAll(async () => {
+    // An hour, so that however slow the machine, the suite's listings are the ones it counts.
+    app = await bootGateway({
+      VENDOR_RETRIES: '0',
+      MIRROR_REFRESH_INTERVAL_S: '0',
+      USER_MANAGEMENT_USERNAMES_MAX_AGE_S: '3600',
+    });
+    const store = app.simulators.simulators.USER_MANAGEMENT!.store;
+    accountId = store.addAccount({ name: 'An account of 10,000' }).id;
+    for (let index = 0; index < LARGE; index += 1)
+      store.insert({
+        contactName: `Member ${index}`,
+        emailAddress: `member.${index}@large.example.net`,
+        defaultAccountId: accountId,
+        username: `large.member.${index}`,
+      });
+    commits = countCommits(app.store.db);
+  });
+  afterAll(() => app.stop());
+  beforeEach(() => resetCounters(app));
+
+  const sims = () => app.simulators.simulators;
+  const person = (overrides: Record<string, unknown> = {}) => {
+    counter += 1;
+    return {
+      email: `write.cost.${counter}@example.org`,
+      password: 'Write-Cost-Pass-1',
+      firstName: 'Write',
+      lastName: `Cost${counter}`,
+      country: 'India',
+      accountId,
+      username: `write.cost.${counter}`,
+      ...overrides,
+    };
+  };
+  const create = async (input: Record<string, unknown>): Promise<Payload> => {
+    const response = await graphql<{ createUser: Payload }>(app, CREATE, { input });
+    expect(response.errors).toBeUndefined();
+    return response.data!.createUser;
+  };
+  const writeCalls = () =>
+    Object.values(sims())
+      .flatMap((simulator) => simulator.callLog())
+      .filter((call) => call.method !== 'GET').length;
+
+  it('a username one of the 10,000 holds, unknown to the gateway, is refused before any vendor is written', async () => {
+    const payload = await create(person({ username: `LARGE.member.${LARGE - 1}` }));
+    expect(payload.userErrors).toEqual([
+      expect.objectContaining({ field: ['input', 'username'], code: 'USERNAME_TAKEN', source: 'USER_MANAGEMENT' }),
+    ]);
+    expect(payload.results).toEqual([]);
+    expect(writeCalls()).toBe(0);
+  });
+
+  it(`${CREATES} creates into the account read its listing at most once, and each makes few commits`, async () => {
+    commits.reset();
+    for (let index = 0; index < CREATES; index += 1) {
+      const payload = await create(person());
+      expect(payload.userErrors).toEqual([]);
+      expect(payload.results.map((result) => result.status)).toEqual(Array(4).fill('SUCCEEDED'));
+    }
+    const perCreate = commits.commits / CREATES;
+    process.stdout.write(
+      `write-cost: ${sims().USER_MANAGEMENT!.calls('usersByAccount')} listings for ${CREATES} creates; ${perCreate} commits per create\n`,
+    );
+    expect(sims().USER_MANAGEMENT!.calls('usersByAccount')).toBeLessThanOrEqual(1);
+    // 4 when the vendors answer within 25 ms of one another (the usual here); 7 at most (a commit for
+    // each of the first three answers), against 14 when every step's start and end had its own.
+    expect(perCreate).toBeLessThanOrEqual(7);
+  });
+
+  it('a username an older listing showed, whose holder has gone since, is looked for again and accepted', async () => {
+    const store = sims().USER_MANAGEMENT!.store;
+    const gone = store.byAccount(accountId).find((user) => user.username === 'large.member.17')!;
+    store.remove(gone.id);
+    const payload = await create(person({ username: gone.username }));
+    expect(payload.userErrors).toEqual([]);
+    expect(sims().USER_MANAGEMENT!.calls('usersByAccount')).toBe(1);
+  });
+
+  it('a username taken at the vendor behind the gateway since the account was last read is refused by the vendor, and the rest rolled back', async () => {
+    const taken = `behind.${counter}`;
+    sims().USER_MANAGEMENT!.store.insert({
+      contactName: 'Someone else',
+      emailAddress: `behind.${counter}@large.example.net`,
+      defaultAccountId: accountId,
+      username: taken,
+    });
+    const payload = await create(person({ username: taken }));
+    expect(payload.user).toBeNull();
+    expect(payload.results.find((result) => result.source === 'USER_MANAGEMENT')!.status).toBe('FAILED');
+    expect(payload.results.filter((result) => result.source !== 'USER_MANAGEMENT').map((r) => r.status)).toEqual([
+      'ROLLED_BACK',
+      'ROLLED_BACK',
+      'ROLLED_BACK',
+    ]);
+  });
+});
