@@ -265,14 +265,10 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
   }
 
   /**
-   * Walks the listing from its start until every wanted id is found, or until the pages left are
-   * more than the people left, who are then answered for single reads.
+   * Walks the listing from its start until every wanted id is found. Answers no id for single
+   * reads: one the whole listing did not hold is not at GreenArrow.
    */
-  private async walkFor(
-    wanted: readonly string[],
-    found: Map<string, VendorRecord>,
-    scope: ReadScope,
-  ): Promise<string[]> {
+  private async walkFor(wanted: readonly string[], found: Map<string, VendorRecord>, scope: ReadScope): Promise<[]> {
     const want = new Set(wanted);
     const pages = walkPages(
       SOURCE,
@@ -283,11 +279,9 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
     );
     for await (const page of pages) {
       this.take(page, want, found, scope);
-      const left = wanted.length - found.size;
-      if (left === 0 || page.next === null) break;
-      if (page.numPages - page.page - 1 > left) break;
+      if (found.size === wanted.length) break;
     }
-    return wanted.filter((id) => !found.has(id));
+    return [];
   }
 
   /** EMAIL_TAKEN when GreenArrow holds this address for a user other than `self`. */
