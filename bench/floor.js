@@ -126,17 +126,31 @@ function permissionsOf(user) {
   };
 }
 
-/** GreenArrow's whole listing, page after page (the gateway's choice for an account page at this size). */
+/** GreenArrow's whole listing, page after page, each user with the number of the page that holds it. */
 async function greenArrowListing() {
   const users = [];
   let path = '/ga/api/v3/eng/users';
   for (;;) {
     const page = await greenArrowGet(path);
-    users.push(...page.data.users);
+    for (const user of page.data.users) users.push({ user, page: page.data.pagination.page });
     const token = page.data.pagination.next_page_token;
     if (!token) return users;
     path = `/ga/api/v3/eng/users?page_token=${encodeURIComponent(token)}`;
   }
+}
+
+/**
+ * The GreenArrow users of these people, from the listing's pages that hold them, fetched by number
+ * at once (the gateway's choice for an account page once it has seen the listing).
+ */
+async function greenArrowPagesOf(emails) {
+  const pages = new Set();
+  for (const email of emails) {
+    const page = people.get(email.toLowerCase())?.greenArrowPage;
+    if (page !== undefined) pages.add(page);
+  }
+  const answers = await Promise.all([...pages].map((page) => greenArrowGet(`/ga/api/v3/eng/users?page=${page}`)));
+  return answers.flatMap((answer) => answer.data.users);
 }
 
 /** What the gateway keeps in its database, as one map by email: the vendor ids and the Engagement member. */
@@ -158,7 +172,11 @@ async function buildIndex() {
     total = page.total;
     for (const member of page.audience) person(member.email).member = member;
   }
-  for (const user of await greenArrowListing()) person(user.email).greenArrowId = String(user.id);
+  for (const { user, page } of await greenArrowListing()) {
+    const known = person(user.email);
+    known.greenArrowId = String(user.id);
+    known.greenArrowPage = page;
+  }
   for (const accountId of required('FLOOR_ACCOUNT_IDS').split(',')) {
     for (const user of await userManagementGet(`/pub/usr/acc/${encodeURIComponent(accountId)}`)) {
       person(user.emailAddress).userManagementId = String(user.id);
@@ -195,8 +213,13 @@ async function user({ email }) {
 
 async function accountPage({ id, first }) {
   const members = await userManagementGet(`/pub/usr/acc/${encodeURIComponent(id)}`);
-  // Which GreenArrow records are wanted is known from the members, so the listing comes second.
-  const greenArrowUsers = new Map((await greenArrowListing()).map((entry) => [entry.email.toLowerCase(), entry]));
+  // Which GreenArrow records are wanted is known from the members, so their pages come second.
+  const greenArrowUsers = new Map(
+    (await greenArrowPagesOf(members.map((managed) => managed.emailAddress))).map((entry) => [
+      entry.email.toLowerCase(),
+      entry,
+    ]),
+  );
   const nodes = members.slice(0, first).map((managed) => {
     const member = people.get(managed.emailAddress.toLowerCase())?.member;
     const greenArrowUser = greenArrowUsers.get(managed.emailAddress.toLowerCase());

@@ -26,13 +26,39 @@ export interface LoaderStore {
   records: VendorRecordStore;
 }
 
+/**
+ * Mirrored records as last decoded, by vendor and id, with the text they were decoded from: a
+ * record whose row has not changed since is not parsed again. Process-wide and bounded; records
+ * are values nobody changes, so requests can share them.
+ */
+export class DecodedMirror {
+  private readonly records = new Map<string, { data: string; record: VendorRecord }>();
+
+  constructor(private readonly limit = 20_000) {}
+
+  decode(source: Source, externalId: string, data: string): VendorRecord {
+    const key = `${source}\u0000${externalId}`;
+    const known = this.records.get(key);
+    if (known !== undefined && known.data === data) return known.record;
+    const record = deepFreeze(decodeRecord(source, externalId, data));
+    if (known === undefined && this.records.size >= this.limit) this.records.clear();
+    this.records.set(key, { data, record });
+    return record;
+  }
+}
+
+/** The decoded records of each mirror, as long as the store lives (the process). */
+const decodedMirrors = new WeakMap<VendorRecordStore, DecodedMirror>();
+
 export function createLoaders(adapters: Adapters, store: LoaderStore): Loaders {
+  let decoded = decodedMirrors.get(store.records);
+  if (decoded === undefined) decodedMirrors.set(store.records, (decoded = new DecodedMirror()));
   const memo = new CallMemo();
   const records = new Map<Source, DataLoader<string, VendorRecord | null>>();
   for (const adapter of adapters.all()) {
     if (isMirrored(adapter)) {
       // A request never walks the listing: one query per batch of the mirror the sync and the refresher keep.
-      records.set(adapter.source, mirrorLoader(adapter.source, store.records));
+      records.set(adapter.source, mirrorLoader(adapter.source, store.records, decoded));
       continue;
     }
     const readMany = adapter.readMany?.bind(adapter);
@@ -69,15 +95,28 @@ export function createLoaders(adapters: Adapters, store: LoaderStore): Loaders {
 }
 
 /** A mirrored vendor's records as the gateway last saw them. */
-function mirrorLoader(source: Source, mirror: VendorRecordStore): DataLoader<string, VendorRecord | null> {
+function mirrorLoader(
+  source: Source,
+  mirror: VendorRecordStore,
+  decoded: DecodedMirror,
+): DataLoader<string, VendorRecord | null> {
   return new DataLoader(
     async (ids) => {
-      const rows = await mirror.byExternalIds(source, ids);
+      const rows = await mirror.dataByExternalIds(source, ids);
       return ids.map((id) => {
-        const row = rows.get(id);
-        return row === undefined ? null : decodeRecord(source, id, row.data);
+        const data = rows.get(id);
+        return data === undefined ? null : decoded.decode(source, id, data);
       });
     },
     { maxBatchSize: MAX_VALUES_PER_LIST },
   );
+}
+
+/** Freezes a decoded record through and through, so no request can change what the next one reads. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

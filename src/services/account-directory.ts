@@ -4,7 +4,7 @@ import { VendorNotFoundError } from '../vendors/transport/errors';
 import type { Adapters } from '../vendors/registry';
 import type { Store } from '../store';
 import { linkRecords } from '../sync/identity-linker';
-import { seenRecord } from '../sync/seen-records';
+import { sameSeen, seenRecord } from '../sync/seen-records';
 
 /**
  * Accounts, as the vendor that keeps them has them: an account exists when its member listing
@@ -68,16 +68,21 @@ export class AccountDirectory {
               unlinked.map((member) => member.externalId),
             );
             const scope = (member: VendorRecord) => seen.get(member.externalId)?.scope ?? member.view.accountId ?? '';
-            await records.save(
-              unlinked.map((member) =>
-                seenRecord(
-                  member,
-                  scope(member),
-                  at,
-                  outcome.ambiguous.get(member.externalId) ?? null,
-                  keyless.has(member.externalId),
-                ),
+            // A member the linker could not link again says what its row says already: nothing to write.
+            const rows = unlinked.map((member) =>
+              seenRecord(
+                member,
+                scope(member),
+                at,
+                outcome.ambiguous.get(member.externalId) ?? null,
+                keyless.has(member.externalId),
               ),
+            );
+            await records.save(
+              rows.filter((row) => {
+                const before = seen.get(row.externalId);
+                return before === undefined || !sameSeen(before, row);
+              }),
             );
             return outcome.userIds;
           });

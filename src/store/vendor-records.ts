@@ -79,6 +79,20 @@ export class VendorRecordStore {
     return result;
   }
 
+  /** Just the encoded records (`data`) of one vendor among these ids, for reading them; ids never seen are not keys. */
+  async dataByExternalIds(source: Source, externalIds: readonly string[]): Promise<Map<string, string>> {
+    assertSource(source);
+    const result = new Map<string, string>();
+    for (const chunk of chunksForList(distinct(externalIds, 'dataByExternalIds() externalIds'))) {
+      const rows = await this.db.query<Pick<Row, 'external_id' | 'data'>>(
+        `SELECT external_id, data FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
+        [source, ...chunk],
+      );
+      for (const row of rows) result.set(row.external_id, row.data);
+    }
+    return result;
+  }
+
   /** Inserts or replaces each record (one statement each; call it inside a transaction for a batch). */
   async save(records: readonly SeenRecord[]): Promise<void> {
     for (const record of records) {

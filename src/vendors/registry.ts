@@ -46,6 +46,10 @@ const ACCOUNTS_VENDOR: Source = 'USER_MANAGEMENT';
 
 export class Adapters {
   private readonly bySource: ReadonlyMap<Source, VendorAdapter>;
+  private readonly ordered: readonly VendorAdapter[];
+  // The adapters never change, so each answer below is worked out once (they are asked per field).
+  private readonly withCapability = new Map<keyof AdapterCapabilities, readonly VendorAdapter[]>();
+  private readonly providers = new Map<ViewField, readonly VendorAdapter[]>();
 
   constructor(adapters: readonly VendorAdapter[]) {
     const bySource = new Map<Source, VendorAdapter>();
@@ -54,11 +58,12 @@ export class Adapters {
       bySource.set(adapter.source, adapter);
     }
     this.bySource = bySource;
+    this.ordered = Object.freeze(SOURCES.flatMap((source) => bySource.get(source) ?? []));
   }
 
   /** Every configured adapter, in SOURCES order. */
-  all(): VendorAdapter[] {
-    return SOURCES.flatMap((source) => this.bySource.get(source) ?? []);
+  all(): readonly VendorAdapter[] {
+    return this.ordered;
   }
 
   /** The adapter of a vendor, or null when the vendor is not configured. */
@@ -67,8 +72,13 @@ export class Adapters {
   }
 
   /** The configured adapters with a capability. */
-  with(capability: keyof AdapterCapabilities): VendorAdapter[] {
-    return this.all().filter((adapter) => Boolean(adapter.capabilities[capability]));
+  with(capability: keyof AdapterCapabilities): readonly VendorAdapter[] {
+    let adapters = this.withCapability.get(capability);
+    if (adapters === undefined) {
+      adapters = Object.freeze(this.ordered.filter((adapter) => Boolean(adapter.capabilities[capability])));
+      this.withCapability.set(capability, adapters);
+    }
+    return adapters;
   }
 
   /**
@@ -82,11 +92,16 @@ export class Adapters {
   }
 
   /** The adapters that answer a field, primary ones first. */
-  providersOf(field: ViewField): VendorAdapter[] {
-    const rank = (adapter: VendorAdapter) => (adapter.fields[field] === 'primary' ? 0 : 1);
-    return this.all()
-      .filter((adapter) => adapter.fields[field] !== undefined)
-      .sort((a, b) => rank(a) - rank(b));
+  providersOf(field: ViewField): readonly VendorAdapter[] {
+    let adapters = this.providers.get(field);
+    if (adapters === undefined) {
+      const rank = (adapter: VendorAdapter) => (adapter.fields[field] === 'primary' ? 0 : 1);
+      adapters = Object.freeze(
+        this.ordered.filter((adapter) => adapter.fields[field] !== undefined).sort((a, b) => rank(a) - rank(b)),
+      );
+      this.providers.set(field, adapters);
+    }
+    return adapters;
   }
 
   async close(): Promise<void> {

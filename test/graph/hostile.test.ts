@@ -61,6 +61,15 @@ describe('hostile GraphQL documents', () => {
     expect(modest.status).toBe(200);
   });
 
+  it('prices the same document anew when a variable that sets a page size or a directive changes', async () => {
+    const query =
+      'query($n: Int, $deep: Boolean!) { users(first: $n) { nodes { email account @include(if: $deep) { users(first: $n) { nodes { email } } } } } }';
+    expect((await graphql(app, query, { n: 5, deep: true })).errors).toBeUndefined();
+    expect(codes(await graphql(app, query, { n: 400, deep: true }))).toEqual(['QUERY_TOO_COSTLY']);
+    expect((await graphql(app, query, { n: 400, deep: false })).errors).toBeUndefined();
+    expect(codes(await graphql(app, query, { n: 400, deep: true }))).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
   it('refuses many aliases of a costly field, as their sum', async () => {
     const aliases = Array.from(
       { length: 60 },

@@ -10,7 +10,7 @@ import { GreenArrowClient } from '../../src/vendors/greenarrow/client';
  * users failed itself. The adapter sends at most as many reads at once as the vendor takes.
  */
 describe('a batch of single reads against a small vendor pool', () => {
-  const sim = new GreenArrowSimulator({ username: 'ga-batch', password: 'Ga-Batch-Pa55-1' });
+  const sim = new GreenArrowSimulator({ username: 'ga-batch', password: 'Ga-Batch-Pa55-1', perPage: 1 });
   let adapter: GreenArrowAdapter;
 
   beforeAll(async () => {

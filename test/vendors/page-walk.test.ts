@@ -91,7 +91,7 @@ describe('walkPages', () => {
 
   it('passes a failure of fetchPage through unchanged', async () => {
     const failure = new Error('vendor down');
-    const pages = walkPages<number>('GREENARROW', 'listUsers', () => Promise.reject(failure));
+    const pages = walkPages<Page<number>>('GREENARROW', 'listUsers', () => Promise.reject(failure));
     await expect(itemsOf(pages)).rejects.toBe(failure);
   });
 });

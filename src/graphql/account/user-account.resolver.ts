@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
+import type { GatewayUser } from '../../services/user-directory';
 import { User } from '../user/user.type';
 import { Account } from './account.type';
 
@@ -10,7 +11,7 @@ type UserWithAccount = User & { account?: Account | null };
 @Resolver(() => User)
 export class UserAccountResolver implements ResolverInterface<UserWithAccount> {
   @FieldResolver(() => Account, { nullable: true, description: "The user's default user-management account." })
-  async account(@Root() user: User, @Ctx() context: RequestServices): Promise<Account | null> {
+  async account(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Account | null> {
     const accountId = await context.users.field(user, 'accountId');
     return accountId === null ? null : { id: accountId };
   }

@@ -1,5 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import {
   fieldExtensionsEstimator,
   getComplexity,
@@ -35,10 +44,25 @@ export function entitiesCost({ args, childComplexity }: ComplexityEstimatorArgs)
  */
 export function queryCostLimit(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  // A document's cost depends on it, the operation and the variables its priced arguments and
+  // directives use, nothing else: a cost within the limit is kept per document (Apollo hands the
+  // same parsed document to every request with the same text) and per those variables' values.
+  const withinLimit = new WeakMap<DocumentNode, { priced: ReadonlySet<string>; costs: Map<string, number> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
+          let known = withinLimit.get(document);
+          if (known === undefined) {
+            known = { priced: pricedVariables(schema, document), costs: new Map() };
+            withinLimit.set(document, known);
+          }
+          const variables: Record<string, unknown> = request.variables ?? {};
+          const key = JSON.stringify([
+            request.operationName ?? null,
+            ...[...known.priced].map((name) => variables[name]),
+          ]);
+          if (known.costs.has(key)) return;
           let cost: number;
           try {
             cost = getComplexity({
@@ -52,7 +76,11 @@ export function queryCostLimit(schema: GraphQLSchema, maxCost: number): ApolloSe
             // Variables that do not fit their types: execution refuses them with a precise error.
             return;
           }
-          if (cost <= maxCost) return;
+          if (cost <= maxCost) {
+            if (known.costs.size >= MAX_COSTS_PER_DOCUMENT) known.costs.clear();
+            known.costs.set(key, cost);
+            return;
+          }
           throw new GraphQLError(
             `This operation may cost ${cost}, over the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested connections`,
             {
@@ -63,4 +91,38 @@ export function queryCostLimit(schema: GraphQLSchema, maxCost: number): ApolloSe
       };
     },
   };
+}
+
+/** Costs kept per document: one per combination of its priced variables' values. */
+const MAX_COSTS_PER_DOCUMENT = 256;
+
+/**
+ * The variables a document's cost can depend on: those in the arguments of fields that price
+ * themselves (a `complexity` extension reads its arguments) and in directives (`@include`,
+ * `@skip` decide which fields count).
+ */
+function pricedVariables(schema: GraphQLSchema, document: DocumentNode): ReadonlySet<string> {
+  const names = new Set<string>();
+  const collect = (node: ASTNode): void => {
+    visit(node, {
+      [Kind.VARIABLE]: (variable) => {
+        names.add(variable.name.value);
+      },
+    });
+  };
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      [Kind.DIRECTIVE]: (directive) => {
+        collect(directive);
+      },
+      [Kind.FIELD]: (field) => {
+        const definition = typeInfo.getFieldDef();
+        if (definition?.extensions?.['complexity'] !== undefined)
+          for (const argument of field.arguments ?? []) collect(argument);
+      },
+    }),
+  );
+  return names;
 }

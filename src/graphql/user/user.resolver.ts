@@ -15,7 +15,9 @@ const USERS = 'users';
 
 /**
  * The root value of a User is the gateway's own record; every other field comes from the vendors
- * through the request's directory, which knows which vendor answers what.
+ * through the request's directory, which knows which vendor answers what. Field resolvers type
+ * their root as GatewayUser, an interface, so type-graphql passes it as it is rather than copying
+ * it into a new User for every field of every user.
  */
 @Resolver(() => User)
 export class UserResolver implements ResolverInterface<User> {
@@ -66,19 +68,19 @@ export class UserResolver implements ResolverInterface<User> {
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
   @FieldResolver()
-  async active(@Root() user: User, @Ctx() context: RequestServices): Promise<boolean> {
+  async active(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<boolean> {
     return (await context.users.field(user, 'active', { tolerateFailures: true })) ?? true;
   }
 
   /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
   @FieldResolver()
-  async subscriptions(@Root() user: User, @Ctx() context: RequestServices): Promise<Subscriptions | null> {
+  async subscriptions(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Subscriptions | null> {
     const subscriptions = await context.users.field(user, 'subscriptions');
     return subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false };
   }
 
   @FieldResolver()
-  identities(@Root() user: User, @Ctx() context: RequestServices): Promise<Identity[]> {
+  identities(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Identity[]> {
     return context.users.identitiesOf(user.id);
   }
 }
@@ -106,7 +108,7 @@ function directoryFieldResolver(field: (typeof DIRECTORY_FIELDS)[number]) {
   @Resolver(() => User)
   class DirectoryFieldResolver {
     @FieldResolver()
-    [field](@Root() user: User, @Ctx() context: RequestServices) {
+    [field](@Root() user: GatewayUser, @Ctx() context: RequestServices) {
       return context.users.field(user, field);
     }
   }

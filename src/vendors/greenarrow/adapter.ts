@@ -22,7 +22,8 @@ import type {
 import { AdapterBase, ignoringNotFound, inputProblems, readEach, sameEmail, skip, write } from '../kit/adapter-base';
 import { VendorNotFoundError } from '../transport/errors';
 import { walkPages } from '../kit/page-walk';
-import type { GreenArrowClient } from './client';
+import type { GreenArrowClient, GreenArrowUserPage } from './client';
+import { ListingIndex } from './listing-index';
 import { createInputProblems, updateInputProblems } from './mapper';
 import type { GreenArrowUser } from './types';
 
@@ -51,8 +52,8 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
   readonly fields = { permissions: 'primary' } as const;
   readonly remembers: readonly ViewField[] = [];
   protected readonly conflict = { field: ['email'], message: 'another user already has this email address' };
-  /** The listing's size as last seen, to weigh single reads against a walk; unknown at first. */
-  private knownTotal: number | null = null;
+  /** Where each user was last seen in the listing, and its length, to weigh the calls of a batch read. */
+  private readonly listing = new ListingIndex();
 
   constructor(client: GreenArrowClient) {
     super(client);
@@ -63,36 +64,54 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
   }
 
   /**
-   * GreenArrow has no batch read: a batch is one `getUser` per id, or a walk of the listing when
-   * that takes fewer calls. A walk stops once every id is found and hands over every user it saw.
+   * GreenArrow has no batch read: a batch costs one `getUser` per id, or the listing's pages that
+   * hold the ids, whichever takes fewer calls. Where each user sits in the listing is learnt from
+   * every page read in this process (`ListingIndex`), so the pages are fetched by number, at once;
+   * people not seen yet are read one by one, or, while the listing's length is unknown or shorter
+   * than that, found by walking it from the start. Every user a page holds besides the wanted ones
+   * is handed over, and anyone a page no longer holds is read on their own.
    */
   async readMany(ids: readonly string[], scope: ReadScope): Promise<(VendorRecord | Error)[]> {
-    const expectedPages = this.knownTotal === null ? 1 : Math.max(1, Math.ceil(this.knownTotal / this.client.pageSize));
-    if (ids.length <= expectedPages) {
-      return readEach(ids, this.client.http.concurrency, async (id) => toRecord(await this.client.getUser(id)));
+    const wanted = [...new Set(ids)];
+    const pages = new Set<number>();
+    const unplaced: string[] = [];
+    for (const id of wanted) {
+      const page = this.listing.page(id);
+      if (page === undefined) unplaced.push(id);
+      else pages.add(page);
     }
-    const wanted = new Set(ids);
+    const total = this.listing.total;
+    // A walk's cost is the listing's pages; unknown, it is at least its first page, which tells the rest.
+    const walkCost = total === null ? 1 : Math.max(1, Math.ceil(total / this.client.pageSize));
+    const placedCost = pages.size + unplaced.length;
     const found = new Map<string, VendorRecord>();
+    let rest: readonly string[];
     try {
-      const pages = walkPages(
-        SOURCE,
-        'listUsers',
-        (cursor) => scope.memo(`greenarrow:list:${cursor ?? ''}`, () => this.listUsers(cursor)),
-        this.client.http,
-      );
-      for await (const page of pages) {
-        if (page.total !== null) this.knownTotal = page.total;
-        for (const user of page.items) {
-          const record = toRecord(user);
-          if (wanted.has(record.externalId)) found.set(record.externalId, record);
-          else scope.seen(record);
-        }
-        if (found.size === wanted.size) break;
-      }
+      if (wanted.length <= Math.min(placedCost, walkCost)) rest = wanted;
+      else if (placedCost <= walkCost) rest = await this.readPages([...pages], wanted, found, scope);
+      else rest = await this.walkFor(wanted, found, scope);
     } catch (error) {
       return ids.map(() => error as Error);
     }
-    return ids.map((id) => found.get(id) ?? new VendorNotFoundError(SOURCE, `no ${NAME} user has id ${id}`));
+    const single = await readEach(rest, this.client.http.concurrency, async (id) => {
+      try {
+        return toRecord(await this.client.getUser(id));
+      } catch (error) {
+        if (error instanceof VendorNotFoundError) this.listing.forget(id);
+        throw error;
+      }
+    });
+    rest.forEach((id, index) => {
+      const record = single[index];
+      if (!(record instanceof Error)) found.set(id, record);
+    });
+    const failed = new Map(rest.map((id, index) => [id, single[index]]));
+    return ids.map((id) => {
+      const record = found.get(id);
+      if (record !== undefined) return record;
+      const failure = failed.get(id);
+      return failure instanceof Error ? failure : new VendorNotFoundError(SOURCE, `no ${NAME} user has id ${id}`);
+    });
   }
 
   /** One `getUser` by address: GreenArrow reads a user by id or by email. */
@@ -110,6 +129,7 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
 
   async listPage(cursor: string | null): Promise<RecordPage> {
     const page = await this.listUsers(cursor);
+    this.learn(page);
     return { records: page.items.map(toRecord), next: page.next, total: page.total };
   }
 
@@ -200,6 +220,68 @@ export class GreenArrowAdapter extends AdapterBase<GreenArrowClient> implements 
 
   private listUsers(cursor: string | null) {
     return this.client.listUsers(cursor === null ? {} : { pageToken: cursor });
+  }
+
+  private learn(page: GreenArrowUserPage): void {
+    this.listing.learn(
+      page.page,
+      page.items.map((user) => user.externalId),
+      page.total,
+    );
+  }
+
+  /** Takes a page's users: the wanted ones into `found`, the others to the request's loader. */
+  private take(
+    page: GreenArrowUserPage,
+    wanted: ReadonlySet<string>,
+    found: Map<string, VendorRecord>,
+    scope: ReadScope,
+  ): void {
+    this.learn(page);
+    for (const user of page.items) {
+      const record = toRecord(user);
+      if (wanted.has(record.externalId)) found.set(record.externalId, record);
+      else scope.seen(record);
+    }
+  }
+
+  /** Fetches these pages by number, at once; answers the wanted ids they did not hold. */
+  private async readPages(
+    numbers: number[],
+    wanted: readonly string[],
+    found: Map<string, VendorRecord>,
+    scope: ReadScope,
+  ): Promise<string[]> {
+    const want = new Set(wanted);
+    const pages = await readEach(numbers.map(String), this.client.http.concurrency, (page) =>
+      scope.memo(`greenarrow:page:${page}`, () => this.client.listUsers({ page: Number(page) })),
+    );
+    for (const page of pages) if (page instanceof Error) throw page;
+    for (const page of pages as GreenArrowUserPage[]) this.take(page, want, found, scope);
+    const rest = wanted.filter((id) => !found.has(id));
+    // Not where it was seen: read on its own, and placed again by the next page that holds it.
+    for (const id of rest) if (this.listing.page(id) !== undefined) this.listing.forget(id);
+    return rest;
+  }
+
+  /**
+   * Walks the listing from its start until every wanted id is found. Answers no id for single
+   * reads: one the whole listing did not hold is not at GreenArrow.
+   */
+  private async walkFor(wanted: readonly string[], found: Map<string, VendorRecord>, scope: ReadScope): Promise<[]> {
+    const want = new Set(wanted);
+    const pages = walkPages(
+      SOURCE,
+      'listUsers',
+      (cursor) =>
+        scope.memo(cursor === null ? 'greenarrow:page:0' : `greenarrow:list:${cursor}`, () => this.listUsers(cursor)),
+      this.client.http,
+    );
+    for await (const page of pages) {
+      this.take(page, want, found, scope);
+      if (found.size === wanted.length) break;
+    }
+    return [];
   }
 
   /** EMAIL_TAKEN when GreenArrow holds this address for a user other than `self`. */

@@ -17,12 +17,12 @@ export interface FailureRecorder {
  * walk throws only when asked to go on: a caller that has what it wants and stops (`break`) gets no
  * error and fetches nothing more. `fetchPage` is the caller's, so it may wrap it in its own memo.
  */
-export async function* walkPages<T>(
+export async function* walkPages<P extends Page<unknown>>(
   source: Source,
   route: string,
-  fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  fetchPage: (cursor: string | null) => Promise<P>,
   transport?: FailureRecorder,
-): AsyncGenerator<Page<T>, void, undefined> {
+): AsyncGenerator<P, void, undefined> {
   const asked = new Set<string>();
   let cursor: string | null = null;
   for (;;) {
