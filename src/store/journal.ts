@@ -253,9 +253,9 @@ export function ownerIsAliveOnThisHost(owner: string): boolean {
 /**
  * The journal of mutations, so that no vendor write is lost or done twice: each operation and each
  * of its vendor steps is written before and after the vendor call, so a crash leaves a record of
- * exactly which vendors were written. It stores a keyed hash of the input without its secrets and a
- * slow fingerprint of the secrets (see input-fingerprint.ts), never the input, and refuses payloads
- * naming a password.
+ * exactly which vendors were written. It compares inputs by a keyed hash of the input without its
+ * secrets and a slow fingerprint of the secrets (see input-fingerprint.ts); it keeps the input without
+ * any secret only until the operation is settled (for recovery), and refuses payloads naming a password.
  */
 export class Journal {
   readonly owner: string;
