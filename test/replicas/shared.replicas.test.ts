@@ -32,54 +32,39 @@ async function status(replica: GatewayProcess, query: string): Promise<number> {
   return response.status;
 }
 
-describe('three replicas on one PostgreSQL database and one Redis: the rate limit', () => {
-  const LIMIT = 9;
+/** Three replicas on one database of their own and the machine's Redis, for the `describe` that calls it. */
+function threeReplicas(env: Record<string, string>): () => ReplicaSet {
   let set: ReplicaSet;
-
   beforeAll(async () => {
-    set = await startReplicaSet({
-      replicas: 3,
-      env: {
-        ...redisEnv(),
-        RATE_LIMIT_REQUESTS: String(LIMIT),
-        RATE_LIMIT_WINDOW_S: '600',
-        MIRROR_REFRESH_INTERVAL_S: '0',
-      },
-    });
+    set = await startReplicaSet({ replicas: 3, env: { ...redisEnv(), MIRROR_REFRESH_INTERVAL_S: '0', ...env } });
   }, 120_000);
   afterAll(async () => {
     await set?.close();
   }, 60_000);
+  return () => set;
+}
+
+describe('three replicas on one PostgreSQL database and one Redis: the rate limit', () => {
+  const LIMIT = 9;
+  const set = threeReplicas({ RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_S: '600' });
 
   it('answers 429 after N requests in total, spread over the three', async () => {
     const statuses: number[] = [];
     for (let index = 0; index < LIMIT + 6; index += 1)
-      statuses.push(await status(set.replicas[index % 3], '{ sources { source } }'));
+      statuses.push(await status(set().replicas[index % 3], '{ sources { source } }'));
     expect(statuses).toEqual([...Array<number>(LIMIT).fill(200), ...Array<number>(6).fill(429)]);
   });
 });
 
 describe("three replicas on one PostgreSQL database and one Redis: a vendor's breaker", () => {
-  let set: ReplicaSet;
-
-  beforeAll(async () => {
-    set = await startReplicaSet({
-      replicas: 3,
-      env: {
-        ...redisEnv(),
-        VENDOR_RETRIES: '0',
-        GREENARROW_BREAKER_THRESHOLD: '3',
-        GREENARROW_BREAKER_HALF_OPEN_MS: '600000',
-        MIRROR_REFRESH_INTERVAL_S: '0',
-      },
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await set?.close();
-  }, 60_000);
+  const set = threeReplicas({
+    VENDOR_RETRIES: '0',
+    GREENARROW_BREAKER_THRESHOLD: '3',
+    GREENARROW_BREAKER_HALF_OPEN_MS: '600000',
+  });
 
   it('opened at one replica, stops the other two from calling the vendor', async () => {
-    const [a, b, c] = set.replicas as [GatewayProcess, GatewayProcess, GatewayProcess];
+    const [a, b, c] = set().replicas as [GatewayProcess, GatewayProcess, GatewayProcess];
     const email = `breaker.${Date.now()}@example.com`;
     const created = await post<{ createUser: { user: { id: string } | null; userErrors: unknown[] } }>(
       a,
@@ -98,7 +83,7 @@ describe("three replicas on one PostgreSQL database and one Redis: a vendor's br
     );
     expect(created.data?.createUser.userErrors).toEqual([]);
 
-    const greenArrow = set.vendors.simulators.GREENARROW;
+    const greenArrow = set().vendors.simulators.GREENARROW;
     const query = `{ user(email: "${email}") { email permissions { api } } }`;
     const permissions = async (replica: GatewayProcess) => {
       const answer = await post<{ user: { email: string; permissions: unknown } | null }>(replica, query, {});
