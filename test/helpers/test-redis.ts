@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port';
 
 /** The machine's Redis (USERGRAPH_TEST_REDIS_URL names another); the suites never stop it. */
 export const TEST_REDIS_URL = process.env['USERGRAPH_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -36,14 +36,6 @@ export async function keysUnder(url: string, prefix: string): Promise<string[]> 
   } finally {
     redis.disconnect();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**
