@@ -70,7 +70,8 @@ describe('what the log holds', () => {
     app = await bootGateway(
       {
         VENDOR_RETRIES: '2',
-        VENDOR_TIMEOUT_MS: '1500',
+        // Nothing here hangs; a short timeout only turns a busy CI machine into a failed pre-flight.
+        VENDOR_TIMEOUT_MS: '10000',
         AUTH_JWT_SECRET: JWT_SECRET,
         AUTH_API_KEYS: `log-ops:admin:${createHash('sha256').update(API_KEY).digest('hex')}`,
       },
