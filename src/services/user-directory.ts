@@ -23,12 +23,48 @@ export interface UserPageResult {
   totalCount: number;
 }
 
-export interface FieldOptions {
-  /**
-   * For a field that must have a value: a vendor that fails is passed over (its remembered values
-   * still count) instead of failing the field.
-   */
-  tolerateFailures?: boolean;
+/**
+ * Fields every person has a value for: a vendor that fails is passed over (to the next vendor, then
+ * what was last seen there) instead of failing the field.
+ */
+const ALWAYS_ANSWERED: ReadonlySet<ViewField> = new Set<ViewField>(['active']);
+
+/** A field of a person as this request has settled it: its value, or the error that is the field's own. */
+export type SettledField = { value: unknown } | { error: unknown };
+
+/** One (person, field) being settled: the providers of the field are tried in order until one gives a value. */
+interface FieldWalk {
+  user: StoredUser;
+  identities: Identity[];
+  field: ViewField;
+  /** The index in the field's providers of the next one to try. */
+  next: number;
+  adapter?: VendorAdapter;
+  externalId?: string;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What `ask` gives for each distinct key of `items`, each asked once, awaited together. */
+async function allOutcomes<I, T>(
+  items: readonly I[],
+  keyOf: (item: I) => string,
+  ask: (item: I) => Promise<T>,
+): Promise<Map<string, Outcome<T>>> {
+  const asked = new Map<string, Promise<Outcome<T>>>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (asked.has(key)) continue;
+    asked.set(
+      key,
+      ask(item).then(
+        (value): Outcome<T> => ({ ok: true, value }),
+        (error: unknown): Outcome<T> => ({ ok: false, error }),
+      ),
+    );
+  }
+  const outcomes = await Promise.all(asked.values());
+  return new Map([...asked.keys()].map((key, index) => [key, outcomes[index]]));
 }
 
 /**
@@ -43,6 +79,8 @@ export class UserDirectory {
   private readonly identityAsks = new Map<string, Promise<Identity[]>>();
   private readonly recordAsks = new Map<string, Promise<VendorRecord | null>>();
   private readonly rememberedAsks = new Map<string, Promise<RememberedValues | null>>();
+  /** Fields settled so far, by user id then field: read without a promise (settledField). */
+  private readonly settled = new Map<string, Map<ViewField, SettledField>>();
 
   constructor(
     private readonly loaders: Loaders,
@@ -106,42 +144,121 @@ export class UserDirectory {
    * vendor, in order of preference, whose record gives a value. What a vendor cannot read back is
    * answered from what the gateway last saw there.
    */
-  async field<F extends ViewField>(
-    user: StoredUser,
-    field: F,
-    options: FieldOptions = {},
-  ): Promise<NonNullable<UserView[F]> | null> {
-    if (field === 'phone' && user.phone !== null) return user.phone as NonNullable<UserView[F]>;
-    const identities = await this.identitiesOf(user.id);
-    for (const adapter of this.adapters.providersOf(field)) {
-      // An ORPHANED link's record is gone at the vendor: nothing to read there.
-      const identity = identities.find(
-        (candidate) => candidate.source === adapter.source && candidate.status !== 'ORPHANED',
-      );
-      if (!identity) continue;
-      const value = await this.valueAt(adapter, user.id, identity.externalId, field, options);
-      if (value !== undefined && value !== null) return value as NonNullable<UserView[F]>;
+  async field<F extends ViewField>(user: StoredUser, field: F): Promise<NonNullable<UserView[F]> | null> {
+    let settled = this.settledField(user, field);
+    if (settled === undefined) {
+      await this.settle([user], [field]);
+      settled = this.settledField(user, field)!;
     }
-    return null;
+    if ('error' in settled) throw settled.error;
+    return settled.value as NonNullable<UserView[F]> | null;
   }
 
-  private async valueAt(
-    adapter: VendorAdapter,
-    userId: string,
-    externalId: string,
-    field: ViewField,
-    options: FieldOptions,
-  ): Promise<unknown> {
-    let record: VendorRecord | null = null;
-    try {
-      record = await this.recordAt(adapter.source, externalId);
-    } catch (error) {
-      if (!(options.tolerateFailures && isVendorError(error))) throw error;
-    }
+  /**
+   * field()'s answer, at once (a value, or a thrown error) when settle() has settled it, as a page
+   * does for the fields it selects; else a promise of it.
+   */
+  fieldNowOrLater<F extends ViewField>(
+    user: StoredUser,
+    field: F,
+  ): NonNullable<UserView[F]> | null | Promise<NonNullable<UserView[F]> | null> {
+    const settled = this.settledField(user, field);
+    if (settled === undefined) return this.field(user, field);
+    if ('error' in settled) throw settled.error;
+    return settled.value as NonNullable<UserView[F]> | null;
+  }
+
+  /** A field settle() has settled for this person, or undefined. */
+  settledField(user: StoredUser, field: ViewField): SettledField | undefined {
+    return this.settled.get(user.id)?.get(field);
+  }
+
+  /**
+   * Settles `fields` of every one of `users` as field() would, with the same vendor calls, but in a
+   * few rounds for them all (each round asks the loaders for every record and remembered value it
+   * waits on at once) instead of a chain of promises per person and field: a page of 100 people
+   * with a dozen fields then answers each from settledField, without a promise.
+   */
+  async settle(users: readonly StoredUser[], fields: readonly ViewField[]): Promise<void> {
+    const open = users.filter((user) => fields.some((field) => this.settledField(user, field) === undefined));
+    if (open.length === 0) return;
+    const identities = await Promise.all(open.map((user) => this.identitiesOf(user.id)));
+    let walks: FieldWalk[] = [];
+    open.forEach((user, index) => {
+      for (const field of fields) {
+        if (this.settledField(user, field) !== undefined) continue;
+        if (field === 'phone' && user.phone !== null) this.keep(user, field, { value: user.phone });
+        else walks.push({ user, identities: identities[index], field, next: 0 });
+      }
+    });
+    while (walks.length > 0) walks = await this.settleRound(walks);
+  }
+
+  /** Moves each walk on to its next provider holding a live record, reads those records, and settles what they answer; the walks still open. */
+  private async settleRound(walks: FieldWalk[]): Promise<FieldWalk[]> {
+    const reading = walks.filter((walk) => this.advance(walk));
+    const recordKey = (walk: FieldWalk) => `${walk.adapter!.source}\u0000${walk.externalId!}`;
+    const records = await allOutcomes(reading, recordKey, (walk) =>
+      this.recordAt(walk.adapter!.source, walk.externalId!),
+    );
+    // What the walk reads its field from: the record, null for one that could not be read but may
+    // be passed over (or is not there), undefined when the vendor's failure is the field's.
+    const recordOf = (walk: FieldWalk): VendorRecord | null | undefined => {
+      const outcome = records.get(recordKey(walk))!;
+      if (outcome.ok) return outcome.value;
+      return ALWAYS_ANSWERED.has(walk.field) && isVendorError(outcome.error) ? null : undefined;
+    };
     // Remembered values cost a query: only for a record that could not be read, or a field the
     // vendor's record cannot answer on its own.
-    const needsRemembered = record === null || adapter.remembers.includes(field);
-    return adapter.view(record, needsRemembered ? await this.remembered(userId, adapter.source) : null)[field];
+    const remembering = reading.filter((walk) => {
+      const record = recordOf(walk);
+      return record === null || (record !== undefined && walk.adapter!.remembers.includes(walk.field));
+    });
+    const rememberedKey = (walk: FieldWalk) => `${walk.adapter!.source}\u0000${walk.user.id}`;
+    const remembered = await allOutcomes(remembering, rememberedKey, (walk) =>
+      this.remembered(walk.user.id, walk.adapter!.source),
+    );
+    const next: FieldWalk[] = [];
+    for (const walk of reading) {
+      const record = recordOf(walk);
+      if (record === undefined) {
+        this.keep(walk.user, walk.field, { error: (records.get(recordKey(walk)) as { error: unknown }).error });
+        continue;
+      }
+      const memory = remembered.get(rememberedKey(walk));
+      if (memory !== undefined && !memory.ok) {
+        this.keep(walk.user, walk.field, { error: memory.error });
+        continue;
+      }
+      const value = walk.adapter!.view(record, memory?.value ?? null)[walk.field];
+      if (value !== undefined && value !== null) this.keep(walk.user, walk.field, { value });
+      else next.push(walk);
+    }
+    return next;
+  }
+
+  /** Moves a walk to the next provider of its field where the person has a live record; settles it as null when none is left. */
+  private advance(walk: FieldWalk): boolean {
+    const providers = this.adapters.providersOf(walk.field);
+    while (walk.next < providers.length) {
+      const adapter = providers[walk.next++];
+      // An ORPHANED link's record is gone at the vendor: nothing to read there.
+      const identity = walk.identities.find(
+        (candidate) => candidate.source === adapter.source && candidate.status !== 'ORPHANED',
+      );
+      if (identity === undefined) continue;
+      walk.adapter = adapter;
+      walk.externalId = identity.externalId;
+      return true;
+    }
+    this.keep(walk.user, walk.field, { value: null });
+    return false;
+  }
+
+  private keep(user: StoredUser, field: ViewField, settled: SettledField): void {
+    let fields = this.settled.get(user.id);
+    if (fields === undefined) this.settled.set(user.id, (fields = new Map<ViewField, SettledField>()));
+    fields.set(field, settled);
   }
 
   /** Asks each vendor that finds people by email; links and keeps what they hold; the first user linked, or null. */

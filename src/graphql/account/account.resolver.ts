@@ -1,10 +1,12 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import { InvalidArgumentError } from '../errors/invalid-argument.error';
 import { connectionCost } from '../plugins/query-cost';
 import { ConnectionArgs } from '../relay/connection.args';
 import { connection, requestedPage } from '../relay/connection';
 import type { UserConnection } from '../user/user-connection.type';
+import { settleSelected } from '../user/view-fields';
 import { Account } from './account.type';
 
 const ACCOUNT_USERS = 'account-users';
@@ -27,6 +29,7 @@ export class AccountResolver implements ResolverInterface<Account> {
     @Root() account: Account,
     @Ctx() context: RequestServices,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UserConnection> {
     const name = `${ACCOUNT_USERS}:${account.id}`;
     const { size, after: afterId } = requestedPage(name, args);
@@ -43,6 +46,7 @@ export class AccountResolver implements ResolverInterface<Account> {
     const users = await Promise.all(
       userIds.map((userId) => (userId === null ? Promise.resolve(null) : context.users.byId(userId))),
     );
+    await settleSelected(context, users.filter(isUser), info, 'connection');
     const nodes = page.flatMap((member, index) => {
       const user = users[index];
       return user ? [{ node: user, position: member.externalId }] : [];
@@ -54,3 +58,5 @@ export class AccountResolver implements ResolverInterface<Account> {
     });
   }
 }
+
+const isUser = <T>(user: T | null): user is T => user !== null;

@@ -3,6 +3,7 @@ import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { User } from '../user/user.type';
 import { Account } from './account.type';
+import { answeredFromView } from '../user/view-fields';
 
 /** User with the field this feature adds to it. */
 type UserWithAccount = User & { account?: Account | null };
@@ -11,8 +12,12 @@ type UserWithAccount = User & { account?: Account | null };
 @Resolver(() => User)
 export class UserAccountResolver implements ResolverInterface<UserWithAccount> {
   @FieldResolver(() => Account, { nullable: true, description: "The user's default user-management account." })
-  async account(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Account | null> {
-    const accountId = await context.users.field(user, 'accountId');
-    return accountId === null ? null : { id: accountId };
+  account(@Root() user: GatewayUser, @Ctx() context: RequestServices): Account | null | Promise<Account | null> {
+    const accountId = context.users.fieldNowOrLater(user, 'accountId');
+    return accountId instanceof Promise ? accountId.then(accountOf) : accountOf(accountId);
   }
 }
+
+const accountOf = (accountId: string | null): Account | null => (accountId === null ? null : { id: accountId });
+
+answeredFromView('account', 'accountId');

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { InvalidArgumentError } from '../errors/invalid-argument.error';
@@ -10,6 +11,7 @@ import { Subscriptions } from './subscriptions.type';
 import { UserConnection } from './user-connection.type';
 import { UserFilter } from './user-filter.input';
 import { User } from './user.type';
+import { answeredFromView, settleSelected } from './view-fields';
 
 const USERS = 'users';
 
@@ -24,6 +26,7 @@ export class UserResolver implements ResolverInterface<User> {
   @Query(() => User, { nullable: true, description: 'One user, by gateway id or by email address (give exactly one).' })
   async user(
     @Ctx() context: RequestServices,
+    @Info() info: GraphQLResolveInfo,
     @Arg('id', () => ID, { nullable: true, description: 'The gateway id.' }) id?: string | null,
     @Arg('email', () => String, {
       nullable: true,
@@ -35,7 +38,9 @@ export class UserResolver implements ResolverInterface<User> {
     if ((id == null) === (email == null)) {
       throw new InvalidArgumentError('Give exactly one of `id` and `email`');
     }
-    return id != null ? context.users.byId(id) : context.users.byEmail(email!);
+    const user = await (id != null ? context.users.byId(id) : context.users.byEmail(email!));
+    if (user !== null) await settleSelected(context, [user], info, 'self');
+    return user;
   }
 
   @Query(() => UserConnection, {
@@ -44,6 +49,7 @@ export class UserResolver implements ResolverInterface<User> {
   })
   async users(
     @Ctx() context: RequestServices,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions every returned user meets.' })
     filter?: UserFilter | null,
@@ -59,6 +65,7 @@ export class UserResolver implements ResolverInterface<User> {
       });
     }
     const page = await context.users.page({ first: size, after: afterId, filter: criteria });
+    await settleSelected(context, page.users, info, 'connection');
     return connection(
       USERS,
       page.users.map((user) => ({ node: user, position: user.id })),
@@ -68,15 +75,21 @@ export class UserResolver implements ResolverInterface<User> {
 
   /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
   @FieldResolver()
-  async active(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<boolean> {
-    return (await context.users.field(user, 'active', { tolerateFailures: true })) ?? true;
+  active(@Root() user: GatewayUser, @Ctx() context: RequestServices): boolean | Promise<boolean> {
+    return mapped(context.users.fieldNowOrLater(user, 'active'), (active) => active ?? true);
   }
 
   /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
   @FieldResolver()
-  async subscriptions(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Subscriptions | null> {
-    const subscriptions = await context.users.field(user, 'subscriptions');
-    return subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false };
+  subscriptions(
+    @Root() user: GatewayUser,
+    @Ctx() context: RequestServices,
+  ): Subscriptions | null | Promise<Subscriptions | null> {
+    return mapped(
+      context.users.fieldNowOrLater(user, 'subscriptions'),
+      (subscriptions) =>
+        subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false },
+    );
   }
 
   @FieldResolver()
@@ -109,10 +122,19 @@ function directoryFieldResolver(field: (typeof DIRECTORY_FIELDS)[number]) {
   class DirectoryFieldResolver {
     @FieldResolver()
     [field](@Root() user: GatewayUser, @Ctx() context: RequestServices) {
-      return context.users.field(user, field);
+      return context.users.fieldNowOrLater(user, field);
     }
   }
   return DirectoryFieldResolver;
+}
+
+for (const field of DIRECTORY_FIELDS) answeredFromView(field, field);
+answeredFromView('active', 'active');
+answeredFromView('subscriptions', 'subscriptions');
+
+/** `map` of a value, at once when it is one, else of what the promise gives: a settled field stays synchronous. */
+function mapped<T, R>(value: T | Promise<T>, map: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(map) : map(value);
 }
 
 export const DIRECTORY_FIELD_RESOLVERS = DIRECTORY_FIELDS.map(directoryFieldResolver);
