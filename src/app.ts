@@ -191,6 +191,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         await reportInterrupted(opened, operations, logger, metrics, 'lease');
         sweeping.sweepSoon();
       },
+      holdOffChanged: (holding) => metrics?.leaseTakeoversHeldOff(holding),
     });
     const { timeouts, maxConnections } = config.http;
     const server = createServer({

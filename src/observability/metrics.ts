@@ -72,6 +72,7 @@ export class GatewayMetrics {
   private readonly credentialsRejected: Gauge<'vendor'>;
   private readonly interrupted: Counter<'mutation' | 'when'>;
   private readonly recovered: Counter<'mutation'>;
+  private readonly takeoversHeldOff: Gauge;
   private readonly sharedState: Gauge<'state'>;
   private readonly operationNames = new Set<string>();
 
@@ -152,6 +153,12 @@ export class GatewayMetrics {
       labelNames: ['mutation'],
       registers,
     });
+    this.takeoversHeldOff = new Gauge({
+      name: 'usergraph_journal_lease_takeovers_held_off',
+      help: "1 while this replica holds off taking over other replicas' operations whose lease expired, because it lost the database: until one OPERATION_LEASE_TTL_S after its first lease renewal since, so that owners that are alive renew theirs first; 0 otherwise",
+      registers,
+    });
+    this.takeoversHeldOff.set(0);
     this.sharedState = new Gauge({
       name: 'usergraph_shared_state_redis',
       help: "Where this replica keeps rate limits, vendor pauses and breakers: 1 for the current state (off: no REDIS_URL, each replica alone; shared: in Redis, across replicas; fallback: Redis away, this replica's own until it returns), 0 for the others",
@@ -249,6 +256,11 @@ export class GatewayMetrics {
 
   operationRecovered(mutation: string): void {
     this.recovered.inc({ mutation });
+  }
+
+  /** Whether this replica holds off taking over expired operations of others (after losing the database). */
+  leaseTakeoversHeldOff(holding: boolean): void {
+    this.takeoversHeldOff.set(holding ? 1 : 0);
   }
 
   sharedStateChanged(current: SharedStateLabel): void {

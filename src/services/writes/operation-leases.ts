@@ -7,9 +7,16 @@
  * UPDATE makes them INTERRUPTED, so exactly one process takes each over, and from there they are
  * settled exactly as after a restart (`OperationRecovery`, or a replay of their key). A process
  * never takes over its own operations, so a single gateway on SQLite behaves as it did.
+ *
+ * After an outage of the database longer than the TTL, every lease has expired although the
+ * processes owning them are alive and renew them at their next heartbeat. So a process that lost
+ * the database itself (its heartbeat or its look-up failed with STORE_UNAVAILABLE) holds off taking
+ * over others' operations until one TTL after its first renewal since: by then every live owner has
+ * beaten at least once (a heartbeat is at most half the TTL), and only the leases of owners that
+ * really stopped are still expired. Its own leases are renewed throughout, as always.
  */
 import type { Logger } from '../../platform/logger';
-import type { Journal, Operation } from '../../store';
+import { StoreUnavailableError, type Journal, type Operation } from '../../store';
 
 export interface OperationLeaseOptions {
   journal: Journal;
@@ -18,6 +25,9 @@ export interface OperationLeaseOptions {
   heartbeatMs: number;
   /** Told of the operations of other processes this one found expired and interrupted; it settles them. */
   tookOver: (operations: Operation[]) => Promise<void>;
+  /** Told when this process starts (true) and ends (false) holding off takeovers after losing the database. */
+  holdOffChanged?: (holdingOff: boolean) => void;
+  clock?: () => Date;
 }
 
 export class OperationLeases {
@@ -26,8 +36,20 @@ export class OperationLeases {
   private stopped = false;
   /** Whether the last beat failed, so that a database outage warns once, not once a beat. */
   private failing = false;
+  /** Whether takeovers are held off because this process lost the database (see the file's comment). */
+  private heldOff = false;
+  /** When takeovers resume: set by the first renewal after the database was lost, null until then. */
+  private resumeAt: Date | null = null;
+  private readonly clock: () => Date;
 
-  constructor(private readonly options: OperationLeaseOptions) {}
+  constructor(private readonly options: OperationLeaseOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Whether this process holds off taking over other processes' operations (after losing the database). */
+  get takeoversHeldOff(): boolean {
+    return this.heldOff;
+  }
 
   /** Beats now, then every `heartbeatMs` until `stop`. */
   start(): void {
@@ -43,23 +65,33 @@ export class OperationLeases {
 
   /**
    * Renews this process's leases, then interrupts the expired operations of others and hands them
-   * on. Resolves with those it took over (empty when none, or when the database cannot be reached).
+   * on. Resolves with those it took over: none when the database cannot be reached, nor while
+   * takeovers are held off after this process lost it.
    */
   async beat(): Promise<Operation[]> {
     const { journal, logger } = this.options;
     let expired: Operation[];
     try {
       await journal.heartbeat();
-      expired = await journal.expireLeases();
-      if (this.failing) logger.info('operation leases renewed again');
-      this.failing = false;
-    } catch (error) {
-      if (!this.failing)
-        logger.warn(
-          { err: error },
-          'could not renew the leases of the operations in flight; other replicas may take them over if this lasts',
+      if (this.failing) {
+        if (this.heldOff && this.resumeAt === null)
+          this.resumeAt = new Date(this.clock().getTime() + journal.leaseTtlMs);
+        logger.info(
+          this.resumeAt === null ? {} : { takeoversResumeAt: this.resumeAt.toISOString() },
+          'operation leases renewed again',
         );
-      this.failing = true;
+      }
+      this.failing = false;
+      if (this.heldOff) {
+        if (this.resumeAt === null || this.clock() < this.resumeAt) return [];
+        this.holdOff(false);
+        logger.info(
+          'taking over the expired operations of other processes again: their owners that are alive have renewed their leases since the database came back',
+        );
+      }
+      expired = await journal.expireLeases();
+    } catch (error) {
+      this.failed(error);
       return [];
     }
     if (expired.length > 0) {
@@ -92,5 +124,32 @@ export class OperationLeases {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.beating;
+  }
+
+  /** A failed beat warns once per outage; an unreachable database starts (or prolongs) the hold-off. */
+  private failed(error: unknown): void {
+    const { logger } = this.options;
+    const unreachable = error instanceof StoreUnavailableError;
+    if (unreachable && !this.heldOff) {
+      logger.warn(
+        { err: error, leaseTtlMs: this.options.journal.leaseTtlMs },
+        "the database is unreachable: could not renew the leases of the operations in flight; holding off taking over other processes' operations until one lease TTL after it answers again",
+      );
+      this.holdOff(true);
+    } else if (!this.failing) {
+      logger.warn(
+        { err: error },
+        'could not renew the leases of the operations in flight; other replicas may take them over if this lasts',
+      );
+    }
+    this.failing = true;
+    // The owners that are alive cannot renew either: the hold-off counts from the next renewal.
+    if (unreachable) this.resumeAt = null;
+  }
+
+  private holdOff(holding: boolean): void {
+    this.heldOff = holding;
+    if (!holding) this.resumeAt = null;
+    this.options.holdOffChanged?.(holding);
   }
 }
