@@ -14,7 +14,7 @@ import { ReconciliationResolver } from './reconciliation/reconciliation.resolver
 import { toSubgraphSchema, type ReferenceResolver, type SubgraphSdlReaders } from './federation/subgraph-schema';
 import { SourceResolver } from './source/source.resolver';
 import { resolveUserReference } from './user/user.reference';
-import { DIRECTORY_FIELD_RESOLVERS, UserResolver } from './user/user.resolver';
+import { resolveUserViewFields, UserResolver } from './user/user.resolver';
 
 /**
  * The gateway's executable schema. `Date` fields are the DateTime scalar of graphql-scalars; fields
@@ -24,7 +24,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
       UserResolver,
-      ...DIRECTORY_FIELD_RESOLVERS,
       AccountResolver,
       UserAccountResolver,
       SourceResolver,
@@ -40,6 +39,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
     authChecker,
     validate: false,
   });
+  resolveUserViewFields(schema);
   // type-graphql offers no option for the root type's description; the playground shows it first.
   schema.getQueryType()!.description =
     'Users, accounts and permissions across RainMaker, Engagement Services, GreenArrow and the user-management API.';

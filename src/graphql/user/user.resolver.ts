@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root, type ResolverInterface } from 'type-graphql';
 import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
@@ -11,7 +11,7 @@ import { Subscriptions } from './subscriptions.type';
 import { UserConnection } from './user-connection.type';
 import { UserFilter } from './user-filter.input';
 import { User } from './user.type';
-import { answeredFromView, settleSelected } from './view-fields';
+import { resolveFromView, settleSelected, viewAnswer, type AnyViewAnswer } from './view-fields';
 
 const USERS = 'users';
 
@@ -73,68 +73,38 @@ export class UserResolver implements ResolverInterface<User> {
     );
   }
 
-  /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
-  @FieldResolver()
-  active(@Root() user: GatewayUser, @Ctx() context: RequestServices): boolean | Promise<boolean> {
-    return mapped(context.users.fieldNowOrLater(user, 'active'), (active) => active ?? true);
-  }
-
-  /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
-  @FieldResolver()
-  subscriptions(
-    @Root() user: GatewayUser,
-    @Ctx() context: RequestServices,
-  ): Subscriptions | null | Promise<Subscriptions | null> {
-    return mapped(
-      context.users.fieldNowOrLater(user, 'subscriptions'),
-      (subscriptions) =>
-        subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false },
-    );
-  }
-
   @FieldResolver()
   identities(@Root() user: GatewayUser, @Ctx() context: RequestServices): Promise<Identity[]> {
     return context.users.identitiesOf(user.id);
   }
 }
 
-/** The User fields the directory answers as they are, value for value. */
-const DIRECTORY_FIELDS = [
-  'phone',
-  'username',
-  'displayName',
-  'firstName',
-  'lastName',
-  'country',
-  'state',
-  'lastActiveAt',
-  'locale',
-  'permissions',
-] as const satisfies readonly (keyof User)[];
-
 /**
- * The resolver of one of DIRECTORY_FIELDS: each is the same call, and a class body cannot loop, so
- * each field gets a class of its own from here. type-graphql takes the field's type, nullability
- * and description from User (user.type.ts), where the field keeps its place.
+ * The User fields answered from the directory's view of a person (user.type.ts declares them),
+ * with what turns the view's value into the field's where they differ.
  */
-function directoryFieldResolver(field: (typeof DIRECTORY_FIELDS)[number]) {
-  @Resolver(() => User)
-  class DirectoryFieldResolver {
-    @FieldResolver()
-    [field](@Root() user: GatewayUser, @Ctx() context: RequestServices) {
-      return context.users.fieldNowOrLater(user, field);
-    }
-  }
-  return DirectoryFieldResolver;
+const VIEW_FIELDS: { [Name in keyof User]?: AnyViewAnswer } = {
+  phone: { field: 'phone' },
+  username: { field: 'username' },
+  displayName: { field: 'displayName' },
+  firstName: { field: 'firstName' },
+  lastName: { field: 'lastName' },
+  country: { field: 'country' },
+  state: { field: 'state' },
+  lastActiveAt: { field: 'lastActiveAt' },
+  locale: { field: 'locale' },
+  permissions: { field: 'permissions' },
+  /** Non-null, so a failing vendor falls back (to the next vendor, then the last value seen) instead of erroring. */
+  active: viewAnswer('active', (active) => active ?? true),
+  /** Engagement does not return the voice flag on reads: false when the gateway never saw one. */
+  subscriptions: viewAnswer(
+    'subscriptions',
+    (subscriptions): Subscriptions | null =>
+      subscriptions && { email: subscriptions.email, sms: subscriptions.sms, voice: subscriptions.voice ?? false },
+  ),
+};
+
+/** Gives User's view fields their resolvers (see resolveFromView); createSchema calls it. */
+export function resolveUserViewFields(schema: GraphQLSchema): void {
+  resolveFromView(schema, 'User', VIEW_FIELDS);
 }
-
-for (const field of DIRECTORY_FIELDS) answeredFromView(field, field);
-answeredFromView('active', 'active');
-answeredFromView('subscriptions', 'subscriptions');
-
-/** `map` of a value, at once when it is one, else of what the promise gives: a settled field stays synchronous. */
-function mapped<T, R>(value: T | Promise<T>, map: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(map) : map(value);
-}
-
-export const DIRECTORY_FIELD_RESOLVERS = DIRECTORY_FIELDS.map(directoryFieldResolver);

@@ -2,13 +2,15 @@ import {
   getDirectiveValues,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
+  GraphQLObjectType,
   Kind,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
 import type { StoredUser } from '../../store';
 import type { RequestServices } from '../../services/request-services';
-import type { ViewField } from '../../vendors/kit/adapter';
+import type { UserView, ViewField } from '../../vendors/kit/adapter';
 
 /**
  * The User fields answered from one field of the directory's view of a person, by GraphQL name.
@@ -19,6 +21,52 @@ const viewFieldOf = new Map<string, ViewField>();
 
 export function answeredFromView(name: string, field: ViewField): void {
   viewFieldOf.set(name, field);
+}
+
+/** A field answered from the view field `field`, through `answer` where the two differ. */
+export interface ViewAnswer<F extends ViewField> {
+  field: F;
+  answer?: (value: NonNullable<UserView[F]> | null) => unknown;
+}
+
+/** A ViewAnswer of any field. */
+export type AnyViewAnswer = { [F in ViewField]: ViewAnswer<F> }[ViewField];
+
+/** A ViewAnswer, typed by its field. */
+export const viewAnswer = <F extends ViewField>(
+  field: F,
+  answer: (value: NonNullable<UserView[F]> | null) => unknown,
+): ViewAnswer<F> => ({ field, answer });
+
+/**
+ * Sets the resolvers of `type`'s fields answered from the directory's view, straight on the built
+ * schema: each asks the request's directory, which answers a field a page has settled at once, and
+ * registers the field for settling. These fields take no arguments and no middleware, and
+ * type-graphql's resolver wrapper would sort its parameter list and allocate a few objects on every
+ * call: about 0.9 MB of garbage for a page of 100 people (measured with V8's sampling heap
+ * profiler), a quarter of what the page allocates outside graphql-js.
+ */
+export function resolveFromView(
+  schema: GraphQLSchema,
+  type: string,
+  answers: Record<string, AnyViewAnswer | undefined>,
+): void {
+  const object = schema.getType(type);
+  if (!(object instanceof GraphQLObjectType)) throw new TypeError(`resolveFromView: ${type} is not an object type`);
+  const fields = object.getFields();
+  for (const [name, answered] of Object.entries(answers)) {
+    const target = fields[name];
+    if (answered === undefined || target === undefined)
+      throw new TypeError(`resolveFromView: ${type} has no field ${name}`);
+    const field = answered.field;
+    const answer = answered.answer as ((value: unknown) => unknown) | undefined;
+    target.resolve = (root: StoredUser, _args, context: RequestServices) => {
+      const value = context.users.fieldNowOrLater(root, field);
+      if (answer === undefined) return value;
+      return value instanceof Promise ? value.then(answer) : answer(value);
+    };
+    answeredFromView(name, field);
+  }
 }
 
 /**
