@@ -18,43 +18,48 @@ import {
   isListType,
   visit,
   visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { queryArgumentProblems, type ArgumentText } from '../../services/query-arguments';
 import type { InputBounds } from '../../services/writes/input-bounds';
 
 export function queryArgumentBounds(schema: GraphQLSchema, bounds: InputBounds): ApolloServerPlugin {
+  // The fields with arguments, per operation of a parsed document: Apollo hands the same document
+  // object to every request of the same text while its document cache holds it, so the walk is
+  // made once, and each request only reads its own argument values.
+  const fieldsWithArguments = new WeakMap<OperationDefinitionNode, ArgumentedField[]>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request }) {
           if (!operation || operation.operation !== OperationTypeNode.QUERY) return;
+          let fields = fieldsWithArguments.get(operation);
+          if (fields === undefined) {
+            fields = argumentedFields(schema, document, operation);
+            fieldsWithArguments.set(operation, fields);
+          }
+          if (fields.length === 0) return;
           const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           // Variables that do not fit their types: execution refuses them with a precise error.
           if (variables.errors) return;
           const texts: ArgumentText[] = [];
-          const typeInfo = new TypeInfo(schema);
-          visit(
-            document,
-            visitWithTypeInfo(typeInfo, {
-              OperationDefinition: (node) => (node === operation ? undefined : false),
-              Field: (node) => {
-                const field = typeInfo.getFieldDef();
-                if (!field || !node.arguments?.length) return;
-                let values: Record<string, unknown>;
-                try {
-                  values = getArgumentValues(field, node, variables.coerced);
-                } catch {
-                  return;
-                }
-                for (const argument of field.args) {
-                  if (values[argument.name] !== undefined)
-                    collectTexts(values[argument.name], argument.type, [argument.name], texts);
-                }
-              },
-            }),
-          );
+          for (const { field, node } of fields) {
+            let values: Record<string, unknown>;
+            try {
+              values = getArgumentValues(field, node, variables.coerced);
+            } catch {
+              continue;
+            }
+            for (const argument of field.args) {
+              if (values[argument.name] !== undefined)
+                collectTexts(values[argument.name], argument.type, [argument.name], texts);
+            }
+          }
           const problem = queryArgumentProblems(texts, bounds)[0];
           if (problem === undefined) return;
           throw new GraphQLError(problem.message, {
@@ -64,6 +69,33 @@ export function queryArgumentBounds(schema: GraphQLSchema, bounds: InputBounds):
       };
     },
   };
+}
+
+/** A field of an operation that is given arguments, with its definition. */
+interface ArgumentedField {
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+}
+
+/** Every field of `operation` given arguments, in fragments too. */
+function argumentedFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): ArgumentedField[] {
+  const fields: ArgumentedField[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition: (node) => (node === operation ? undefined : false),
+      Field: (node) => {
+        const field = typeInfo.getFieldDef();
+        if (field && node.arguments?.length) fields.push({ field, node });
+      },
+    }),
+  );
+  return fields;
 }
 
 /**
