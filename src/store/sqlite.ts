@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../platform/logger';
 import type { Database, RunResult, SqlValue, TransactionOptions } from './database';
 import { ConstraintViolationError, DatabaseClosedError, DatabaseError, type ConstraintKind } from './errors';
 import { assertTransactionOptions, checkedParams, translatePlaceholders } from './statements';
+import { WalSync } from './wal-sync';
 
 export interface SqliteOptions {
   /** A database file (its directory is created when missing) or `':memory:'`. */
@@ -16,8 +17,11 @@ export interface SqliteOptions {
 }
 
 /**
- * Opens the embedded database: WAL journal (readers never block the writer), `synchronous = FULL`
- * (a committed journal step survives a crash of the process and of the machine), foreign keys on.
+ * Opens the embedded database: WAL journal (readers never block the writer), foreign keys on, and
+ * every write durable before it is answered (a committed journal step survives a crash of the
+ * process and of the machine): `synchronous = NORMAL`, with the WAL flushed to the disk after each
+ * commit off the event loop and shared by the commits made meanwhile (wal-sync.ts), rather than
+ * `synchronous = FULL`'s flush inside each COMMIT, which holds up every request.
  */
 export function openSqliteDatabase(options: SqliteOptions): Database {
   const { file, logger = silentLogger, busyTimeoutMs = 5000 } = options;
@@ -34,9 +38,12 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
   }
 
   const connection = new BetterSqlite3(file, { timeout: busyTimeoutMs });
+  let wal: boolean;
   try {
     const journalMode = connection.pragma('journal_mode = WAL', { simple: true });
-    connection.pragma('synchronous = FULL');
+    wal = !inMemory && journalMode === 'wal';
+    // Without WAL (a file system that cannot share memory), each COMMIT flushes the disk itself.
+    connection.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     connection.pragma('foreign_keys = ON');
     if (!inMemory && journalMode !== 'wal') {
       logger.warn({ file, journalMode }, 'the database file could not be switched to WAL mode');
@@ -46,7 +53,7 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     throw error;
   }
   logger.debug({ file }, 'database opened');
-  return new SqliteDatabase(connection, logger, file);
+  return new SqliteDatabase(connection, logger, file, wal ? new WalSync(`${file}-wal`) : null);
 }
 
 /**
@@ -74,6 +81,8 @@ const STATEMENT_CACHE_SIZE = 256;
 /** One better-sqlite3 connection with the statement cache and counters both handles share. */
 class Connection {
   queryCount = 0;
+  /** Statements run that may have written (not read-only): what a commit has to make durable. */
+  writes = 0;
   private readonly statements = new Map<string, PreparedStatement>();
 
   constructor(readonly raw: BetterSqlite3.Database) {}
@@ -85,6 +94,7 @@ class Connection {
     }
     const bound = bind(prepared, params);
     this.queryCount++;
+    if (!prepared.statement.readonly) this.writes++;
     return translateErrors(() => prepared.statement.all(bound));
   }
 
@@ -92,6 +102,7 @@ class Connection {
     const prepared = this.prepare(sql);
     const bound = bind(prepared, params);
     this.queryCount++;
+    if (!prepared.statement.readonly) this.writes++;
     return { changes: translateErrors(() => prepared.statement.run(bound)).changes };
   }
 
@@ -99,6 +110,7 @@ class Connection {
     if (translatePlaceholders(sql).parameterCount > 0)
       throw new TypeError('exec() runs scripts without parameters; use run()');
     this.queryCount++;
+    this.writes++;
     translateErrors(() => this.raw.exec(sql));
   }
 
@@ -134,6 +146,12 @@ class Connection {
   }
 }
 
+/** A value, and whether the work that made it wrote to the database. */
+interface Written<T> {
+  value: T;
+  wrote: boolean;
+}
+
 /** Which handle's transaction the current async context runs in, to catch the self-deadlock. */
 interface Scope {
   readonly active: boolean;
@@ -153,8 +171,15 @@ class SqliteDatabase implements Database {
     raw: BetterSqlite3.Database,
     private readonly logger: Logger,
     private readonly file: string,
+    /** Flushes the WAL after commits (null in memory, or without WAL: nothing to flush, or COMMIT does it). */
+    private readonly walSync: WalSync | null,
   ) {
     this.connection = new Connection(raw);
+  }
+
+  /** How many times the WAL was flushed to the disk (commits made together share one). */
+  get walSyncs(): number {
+    return this.walSync?.syncs ?? 0;
   }
 
   get queryCount(): number {
@@ -166,27 +191,27 @@ class SqliteDatabase implements Database {
   }
 
   async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    return this.statement(() => this.connection.all(sql, params) as Row[]);
+    return this.durably(await this.statement(() => this.written(() => this.connection.all(sql, params) as Row[])));
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
-    return this.statement(() => this.connection.run(sql, params));
+    return this.durably(await this.statement(() => this.written(() => this.connection.run(sql, params))));
   }
 
   async exec(sql: string): Promise<void> {
-    return this.statement(() => this.connection.exec(sql));
+    return this.durably(await this.statement(() => this.written(() => this.connection.exec(sql))));
   }
 
   /** A lock's name adds nothing here: BEGIN IMMEDIATE already excludes every other transaction. */
   async transaction<T>(fn: (db: Database) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     assertTransactionOptions(options);
     this.assertUsable('transaction');
-    return this.enqueue(async () => {
+    const committed = await this.enqueue(async () => {
       const handle = new SqliteTransaction(this.connection, 0);
       // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
       this.connection.control('BEGIN IMMEDIATE');
       try {
-        const result = await this.scope.run(handle, () => fn(handle));
+        const result = await this.written(() => this.scope.run(handle, () => fn(handle)));
         handle.end();
         this.connection.control('COMMIT');
         return result;
@@ -196,16 +221,37 @@ class SqliteDatabase implements Database {
         throw error;
       }
     });
+    // Flushed after the connection is free again: transactions committed meanwhile share the flush.
+    return this.durably(committed);
   }
 
   async close(): Promise<void> {
     if (this.scope.getStore()?.active)
       throw new TypeError('close() was called inside a transaction, which would wait for itself');
-    this.closing ??= this.tail.then(() => {
+    this.closing ??= this.tail.then(async () => {
       this.connection.close();
+      await this.walSync?.close();
       this.logger.debug({ file: this.file }, 'database closed');
     });
     return this.closing;
+  }
+
+  /**
+   * `work`'s value, with whether it wrote: work that wrote (in autocommit, or a transaction's
+   * body) has its commit flushed by durably() before the caller gets the value.
+   */
+  private written<T>(work: () => T): Written<Awaited<T>> | Promise<Written<Awaited<T>>> {
+    const before = this.connection.writes;
+    const value = work();
+    if (value instanceof Promise)
+      return value.then((settled: Awaited<T>) => ({ value: settled, wrote: this.connection.writes !== before }));
+    return { value: value as Awaited<T>, wrote: this.connection.writes !== before };
+  }
+
+  /** The value once what its work committed is on the disk (at once when it wrote nothing, or in memory). */
+  private async durably<T>(written: Written<T>): Promise<T> {
+    if (written.wrote && this.walSync !== null) await this.walSync.durable();
+    return written.value;
   }
 
   /** Runs one statement now when the connection is free, otherwise after the queued transactions. */

@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, placeholders, type Database } from '../../src/store';
 import { openSqliteDatabase } from '../../src/store/sqlite';
 import { translatePlaceholders } from '../../src/store/statements';
+import { WalSync } from '../../src/store/wal-sync';
 
 describe('translatePlaceholders', () => {
   it('rewrites $n to ?n and counts the highest number', () => {
@@ -94,13 +95,13 @@ describe('a SQLite database file', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('creates its data directory, and runs in WAL mode with synchronous FULL and foreign keys on', async () => {
+  it('creates its data directory, and runs in WAL mode with synchronous NORMAL (the WAL is flushed after commits: below) and foreign keys on', async () => {
     const file = join(directory, 'nested', 'data', 'gateway.db');
     const db = openSqliteDatabase({ file, busyTimeoutMs: 1234 });
     try {
       expect(existsSync(file)).toBe(true);
       expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-      expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+      expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
       expect(await db.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       expect(await db.query('PRAGMA busy_timeout')).toEqual([{ timeout: 1234 }]);
     } finally {
@@ -156,6 +157,107 @@ describe('a SQLite database file', () => {
     } finally {
       await second.close();
       await first.close();
+    }
+  });
+});
+
+describe('commits flushed to the disk (WalSync)', () => {
+  let directory: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'usergraph-walsync-'));
+  });
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  /** A flush that finishes when the test says so, one gate per flush, in order. */
+  function gatedFlushes() {
+    const gates: (() => void)[] = [];
+    const sync = (fd: number) => {
+      expect(typeof fd).toBe('number');
+      return new Promise<void>((resolve) => gates.push(resolve));
+    };
+    const settle = (promise: Promise<void>) => {
+      const state = { done: false };
+      void promise.then(() => (state.done = true));
+      return state;
+    };
+    return { gates, sync, settle };
+  }
+  /** Lets the event loop and the thread pool turn until `done` holds (the test's timeout bounds it). */
+  async function until(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('answers a commit only after a flush that began after it, and commits made during a flush share the next', async () => {
+    const file = join(directory, 'wal');
+    writeFileSync(file, '');
+    const { gates, sync, settle } = gatedFlushes();
+    const wal = new WalSync(file, sync);
+
+    const first = settle(wal.durable());
+    await until(() => gates.length === 1);
+    // Two commits while the first flush runs: it may have begun before them.
+    const second = settle(wal.durable());
+    const third = settle(wal.durable());
+    gates[0]();
+    await until(() => first.done && gates.length === 2);
+    expect([second.done, third.done]).toEqual([false, false]);
+    gates[1]();
+    await until(() => second.done && third.done);
+    expect(gates).toHaveLength(2);
+    expect(wal.syncs).toBe(2);
+    await wal.close();
+  });
+
+  it('has nothing to flush before the WAL exists', async () => {
+    const wal = new WalSync(join(directory, 'never-written-wal'), () => Promise.reject(new Error('not called')));
+    await expect(wal.durable()).resolves.toBeUndefined();
+    await wal.close();
+  });
+
+  it('fails the commit with a database error when the disk refuses the flush, and flushes again for the next', async () => {
+    const file = join(directory, 'wal');
+    writeFileSync(file, '');
+    let refuse = true;
+    const wal = new WalSync(file, async () => {
+      if (refuse) throw Object.assign(new Error('I/O error'), { code: 'EIO' });
+    });
+    await expect(wal.durable()).rejects.toMatchObject({
+      code: 'DATABASE_ERROR',
+      driverCode: 'SQLITE_IOERR_FSYNC',
+      message: expect.stringContaining('(EIO)'),
+    });
+    refuse = false;
+    await expect(wal.durable()).resolves.toBeUndefined();
+    await wal.close();
+    await expect(wal.durable()).rejects.toMatchObject({ code: 'DATABASE_CLOSED' });
+  });
+
+  it('flushes after writes only, sharing one flush among transactions committed together', async () => {
+    const db = openSqliteDatabase({ file: join(directory, 'flushed.db') });
+    try {
+      await db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
+      const syncs = () => (db as unknown as { walSyncs: number }).walSyncs;
+      const before = syncs();
+      expect(await db.query('SELECT count(*) AS n FROM notes')).toEqual([{ n: 0 }]);
+      await db.transaction(async (tx) => tx.query('SELECT id FROM notes'));
+      expect(syncs()).toBe(before);
+
+      await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          db.transaction(async (tx) => {
+            await tx.run('INSERT INTO notes (id) VALUES ($1)', [index]);
+          }),
+        ),
+      );
+      expect(await db.query('SELECT count(*) AS n FROM notes')).toEqual([{ n: 20 }]);
+      const flushes = syncs() - before;
+      expect(flushes).toBeGreaterThanOrEqual(1);
+      expect(flushes).toBeLessThan(20);
+    } finally {
+      await db.close();
     }
   });
 });
