@@ -75,9 +75,9 @@ const CLOSING_MS = TRACE_FLUSH_MS + 5_000;
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   const vendorSources = SOURCES.filter((source) => config.vendors[source].mode !== 'off');
   const metrics = config.observability.metrics.enabled ? new GatewayMetrics({ vendors: vendorSources }) : null;
-  const tracing = createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
+  const tracing = await createTracing(config.observability.tracing, { logger, exporter: options.spanExporter });
   const vendorStates = new VendorStates(vendorSources);
-  const sharedRedis = config.redis ? new SharedRedis(config.redis, logger) : null;
+  const sharedRedis = config.redis ? await SharedRedis.create(config.redis, logger) : null;
   if (sharedRedis) {
     sharedRedis.onChange((mode) => metrics?.sharedStateChanged(mode));
     await sharedRedis.connect();
@@ -228,7 +228,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     const operator = { readiness, metrics, tracing, drain };
     server.on(
       'request',
-      createHttpHandler({
+      await createHttpHandler({
         graphql,
         context: async () => context(),
         http: config.http,

@@ -44,7 +44,7 @@ async function main(args: readonly string[]): Promise<number> {
   process.stdout.write(`database: ${database} (${engine})\n`);
   // The log goes to stderr, warnings and up: the report below is what this command says.
   const logger = createLogger({ level: 'warn', destination: pino.destination({ dest: 2, sync: true }) });
-  const db = openDatabase(target, logger);
+  const db = await openDatabase(target, logger);
   try {
     const { applied, version } = await migrate(db, { logger });
     if (applied.length === 0) process.stdout.write(`nothing to apply: the schema is at version ${version}\n`);

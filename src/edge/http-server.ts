@@ -3,7 +3,10 @@ import { HeaderMap } from '@apollo/server';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+// One class a module, not the package's index, which loads every store's limiter (see rate-limiter-flexible.d.ts).
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes';
 import { AuthError, type Authenticate } from '../auth/authenticator';
 import type { RequestServices } from '../services/request-services';
 import type { QueryLimits } from '../graphql/settings';
@@ -96,10 +99,15 @@ const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
  * together, with this process's memory as the insurance rate-limiter-flexible falls back on while
  * Redis is away or slow (each replica then counts alone, as without Redis).
  */
-function tokenRateLimiter(limit: HttpSettings['rateLimit'], redis: SharedRedis | null): RateLimiterAbstract {
+async function tokenRateLimiter(
+  limit: HttpSettings['rateLimit'],
+  redis: SharedRedis | null,
+): Promise<RateLimiterAbstract> {
   const window = { points: limit.requests, duration: limit.windowS };
   const memory = new RateLimiterMemory(window);
   if (redis === null) return memory;
+  // Loaded here, only with REDIS_URL.
+  const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis');
   return new RateLimiterRedis({
     ...window,
     storeClient: redis.connection,
@@ -130,11 +138,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * (who asked, from where, the values it carried, its vendor-call budget) and, with tracing, in a
  * server span whose parent is the request's W3C `traceparent`.
  */
-export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
+export async function createHttpHandler(options: HttpHandlerOptions): Promise<RequestListener> {
   const { http, limits, logger, operator } = options;
   const allowedOrigins = new Set(http.corsOrigins);
   const allowedHosts = http.allowedHosts === '*' ? null : new Set(http.allowedHosts);
-  const limiter = tokenRateLimiter(http.rateLimit, options.sharedRedis ?? null);
+  const limiter = await tokenRateLimiter(http.rateLimit, options.sharedRedis ?? null);
 
   return (req, res) => {
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);

@@ -11,7 +11,7 @@ import { AmbiguousRecordResolver } from './reconciliation/ambiguous-record.resol
 import { FieldDriftResolver } from './reconciliation/field-drift.resolver';
 import { MissingRecordResolver } from './reconciliation/missing-record.resolver';
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver';
-import { toSubgraphSchema, type ReferenceResolver, type SubgraphSdlReaders } from './federation/subgraph-schema';
+import type { ReferenceResolver, SubgraphSdlReaders } from './federation/subgraph-schema';
 import { SourceResolver } from './source/source.resolver';
 import { resolveUserReference } from './user/user.reference';
 import { resolveUserViewFields, UserResolver } from './user/user.resolver';
@@ -58,6 +58,8 @@ export async function createSubgraphSchema(sdlReaders: SubgraphSdlReaders): Prom
     User: resolveUserReference,
     Account: resolveAccountReference,
   };
+  // Loaded here, only in subgraph mode: a standalone gateway never loads @apollo/subgraph (about 200 modules).
+  const { toSubgraphSchema } = await import('./federation/subgraph-schema');
   return toSubgraphSchema(await createSchema(), references, sdlReaders);
 }
 

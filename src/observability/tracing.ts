@@ -6,25 +6,12 @@ import {
   defaultTextMapSetter,
   trace,
   type Attributes,
+  type ContextManager,
   type Span,
+  type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Logger } from '../platform/logger';
@@ -59,13 +46,15 @@ export interface TracingOptions {
  * otherwise), so a gateway without one makes no span at all.
  */
 export class Tracing {
-  private readonly contextManager = new AsyncLocalStorageContextManager().enable();
-  private readonly propagator = new W3CTraceContextPropagator();
   private readonly tracer: Tracer;
   private stopped: Promise<void> | null = null;
 
   constructor(
     private readonly provider: BasicTracerProvider,
+    /** Where the span being served is kept across awaits (enabled). */
+    private readonly contextManager: ContextManager,
+    /** W3C `traceparent` and `tracestate`, read from requests and written to vendor calls. */
+    private readonly propagator: TextMapPropagator,
     private readonly logger: Logger,
     /** Runs once the provider has shut down: releases what the exporter held (its sockets). */
     private readonly afterShutdown: () => void = () => undefined,
@@ -169,7 +158,28 @@ export class Tracing {
  * The gateway's tracing: with an injected exporter, spans go there as they end; with an OTLP
  * endpoint configured, they are batched to it; with neither, null (no span is ever made).
  */
-export function createTracing(settings: TracingSettings | null, options: TracingOptions): Tracing | null {
+export async function createTracing(
+  settings: TracingSettings | null,
+  options: TracingOptions,
+): Promise<Tracing | null> {
+  // Where spans go: an injected exporter before the OTLP endpoint; with neither, tracing is off.
+  const destination = options.exporter ?? settings;
+  if (destination === null) return null;
+  // Loaded here, only when tracing is on: a gateway without an exporter loads none of the SDK,
+  // only the API (small, and the GraphQL observer's too).
+  const [
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    sdk,
+  ] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
   // The exporter's connections to the collector, destroyed after its last export (they would keep the process up).
   const agents: (HttpAgent | HttpsAgent)[] = [];
   // Made here rather than by the exporter, whose default loads node:http with a dynamic import (which jest's VM refuses).
@@ -178,16 +188,15 @@ export function createTracing(settings: TracingSettings | null, options: Tracing
     agents.push(agent);
     return agent;
   };
-  let processor: SpanProcessor;
-  if (options.exporter) processor = new SimpleSpanProcessor(options.exporter);
-  else if (settings)
-    processor = new BatchSpanProcessor(
-      new OTLPTraceExporter({ url: settings.url, headers: settings.headers, httpAgentOptions: agentFor }),
-    );
-  else return null;
-  const provider = new BasicTracerProvider({
+  const processor: SpanProcessor =
+    'export' in destination // an exporter, not the settings
+      ? new sdk.SimpleSpanProcessor(destination)
+      : new sdk.BatchSpanProcessor(
+          new OTLPTraceExporter({ url: destination.url, headers: destination.headers, httpAgentOptions: agentFor }),
+        );
+  const provider = new sdk.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings?.serviceName ?? 'usergraph' }),
-    sampler: sampler(settings?.sampler ?? { name: 'parentbased_always_on', ratio: 1 }),
+    sampler: sampler(settings?.sampler ?? { name: 'parentbased_always_on', ratio: 1 }, sdk),
     spanProcessors: [processor],
   });
   if (settings)
@@ -195,23 +204,29 @@ export function createTracing(settings: TracingSettings | null, options: Tracing
       { url: settings.url, serviceName: settings.serviceName, sampler: settings.sampler.name },
       'exporting traces over OTLP/HTTP',
     );
-  return new Tracing(provider, options.logger, () => agents.forEach((agent) => agent.destroy()));
+  return new Tracing(
+    provider,
+    new AsyncLocalStorageContextManager().enable(),
+    new W3CTraceContextPropagator(),
+    options.logger,
+    () => agents.forEach((agent) => agent.destroy()),
+  );
 }
 
-function sampler(settings: TracingSettings['sampler']): Sampler {
+function sampler(settings: TracingSettings['sampler'], sdk: typeof import('@opentelemetry/sdk-trace-base')): Sampler {
   switch (settings.name) {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return new sdk.AlwaysOnSampler();
     case 'always_off':
-      return new AlwaysOffSampler();
+      return new sdk.AlwaysOffSampler();
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(settings.ratio);
+      return new sdk.TraceIdRatioBasedSampler(settings.ratio);
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.ratio) });
+      return new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(settings.ratio) });
     case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() });
   }
 }
 

@@ -5,7 +5,7 @@
  * replica keeps its own in-memory state (one warning), serves on, and goes back to the shared
  * state when Redis answers again (one info line).
  */
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { EnvReader } from './env';
 import type { Logger } from './logger';
 
@@ -106,6 +106,25 @@ export function describeRedis(settings: Pick<RedisSettings, 'host' | 'port' | 'd
 /** Longest pause between two reconnection attempts while Redis is away. */
 const RECONNECT_MAX_MS = 2_000;
 
+/** The ioredis client's options for `settings`: connected on demand, and never queueing a command while Redis is away. */
+function clientOptions(settings: RedisSettings): RedisOptions {
+  return {
+    host: settings.host,
+    port: settings.port,
+    db: settings.db,
+    username: settings.username ?? undefined,
+    password: settings.password?.() ?? undefined,
+    tls: settings.tls ? {} : undefined,
+    connectTimeout: settings.connectTimeoutMs,
+    commandTimeout: settings.commandTimeoutMs,
+    // While Redis is away a command fails at once (the caller uses local state) instead of waiting in a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),
+    lazyConnect: true,
+  };
+}
+
 /**
  * One replica's connection to the shared Redis and whether shared state is in use now. Callers
  * ask {@link SharedRedis.client} before each use and fall back to their own in-memory state when it
@@ -114,33 +133,25 @@ const RECONNECT_MAX_MS = 2_000;
  */
 export class SharedRedis {
   readonly keyPrefix: string;
-  private readonly redis: Redis;
   private current: SharedStateMode = 'fallback';
   /** Whether the replica has told the operator it fell back (once per outage, and once if Redis is away at start). */
   private toldFallback = false;
   private readonly listeners = new Set<(mode: SharedStateMode) => void>();
   private closing = false;
 
-  constructor(
+  /** The replica's connection to `settings`' server, not yet connected ({@link SharedRedis.connect}). */
+  static async create(settings: RedisSettings, logger: Logger): Promise<SharedRedis> {
+    // Loaded here, only with REDIS_URL: a gateway without Redis never loads ioredis.
+    const { Redis } = await import('ioredis');
+    return new SharedRedis(settings, logger, new Redis(clientOptions(settings)));
+  }
+
+  private constructor(
     private readonly settings: RedisSettings,
     private readonly logger: Logger,
+    private readonly redis: Redis,
   ) {
     this.keyPrefix = settings.keyPrefix;
-    this.redis = new Redis({
-      host: settings.host,
-      port: settings.port,
-      db: settings.db,
-      username: settings.username ?? undefined,
-      password: settings.password?.() ?? undefined,
-      tls: settings.tls ? {} : undefined,
-      connectTimeout: settings.connectTimeoutMs,
-      commandTimeout: settings.commandTimeoutMs,
-      // While Redis is away a command fails at once (the caller uses local state) instead of waiting in a queue.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),
-      lazyConnect: true,
-    });
     this.redis.on('ready', () => this.become('shared'));
     this.redis.on('close', () => this.become('fallback'));
     // ioredis reports each failed reconnection as an error; what the operator needs is the change, logged by become().

@@ -5,7 +5,6 @@ import { IdentityStore } from './identity-store';
 import { Journal, type JournalOptions } from './journal';
 import { VendorRecordStore } from './vendor-records';
 import { migrate } from './migrations';
-import { openPostgresDatabase } from './postgres';
 import { describePostgres, type PostgresSettings } from './settings';
 import { openSqliteDatabase } from './sqlite';
 
@@ -21,7 +20,6 @@ export * from './reconciliation-queries';
 export * from './vendor-records';
 export * from './settings';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite';
-export { openPostgresDatabase } from './postgres';
 
 /** Which database the store opens: the embedded file, or PostgreSQL. */
 export type StoreTarget =
@@ -68,10 +66,11 @@ export function storeTarget(settings: { file: string; postgres: PostgresSettings
 }
 
 /** Opens the database without migrating it (the `migrate` command and tests do that themselves). */
-export function openDatabase(target: StoreTarget, logger: Logger = silentLogger): Database {
-  return 'postgres' in target
-    ? openPostgresDatabase(target.postgres, logger)
-    : openSqliteDatabase({ file: target.file, logger });
+export async function openDatabase(target: StoreTarget, logger: Logger = silentLogger): Promise<Database> {
+  if (!('postgres' in target)) return openSqliteDatabase({ file: target.file, logger });
+  // Loaded here, only with DATABASE_URL: a gateway on its SQLite file never loads pg.
+  const { openPostgresDatabase } = await import('./postgres');
+  return openPostgresDatabase(target.postgres, logger);
 }
 
 /** Where the store is, for log lines: the file, or the PostgreSQL database without its password. */
@@ -88,7 +87,7 @@ export function describeTarget(target: StoreTarget): { engine: Database['engine'
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const logger = options.logger ?? silentLogger;
-  const db = openDatabase(options, logger);
+  const db = await openDatabase(options, logger);
   try {
     const { applied, version } = await migrate(db, { logger, clock: options.clock });
     logger.info(

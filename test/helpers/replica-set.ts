@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgresDatabase, parseDatabaseUrl, type Database } from '../../src/store';
+import { parseDatabaseUrl, type Database } from '../../src/store';
+import { openPostgresDatabase } from '../../src/store/postgres';
 import { TEST_API_KEY, TEST_AUTH_ENV, spawnGateway, type GatewayProcess } from './gateway-process';
 import { startTestVendors, type TestVendors } from './vendor-fixture';
 

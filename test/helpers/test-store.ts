@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   openDatabase,
-  openPostgresDatabase,
   openStore,
   parseDatabaseUrl,
   type Database,
@@ -10,6 +9,7 @@ import {
   type StoreOptions,
   type StoreTarget,
 } from '../../src/store';
+import { openPostgresDatabase } from '../../src/store/postgres';
 
 /**
  * The engine the store's tests (and the gateway suites that boot through test/helpers/gateway.ts)

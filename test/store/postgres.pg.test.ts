@@ -52,7 +52,7 @@ describe('PostgreSQL: transactions', () => {
   let db: Database;
 
   beforeEach(async () => {
-    db = openDatabase(await freshTarget());
+    db = await openDatabase(await freshTarget());
     await db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)');
   });
   afterEach(async () => {
@@ -243,7 +243,7 @@ describe('PostgreSQL: when the server cannot be reached', () => {
   });
 
   /** A database at `port`, with a password, logging every line into `lines`. */
-  function capturedDatabase(port: number, lines: string[]): Database {
+  function capturedDatabase(port: number, lines: string[]): Promise<Database> {
     const logger = createLogger({
       level: 'trace',
       destination: new Writable({
@@ -265,7 +265,7 @@ describe('PostgreSQL: when the server cannot be reached', () => {
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const lines: string[] = [];
-    const db = capturedDatabase(port, lines);
+    const db = await capturedDatabase(port, lines);
     try {
       const failure = db.query('SELECT 1 AS one');
       await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -288,7 +288,7 @@ describe('PostgreSQL: when the server cannot be reached', () => {
 
   it('gives up on a server that never answers within the connect timeout: STORE_UNAVAILABLE, not a hang', async () => {
     const lines: string[] = [];
-    const db = capturedDatabase(silentPort, lines);
+    const db = await capturedDatabase(silentPort, lines);
     try {
       await expect(db.query('SELECT 1 AS one')).rejects.toMatchObject({
         code: 'STORE_UNAVAILABLE',
@@ -301,7 +301,7 @@ describe('PostgreSQL: when the server cannot be reached', () => {
   });
 
   it('fails a statement that runs past the statement timeout with STORE_UNAVAILABLE, and the next one succeeds', async () => {
-    const db = openDatabase({ postgres: testPostgresSettings({ statementTimeoutMs: 200 }) });
+    const db = await openDatabase({ postgres: testPostgresSettings({ statementTimeoutMs: 200 }) });
     try {
       await expect(db.query('SELECT pg_sleep(2)')).rejects.toMatchObject({
         code: 'STORE_UNAVAILABLE',

@@ -141,7 +141,7 @@ export async function withDatabase<T>(dataDir: string, read: (db: Database) => P
   const db =
     schema === undefined
       ? openSqliteDatabase({ file: join(dataDir, 'usergraph.db') })
-      : openDatabase({ postgres: testPostgresSettings({ schema }) });
+      : await openDatabase({ postgres: testPostgresSettings({ schema }) });
   try {
     return await read(db);
   } finally {
