@@ -96,25 +96,27 @@ const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
 /**
  * The per-token rate limit: in this process's memory, or with Redis in Redis for every replica
- * together, with this process's memory as the insurance rate-limiter-flexible falls back on while
- * Redis is away or slow (each replica then counts alone, as without Redis).
+ * together, with this process's memory as the insurance rate-limiter-flexible falls back on when a
+ * command fails. While the replica uses its own state (Redis away, or connected but not answering
+ * its PINGs: see SharedRedis) the memory limiter counts alone, so no request waits for Redis.
  */
 async function tokenRateLimiter(
   limit: HttpSettings['rateLimit'],
   redis: SharedRedis | null,
-): Promise<RateLimiterAbstract> {
+): Promise<() => RateLimiterAbstract> {
   const window = { points: limit.requests, duration: limit.windowS };
   const memory = new RateLimiterMemory(window);
-  if (redis === null) return memory;
+  if (redis === null) return () => memory;
   // Loaded here, only with REDIS_URL.
   const { default: RateLimiterRedis } = await import('rate-limiter-flexible/lib/RateLimiterRedis');
-  return new RateLimiterRedis({
+  const shared = new RateLimiterRedis({
     ...window,
     storeClient: redis.connection,
     keyPrefix: redis.key('rate'),
     rejectIfRedisNotReady: true,
     insuranceLimiter: memory,
   });
+  return () => (redis.mode === 'shared' ? shared : memory);
 }
 
 /** A client's own request id is kept when it is this plain (so it can go into logs as it is); otherwise one is made. */
@@ -387,7 +389,7 @@ export async function createHttpHandler(options: HttpHandlerOptions): Promise<Re
   /** Counts one request against `key`; over the limit, a 429 with the seconds until the window resets. */
   async function withinRateLimit(key: string): Promise<void> {
     try {
-      await limiter.consume(key);
+      await limiter().consume(key);
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
       const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

@@ -106,6 +106,13 @@ export function describeRedis(settings: Pick<RedisSettings, 'host' | 'port' | 'd
 /** Longest pause between two reconnection attempts while Redis is away. */
 const RECONNECT_MAX_MS = 2_000;
 
+/**
+ * How often a connected replica PINGs Redis. A Redis that stops answering without closing the
+ * connection (a stopped process, a network that drops packets) sends no event: without the PING,
+ * every request would wait REDIS_COMMAND_TIMEOUT_MS for it before using local state.
+ */
+const HEALTH_CHECK_MS = 1_000;
+
 /** The ioredis client's options for `settings`: connected on demand, and never queueing a command while Redis is away. */
 function clientOptions(settings: RedisSettings): RedisOptions {
   return {
@@ -138,6 +145,8 @@ export class SharedRedis {
   private toldFallback = false;
   private readonly listeners = new Set<(mode: SharedStateMode) => void>();
   private closing = false;
+  private healthCheck: NodeJS.Timeout | null = null;
+  private pinging = false;
 
   /** The replica's connection to `settings`' server, not yet connected ({@link SharedRedis.connect}). */
   static async create(settings: RedisSettings, logger: Logger): Promise<SharedRedis> {
@@ -153,6 +162,8 @@ export class SharedRedis {
   ) {
     this.keyPrefix = settings.keyPrefix;
     this.redis.on('ready', () => this.become('shared'));
+    this.healthCheck = setInterval(() => void this.ping(), HEALTH_CHECK_MS);
+    this.healthCheck.unref();
     this.redis.on('close', () => this.become('fallback'));
     // ioredis reports each failed reconnection as an error; what the operator needs is the change, logged by become().
     this.redis.on('error', (error: Error) => {
@@ -207,17 +218,40 @@ export class SharedRedis {
       return await command(client);
     } catch (error) {
       this.logger.debug({ err: error }, 'Redis command failed; local state used for it');
+      // A connected Redis that lets a command time out has stopped answering: no request waits for it again until a PING is answered.
+      if (isTimeout(error)) this.become('fallback');
       return null;
     }
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    if (this.healthCheck !== null) clearInterval(this.healthCheck);
+    this.healthCheck = null;
     this.listeners.clear();
     try {
       await this.redis.quit();
     } catch {
       this.redis.disconnect();
+    }
+  }
+
+  /**
+   * One PING while connected: unanswered within the command timeout, the replica uses its own state
+   * (the connection may still look ready); answered, it shares again. While the connection is down,
+   * ioredis's reconnection and its `ready` event decide instead.
+   */
+  private async ping(): Promise<void> {
+    if (this.pinging || this.closing || this.redis.status !== 'ready') return;
+    this.pinging = true;
+    try {
+      await this.redis.ping();
+      if (this.redis.status === 'ready') this.become('shared');
+    } catch (error) {
+      this.logger.debug({ err: error, redis: describeRedis(this.settings) }, 'Redis did not answer a PING');
+      this.become('fallback');
+    } finally {
+      this.pinging = false;
     }
   }
 
@@ -245,4 +279,9 @@ export class SharedRedis {
     }
     for (const listener of this.listeners) listener(mode);
   }
+}
+
+/** ioredis's error for a command left unanswered for `commandTimeout`. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
 }

@@ -47,6 +47,9 @@ export interface ThrowawayRedis {
   start(): Promise<void>;
   /** Ends the server (SIGTERM, then waits for it to exit); down until `start()`. */
   stop(): Promise<void>;
+  /** Stops the server's process (SIGSTOP): its connections stay open and nothing is answered, until `resume()`. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
@@ -84,6 +87,22 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     child.kill('SIGTERM');
     await exited;
   };
+  const signal = (name: NodeJS.Signals) => {
+    const child = server;
+    if (child === null || child.exitCode !== null) throw new Error('the throwaway Redis is not running');
+    child.kill(name);
+  };
   await start();
-  return { url, start, stop };
+  return {
+    url,
+    start,
+    // A stopped process is continued before it is ended, so that SIGTERM is not left pending.
+    stop: async () => {
+      const child = server;
+      if (child !== null && child.exitCode === null) child.kill('SIGCONT');
+      await stop();
+    },
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+  };
 }

@@ -217,6 +217,26 @@ describe('three gateways sharing the machine Redis', () => {
   });
 });
 
+const WARN = 40;
+const INFO = 30;
+const about = (lines: Record<string, unknown>[], level: number, words: string) =>
+  lines.filter((line) => line['level'] === level && String(line['msg']).includes(words));
+
+/** The replica's `usergraph_shared_state_redis` gauge, by state. */
+async function sharedStateMetric(app: App): Promise<Record<string, number>> {
+  const origin = new URL(app.url).origin;
+  const scrape = await rawRequest(`${origin}/metrics`, {
+    method: 'GET',
+    headers: { host: new URL(origin).host, authorization: `Bearer ${TEST_API_KEY}` },
+  });
+  return Object.fromEntries(
+    [...scrape.text.matchAll(/^usergraph_shared_state_redis\{state="(\w+)"\} (\d)$/gm)].map((match) => [
+      match[1],
+      Number(match[2]),
+    ]),
+  );
+}
+
 describe('Redis stopped and started again', () => {
   const prefix = testKeyPrefix();
 
@@ -234,23 +254,7 @@ describe('Redis stopped and started again', () => {
       2,
       logs.map((log) => log.logger),
     );
-    const about = (lines: Record<string, unknown>[], level: number, words: string) =>
-      lines.filter((line) => line['level'] === level && String(line['msg']).includes(words));
-    const WARN = 40;
-    const INFO = 30;
-    const metric = async (app: App) => {
-      const origin = new URL(app.url).origin;
-      const scrape = await rawRequest(`${origin}/metrics`, {
-        method: 'GET',
-        headers: { host: new URL(origin).host, authorization: `Bearer ${TEST_API_KEY}` },
-      });
-      return Object.fromEntries(
-        [...scrape.text.matchAll(/^usergraph_shared_state_redis\{state="(\w+)"\} (\d)$/gm)].map((match) => [
-          match[1],
-          Number(match[2]),
-        ]),
-      );
-    };
+    const metric = sharedStateMetric;
     try {
       for (const app of deployment.all) expect(await metric(app)).toEqual({ off: 0, shared: 1, fallback: 0 });
 
@@ -275,6 +279,57 @@ describe('Redis stopped and started again', () => {
         expect(about(lines, WARN, 'Redis cannot be reached')).toHaveLength(1);
         expect(about(lines, INFO, 'Redis answers again')).toHaveLength(1);
         expect(JSON.stringify(lines)).not.toContain('redis://:');
+      }
+    } finally {
+      await deployment.stop();
+      await redis.stop();
+    }
+  });
+});
+
+describe('Redis that stops answering without closing its connections', () => {
+  const prefix = testKeyPrefix();
+
+  it('is found out by its unanswered PINGs: each replica uses its own state, with one warning, and shares again once it answers', async () => {
+    const redis = await startThrowawayRedis();
+    const logs = [capturingLogger(), capturingLogger()];
+    const deployment = await startDeployment(
+      {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: prefix,
+        RATE_LIMIT_REQUESTS: '1000',
+        RATE_LIMIT_WINDOW_S: '600',
+        REDIS_COMMAND_TIMEOUT_MS: '200',
+      },
+      2,
+      logs.map((log) => log.logger),
+    );
+    try {
+      for (const app of deployment.all)
+        expect(await sharedStateMetric(app)).toEqual({ off: 0, shared: 1, fallback: 0 });
+
+      redis.pause();
+      // Nothing closes: only the unanswered PINGs tell.
+      for (const app of deployment.all)
+        await eventually(
+          async () => (await sharedStateMetric(app))['fallback'] === 1,
+          'the replica on its own state while Redis does not answer',
+        );
+      for (const { lines } of logs) expect(about(lines, WARN, 'Redis cannot be reached')).toHaveLength(1);
+      // Served on, every request, at both replicas, with the rate limit counted in each one's memory.
+      for (let index = 0; index < 20; index += 1)
+        expect((await ask(deployment.all[index % 2], '{ __typename }')).status).toBe(200);
+
+      redis.resume();
+      for (const { lines } of logs)
+        await eventually(() => about(lines, INFO, 'Redis answers again').length > 0, 'the recovery line');
+      for (const app of deployment.all)
+        expect(await sharedStateMetric(app)).toEqual({ off: 0, shared: 1, fallback: 0 });
+      expect((await ask(deployment.all[0], '{ __typename }')).status).toBe(200);
+      expect((await keysUnder(redis.url, `${prefix}rate:`)).length).toBe(1);
+      for (const { lines } of logs) {
+        expect(about(lines, WARN, 'Redis cannot be reached')).toHaveLength(1);
+        expect(about(lines, INFO, 'Redis answers again')).toHaveLength(1);
       }
     } finally {
       await deployment.stop();
