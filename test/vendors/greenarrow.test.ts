@@ -614,7 +614,10 @@ describe('GreenArrowClient against the simulator', () => {
         await expect(impatient.createUser(newUser)).rejects.toMatchObject({
           code: 'VENDOR_TIMEOUT',
           source: 'GREENARROW',
-          message: 'GREENARROW: createUser did not answer within 200 ms',
+          // On a busy machine the call may wait for its connection first: the deadline is what is left of 200 ms.
+          message: expect.stringMatching(
+            /^GREENARROW: createUser did not answer within \d+ ms(, what was left of its 200 ms timeout after \d+ ms waiting for a connection)?$/,
+          ),
         });
         sim.setFault('listUsers', { hang: true });
         await expect(impatient.listUsers()).rejects.toMatchObject({ code: 'VENDOR_TIMEOUT' });

@@ -100,7 +100,10 @@ describe('VendorHttp over a real HTTP simulator', () => {
       await expect(impatient.send({ route: 'write', method: 'POST', path: '/things', json: {} })).rejects.toMatchObject(
         {
           code: 'VENDOR_TIMEOUT',
-          message: 'GREENARROW: write did not answer within 250 ms',
+          // On a busy machine the call may wait for its connection first: the deadline is what is left of 250 ms.
+          message: expect.stringMatching(
+            /^GREENARROW: write did not answer within \d+ ms(, what was left of its 250 ms timeout after \d+ ms waiting for a connection)?$/,
+          ),
         },
       );
       // Nothing is left in flight (undici handles the abort on a later tick: wait a bounded number of turns).
