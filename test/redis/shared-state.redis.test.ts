@@ -237,23 +237,34 @@ async function sharedStateMetric(app: App): Promise<Record<string, number>> {
   );
 }
 
-describe('Redis stopped and started again', () => {
-  const prefix = testKeyPrefix();
-
-  it('falls back to each replica’s own state with one warning, serves on, and shares again when Redis returns', async () => {
-    const redis = await startThrowawayRedis();
-    const logs = [capturingLogger(), capturingLogger()];
+/** Two replicas, each logging to its own capture, on a throwaway Redis of the test's own under `prefix`. */
+async function outageDeployment(prefix: string, env: Record<string, string>) {
+  const redis = await startThrowawayRedis();
+  const logs = [capturingLogger(), capturingLogger()];
+  try {
     const deployment = await startDeployment(
       {
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: prefix,
         RATE_LIMIT_REQUESTS: '1000',
         RATE_LIMIT_WINDOW_S: '600',
-        REDIS_CONNECT_TIMEOUT_MS: '500',
+        ...env,
       },
       2,
       logs.map((log) => log.logger),
     );
+    return { redis, logs, deployment };
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+}
+
+describe('Redis stopped and started again', () => {
+  const prefix = testKeyPrefix();
+
+  it('falls back to each replica’s own state with one warning, serves on, and shares again when Redis returns', async () => {
+    const { redis, logs, deployment } = await outageDeployment(prefix, { REDIS_CONNECT_TIMEOUT_MS: '500' });
     const metric = sharedStateMetric;
     try {
       for (const app of deployment.all) expect(await metric(app)).toEqual({ off: 0, shared: 1, fallback: 0 });
@@ -291,19 +302,7 @@ describe('Redis that stops answering without closing its connections', () => {
   const prefix = testKeyPrefix();
 
   it('is found out by its unanswered PINGs: each replica uses its own state, with one warning, and shares again once it answers', async () => {
-    const redis = await startThrowawayRedis();
-    const logs = [capturingLogger(), capturingLogger()];
-    const deployment = await startDeployment(
-      {
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: prefix,
-        RATE_LIMIT_REQUESTS: '1000',
-        RATE_LIMIT_WINDOW_S: '600',
-        REDIS_COMMAND_TIMEOUT_MS: '200',
-      },
-      2,
-      logs.map((log) => log.logger),
-    );
+    const { redis, logs, deployment } = await outageDeployment(prefix, { REDIS_COMMAND_TIMEOUT_MS: '200' });
     try {
       for (const app of deployment.all)
         expect(await sharedStateMetric(app)).toEqual({ off: 0, shared: 1, fallback: 0 });
