@@ -79,6 +79,17 @@ describe('three gateways sharing the machine Redis', () => {
   afterAll(async () => {
     for (const prefix of prefixes) await deleteKeys(TEST_REDIS_URL, prefix);
   });
+  /** Three replicas whose GreenArrow breaker opens after 3 failed calls and tries again after `halfOpenMs`. */
+  const breakerDeployment = (halfOpenMs: string) =>
+    startDeployment(
+      {
+        ...redisEnv(),
+        VENDOR_RETRIES: '0',
+        GREENARROW_BREAKER_THRESHOLD: '3',
+        GREENARROW_BREAKER_HALF_OPEN_MS: halfOpenMs,
+      },
+      3,
+    );
 
   describe('the per-token rate limit', () => {
     let deployment: Awaited<ReturnType<typeof startDeployment>>;
@@ -108,15 +119,7 @@ describe('three gateways sharing the machine Redis', () => {
 
     // A deployment per case, so that no pause or breaker outlives it.
     beforeEach(async () => {
-      deployment = await startDeployment(
-        {
-          ...redisEnv(),
-          VENDOR_RETRIES: '0',
-          GREENARROW_BREAKER_THRESHOLD: '3',
-          GREENARROW_BREAKER_HALF_OPEN_MS: '600000',
-        },
-        3,
-      );
+      deployment = await breakerDeployment('600000');
       greenArrow().resetCalls();
     });
     afterEach(() => deployment.stop());
@@ -156,15 +159,7 @@ describe('three gateways sharing the machine Redis', () => {
     const calls = () => greenArrow().calls('getUser');
     const resolved = async (app: App) => (await ask(app, ADA)).data!.user.permissions !== null;
     beforeAll(async () => {
-      deployment = await startDeployment(
-        {
-          ...redisEnv(),
-          VENDOR_RETRIES: '0',
-          GREENARROW_BREAKER_THRESHOLD: '3',
-          GREENARROW_BREAKER_HALF_OPEN_MS: '3000',
-        },
-        3,
-      );
+      deployment = await breakerDeployment('3000');
       greenArrow().resetCalls();
     });
     afterAll(() => deployment.stop());
