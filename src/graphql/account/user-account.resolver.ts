@@ -3,7 +3,7 @@ import type { RequestServices } from '../../services/request-services';
 import type { GatewayUser } from '../../services/user-directory';
 import { User } from '../user/user.type';
 import { Account } from './account.type';
-import { answeredFromView } from '../user/view-fields';
+import { answeredFromView, whenSettled } from '../user/view-fields';
 
 /** User with the field this feature adds to it. */
 type UserWithAccount = User & { account?: Account | null };
@@ -13,8 +13,7 @@ type UserWithAccount = User & { account?: Account | null };
 export class UserAccountResolver implements ResolverInterface<UserWithAccount> {
   @FieldResolver(() => Account, { nullable: true, description: "The user's default user-management account." })
   account(@Root() user: GatewayUser, @Ctx() context: RequestServices): Account | null | Promise<Account | null> {
-    const accountId = context.users.fieldNowOrLater(user, 'accountId');
-    return accountId instanceof Promise ? accountId.then(accountOf) : accountOf(accountId);
+    return whenSettled(context.users.fieldNowOrLater(user, 'accountId'), accountOf);
   }
 }
 

@@ -63,7 +63,7 @@ export function resolveFromView(
     target.resolve = (root: StoredUser, _args, context: RequestServices) => {
       const value = context.users.fieldNowOrLater(root, field);
       if (answer === undefined) return value;
-      return value instanceof Promise ? value.then(answer) : answer(value);
+      return whenSettled(value, answer);
     };
     answeredFromView(name, field);
   }
@@ -135,4 +135,9 @@ function included(node: SelectionSetNode['selections'][number], info: GraphQLRes
   if (!node.directives?.length) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.['if'] === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.['if'] !== false;
+}
+
+/** `map` of a field's value: at once when the directory answered at once (a settled field), else when its promise does. */
+export function whenSettled<T, R>(value: T | Promise<T>, map: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(map) : map(value);
 }
