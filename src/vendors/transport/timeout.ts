@@ -4,6 +4,11 @@
  * out of it) or of the request's time budget, whichever ends first, enforced with cockatiel's
  * aggressive timeout (the attempt's signal aborts the exchange, and the caller does not wait for it
  * to wind down). Undici's own connect, headers and body timeouts sit inside it, on the pool.
+ *
+ * The signal is not aborted when the attempt returns or throws (cockatiel's `abortOnReturn`): by
+ * then the exchange has read its answer's body or destroyed it (response-body.ts), so there is
+ * nothing left to abort, and each abort made a DOMException with its stack trace, a few percent of
+ * the CPU of a `user(email:)` read.
  */
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { Source } from '../../domain/types';
@@ -24,7 +29,9 @@ export async function withinDeadline<T>(
   const leftOfTimeoutMs = timeoutMs - Math.max(0, waitedMs);
   const deadlineMs = Math.max(1, Math.min(leftOfTimeoutMs, Math.floor(requestTimeLeft())));
   try {
-    return await timeout(deadlineMs, TimeoutStrategy.Aggressive).execute(({ signal }) => send(signal));
+    return await timeout(deadlineMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(
+      ({ signal }) => send(signal),
+    );
   } catch (error) {
     if (!(error instanceof TaskCancelledError)) throw error;
     const why =
