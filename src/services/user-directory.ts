@@ -41,6 +41,10 @@ interface FieldWalk {
   next: number;
   adapter?: VendorAdapter;
   externalId?: string;
+  /** The record's key (vendor and external id) among the round's reads, set with `adapter`. */
+  recordKey?: string;
+  /** The person's key at the vendor (vendor and user id): their remembered values, and the view of their record. */
+  personKey?: string;
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -197,43 +201,52 @@ export class UserDirectory {
   /** Moves each walk on to its next provider holding a live record, reads those records, and settles what they answer; the walks still open. */
   private async settleRound(walks: FieldWalk[]): Promise<FieldWalk[]> {
     const reading = walks.filter((walk) => this.advance(walk));
-    const recordKey = (walk: FieldWalk) => `${walk.adapter!.source}\u0000${walk.externalId!}`;
-    const records = await allOutcomes(reading, recordKey, (walk) =>
-      this.recordAt(walk.adapter!.source, walk.externalId!),
+    const records = await allOutcomes(
+      reading,
+      (walk) => walk.recordKey!,
+      (walk) => this.recordAt(walk.adapter!.source, walk.externalId!),
     );
-    // What the walk reads its field from: the record, null for one that could not be read but may
+    // What each walk reads its field from: the record, null for one that could not be read but may
     // be passed over (or is not there), undefined when the vendor's failure is the field's.
-    const recordOf = (walk: FieldWalk): VendorRecord | null | undefined => {
-      const outcome = records.get(recordKey(walk))!;
+    const found = reading.map((walk): VendorRecord | null | undefined => {
+      const outcome = records.get(walk.recordKey!)!;
       if (outcome.ok) return outcome.value;
       return ALWAYS_ANSWERED.has(walk.field) && isVendorError(outcome.error) ? null : undefined;
-    };
+    });
     // Remembered values cost a query: only for a record that could not be read, or a field the
     // vendor's record cannot answer on its own.
-    const remembering = reading.filter((walk) => {
-      const record = recordOf(walk);
+    const remembering = reading.filter((walk, index) => {
+      const record = found[index];
       return record === null || (record !== undefined && walk.adapter!.remembers.includes(walk.field));
     });
-    const rememberedKey = (walk: FieldWalk) => `${walk.adapter!.source}\u0000${walk.user.id}`;
-    const remembered = await allOutcomes(remembering, rememberedKey, (walk) =>
-      this.remembered(walk.user.id, walk.adapter!.source),
+    const remembered = await allOutcomes(
+      remembering,
+      (walk) => walk.personKey!,
+      (walk) => this.remembered(walk.user.id, walk.adapter!.source),
     );
+    // A person's record at a vendor gives every field the same view: made once, not once per field.
+    const views = new Map<string, UserView>();
     const next: FieldWalk[] = [];
-    for (const walk of reading) {
-      const record = recordOf(walk);
+    reading.forEach((walk, index) => {
+      const record = found[index];
       if (record === undefined) {
-        this.keep(walk.user, walk.field, { error: (records.get(recordKey(walk)) as { error: unknown }).error });
-        continue;
+        this.keep(walk.user, walk.field, { error: (records.get(walk.recordKey!) as { error: unknown }).error });
+        return;
       }
-      const memory = remembered.get(rememberedKey(walk));
+      const memory = remembered.get(walk.personKey!);
       if (memory !== undefined && !memory.ok) {
         this.keep(walk.user, walk.field, { error: memory.error });
-        continue;
+        return;
       }
-      const value = walk.adapter!.view(record, memory?.value ?? null)[walk.field];
+      let view = views.get(walk.personKey!);
+      if (view === undefined) {
+        view = walk.adapter!.view(record, memory?.value ?? null);
+        views.set(walk.personKey!, view);
+      }
+      const value = view[walk.field];
       if (value !== undefined && value !== null) this.keep(walk.user, walk.field, { value });
       else next.push(walk);
-    }
+    });
     return next;
   }
 
@@ -249,6 +262,8 @@ export class UserDirectory {
       if (identity === undefined) continue;
       walk.adapter = adapter;
       walk.externalId = identity.externalId;
+      walk.recordKey = `${adapter.source}\u0000${identity.externalId}`;
+      walk.personKey = `${adapter.source}\u0000${walk.user.id}`;
       return true;
     }
     this.keep(walk.user, walk.field, { value: null });
