@@ -102,6 +102,8 @@ describe('bounded requests at the HTTP edge', () => {
       const answer = await post({ query: deep });
       expect(refused(answer)).toEqual([400, ['QUERY_TOO_DEEP']]);
       expect(answer.json?.errors?.[0]?.extensions).toMatchObject({ depth: 11, maxDepth: 10 });
+      // The same text again is the same parsed document, its shape measured once: refused again.
+      expect(refused(await post({ query: deep }))).toEqual([400, ['QUERY_TOO_DEEP']]);
       expect(vendorCalls(app)).toEqual({});
     });
 

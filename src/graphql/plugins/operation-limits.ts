@@ -91,12 +91,19 @@ function tooLarge(message: string, code: string, extensions: Record<string, numb
  * (TOO_MANY_MUTATIONS): 800 aliased `deleteUser` in one request would otherwise all run.
  */
 export function operationShapeLimits(limits: ShapeLimits): ApolloServerPlugin {
+  // An operation's shape depends on its document alone: Apollo hands the same parsed document to
+  // every request of the same text while its document cache holds it, so each is measured once.
+  const shapes = new WeakMap<OperationDefinitionNode, OperationShape>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document }) {
           if (!operation) return;
-          const shape = measureOperation(operation, document);
+          let shape = shapes.get(operation);
+          if (shape === undefined) {
+            shape = measureOperation(operation, document);
+            shapes.set(operation, shape);
+          }
           if (operation.operation === OperationTypeNode.MUTATION && shape.rootFields > limits.maxMutationFields) {
             const most =
               limits.maxMutationFields === 1 ? 'one mutation field' : `${limits.maxMutationFields} mutation fields`;
