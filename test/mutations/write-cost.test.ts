@@ -140,6 +140,8 @@ describe('the cost of a write into an account of 10,000', () => {
     ]);
     expect(payload.results).toEqual([]);
     expect(writeCalls()).toBe(0);
+    // The account's first listing, read for this check: new enough to refuse on.
+    expect(listings()).toBe(1);
   });
 
   it(`${CREATES} creates into the account read its listing at most once, and each makes few commits`, async () => {
@@ -302,5 +304,63 @@ describe('the cost of a write into an account of 10,000', () => {
     expect(freed.userErrors).toEqual([]);
     expect(userManagementStatus(freed)).toBe('SUCCEEDED');
     expect(listings()).toBe(1);
+  });
+});
+
+describe('the cost of a write with USER_MANAGEMENT_USERNAMES_MAX_AGE_S=0', () => {
+  let app: BootedGateway;
+  let accountId: string;
+  const holder = 'behind.the.gateway';
+
+  beforeAll(async () => {
+    app = await bootGateway({ VENDOR_RETRIES: '0', USER_MANAGEMENT_USERNAMES_MAX_AGE_S: '0' });
+    const store = app.simulators.simulators.USER_MANAGEMENT!.store;
+    accountId = store.addAccount({ name: 'An account listed every time' }).id;
+    store.insert({
+      contactName: 'Held',
+      emailAddress: 'held@example.net',
+      defaultAccountId: accountId,
+      username: holder,
+    });
+  });
+  afterAll(() => app.stop());
+
+  const send = async (query: string, input: Record<string, unknown>): Promise<Payload> => {
+    const response = await graphql<Record<string, Payload>>(app, query, { input });
+    expect(response.errors).toBeUndefined();
+    return Object.values(response.data!)[0];
+  };
+  const listings = () => app.simulators.simulators.USER_MANAGEMENT!.calls('usersByAccount');
+
+  it('every create and update lists the account once, refused or not', async () => {
+    const input = {
+      email: 'max.age.zero@example.org',
+      password: 'Write-Cost-Pass-1',
+      firstName: 'Max',
+      lastName: 'Zero',
+      country: 'India',
+      accountId,
+      username: 'max.age.zero',
+    };
+    const steps: [string, Record<string, unknown>, string[]][] = [
+      [CREATE, { ...input, username: holder.toUpperCase() }, ['USERNAME_TAKEN']],
+      [CREATE, input, []],
+    ];
+    for (const [query, variables, codes] of steps) {
+      resetCounters(app);
+      const payload = await send(query, variables);
+      expect(payload.userErrors.map((problem) => problem.code)).toEqual(codes);
+      expect(listings()).toBe(1);
+    }
+    const created = await send(CREATE, { ...input, email: 'max.age.zero.2@example.org', username: 'max.age.zero.2' });
+    for (const [variables, codes] of [
+      [{ id: created.user!.id, username: holder.toUpperCase() }, ['USERNAME_TAKEN']],
+      [{ id: created.user!.id, username: 'MAX.AGE.ZERO.2' }, []],
+    ] as const) {
+      resetCounters(app);
+      const payload = await send(UPDATE, variables);
+      expect(payload.userErrors.map((problem) => problem.code)).toEqual(codes);
+      expect(listings()).toBe(1);
+    }
   });
 });

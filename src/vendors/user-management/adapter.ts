@@ -187,7 +187,8 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
    * The account must exist (its listing answers), and `username`, when given, must be held neither
    * at the gateway (`takenAtGateway`) nor by a member the account lists other than `self`. The
    * account's listing is read at most once per `usernamesMaxAgeMs`, and once more for a username
-   * found held in a listing older than the check, so a refusal is never made on old news: a username
+   * found held in a listing sent before the check began, so a refusal is never made on old news (and
+   * with a `usernamesMaxAgeMs` of 0, a check reads one listing, refused or not): a username
    * taken behind the gateway's back since is not seen here, and user-management refuses it at the
    * write instead (see docs/mutations.md).
    */
@@ -197,6 +198,7 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
     self: string | null,
     takenAtGateway: Promise<boolean>,
   ): Promise<Problem[]> {
+    const checkedAt = performance.now();
     const [known, taken] = await Promise.all([
       this.accountUsernames(accountId, this.usernamesMaxAgeMs),
       takenAtGateway,
@@ -216,7 +218,8 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
       return holder !== undefined && holder !== self;
     };
     if (!heldByAnother(known)) return [];
-    // Found in a listing read before this check began: the person may have gone since; look again.
+    // A listing sent since the check began is news enough; one sent before it may show someone gone since.
+    if (known.listedAt >= checkedAt) return takenProblems;
     const now = await this.accountUsernames(accountId, 0, known);
     if (now === null) return notFound;
     return heldByAnother(now) ? takenProblems : [];
