@@ -29,12 +29,15 @@ const REMEMBERED_RECORDS = 100_000;
 /** An account with more members than this is not listed to read a few of them: the answer would outweigh the calls saved. */
 const LISTING_MAX_MEMBERS = 500;
 const NAME = 'User-management';
-/** How old an account's usernames may be for a create's pre-flight, by default (`USER_MANAGEMENT_USERNAMES_MAX_AGE_S`). */
+/** How old an account's usernames may be for a create's or update's pre-flight, by default (`USER_MANAGEMENT_USERNAMES_MAX_AGE_S`). */
 export const DEFAULT_USERNAMES_MAX_AGE_S = 30;
 
-/** The usernames (lower-cased) of an account's members as its listing answered them, and when (`performance.now()`). */
+/**
+ * The usernames (lower-cased) of an account's members as its listing answered them, each with the
+ * id of the member holding it (an update may keep its own), and when (`performance.now()`).
+ */
 interface AccountUsernames {
-  usernames: Set<string>;
+  holders: Map<string, string>;
   listedAt: number;
 }
 
@@ -77,14 +80,14 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
   private readonly accountOf = new Map<string, string>();
   private readonly accountSize = new Map<string, number>();
   /**
-   * The usernames of the accounts creates went into, as their listings last answered them: what
-   * the create's pre-flight checks a username against for {@link usernamesMaxAgeMs}, instead of
-   * listing (and decoding) the whole account for every create. Bounded like `accountOf`: past
+   * The usernames of the accounts creates and updates went into, as their listings last answered
+   * them: what the pre-flights check a username against for {@link usernamesMaxAgeMs}, instead of
+   * listing (and decoding) the whole account for every write. Bounded like `accountOf`: past
    * {@link REMEMBERED_RECORDS} usernames, the accounts listed longest ago are forgotten.
    */
   private readonly usernames = new Map<string, AccountUsernames>();
   private rememberedUsernames = 0;
-  /** Listings in flight for the pre-flight, by account: concurrent creates share one. */
+  /** Listings in flight for the pre-flights, by account: concurrent writes share one. */
   private readonly listing = new Map<string, Promise<AccountUsernames | null>>();
   private readonly usernamesMaxAgeMs: number;
 
@@ -157,33 +160,69 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
 
   /**
    * The account must exist (its listing answers), and no one the account lists or the gateway knows
-   * may hold the username. The account's listing is read at most once per `usernamesMaxAgeMs` (and
-   * once for a username found in an older one, so a refusal is never made on old news): a username
-   * taken behind the gateway's back since is not seen here, and user-management refuses it at the
-   * write instead (see docs/mutations.md).
+   * may hold the username (see {@link accountProblems}).
    */
   async preflightCreate(command: CreateUserCommand, gateway: GatewayLookups): Promise<Problem[]> {
     if (!command.accountId) return [];
-    const accountId = command.accountId;
-    const username = command.username?.toLowerCase();
-    const [known, owner] = await Promise.all([
+    const username = command.username;
+    const takenAtGateway = username
+      ? gateway.usernameOwner(SOURCE, username).then((owner) => owner !== null)
+      : Promise.resolve(false);
+    return this.accountProblems(command.accountId, username, null, takenAtGateway);
+  }
+
+  /**
+   * A new account must exist; a new username must be free in the account the user will be in, but
+   * for the user's own record (its username in another case is not taken). The gateway's own links
+   * were checked by the mutation before (`usernameOwner`).
+   */
+  async preflightUpdate(command: UpdateUserCommand, record: LinkedRecord): Promise<Problem[]> {
+    const { accountId, username } = command.changes;
+    if (accountId === undefined && username === undefined) return [];
+    const targetAccount = accountId ?? (await this.client.getUser(record.externalId)).accountId;
+    return this.accountProblems(targetAccount, username, record.externalId, Promise.resolve(false));
+  }
+
+  /**
+   * The account must exist (its listing answers), and `username`, when given, must be held neither
+   * at the gateway (`takenAtGateway`) nor by a member the account lists other than `self`. The
+   * account's listing is read at most once per `usernamesMaxAgeMs`, and once more for a username
+   * found held in a listing sent before the check began, so a refusal is never made on old news (and
+   * with a `usernamesMaxAgeMs` of 0, a check reads one listing, refused or not): a username
+   * taken behind the gateway's back since is not seen here, and user-management refuses it at the
+   * write instead (see docs/mutations.md).
+   */
+  private async accountProblems(
+    accountId: string,
+    username: string | undefined,
+    self: string | null,
+    takenAtGateway: Promise<boolean>,
+  ): Promise<Problem[]> {
+    const checkedAt = performance.now();
+    const [known, taken] = await Promise.all([
       this.accountUsernames(accountId, this.usernamesMaxAgeMs),
-      command.username ? gateway.usernameOwner(SOURCE, command.username) : null,
+      takenAtGateway,
     ]);
     const notFound = [
       inputProblem(['accountId'], `${NAME} has no account with id ${accountId}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
     ];
     if (known === null) return notFound;
-    const taken = [
+    const takenProblems = [
       inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN'),
     ];
     if (!username) return [];
-    if (owner !== null) return taken;
-    if (!known.usernames.has(username)) return [];
-    // Found in a listing read before this check began: the person may have gone since; look again.
+    if (taken) return takenProblems;
+    const key = username.toLowerCase();
+    const heldByAnother = (listed: AccountUsernames) => {
+      const holder = listed.holders.get(key);
+      return holder !== undefined && holder !== self;
+    };
+    if (!heldByAnother(known)) return [];
+    // A listing sent since the check began is news enough; one sent before it may show someone gone since.
+    if (known.listedAt >= checkedAt) return takenProblems;
     const now = await this.accountUsernames(accountId, 0, known);
     if (now === null) return notFound;
-    return now.usernames.has(username) ? taken : [];
+    return heldByAnother(now) ? takenProblems : [];
   }
 
   /**
@@ -210,10 +249,11 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
         this.forgetUsernames(accountId);
         return null;
       }
-      const entry = { usernames: new Set(members.map((member) => member.username.toLowerCase())), listedAt: startedAt };
+      const holders = new Map(members.map((member) => [member.username.toLowerCase(), member.externalId]));
+      const entry = { holders, listedAt: startedAt };
       this.forgetUsernames(accountId);
       this.usernames.set(accountId, entry);
-      this.rememberedUsernames += entry.usernames.size;
+      this.rememberedUsernames += holders.size;
       for (const oldest of this.usernames.keys()) {
         if (this.rememberedUsernames <= REMEMBERED_RECORDS || oldest === accountId) break;
         this.forgetUsernames(oldest);
@@ -231,28 +271,8 @@ export class UserManagementAdapter extends AdapterBase<UserManagementClient> imp
   private forgetUsernames(accountId: string): void {
     const entry = this.usernames.get(accountId);
     if (entry === undefined) return;
-    this.rememberedUsernames -= entry.usernames.size;
+    this.rememberedUsernames -= entry.holders.size;
     this.usernames.delete(accountId);
-  }
-
-  /** A new account must exist; a new username must be free in the account the user will be in. */
-  async preflightUpdate(command: UpdateUserCommand, record: LinkedRecord): Promise<Problem[]> {
-    const { accountId, username } = command.changes;
-    if (accountId === undefined && username === undefined) return [];
-    const targetAccount = accountId ?? (await this.client.getUser(record.externalId)).accountId;
-    const members = await this.membersOrNull(targetAccount);
-    if (members === null)
-      return [
-        inputProblem(['accountId'], `${NAME} has no account with id ${targetAccount}`, SOURCE, 'ACCOUNT_NOT_FOUND'),
-      ];
-    const taken =
-      username !== undefined &&
-      members.some(
-        (member) => member.externalId !== record.externalId && member.username.toLowerCase() === username.toLowerCase(),
-      );
-    return taken
-      ? [inputProblem(['username'], `${NAME} already has a user with this username`, SOURCE, 'USERNAME_TAKEN')]
-      : [];
   }
 
   planCreate(command: CreateUserCommand): StepPlan {

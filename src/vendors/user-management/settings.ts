@@ -6,9 +6,9 @@ export interface UserManagementTuning extends TransportSettings {
   /** Prefix of the account listing path only (`/pub/usr/acc/{id}`); the other paths have none. */
   accountPathPrefix: string;
   /**
-   * How old an account's usernames, as its listing last answered them, may be for the create's
-   * pre-flight to use them without listing the account again; 0 lists it for every create. The
-   * adapter's, not the client's: DEFAULT_USERNAMES_MAX_AGE_S when not given.
+   * How old an account's usernames, as its listing last answered them, may be for the pre-flight
+   * of a create or an update to use them without listing the account again; 0 lists it for every
+   * create and update. The adapter's, not the client's: DEFAULT_USERNAMES_MAX_AGE_S when not given.
    */
   usernamesMaxAgeS?: number;
 }
