@@ -140,18 +140,19 @@ class Shared {
     };
   }
 
-  /** Runs one statement on `client`; errors become the store's. */
+  /** Runs one statement on `client`; errors become the store's. With `arrays`, rows come back as arrays of values. */
   async send(
     client: pg.PoolClient,
     sql: string,
     params: readonly SqlValue[] | null,
-    options: { counted: boolean; unbounded: boolean },
+    options: { counted: boolean; unbounded: boolean; arrays?: boolean },
   ): Promise<pg.QueryResult> {
     if (options.counted) this.queryCount++;
     try {
       const result = await client.query({
         text: sql,
         values: params === null ? undefined : (params as unknown[]),
+        ...(options.arrays ? { rowMode: 'array' } : {}),
         ...(options.unbounded ? { query_timeout: NO_ANSWER_DEADLINE_MS } : {}),
       } as pg.QueryConfig);
       this.answered();
@@ -219,6 +220,14 @@ class PostgresDatabase implements Database {
     return result.rows as Row[];
   }
 
+  async queryRows<Row extends readonly unknown[] = unknown[]>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]> {
+    const result = await this.statement(sql, checkedParams(this.shared.parameterCount(sql), params), true);
+    return result.rows as Row[];
+  }
+
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
     const result = await this.statement(sql, checkedParams(this.shared.parameterCount(sql), params));
     return { changes: result.rowCount ?? 0 };
@@ -262,16 +271,16 @@ class PostgresDatabase implements Database {
     return running;
   }
 
-  private statement(sql: string, params: readonly SqlValue[] | null): Promise<pg.QueryResult> {
+  private statement(sql: string, params: readonly SqlValue[] | null, arrays = false): Promise<pg.QueryResult> {
     this.assertUsable('statement');
-    return this.track(() => this.send(sql, params));
+    return this.track(() => this.send(sql, params, arrays));
   }
 
-  private async send(sql: string, params: readonly SqlValue[] | null): Promise<pg.QueryResult> {
+  private async send(sql: string, params: readonly SqlValue[] | null, arrays: boolean): Promise<pg.QueryResult> {
     const connection = await this.shared.connect();
     let broken: Error | undefined;
     try {
-      return await this.shared.send(connection.client, sql, params, { counted: true, unbounded: false });
+      return await this.shared.send(connection.client, sql, params, { counted: true, unbounded: false, arrays });
     } catch (error) {
       if (error instanceof StoreUnavailableError) broken = error;
       throw error;
@@ -349,6 +358,20 @@ class PostgresTransaction implements Database, Scope {
     this.assertUsable();
     const checked = checkedParams(this.shared.parameterCount(sql), params);
     const result = await this.shared.send(this.client, sql, checked, { counted: true, unbounded: this.unbounded });
+    return result.rows as Row[];
+  }
+
+  async queryRows<Row extends readonly unknown[] = unknown[]>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]> {
+    this.assertUsable();
+    const checked = checkedParams(this.shared.parameterCount(sql), params);
+    const result = await this.shared.send(this.client, sql, checked, {
+      counted: true,
+      unbounded: this.unbounded,
+      arrays: true,
+    });
     return result.rows as Row[];
   }
 

@@ -73,7 +73,12 @@ interface PreparedStatement {
   statement: BetterSqlite3.Statement<unknown[], unknown>;
   /** Highest `$n` in the statement; `params` must carry exactly this many values. */
   parameterCount: number;
+  /** Whether the statement answers rows as arrays (`raw`) now: one statement serves query() and queryRows(). */
+  arrays: boolean;
 }
+
+/** How a statement's rows come back: objects keyed by column (query), or arrays of values (queryRows). */
+type RowShape = 'objects' | 'arrays';
 
 /** Enough to keep every fixed statement of the store prepared without growing with IN-list sizes. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -87,12 +92,20 @@ class Connection {
 
   constructor(readonly raw: BetterSqlite3.Database) {}
 
-  all(sql: string, params: readonly SqlValue[] | undefined): unknown[] {
+  all(sql: string, params: readonly SqlValue[] | undefined, shape: RowShape): unknown[] {
     const prepared = this.prepare(sql);
     if (!prepared.statement.reader) {
-      throw new TypeError('query() is for statements that return rows; use run() for a write without RETURNING');
+      const method = shape === 'arrays' ? 'queryRows' : 'query';
+      throw new TypeError(`${method}() is for statements that return rows; use run() for a write without RETURNING`);
     }
     const bound = bind(prepared, params);
+    const arrays = shape === 'arrays';
+    // Switched only when the other method last ran this statement: all() runs to its end before
+    // anything else can use the statement, so the mode set here is the one it reads with.
+    if (prepared.arrays !== arrays) {
+      prepared.statement.raw(arrays);
+      prepared.arrays = arrays;
+    }
     this.queryCount++;
     if (!prepared.statement.readonly) this.writes++;
     return translateErrors(() => prepared.statement.all(bound));
@@ -136,6 +149,7 @@ class Connection {
     const prepared = {
       statement: translateErrors(() => this.raw.prepare(translated.sql)),
       parameterCount: translated.parameterCount,
+      arrays: false,
     };
     this.statements.set(sql, prepared);
     if (this.statements.size > STATEMENT_CACHE_SIZE) {
@@ -191,7 +205,18 @@ class SqliteDatabase implements Database {
   }
 
   async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    return this.durably(await this.statement(() => this.written(() => this.connection.all(sql, params) as Row[])));
+    return this.durably(
+      await this.statement(() => this.written(() => this.connection.all(sql, params, 'objects') as Row[])),
+    );
+  }
+
+  async queryRows<Row extends readonly unknown[] = unknown[]>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]> {
+    return this.durably(
+      await this.statement(() => this.written(() => this.connection.all(sql, params, 'arrays') as Row[])),
+    );
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
@@ -310,7 +335,15 @@ class SqliteTransaction implements Database, Scope {
 
   async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
     this.assertUsable();
-    return this.connection.all(sql, params) as Row[];
+    return this.connection.all(sql, params, 'objects') as Row[];
+  }
+
+  async queryRows<Row extends readonly unknown[] = unknown[]>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]> {
+    this.assertUsable();
+    return this.connection.all(sql, params, 'arrays') as Row[];
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {

@@ -84,11 +84,11 @@ export class VendorRecordStore {
     assertSource(source);
     const result = new Map<string, string>();
     for (const chunk of chunksForList(distinct(externalIds, 'dataByExternalIds() externalIds'))) {
-      const rows = await this.db.query<Pick<Row, 'external_id' | 'data'>>(
+      const rows = await this.db.queryRows<[externalId: string, data: string]>(
         `SELECT external_id, data FROM vendor_records WHERE source = $1 AND external_id IN (${placeholders(chunk.length, 2)})`,
         [source, ...chunk],
       );
-      for (const row of rows) result.set(row.external_id, row.data);
+      for (const [externalId, data] of rows) result.set(externalId, data);
     }
     return result;
   }

@@ -35,6 +35,75 @@ describe(`the database port on ${TEST_ENGINE}`, () => {
     expect(db.queryCount).toBe(0);
   });
 
+  describe('queryRows', () => {
+    it('answers each row as an array of its values in the order the statement names its columns, and counts it', async () => {
+      await db.run('INSERT INTO things (id, name) VALUES ($1, $2), ($3, $4)', [1, 'one', 2, 'two']);
+      await db.run('INSERT INTO things (id, name, parent) VALUES ($1, $2, $3)', [3, 'three', 1]);
+      db.resetQueryCount();
+      expect(
+        await db.queryRows<[string, number | null, number]>(
+          'SELECT name, parent, id FROM things WHERE id IN ($1, $2) ORDER BY id',
+          [3, 1],
+        ),
+      ).toEqual([
+        ['one', null, 1],
+        ['three', 1, 3],
+      ]);
+      expect(await db.queryRows('SELECT id FROM things WHERE name = $1', ['none'])).toEqual([]);
+      expect(
+        await db.queryRows('INSERT INTO things (id, name) VALUES ($1, $2) RETURNING name, id', [4, 'four']),
+      ).toEqual([['four', 4]]);
+      expect(await db.queryRows('SELECT COUNT(*) AS n, MAX(id) AS top FROM things')).toEqual([[4, 4]]);
+      expect(db.queryCount).toBe(4);
+    });
+
+    it('gives query() objects and queryRows() arrays for one statement text, whichever ran it last', async () => {
+      await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'one']);
+      const sql = 'SELECT id, name FROM things WHERE id = $1';
+      expect(await db.queryRows(sql, [1])).toEqual([[1, 'one']]);
+      expect(await db.query(sql, [1])).toEqual([{ id: 1, name: 'one' }]);
+      expect(await db.queryRows(sql, [1])).toEqual([[1, 'one']]);
+      await db.transaction(async (tx) => {
+        expect(await tx.query(sql, [1])).toEqual([{ id: 1, name: 'one' }]);
+        expect(await tx.queryRows(sql, [1])).toEqual([[1, 'one']]);
+      });
+    });
+
+    it('checks its parameters and fails with the store’s errors, as query() does', async () => {
+      await expect(db.queryRows('SELECT $1 AS a', [])).rejects.toThrow(/1 placeholder\(s\) but 0 value/);
+      await expect(db.queryRows('SELECT $1 AS a', [true as never])).rejects.toThrow(/boolean/);
+      await db.run('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'taken']);
+      await expect(
+        db.queryRows('INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id', [2, 'taken']),
+      ).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', kind: 'UNIQUE' });
+      await expect(db.queryRows('SELECT id FROM missing_table')).rejects.toBeInstanceOf(DatabaseError);
+    });
+
+    it('runs inside a transaction on its handle, seeing its writes and undone with it', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          expect(await tx.queryRows('INSERT INTO things (id, name) VALUES ($1, $2) RETURNING id', [1, 'a'])).toEqual([
+            [1],
+          ]);
+          expect(await tx.queryRows('SELECT name FROM things')).toEqual([['a']]);
+          await tx.transaction(async (inner) => {
+            expect(await inner.queryRows('SELECT COUNT(*) AS n FROM things')).toEqual([[1]]);
+          });
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await db.queryRows('SELECT COUNT(*) AS n FROM things')).toEqual([[0]]);
+      await expect(db.transaction(async () => db.queryRows('SELECT 1 AS one'))).rejects.toThrow(
+        /handle that transaction\(\) passed/,
+      );
+      let escaped!: Database;
+      await db.transaction(async (tx) => {
+        escaped = tx;
+      });
+      await expect(escaped.queryRows('SELECT 1 AS one')).rejects.toThrow(/after its transaction ended/);
+    });
+  });
+
   it('reports how many rows a write changed', async () => {
     await db.run('INSERT INTO things (id, name) VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
     expect(await db.run('UPDATE things SET name = name || $1', ['!'])).toEqual({ changes: 2 });
@@ -167,6 +236,7 @@ describe(`the database port on ${TEST_ENGINE}`, () => {
     await expect(transaction).resolves.toBe('committed');
     await closed;
     await expect(db.query('SELECT 1 AS one')).rejects.toBeInstanceOf(DatabaseClosedError);
+    await expect(db.queryRows('SELECT 1 AS one')).rejects.toBeInstanceOf(DatabaseClosedError);
     await expect(db.close()).resolves.toBeUndefined();
   });
 });

@@ -49,6 +49,9 @@ describe('the SQLite database', () => {
 
   it('tells query() from run() by whether the statement returns rows', async () => {
     await expect(db.query('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a'])).rejects.toThrow(/use run\(\)/);
+    await expect(db.queryRows('INSERT INTO things (id, name) VALUES ($1, $2)', [1, 'a'])).rejects.toThrow(
+      /queryRows\(\) is for statements that return rows/,
+    );
     await expect(db.exec('SELECT $1')).rejects.toThrow(/without parameters/);
   });
 
@@ -256,6 +259,13 @@ describe('commits flushed to the disk (WalSync)', () => {
       const flushes = syncs() - before;
       expect(flushes).toBeGreaterThanOrEqual(1);
       expect(flushes).toBeLessThan(20);
+
+      // queryRows() likewise: a read flushes nothing, a write with RETURNING is flushed before its answer.
+      const afterInserts = syncs();
+      expect(await db.queryRows('SELECT id FROM notes WHERE id = $1', [3])).toEqual([[3]]);
+      expect(syncs()).toBe(afterInserts);
+      expect(await db.queryRows('INSERT INTO notes (id) VALUES ($1) RETURNING id', [20])).toEqual([[20]]);
+      expect(syncs()).toBeGreaterThan(afterInserts);
     } finally {
       await db.close();
     }
