@@ -355,24 +355,14 @@ class PostgresTransaction implements Database, Scope {
   }
 
   async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    this.assertUsable();
-    const checked = checkedParams(this.shared.parameterCount(sql), params);
-    const result = await this.shared.send(this.client, sql, checked, { counted: true, unbounded: this.unbounded });
-    return result.rows as Row[];
+    return (await this.rows(sql, params, false)) as Row[];
   }
 
   async queryRows<Row extends readonly unknown[] = unknown[]>(
     sql: string,
     params?: readonly SqlValue[],
   ): Promise<Row[]> {
-    this.assertUsable();
-    const checked = checkedParams(this.shared.parameterCount(sql), params);
-    const result = await this.shared.send(this.client, sql, checked, {
-      counted: true,
-      unbounded: this.unbounded,
-      arrays: true,
-    });
-    return result.rows as Row[];
+    return (await this.rows(sql, params, true)) as Row[];
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
@@ -380,6 +370,18 @@ class PostgresTransaction implements Database, Scope {
     const checked = checkedParams(this.shared.parameterCount(sql), params);
     const result = await this.shared.send(this.client, sql, checked, { counted: true, unbounded: this.unbounded });
     return { changes: result.rowCount ?? 0 };
+  }
+
+  /** query() and queryRows(): rows as objects, or with `arrays` as arrays of values. */
+  private async rows(sql: string, params: readonly SqlValue[] | undefined, arrays: boolean): Promise<unknown[]> {
+    this.assertUsable();
+    const checked = checkedParams(this.shared.parameterCount(sql), params);
+    const result = await this.shared.send(this.client, sql, checked, {
+      counted: true,
+      unbounded: this.unbounded,
+      arrays,
+    });
+    return result.rows as unknown[];
   }
 
   async exec(sql: string): Promise<void> {

@@ -205,18 +205,19 @@ class SqliteDatabase implements Database {
   }
 
   async query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    return this.durably(
-      await this.statement(() => this.written(() => this.connection.all(sql, params, 'objects') as Row[])),
-    );
+    return (await this.rows(sql, params, 'objects')) as Row[];
   }
 
   async queryRows<Row extends readonly unknown[] = unknown[]>(
     sql: string,
     params?: readonly SqlValue[],
   ): Promise<Row[]> {
-    return this.durably(
-      await this.statement(() => this.written(() => this.connection.all(sql, params, 'arrays') as Row[])),
-    );
+    return (await this.rows(sql, params, 'arrays')) as Row[];
+  }
+
+  /** query() and queryRows(): a statement's rows in `shape`, answered once a write among them is durable. */
+  private async rows(sql: string, params: readonly SqlValue[] | undefined, shape: RowShape): Promise<unknown[]> {
+    return this.durably(await this.statement(() => this.written(() => this.connection.all(sql, params, shape))));
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
